@@ -1,0 +1,91 @@
+"""negsim: a rule-based multi-agent simulator of negotiation in alliance crises.
+
+The stable public API. Load a scenario file, run it, read the result::
+
+    import negsim
+
+    scenario = negsim.load_scenario("examples/scenarios/korea_bilateral.toml")
+    result = negsim.simulate(scenario, seed=1)
+    print(result.outcome)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from negsim._api import simulate
+from negsim.engine import AgentView, Simulation
+from negsim.errors import (
+    NegsimError,
+    OverrideError,
+    PluginCallError,
+    PluginError,
+    PropositionError,
+    ScenarioError,
+    ScenarioFileError,
+    SimulationError,
+    UnknownDoctrineError,
+)
+from negsim.hookspecs import hookimpl, hookspec
+from negsim.model import (
+    Action,
+    ActionKind,
+    Agent,
+    Alliance,
+    Commitment,
+    CommitmentState,
+    Message,
+    Outcome,
+    ParamSpec,
+    Performative,
+    PluginRole,
+    PluginSpec,
+    Result,
+    Scenario,
+    WorldState,
+)
+from negsim.plugins import PluginRegistry
+from negsim.results import read_jsonl, to_rows, write_jsonl
+from negsim.scenario import apply_overrides, load_scenario
+
+try:
+    __version__ = version("negsim")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Action",
+    "ActionKind",
+    "Agent",
+    "AgentView",
+    "Alliance",
+    "Commitment",
+    "CommitmentState",
+    "Message",
+    "NegsimError",
+    "Outcome",
+    "OverrideError",
+    "ParamSpec",
+    "Performative",
+    "PluginCallError",
+    "PluginError",
+    "PluginRegistry",
+    "PluginRole",
+    "PluginSpec",
+    "PropositionError",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioFileError",
+    "Simulation",
+    "SimulationError",
+    "UnknownDoctrineError",
+    "WorldState",
+    "__version__",
+    "apply_overrides",
+    "hookimpl",
+    "hookspec",
+    "load_scenario",
+    "read_jsonl",
+    "simulate",
+    "to_rows",
+    "write_jsonl",
+]

@@ -1,0 +1,25 @@
+"""The engine: the round loop, mailboxes, validation, alliance decisions and the
+commitment monitor. It knows the protocol, not any doctrine.
+"""
+
+from negsim.engine._alliances import AllianceDesk, decided_fact
+from negsim.engine._engine import Simulation, TraceRecord, scenario_digest
+from negsim.engine._monitor import CommitmentMonitor
+from negsim.engine._seeds import derive_seed, stream
+from negsim.engine._validate import RULES, Validator
+from negsim.engine._view import AgentView, PublicInfo
+
+__all__ = [
+    "RULES",
+    "AgentView",
+    "AllianceDesk",
+    "CommitmentMonitor",
+    "PublicInfo",
+    "Simulation",
+    "TraceRecord",
+    "Validator",
+    "decided_fact",
+    "derive_seed",
+    "scenario_digest",
+    "stream",
+]

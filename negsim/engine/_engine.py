@@ -1,0 +1,444 @@
+"""The round loop: deliver, decide, validate, adjudicate, commitments, observe, stop."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from typing import Any
+
+import attrs
+import pluggy
+
+from negsim.engine._alliances import AllianceDesk
+from negsim.engine._monitor import CommitmentMonitor
+from negsim.engine._seeds import stream
+from negsim.engine._validate import Validator
+from negsim.engine._view import AgentView, PublicInfo
+from negsim.errors import NegsimError, PluginCallError, SimulationError
+from negsim.model import (
+    Action,
+    ActionTaken,
+    Adjudication,
+    Commitment,
+    CommitmentCreated,
+    CommitmentState,
+    Event,
+    FactChanged,
+    Message,
+    MessageSent,
+    MoveRejected,
+    Outcome,
+    OutcomeReached,
+    Performative,
+    Provenance,
+    Result,
+    Scenario,
+    VariableChanged,
+    WorldState,
+)
+from negsim.plugins import PluginRegistry, default_registry
+
+__all__ = ["Simulation", "TraceRecord", "scenario_digest"]
+
+_COMMITTING = (Performative.PLEDGE, Performative.PROMISE, Performative.THREATEN)
+
+
+@attrs.frozen
+class TraceRecord:
+    """One hook call seen by ``--trace``.
+
+    Attributes:
+        round: The round (0 at set-up).
+        hook: The hook called.
+        agent: The agent it was called for, if any.
+        plugins: The implementations in the order pluggy calls them.
+        result: A short ``repr`` of what the call returned (or raised).
+    """
+
+    round: int
+    hook: str
+    agent: str | None
+    plugins: tuple[str, ...]
+    result: str
+
+
+class Simulation:
+    """One run of a scenario, steppable round by round.
+
+    Most code calls :func:`negsim.simulate`; use this class to step a run (tests,
+    notebooks, interactive tools).
+
+    Args:
+        scenario: The scenario (overrides already applied).
+        seed: The run's seed; the scenario's ``seed`` when ``None``.
+        registry: The plugins; the installed ones when ``None``.
+        overrides: The overrides applied, recorded in the provenance.
+        trace: Called with a :class:`TraceRecord` for every hook call, if given.
+
+    Raises:
+        negsim.errors.UnknownDoctrineError: A doctrine or the world rules are not installed.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        seed: int | None = None,
+        registry: PluginRegistry | None = None,
+        overrides: Iterable[str] = (),
+        trace: Callable[[TraceRecord], None] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.registry = registry or default_registry()
+        self.overrides = tuple(overrides)
+        self._trace = trace
+        self.agents = scenario.agents
+        self._relays = {a.id: self.registry.agent_relay(a.stack) for a in self.agents}
+        self._world_relay = self.registry.world_relay(scenario.world_rules)
+        self.public = PublicInfo.of(scenario)
+        self._rngs = {a.id: stream(self.seed, "agent", a.id) for a in self.agents}
+        self._world_rng = stream(self.seed, "world")
+        self.world: WorldState = attrs.evolve(scenario.world, round=0)
+        self.monitor = CommitmentMonitor(scenario.commitments)
+        self.desk = AllianceDesk(scenario.alliances)
+        self._validator = Validator(scenario, self.desk, self.monitor)
+        self.events: list[Event] = []
+        self.round = 0
+        self.outcome: Outcome | None = None
+        self.reason = ""
+        self.inboxes: dict[str, tuple[Message, ...]] = {}
+        self.sent: tuple[Message, ...] = ()
+        self._states: dict[str, object] = {}
+        self._started = False
+        self._playing = 0
+
+    @property
+    def done(self) -> bool:
+        """Whether the run has an outcome."""
+        return self.outcome is not None
+
+    # -- protocol --------------------------------------------------------------------
+
+    def start(self) -> tuple[Event, ...]:
+        """Set the run up: agents' private state, observers, opening commitment states."""
+        if self._started:
+            return ()
+        self._started = True
+        with self._tracing():
+            for agent in self.agents:
+                self._states[agent.id] = self._call(
+                    self._relays[agent.id].negsim_agent_start,
+                    agent.id,
+                    agent=agent,
+                    scenario=self.scenario,
+                    rng=self._rngs[agent.id],
+                )
+            self._call(
+                self._world_relay.negsim_simulation_start, None,
+                scenario=self.scenario, world=self.world,
+            )
+        events = self.monitor.update(self.world.facts, self.world.facts, 0)
+        self.events.extend(events)
+        return tuple(events)
+
+    def step(self) -> tuple[Event, ...]:
+        """Play one round and return its events.
+
+        Raises:
+            SimulationError: The run has already ended.
+            negsim.errors.PluginCallError: A plugin raised.
+        """
+        if self.done:
+            raise SimulationError(f"the run ended in round {self.round} ({self.outcome})")
+        self.start()
+        with self._tracing():
+            return self._step()
+
+    def run(self) -> Result:
+        """Play rounds until an outcome, then return the :class:`negsim.Result`."""
+        self.start()
+        with self._tracing():
+            while not self.done:
+                self._step()
+        return self.result()
+
+    def _step(self) -> tuple[Event, ...]:
+        t = self._playing = self.round + 1
+        world = attrs.evolve(self.world, round=t)
+        # 1. deliver: messages sent last round, ordered by sender id then order sent
+        inboxes: defaultdict[str, list[Message]] = defaultdict(list)
+        for m in self.sent:
+            for r in m.recipients:
+                inboxes[r].append(m)
+        self.inboxes = {a: tuple(ms) for a, ms in inboxes.items()}
+        # 2. decide, all on the same snapshot
+        decided = []
+        for agent in self.agents:
+            view = AgentView(
+                agent=agent,
+                round=t,
+                world=world,
+                inbox=self.inboxes.get(agent.id, ()),
+                commitments=self.monitor.of(agent.id),
+                proposals=self.desk.open_for(agent.id),
+                public=self.public,
+                state=self._states.get(agent.id),
+                rng=self._rngs[agent.id],
+            )
+            moves = self._call(self._relays[agent.id].negsim_decide, agent.id, view=view)
+            decided.append((agent, moves))
+        # 3. validate
+        events: list[Event] = []
+        messages: list[Message] = []
+        actions: list[Action] = []
+        for agent, moves in decided:
+            if moves is None:
+                continue
+            if not isinstance(moves, (list, tuple)):
+                moves = (moves,)
+            for move in moves:
+                broken = self._validator.check(agent, move, t)
+                if broken is not None:
+                    rule, detail = broken
+                    events.append(MoveRejected(t, agent.id, agent.doctrine, rule, detail))
+                elif isinstance(move, Message):
+                    messages.append(move)
+                    events.append(MessageSent(t, move))
+                else:
+                    actions.append(move)
+                    events.append(ActionTaken(t, move))
+        # 4. adjudicate, and tally the alliances' votes
+        adjudication = self._call(
+            self._world_relay.negsim_adjudicate,
+            None,
+            world=world,
+            actions=tuple(actions),
+            messages=tuple(messages),
+            scenario=self.scenario,
+            rng=self._world_rng,
+        )
+        if adjudication is None:
+            adjudication = Adjudication(world=world)
+        elif not isinstance(adjudication, Adjudication):
+            raise SimulationError(
+                f"world rules {self.scenario.world_rules!r} returned "
+                f"{type(adjudication).__name__} from negsim_adjudicate, not an Adjudication"
+            )
+        events.extend(adjudication.events)
+        for m in messages:
+            if m.performative in (Performative.PROPOSE, Performative.VOTE):
+                self.desk.record(m)
+        decisions, decided_facts = self.desk.tally(t)
+        events.extend(decisions)
+        new = adjudication.world
+        new = attrs.evolve(new, round=t, facts=new.facts | frozenset(decided_facts))
+        changed = world.facts ^ new.facts
+        events.extend(FactChanged(t, f, f in new.facts) for f in sorted(changed))
+        if new.variables != world.variables:
+            events.extend(
+                VariableChanged(t, k, v)
+                for k, v in new.variables.items()
+                if world.variables.get(k) != v
+            )
+        # 5. commitments: new ones from messages, ends, then every lifecycle
+        for m in messages:
+            events.extend(self._commitments_from(m, t))
+        events.extend(self.monitor.update(new.facts, changed, t))
+        self.world = new
+        self.sent = tuple(messages)
+        self.round = t
+        # 6. observe
+        self._call(
+            self._world_relay.negsim_round_end, None, round=t, world=new, events=tuple(events)
+        )
+        # 7. stop
+        final = t >= self.scenario.max_rounds
+        verdict = self._call(
+            self._world_relay.negsim_classify_outcome,
+            None,
+            world=new,
+            scenario=self.scenario,
+            final=final,
+        )
+        if verdict is None and final:
+            verdict = (Outcome.UNRESOLVED, f"no outcome after max_rounds={t}")
+        if verdict is not None:
+            self.outcome, self.reason = Outcome(verdict[0]), str(verdict[1])
+            events.append(OutcomeReached(t, self.outcome, self.reason))
+        self.events.extend(events)
+        return tuple(events)
+
+    def _commitments_from(self, m: Message, t: int) -> list[Event]:
+        content = m.content
+        if m.performative in _COMMITTING and "consequent" in content:
+            deadline = content.get("deadline")
+            created: list[Event] = []
+            for creditor in m.recipients:
+                c = Commitment(
+                    id=f"{m.id}/{creditor}",
+                    debtor=m.sender,
+                    creditor=creditor,
+                    antecedent=str(content.get("antecedent", "true")),
+                    consequent=str(content["consequent"]),
+                    deadline=None if deadline is None else int(deadline),
+                    source=m.id,
+                )
+                self.monitor.add(c)
+                created.append(CommitmentCreated(t, c))
+            return created
+        if m.performative is Performative.CANCEL:
+            return self.monitor.end(str(content["commitment"]), CommitmentState.CANCELLED, t)
+        if m.performative is Performative.RELEASE:
+            return self.monitor.end(str(content["commitment"]), CommitmentState.RELEASED, t)
+        return []
+
+    # -- results ---------------------------------------------------------------------
+
+    def result(self) -> Result:
+        """The :class:`negsim.Result` of the run so far (complete once :attr:`done`)."""
+        metrics: dict[str, float] = {
+            "rounds": float(self.round),
+            "messages": float(sum(isinstance(e, MessageSent) for e in self.events)),
+            "actions": float(sum(isinstance(e, ActionTaken) for e in self.events)),
+            "rejected": float(sum(isinstance(e, MoveRejected) for e in self.events)),
+        }
+        commitments = self.monitor.all()
+        for state in (CommitmentState.DISCHARGED, CommitmentState.VIOLATED):
+            metrics[f"commitments_{state}"] = float(sum(c.state is state for c in commitments))
+        events = tuple(self.events)
+        for extra in self._call(
+            self._world_relay.negsim_collect_metrics,
+            None,
+            world=self.world,
+            events=events,
+            scenario=self.scenario,
+        ):
+            if extra:
+                metrics.update({k: float(v) for k, v in extra.items()})
+        result = Result(
+            outcome=self.outcome or Outcome.UNRESOLVED,
+            reason=self.reason,
+            rounds=self.round,
+            events=events,
+            commitments=commitments,
+            world=self.world,
+            metrics=metrics,
+            provenance=self.provenance(),
+        )
+        self._call(self._world_relay.negsim_simulation_end, None, result=result)
+        return result
+
+    def provenance(self) -> Provenance:
+        """Versions, seed, overrides and the plugins that took part."""
+        used = {self.scenario.world_rules, *(n for a in self.agents for n in a.stack)}
+        return Provenance(
+            negsim_version=_version(),
+            scenario=self.scenario.name,
+            scenario_digest=scenario_digest(self.scenario),
+            seed=self.seed,
+            overrides=self.overrides,
+            plugins=tuple(
+                p for p in self.registry.info() if p.name in used or p.role == "observer"
+            ),
+        )
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def _call(self, hook: Any, who: str | None, /, **kwargs: Any) -> Any:
+        try:
+            return hook(**kwargs)
+        except NegsimError:
+            raise
+        except Exception as exc:
+            plugin = self.registry.plugin_for_code(exc.__traceback__)
+            if plugin is None:
+                plugin = self.scenario.agent(who).doctrine if who else self.scenario.world_rules
+            raise PluginCallError(plugin, hook.name, who, self._playing, exc) from exc
+
+    def _tracing(self) -> _Tracing:
+        return _Tracing(self)
+
+
+class _Tracing:
+    """Hook-call monitoring while a traced run executes (a no-op without a tracer)."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.undo: Callable[[], None] | None = None
+
+    def __enter__(self) -> None:
+        trace = self.sim._trace
+        if trace is None:
+            return
+        sim = self.sim
+
+        def before(name: str, impls: list[pluggy.HookImpl], kwargs: dict[str, Any]) -> None:
+            pass
+
+        def after(
+            outcome: Any, name: str, impls: list[pluggy.HookImpl], kwargs: dict[str, Any]
+        ) -> None:
+            if name == "negsim_plugin_spec":
+                return
+            view = kwargs.get("view")
+            agent = kwargs.get("agent")
+            who = view.agent.id if view is not None else getattr(agent, "id", None)
+            shown = repr(outcome.exception) if outcome.exception else _short(outcome.get_result())
+            trace(
+                TraceRecord(
+                    round=sim._playing,
+                    hook=name,
+                    agent=who,
+                    plugins=tuple(i.plugin_name for i in reversed(impls)),
+                    result=shown,
+                )
+            )
+
+        self.undo = sim.registry.monitor(before, after)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.undo is not None:
+            self.undo()
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], (Message, Action)):
+        parts = []
+        for v in value:
+            if isinstance(v, Message):
+                parts.append(f"{v.performative}->{','.join(v.recipients)}")
+            else:
+                parts.append(f"{v.kind}({v.target or ''})")
+        return "[" + ", ".join(parts) + "]"
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+@functools.cache
+def _version() -> str:
+    try:
+        return metadata.version("negsim")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+_DIGESTS: dict[int, tuple[Scenario, str]] = {}
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 (16 hex digits) of the scenario's content; stable across processes."""
+    cached = _DIGESTS.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    data = attrs.asdict(scenario, recurse=True)
+    text = json.dumps(data, sort_keys=True, default=sorted, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    if len(_DIGESTS) > 64:
+        _DIGESTS.clear()
+    _DIGESTS[id(scenario)] = (scenario, digest)
+    return digest

@@ -1,0 +1,112 @@
+"""Validation: the rules a move must keep before the world sees it.
+
+Each rule has a short name that appears in :class:`~negsim.model.MoveRejected` events.
+"""
+
+from __future__ import annotations
+
+from negsim.engine._alliances import AllianceDesk
+from negsim.engine._monitor import CommitmentMonitor
+from negsim.errors import PropositionError
+from negsim.logic import parse
+from negsim.model import Action, ActionKind, Agent, Message, Performative, Scenario
+
+__all__ = ["RULES", "Validator"]
+
+RULES: dict[str, str] = {
+    "move-type": "a doctrine returns Message and Action objects only",
+    "sender-is-self": "an agent speaks only for itself",
+    "actor-is-self": "an agent acts only for itself",
+    "current-round": "a move is made in the round being decided",
+    "known-recipient": "messages go to known agents other than the sender",
+    "known-target": "an action's target is a known agent",
+    "magnitude-range": "an action's magnitude lies in [0, 1]",
+    "capability": "an agent acts only within its capabilities",
+    "hosts-target": "access is granted or denied only to forces the agent hosts",
+    "alliance-member": "only a member puts a proposal to an alliance",
+    "vote-eligible": "only a member votes, on an open proposal, with a boolean consent",
+    "proposition": "commitment text in a message parses",
+    "commitment-party": "only the debtor cancels and only the creditor releases a commitment",
+}
+"""Every validation rule, by name, with what it requires."""
+
+_COMMITTING = (Performative.PLEDGE, Performative.PROMISE, Performative.THREATEN)
+
+
+class Validator:
+    """Checks moves against :data:`RULES`.
+
+    Args:
+        scenario: The scenario being run.
+        desk: The alliance desk (for open proposals).
+        monitor: The commitment monitor (for cancel and release).
+    """
+
+    def __init__(self, scenario: Scenario, desk: AllianceDesk, monitor: CommitmentMonitor) -> None:
+        self.agents = {a.id: a for a in scenario.agents}
+        self.alliances = {al.id: al for al in scenario.alliances}
+        self.desk = desk
+        self.monitor = monitor
+
+    def check(self, agent: Agent, move: object, round: int) -> tuple[str, str] | None:
+        """Return ``(rule, detail)`` for the first rule ``move`` breaks, or ``None``."""
+        if isinstance(move, Message):
+            return self._message(agent, move, round)
+        if isinstance(move, Action):
+            return self._action(agent, move, round)
+        return "move-type", f"got {type(move).__name__}: {move!r:.80}"
+
+    def _message(self, agent: Agent, m: Message, round: int) -> tuple[str, str] | None:
+        if m.sender != agent.id:
+            return "sender-is-self", f"message sent as {m.sender!r}"
+        if m.round != round:
+            return "current-round", f"message stamped round {m.round}"
+        unknown = [r for r in m.recipients if r not in self.agents or r == agent.id]
+        if not m.recipients or unknown:
+            return "known-recipient", f"recipients {list(m.recipients)}; known: {sorted(self.agents)}"
+        content = m.content
+        if m.performative is Performative.PROPOSE:
+            alliance = self.alliances.get(str(content.get("alliance", "")))
+            if alliance is None or agent.id not in alliance.members:
+                return "alliance-member", f"proposal to alliance {content.get('alliance')!r}"
+        elif m.performative is Performative.VOTE:
+            proposal = self.desk.open.get(str(content.get("proposal", "")))
+            if (
+                proposal is None
+                or agent.id not in self.alliances[proposal.alliance].members
+                or not isinstance(content.get("consent"), bool)
+            ):
+                return "vote-eligible", f"vote {dict(content)}"
+        elif m.performative in _COMMITTING and "consequent" in content:
+            for key in ("antecedent", "consequent"):
+                try:
+                    parse(str(content.get(key, "true")))
+                except PropositionError as exc:
+                    return "proposition", f"{key}: {exc.reason} at column {exc.column}"
+        elif m.performative in (Performative.CANCEL, Performative.RELEASE):
+            c = self.monitor.current.get(str(content.get("commitment", "")))
+            party = None if c is None else (
+                c.debtor if m.performative is Performative.CANCEL else c.creditor)
+            if party != agent.id:
+                return "commitment-party", f"{m.performative} of {content.get('commitment')!r}"
+        return None
+
+    def _action(self, agent: Agent, a: Action, round: int) -> tuple[str, str] | None:
+        if a.actor != agent.id:
+            return "actor-is-self", f"action taken as {a.actor!r}"
+        if a.round != round:
+            return "current-round", f"action stamped round {a.round}"
+        if a.target is not None and a.target not in self.agents:
+            return "known-target", f"target {a.target!r}; known: {sorted(self.agents)}"
+        if not 0.0 <= a.magnitude <= 1.0:
+            return "magnitude-range", f"magnitude {a.magnitude}"
+        caps = agent.capabilities
+        if a.kind is ActionKind.ATTACK and (caps.conventional <= 0 or a.target in (None, agent.id)):
+            return "capability", "an attack needs conventional forces and another state as target"
+        if a.kind is ActionKind.NUCLEAR_STRIKE and caps.nuclear <= 0:
+            return "capability", "a nuclear strike needs nuclear weapons"
+        if a.kind in (ActionKind.GRANT_ACCESS, ActionKind.DENY_ACCESS) and (
+            a.target not in caps.forces_hosted
+        ):
+            return "hosts-target", f"{agent.id} hosts no forces of {a.target!r}"
+        return None

@@ -1,0 +1,179 @@
+"""What an agent sees when it decides: a frozen snapshot of its round."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import attrs
+
+from negsim.model import (
+    Action,
+    ActionKind,
+    Agent,
+    Alliance,
+    Capabilities,
+    Commitment,
+    FrozenMap,
+    Message,
+    ParamValue,
+    Performative,
+    Proposal,
+    Scenario,
+    WorldState,
+    freeze,
+)
+
+__all__ = ["AgentView", "PublicInfo"]
+
+
+@attrs.frozen
+class PublicInfo:
+    """What every agent may know about the scenario: no other agent's parameters.
+
+    Attributes:
+        scenario: The scenario's name.
+        agents: Every agent id, sorted.
+        names: Display names by id.
+        doctrines: Each agent's doctrine name (doctrines are public; parameters are not).
+        capabilities: Each agent's capabilities by id.
+        alliances: Every alliance.
+        world_params: The world rules' parameters.
+        max_rounds: The last round.
+    """
+
+    scenario: str
+    agents: tuple[str, ...]
+    names: FrozenMap[str, str]
+    doctrines: FrozenMap[str, str]
+    capabilities: FrozenMap[str, Capabilities]
+    alliances: tuple[Alliance, ...]
+    world_params: FrozenMap[str, ParamValue]
+    max_rounds: int
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> PublicInfo:
+        """The public part of ``scenario``."""
+        return cls(
+            scenario=scenario.name,
+            agents=scenario.agent_ids,
+            names=freeze({a.id: a.name for a in scenario.agents}),
+            doctrines=freeze({a.id: a.doctrine for a in scenario.agents}),
+            capabilities=freeze({a.id: a.capabilities for a in scenario.agents}),
+            alliances=scenario.alliances,
+            world_params=scenario.world_params,
+            max_rounds=scenario.max_rounds,
+        )
+
+    def alliances_of(self, agent_id: str) -> tuple[Alliance, ...]:
+        """The alliances ``agent_id`` belongs to."""
+        return tuple(al for al in self.alliances if agent_id in al.members)
+
+    def alliance(self, alliance_id: str) -> Alliance:
+        """The alliance ``alliance_id``.
+
+        Raises:
+            KeyError: No such alliance.
+        """
+        for al in self.alliances:
+            if al.id == alliance_id:
+                return al
+        raise KeyError(alliance_id)
+
+
+@attrs.frozen
+class AgentView:
+    """One agent's frozen view of a round, passed to :hook:`negsim_decide`.
+
+    Every agent in a round sees the same world (moves are simultaneous). Build moves
+    with :meth:`say` and :meth:`act`, which fill in the sender, round and id.
+
+    Attributes:
+        agent: The deciding agent, with its own parameters.
+        round: The current round (1-based).
+        world: The world at the start of the round.
+        inbox: Messages delivered this round (sent last round), by sender then order sent.
+        commitments: Active and finished commitments in which the agent is debtor or
+            creditor.
+        proposals: Open proposals in the agent's alliances.
+        public: What is public about the scenario.
+        state: The agent's private state from :hook:`negsim_agent_start` (mutable, its own).
+        rng: The agent's own random stream for this run; the only randomness to use.
+    """
+
+    agent: Agent
+    round: int
+    world: WorldState
+    inbox: tuple[Message, ...]
+    commitments: tuple[Commitment, ...]
+    proposals: tuple[Proposal, ...]
+    public: PublicInfo
+    state: Any
+    rng: random.Random
+    _ids: itertools.count[int] = attrs.field(factory=itertools.count, alias="_ids")
+
+    @property
+    def me(self) -> str:
+        """The deciding agent's id."""
+        return self.agent.id
+
+    def param(self, name: str) -> ParamValue:
+        """The agent's parameter ``name`` (defaults are filled in by the loader)."""
+        return self.agent.params[name]
+
+    def holds(self, fact: str) -> bool:
+        """Whether the ground atom ``fact`` is true at the start of the round."""
+        return fact in self.world.facts
+
+    def say(
+        self,
+        recipients: str | tuple[str, ...] | list[str],
+        performative: Performative | str,
+        *,
+        conversation: str = "",
+        in_reply_to: str | None = None,
+        **content: ParamValue,
+    ) -> Message:
+        """A message from this agent, sent this round.
+
+        Args:
+            recipients: One id or several.
+            performative: The speech act.
+            conversation: Groups an exchange.
+            in_reply_to: The id of the message answered.
+            **content: The message content.
+        """
+        to = (recipients,) if isinstance(recipients, str) else tuple(recipients)
+        return Message(
+            sender=self.agent.id,
+            recipients=to,
+            performative=Performative(performative),
+            content=content,
+            round=self.round,
+            conversation=conversation,
+            in_reply_to=in_reply_to,
+            id=f"{self.round}:{self.agent.id}:{next(self._ids)}",
+        )
+
+    def act(
+        self,
+        kind: ActionKind | str,
+        target: str | None = None,
+        magnitude: float = 1.0,
+        **params: ParamValue,
+    ) -> Action:
+        """An action by this agent, taken this round."""
+        return Action(
+            actor=self.agent.id,
+            kind=ActionKind(kind),
+            target=target,
+            magnitude=magnitude,
+            round=self.round,
+            params=params,
+        )
+
+    def received(self, performative: Performative | str) -> tuple[Message, ...]:
+        """The inbox messages of one performative."""
+        p = Performative(performative)
+        return tuple(m for m in self.inbox if m.performative == p)

@@ -1,0 +1,151 @@
+"""The exceptions negsim raises.
+
+Every error negsim raises on purpose is a :class:`NegsimError`. Each subclass also
+inherits the built-in exception a caller would naturally catch, so ``except
+LookupError`` still works for an unknown doctrine::
+
+    NegsimError
+    ├── ScenarioError (ValueError)            bad scenario input; exit code 2
+    │   ├── ScenarioFileError (OSError)       missing or unreadable file
+    │   ├── PropositionError                  unparsable proposition text
+    │   ├── OverrideError (KeyError)          an override path that does not exist
+    │   └── UnknownDoctrineError (LookupError)
+    ├── PluginError (RuntimeError)            a plugin misbehaved at load time
+    └── SimulationError (RuntimeError)        a run failed; exit code 1
+        └── PluginCallError                   a plugin raised inside a run
+
+Messages say who, what, which rule and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = [
+    "NegsimError",
+    "OverrideError",
+    "PluginCallError",
+    "PluginError",
+    "Problem",
+    "PropositionError",
+    "ScenarioError",
+    "ScenarioFileError",
+    "SimulationError",
+    "UnknownDoctrineError",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in an input.
+
+    Attributes:
+        path: Where in the input, as a dotted path (``agents[2].doctrine``); empty for
+            the whole input.
+        message: What is wrong and what was expected, with the valid choices.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class NegsimError(Exception):
+    """Base class of every error negsim raises on purpose."""
+
+
+class ScenarioError(NegsimError, ValueError):
+    """A scenario (file, mapping or override) is invalid.
+
+    Holds every problem found, so a user fixes them all in one pass.
+
+    Args:
+        source: The file name, or a description of the input (``"<mapping>"``).
+        problems: What is wrong, each with its place in the input.
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem | str]) -> None:
+        self.source = source
+        self.problems: tuple[Problem, ...] = tuple(
+            p if isinstance(p, Problem) else Problem("", p) for p in problems
+        )
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if len(self.problems) == 1:
+            return f"{self.source}: {self.problems[0]}"
+        lines = [f"{self.source}: {len(self.problems)} problems"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class ScenarioFileError(ScenarioError, OSError):
+    """The scenario file is missing, unreadable or not valid TOML."""
+
+
+class PropositionError(ScenarioError):
+    """Proposition text that the parser refuses.
+
+    Args:
+        text: The proposition as written.
+        column: The 1-based column where parsing failed.
+        reason: What was found and what was expected there.
+        source: Where the text came from (file and path), if known.
+    """
+
+    def __init__(self, text: str, column: int, reason: str, source: str = "<proposition>") -> None:
+        self.text = text
+        self.column = column
+        self.reason = reason
+        pointer = " " * (column - 1) + "^"
+        super().__init__(source, [f"column {column}: {reason}\n    {text}\n    {pointer}"])
+
+
+class OverrideError(ScenarioError, KeyError):
+    """An override (``--set PATH=VALUE``) names a path the scenario does not have."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self._render()
+
+
+class UnknownDoctrineError(ScenarioError, LookupError):
+    """A scenario names a doctrine or plugin that is not installed."""
+
+
+class PluginError(NegsimError, RuntimeError):
+    """A plugin cannot be loaded or registered (bad hook name, bad spec, ...)."""
+
+
+class SimulationError(NegsimError, RuntimeError):
+    """A run could not complete."""
+
+
+class PluginCallError(SimulationError):
+    """A plugin raised an exception inside a run.
+
+    The original exception is chained as ``__cause__``.
+
+    Args:
+        plugin: The name of the plugin whose code raised.
+        hook: The hook being called.
+        agent: The agent whose decision was being made, if any.
+        round: The round in which it happened.
+        error: The original exception.
+    """
+
+    def __init__(
+        self, plugin: str, hook: str, agent: str | None, round: int, error: BaseException
+    ) -> None:
+        self.plugin = plugin
+        self.hook = hook
+        self.agent = agent
+        self.round = round
+        who = f" for agent {agent!r}" if agent else ""
+        super().__init__(
+            f"plugin {plugin!r} raised {type(error).__name__} in {hook}{who} "
+            f"in round {round}: {error}"
+        )

@@ -1,0 +1,243 @@
+"""The hook specifications: every point where a plugin can take part in a run.
+
+A plugin is a module or object with functions marked ``@negsim.hookimpl`` whose names
+are hooks below. Arguments are passed by keyword; an implementation may accept any
+subset of a hook's arguments, so hooks can gain arguments without breaking plugins.
+
+Where hooks are called
+----------------------
+Agent hooks (:hook:`negsim_agent_start`, :hook:`negsim_decide`) go through the
+agent's own *relay*: its doctrine, its modifiers and the observer plugins, never
+another agent's doctrine. World hooks go through the scenario's world-rules plugin
+and the observers. Both relays are built once per process.
+
+The round protocol
+------------------
+``negsim.simulate`` runs this protocol:
+
+* **start**: each agent's relay calls :hook:`negsim_agent_start` (its private state);
+  observers hear :hook:`negsim_simulation_start`.
+* **each round t**, from 1 to ``max_rounds``:
+
+  1. *deliver*: messages sent in round t-1 reach exactly their recipients' inboxes,
+     ordered by sender id, then by the order sent.
+  2. *decide*: every agent's relay calls :hook:`negsim_decide` on the same frozen
+     snapshot (:class:`negsim.AgentView`): moves are simultaneous.
+  3. *validate*: a move the agent may not make is dropped and logged as a
+     :class:`negsim.model.MoveRejected` event naming agent, doctrine and rule.
+  4. *adjudicate*: :hook:`negsim_adjudicate` turns the valid actions into the next
+     world state; alliance votes are tallied under each alliance's decision rule.
+  5. *commitments*: every active commitment's lifecycle is updated against the new
+     world; messages that pledge, promise or threaten create commitments.
+  6. *observe*: observers hear :hook:`negsim_round_end`.
+  7. *stop*: :hook:`negsim_classify_outcome` ends the run with an outcome, or the run
+     goes on; after ``max_rounds`` it is called with ``final=True``.
+
+* **end**: :hook:`negsim_collect_metrics` adds metrics; observers hear
+  :hook:`negsim_simulation_end` with the :class:`negsim.Result`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from negsim.model import (
+    Action,
+    Adjudication,
+    Agent,
+    Event,
+    Message,
+    Move,
+    Outcome,
+    PluginSpec,
+    Result,
+    Scenario,
+    WorldState,
+)
+
+if TYPE_CHECKING:
+    from negsim.engine import AgentView
+
+__all__ = ["hookimpl", "hookspec"]
+
+PROJECT = "negsim"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+"""Marker for hook specifications (for plugins that add hooks of their own)."""
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marker for hook implementations: ``@negsim.hookimpl``."""
+
+
+# --------------------------------------------------------------------------------------
+# Set-up
+# --------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def negsim_plugin_spec() -> PluginSpec:  # type: ignore[empty-body]
+    """Declare the plugin's role, summary and parameters.
+
+    Called once per plugin when it is registered (each plugin's own implementation is
+    read; results are not combined). A plugin without it is an observer.
+
+    Returns:
+        The plugin's :class:`negsim.model.PluginSpec`.
+    """
+
+
+@hookspec(firstresult=True)
+def negsim_agent_start(agent: Agent, scenario: Scenario, rng: random.Random) -> object | None:
+    """Create an agent's private state at the start of a run.
+
+    Called through the agent's relay, once per run. Stops at first non-None result.
+
+    Args:
+        agent: The agent, with its parameters (defaults filled in).
+        scenario: The scenario being run. Read only the public parts of other agents
+            (ids, capabilities, alliances), never their ``params``.
+        rng: The agent's own random stream for this run.
+
+    Returns:
+        Any object; it is handed back as :attr:`negsim.AgentView.state` every round.
+    """
+
+
+@hookspec
+def negsim_simulation_start(scenario: Scenario, world: WorldState) -> None:
+    """Hear that a run starts. Called through the world relay (world rules, observers).
+
+    Args:
+        scenario: The scenario as run.
+        world: The opening world state.
+    """
+
+
+# --------------------------------------------------------------------------------------
+# Round
+# --------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def negsim_decide(view: AgentView) -> Sequence[Move] | None:
+    """Decide an agent's moves for this round.
+
+    Called through the agent's relay once per round. Stops at first non-None result,
+    so a modifier that wants the doctrine's moves implements it as a wrapper
+    (``@negsim.hookimpl(wrapper=True)``). Return an empty sequence to do nothing.
+
+    Args:
+        view: The agent's frozen view of the round; build moves with
+            :meth:`negsim.AgentView.say` and :meth:`negsim.AgentView.act`.
+
+    Returns:
+        Messages and actions, all made by ``view.agent``.
+    """
+
+
+@hookspec(firstresult=True)
+def negsim_adjudicate(
+    world: WorldState,
+    actions: tuple[Action, ...],
+    messages: tuple[Message, ...],
+    scenario: Scenario,
+    rng: random.Random,
+) -> Adjudication | None:
+    """Turn a round's valid actions into the next world state.
+
+    Implemented by world-rules plugins; only the scenario's chosen one is called.
+    Stops at first non-None result.
+
+    Args:
+        world: The world at the start of the round (``world.round`` is the round).
+        actions: The round's valid actions, in agent-id order.
+        messages: The round's valid messages (threats, offers, ...), in agent-id order.
+        scenario: The scenario being run.
+        rng: The world's own random stream for this run.
+
+    Returns:
+        The next world state (its ``round`` is ignored) and the events to log.
+    """
+
+
+# --------------------------------------------------------------------------------------
+# Outcome
+# --------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def negsim_classify_outcome(
+    world: WorldState, scenario: Scenario, final: bool
+) -> tuple[Outcome, str] | None:
+    """Decide whether the crisis has ended, and how.
+
+    Called through the world relay after every round. Stops at first non-None result.
+
+    Args:
+        world: The world after the round.
+        scenario: The scenario being run.
+        final: ``True`` after the last round (``max_rounds``): an outcome must be given;
+            ``Outcome.UNRESOLVED`` is used if none is.
+
+    Returns:
+        ``(outcome, reason)`` to stop, or ``None`` to go on.
+    """
+
+
+# --------------------------------------------------------------------------------------
+# Reporting
+# --------------------------------------------------------------------------------------
+
+
+@hookspec
+def negsim_round_end(round: int, world: WorldState, events: tuple[Event, ...]) -> None:
+    """Hear the end of a round.
+
+    Args:
+        round: The round that ended.
+        world: The world after it.
+        events: The round's events, in order.
+    """
+
+
+@hookspec
+def negsim_collect_metrics(
+    world: WorldState, events: tuple[Event, ...], scenario: Scenario
+) -> Mapping[str, float] | None:
+    """Contribute metrics for the finished run; results from all plugins are merged.
+
+    Args:
+        world: The final world.
+        events: The whole event log.
+        scenario: The scenario run.
+
+    Returns:
+        Named numbers; names should be prefixed with the plugin name when not generic.
+    """
+
+
+@hookspec
+def negsim_simulation_end(result: Result) -> None:
+    """Hear that a run ended.
+
+    Args:
+        result: The run's result.
+    """
+
+
+AGENT_HOOKS = ("negsim_agent_start", "negsim_decide")
+"""Hooks called through an agent's relay."""
+
+WORLD_HOOKS = (
+    "negsim_simulation_start",
+    "negsim_adjudicate",
+    "negsim_classify_outcome",
+    "negsim_round_end",
+    "negsim_collect_metrics",
+    "negsim_simulation_end",
+)
+"""Hooks called through the world relay."""

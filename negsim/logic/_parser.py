@@ -1,0 +1,416 @@
+"""A safe, hand-written parser for the proposition language.
+
+The text is split into tokens by :func:`_tokenize`, then read by a recursive-descent parser
+that recurses only into parentheses: within one pair of parentheses the operands and binary
+operators are read as a flat list and grouped by precedence with loops. So the parser's own
+stack depth grows with the parenthesis depth alone, which is capped at :data:`MAX_DEPTH`, and a
+long chain such as ``a >> b >> ... >> z`` cannot overflow it. Nothing here evaluates the text:
+there is no ``eval``, ``exec``, ``compile``, ``sympify`` or ``ast``.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable
+
+import attrs
+
+from negsim.errors import PropositionError
+from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
+
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse"]
+
+#: The longest proposition text accepted, in characters.
+MAX_LENGTH = 10_000
+
+#: The deepest nesting accepted: parentheses inside each other, and operators inside each other
+#: (an atom or constant has depth 0, ``~a`` 1, ``~a & b`` 2).
+MAX_DEPTH = 200
+
+_CACHE_SIZE = 4096
+
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+_NAME_CHARS = _LETTERS | _DIGITS | {"_"}
+_ARG_START = _LETTERS | _DIGITS
+_ARG_CHARS = _NAME_CHARS | {"-"}
+_SPACE = frozenset(" \t\r\n\f\v")
+
+_EXPECT_OPERAND = "an atom name, '~', '(', 'true' or 'false'"
+_EXPECT_OPERATOR = "an operator ('&', '|', '>>', '->', '<->')"
+_EXPECT_ARG = "an argument (an agent id such as 'ROK')"
+
+
+class _Kind(enum.Enum):
+    NAME = "name"
+    ARG = "argument"
+    TRUE = "true"
+    FALSE = "false"
+    NOT = "~"
+    AND = "&"
+    OR = "|"
+    IMPLIES = ">>"
+    EQUIV = "<->"
+    LPAREN = "("
+    ARGS_OPEN = "( of arguments"
+    RPAREN = ")"
+    COMMA = ","
+    END = "end of text"
+    BAD = "bad character"
+
+
+_KEYWORDS = {
+    "true": _Kind.TRUE,
+    "false": _Kind.FALSE,
+    "not": _Kind.NOT,
+    "and": _Kind.AND,
+    "or": _Kind.OR,
+}
+
+_SYMBOLS = {
+    "~": _Kind.NOT,
+    "!": _Kind.NOT,
+    "&": _Kind.AND,
+    "|": _Kind.OR,
+    ">>": _Kind.IMPLIES,
+    "->": _Kind.IMPLIES,
+    "<->": _Kind.EQUIV,
+    "(": _Kind.LPAREN,
+    ")": _Kind.RPAREN,
+    ",": _Kind.COMMA,
+}
+
+# Hints for characters a user is likely to try, keyed by the character.
+_HINTS = {
+    "_": "names must start with a letter",
+    "=": "write '<->' for equivalence",
+    ">": "write '>>' or '->' for implication",
+    "-": "write '->' for implication",
+    "<": "write '<->' for equivalence",
+}
+
+
+@attrs.frozen
+class _Token:
+    kind: _Kind
+    text: str
+    column: int  # 1-based
+
+    def describe(self) -> str:
+        if self.kind is _Kind.END:
+            return "end of text"
+        return repr(self.text)
+
+
+class _ParseError(Exception):
+    """A parse failure before the text and source are attached."""
+
+    def __init__(self, column: int, reason: str) -> None:
+        super().__init__(column, reason)
+        self.column = column
+        self.reason = reason
+
+
+def _scan(text: str, start: int, chars: frozenset[str]) -> int:
+    end = start + 1
+    while end < len(text) and text[end] in chars:
+        end += 1
+    return end
+
+
+def _tokenize(text: str) -> list[_Token]:
+    """Split text into tokens, ending with an END token or, at the first bad character, BAD.
+
+    After a name, a ``(`` opens an argument list, inside which the tokens are arguments,
+    commas and the closing ``)``.
+    """
+    tokens: list[_Token] = []
+    in_args = False
+    after_name = False
+    i = 0
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char in _SPACE:
+            i += 1
+            continue
+        column = i + 1
+        if in_args:
+            if char in _ARG_START:
+                end = _scan(text, i, _ARG_CHARS)
+                tokens.append(_Token(_Kind.ARG, text[i:end], column))
+                i = end
+                continue
+            if char in ",)":
+                tokens.append(_Token(_SYMBOLS[char], char, column))
+                in_args = char == ","
+                i += 1
+                continue
+            tokens.append(_Token(_Kind.BAD, char, column))
+            return tokens
+        if char in _LETTERS:
+            end = _scan(text, i, _NAME_CHARS)
+            word = text[i:end]
+            kind = _KEYWORDS.get(word, _Kind.NAME)
+            tokens.append(_Token(kind, word, column))
+            after_name = kind is _Kind.NAME
+            i = end
+            continue
+        for symbol in (text[i : i + 3], text[i : i + 2], char):
+            kind_or_none = _SYMBOLS.get(symbol)
+            if kind_or_none is not None:
+                break
+        else:
+            tokens.append(_Token(_Kind.BAD, char, column))
+            return tokens
+        if kind_or_none is _Kind.LPAREN and after_name:
+            kind_or_none = _Kind.ARGS_OPEN
+            in_args = True
+        tokens.append(_Token(kind_or_none, symbol, column))
+        after_name = False
+        i += len(symbol)
+    tokens.append(_Token(_Kind.END, "", n + 1))
+    return tokens
+
+
+_BINARY = frozenset({_Kind.AND, _Kind.OR, _Kind.IMPLIES, _Kind.EQUIV})
+
+# A parsed operand with its depth (an atom has depth 0).
+_Item = tuple[Prop, int]
+
+
+class _Parser:
+    """Reads the tokens of one proposition; raises :class:`_ParseError` on the first error."""
+
+    def __init__(self, text: str) -> None:
+        self._tokens = _tokenize(text)
+        self._pos = 0
+
+    def parse(self) -> Prop:
+        prop, _ = self._group(0, None)
+        return prop
+
+    # -- token access -------------------------------------------------------------------
+
+    def _peek(self) -> _Token:
+        return self._tokens[self._pos]
+
+    def _advance(self) -> _Token:
+        token = self._tokens[self._pos]
+        self._pos += 1
+        return token
+
+    @staticmethod
+    def _unexpected(token: _Token, expected: str) -> _ParseError:
+        reason = f"unexpected {token.describe()}; expected {expected}"
+        hint = _HINTS.get(token.text) if token.kind is _Kind.BAD else None
+        if token.kind is _Kind.BAD and token.text in _DIGITS:
+            hint = "names must start with a letter"
+        if hint:
+            reason += f" ({hint})"
+        return _ParseError(token.column, reason)
+
+    @staticmethod
+    def _too_deep(column: int) -> _ParseError:
+        return _ParseError(column, f"the proposition is nested deeper than {MAX_DEPTH} levels")
+
+    # -- grammar ------------------------------------------------------------------------
+
+    def _group(self, depth: int, open_column: int | None) -> _Item:
+        """Read ``operand (binary-operator operand)*`` up to ``)`` or the end of the text."""
+        items = [self._operand(depth)]
+        operators: list[_Token] = []
+        while self._peek().kind in _BINARY:
+            operators.append(self._advance())
+            items.append(self._operand(depth))
+        token = self._peek()
+        if open_column is None:
+            if token.kind is not _Kind.END:
+                expected = f"{_EXPECT_OPERATOR} or the end of the proposition"
+                if token.kind is _Kind.RPAREN:
+                    expected += " (this ')' has no '(' to close)"
+                raise self._unexpected(token, expected)
+        else:
+            if token.kind is not _Kind.RPAREN:
+                raise self._unexpected(
+                    token, f"{_EXPECT_OPERATOR} or ')' to close the '(' at column {open_column}"
+                )
+            self._advance()
+        return _group_by_precedence(items, operators)
+
+    def _operand(self, depth: int) -> _Item:
+        """Read ``('~' | '!' | 'not')* (atom | 'true' | 'false' | '(' group ')')``."""
+        negations: list[int] = []
+        while self._peek().kind is _Kind.NOT:
+            negations.append(self._advance().column)
+        token = self._advance()
+        prop: Prop
+        if token.kind is _Kind.NAME:
+            prop, height = self._atom(token), 0
+        elif token.kind is _Kind.TRUE:
+            prop, height = Const(True), 0
+        elif token.kind is _Kind.FALSE:
+            prop, height = Const(False), 0
+        elif token.kind is _Kind.LPAREN:
+            if depth >= MAX_DEPTH:
+                raise self._too_deep(token.column)
+            prop, height = self._group(depth + 1, token.column)
+        else:
+            raise self._unexpected(token, _EXPECT_OPERAND)
+        for column in reversed(negations):
+            height += 1
+            if height > MAX_DEPTH:
+                raise self._too_deep(column)
+            prop = Not(prop)
+        return prop, height
+
+    def _atom(self, name: _Token) -> Atom:
+        """Read the optional ``'(' ARG (',' ARG)* ')'`` after an atom's name."""
+        if self._peek().kind is not _Kind.ARGS_OPEN:
+            return Atom(name.text)
+        open_column = self._advance().column
+        args: list[str] = []
+        while True:
+            token = self._advance()
+            if token.kind is not _Kind.ARG:
+                raise self._unexpected(token, _EXPECT_ARG)
+            args.append(token.text)
+            token = self._advance()
+            if token.kind is _Kind.RPAREN:
+                return Atom(name.text, tuple(args))
+            if token.kind is not _Kind.COMMA:
+                raise self._unexpected(
+                    token, f"',' or ')' to close the '(' at column {open_column}"
+                )
+
+
+def _split(
+    items: list[_Item], operators: list[_Token], kind: _Kind
+) -> tuple[list[tuple[list[_Item], list[_Token]]], list[_Token]]:
+    """Split an operand/operator list at each operator of one kind."""
+    parts: list[tuple[list[_Item], list[_Token]]] = [([items[0]], [])]
+    splits: list[_Token] = []
+    for operator, item in zip(operators, items[1:], strict=True):
+        if operator.kind is kind:
+            splits.append(operator)
+            parts.append(([item], []))
+        else:
+            parts[-1][1].append(operator)
+            parts[-1][0].append(item)
+    return parts, splits
+
+
+def _nary(
+    items: list[_Item],
+    operators: list[_Token],
+    kind: _Kind,
+    make: Callable[[tuple[Prop, ...]], Prop],
+    inner: Callable[[list[_Item], list[_Token]], _Item],
+) -> _Item:
+    """Group a flat list at one n-ary operator (``&`` or ``|``), the tighter ones by inner."""
+    parts, splits = _split(items, operators, kind)
+    operands = [inner(part_items, part_operators) for part_items, part_operators in parts]
+    if not splits:
+        return operands[0]
+    height = max(h for _, h in operands) + 1
+    if height > MAX_DEPTH:
+        raise _Parser._too_deep(splits[0].column)
+    return make(tuple(p for p, _ in operands)), height
+
+
+def _combine(kind: _Kind, left: _Item, right: _Item, column: int) -> _Item:
+    height = max(left[1], right[1]) + 1
+    if height > MAX_DEPTH:
+        raise _Parser._too_deep(column)
+    node = Implies(left[0], right[0]) if kind is _Kind.IMPLIES else Equiv(left[0], right[0])
+    return node, height
+
+
+def _group_and(items: list[_Item], operators: list[_Token]) -> _Item:
+    # Only '&' is left at this level: every operand is already a unary operand.
+    return _nary(items, operators, _Kind.AND, And, lambda its, _: its[0])
+
+
+def _group_or(items: list[_Item], operators: list[_Token]) -> _Item:
+    return _nary(items, operators, _Kind.OR, Or, _group_and)
+
+
+def _group_implies(items: list[_Item], operators: list[_Token]) -> _Item:
+    parts, splits = _split(items, operators, _Kind.IMPLIES)
+    result = _group_or(*parts[-1])
+    # Right-associative: fold from the right.
+    for (part_items, part_operators), operator in zip(
+        reversed(parts[:-1]), reversed(splits), strict=True
+    ):
+        result = _combine(
+            _Kind.IMPLIES, _group_or(part_items, part_operators), result, operator.column
+        )
+    return result
+
+
+def _group_by_precedence(items: list[_Item], operators: list[_Token]) -> _Item:
+    """Build the tree of one parenthesised group from its operands and binary operators.
+
+    ``<->`` binds loosest (left-associative), then ``>>`` (right-associative), ``|`` and
+    ``&`` (both n-ary, so a chain becomes one flat node).
+    """
+    parts, splits = _split(items, operators, _Kind.EQUIV)
+    result = _group_implies(*parts[0])
+    for (part_items, part_operators), operator in zip(parts[1:], splits, strict=True):
+        result = _combine(
+            _Kind.EQUIV, result, _group_implies(part_items, part_operators), operator.column
+        )
+    return result
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _parse_cached(text: str) -> Prop:
+    if not text.strip(" \t\r\n\f\v"):
+        raise _ParseError(1, f"the proposition is empty; expected {_EXPECT_OPERAND}")
+    return _Parser(text).parse()
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else f"{text[:width]}... ({len(text)} characters)"
+
+
+def parse(text: str, *, source: str = "<proposition>") -> Prop:
+    """Parse proposition text into a tree, without evaluating anything.
+
+    Results are cached by text (the last 4,096 distinct texts), so parsing the same
+    proposition again is a dictionary look-up; the trees are immutable and safe to share.
+
+    Args:
+        text: The proposition, such as ``attacked(ROK) & ~denies_access(JPN, USA)``.
+        source: Where the text came from (a file and the path inside it), used only to
+            label errors.
+
+    Returns:
+        The proposition's tree.
+
+    Raises:
+        PropositionError: The text is empty, longer than :data:`MAX_LENGTH` characters,
+            nested deeper than :data:`MAX_DEPTH` levels, or not a proposition. The error's
+            column (1-based) points at the offending character, and its reason says what
+            was found there and what was expected. For text that is too long, the error
+            shows only the start of the text.
+        TypeError: ``text`` is not a string.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a proposition must be a str, not {type(text).__name__}: {text!r}")
+    if len(text) > MAX_LENGTH:
+        raise PropositionError(
+            _excerpt(text),
+            1,
+            f"the proposition is {len(text)} characters long; the limit is {MAX_LENGTH}",
+            source=source,
+        )
+    try:
+        return _parse_cached(text)
+    except _ParseError as failure:
+        raise PropositionError(text, failure.column, failure.reason, source=source) from None
+    except RecursionError:  # only when called with little stack left; the depth cap avoids it
+        raise PropositionError(
+            text, 1, "the proposition is nested too deeply to parse here", source=source
+        ) from None

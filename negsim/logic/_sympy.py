@@ -1,0 +1,133 @@
+"""Conversion between propositions and sympy boolean expressions.
+
+sympy does the analysis (satisfiability, simplification, entailment); the simulation loop
+never needs it. It takes most of a second to import, so it is imported inside these
+functions, never when :mod:`negsim.logic` is imported. Propositions only ever reach sympy as
+trees built here: no text is handed to ``sympify`` or ``parse_expr``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import itertools
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from negsim.errors import PropositionError
+from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
+from negsim.logic._parser import parse
+
+if TYPE_CHECKING:
+    from sympy import Symbol  # type: ignore[import-untyped,unused-ignore]
+    from sympy.logic.boolalg import Boolean  # type: ignore[import-untyped,unused-ignore]
+
+__all__ = ["from_sympy", "to_sympy"]
+
+
+def _sympy() -> ModuleType:
+    """Import sympy on first use (it takes most of a second); later calls are a look-up."""
+    return importlib.import_module("sympy")
+
+
+@functools.cache
+def _symbol(key: str) -> Symbol:
+    return _sympy().Symbol(key)
+
+
+def to_sympy(prop: Prop) -> Boolean:
+    """Convert a proposition to a sympy boolean expression.
+
+    Each atom becomes a :class:`sympy.Symbol` named by the atom's key
+    (``attacked(ROK)``), the same object every time; ``true`` and ``false`` become
+    :data:`sympy.true` and :data:`sympy.false`. sympy may simplify on construction (it
+    flattens nested conjunctions, for example), so the result is logically equivalent to the
+    proposition but not always the same shape.
+
+    Args:
+        prop: The proposition.
+
+    Returns:
+        The equivalent sympy expression, built from ``And``, ``Or``, ``Not``, ``Implies``
+        and ``Equivalent``.
+    """
+    sympy = _sympy()
+
+    def convert(prop: Prop) -> Boolean:
+        match prop:
+            case Atom():
+                return _symbol(prop.key)
+            case Const(value=value):
+                return sympy.true if value else sympy.false
+            case Not(operand=operand):
+                return sympy.Not(convert(operand))
+            case And(operands=operands):
+                return sympy.And(*(convert(operand) for operand in operands))
+            case Or(operands=operands):
+                return sympy.Or(*(convert(operand) for operand in operands))
+            case Implies(left=left, right=right):
+                return sympy.Implies(convert(left), convert(right))
+            case Equiv(left=left, right=right):
+                return sympy.Equivalent(convert(left), convert(right))
+        raise TypeError(f"not a proposition: {prop!r}")
+
+    return convert(prop)
+
+
+def _atom(name: str) -> Atom:
+    prop: Prop | None
+    try:
+        prop = parse(name, source="<sympy symbol>")
+    except PropositionError:
+        prop = None
+    if not isinstance(prop, Atom):
+        raise ValueError(
+            f"sympy symbol {name!r} is not an atom key such as 'attacked(ROK)' or 'war'"
+        )
+    return prop
+
+
+def from_sympy(expr: Boolean) -> Prop:
+    """Convert a sympy boolean expression back to a proposition, to explain a result.
+
+    Symbols become atoms by parsing their names as atom keys (``attacked(ROK)``), so the
+    inverse of :func:`to_sympy` holds up to logical equivalence: sympy reorders and
+    flattens operands. ``Equivalent`` with more than two arguments becomes a conjunction of
+    pairwise equivalences, and other boolean functions (``Xor``, ``ITE``, ``Nand``, ...)
+    are first rewritten in negation normal form.
+
+    Args:
+        expr: A sympy boolean expression over symbols named by atom keys; Python's
+            ``True`` and ``False`` are accepted too.
+
+    Returns:
+        An equivalent proposition.
+
+    Raises:
+        ValueError: A symbol's name is not an atom key.
+        TypeError: The expression is not boolean (a number or a relation, for example).
+    """
+    sympy = _sympy()
+    boolalg = sympy.logic.boolalg
+
+    if isinstance(expr, bool | boolalg.BooleanTrue | boolalg.BooleanFalse):
+        return Const(bool(expr))
+    if isinstance(expr, sympy.Symbol):
+        return _atom(expr.name)
+    if not isinstance(expr, boolalg.BooleanFunction):
+        raise TypeError(f"not a sympy boolean expression: {expr!r} ({type(expr).__name__})")
+    args: tuple[Boolean, ...] = expr.args
+    if isinstance(expr, sympy.Not):
+        return Not(from_sympy(args[0]))
+    if isinstance(expr, sympy.And):
+        return And(tuple(from_sympy(arg) for arg in args))
+    if isinstance(expr, sympy.Or):
+        return Or(tuple(from_sympy(arg) for arg in args))
+    if isinstance(expr, sympy.Implies):
+        return Implies(from_sympy(args[0]), from_sympy(args[1]))
+    if isinstance(expr, sympy.Equivalent):
+        sides = [from_sympy(arg) for arg in args]
+        if len(sides) == 2:
+            return Equiv(sides[0], sides[1])
+        return And(tuple(Equiv(a, b) for a, b in itertools.pairwise(sides)))
+    return from_sympy(expr.to_nnf(simplify=False))

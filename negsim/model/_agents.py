@@ -1,0 +1,139 @@
+"""Agents (states) and the alliances between them."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._validators import identifier, non_negative, non_negative_values
+
+__all__ = ["Agent", "Alliance", "AllianceKind", "Capabilities", "DecisionRule", "ParamValue", "Proposal"]
+
+ParamValue = float | int | bool | str
+"""The type of one doctrine or world-rules parameter."""
+
+
+@attrs.frozen
+class Capabilities:
+    """What a state can bring to bear.
+
+    Attributes:
+        conventional: Conventional military power, in the scenario's units (an index, or
+            brigades, as the scenario file says); >= 0.
+        nuclear: Deliverable nuclear warheads; >= 0.
+        forces_hosted: Foreign forces stationed on this state's territory, by the id of the
+            state that owns them (``{"USA": 54000}`` for Japan); each >= 0.
+    """
+
+    conventional: float = attrs.field(default=0.0, converter=float, validator=non_negative)
+    nuclear: int = attrs.field(default=0, converter=int, validator=non_negative)
+    forces_hosted: FrozenMap[str, float] = attrs.field(
+        factory=FrozenMap, converter=freeze, validator=non_negative_values
+    )
+
+
+@attrs.frozen
+class Agent:
+    """A state taking part in a crisis.
+
+    Attributes:
+        id: Short unique id used in propositions and messages (``ROK``).
+        name: Display name (``Republic of Korea``).
+        doctrine: Name of the doctrine plugin that makes this agent's decisions.
+        modifiers: Names of modifier plugins wrapped around the doctrine, in order.
+        params: The doctrine's parameters (defaults filled in by the loader).
+        capabilities: Military means.
+    """
+
+    id: str = attrs.field(validator=identifier)
+    name: str
+    doctrine: str
+    modifiers: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=freeze)
+    capabilities: Capabilities = attrs.field(factory=Capabilities)
+
+    @property
+    def stack(self) -> tuple[str, ...]:
+        """The plugin names that decide for this agent: doctrine first, then modifiers."""
+        return (self.doctrine, *self.modifiers)
+
+
+class AllianceKind(enum.StrEnum):
+    """How an alliance is built."""
+
+    COLLECTIVE = "collective"
+    """Every member is pledged to every other (NATO)."""
+    BILATERAL = "bilateral"
+    """Two states, often one of several spokes of a hub (U.S.-ROK, U.S.-Japan)."""
+
+
+class DecisionRule(enum.StrEnum):
+    """How an alliance reaches a collective decision on a proposal."""
+
+    CONSENSUS = "consensus"
+    """Every member must consent (NATO's North Atlantic Council)."""
+    HUB = "hub"
+    """The hub decides alone."""
+    MAJORITY = "majority"
+    """More than half of the members consent."""
+
+
+def _sorted_members(value: object) -> tuple[str, ...]:
+    return tuple(sorted(value))  # type: ignore[call-overload]
+
+
+@attrs.frozen
+class Alliance:
+    """An alliance and its decision procedure.
+
+    Attributes:
+        id: Short unique id (``NATO``, ``US-JPN``).
+        name: Display name.
+        kind: Collective or bilateral.
+        members: Member agent ids, sorted.
+        decision_rule: How proposals are decided.
+        hub: The hub's agent id, for hub-and-spoke alliances.
+        silence_procedure: Under consensus, whether a proposal passes unless a member
+            breaks silence (votes no) by the deadline.
+        decision_deadline: Rounds a proposal stays open before it fails (or passes, under
+            the silence procedure).
+    """
+
+    id: str = attrs.field(validator=identifier)
+    name: str
+    kind: AllianceKind = attrs.field(converter=AllianceKind)
+    members: tuple[str, ...] = attrs.field(converter=_sorted_members)
+    decision_rule: DecisionRule = attrs.field(converter=DecisionRule)
+    hub: str | None = None
+    silence_procedure: bool = False
+    decision_deadline: int = attrs.field(default=3, converter=int)
+
+    @decision_deadline.validator
+    def _check_deadline(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if value < 1:
+            raise ValueError(f"'decision_deadline' must be >= 1: {value!r}")
+
+
+@attrs.frozen
+class Proposal:
+    """A proposal put to an alliance, with the votes cast so far.
+
+    Attributes:
+        id: Unique id (the proposing message's id unless it named one).
+        alliance: The alliance deciding.
+        decision: What would be decided (``collective_response``).
+        proposer: Who proposed it.
+        opened: The round it was proposed.
+        deadline: The last round in which votes count.
+        votes: Consent (``True``) or objection (``False``) by member id.
+    """
+
+    id: str
+    alliance: str
+    decision: str
+    proposer: str
+    opened: int
+    deadline: int
+    votes: FrozenMap[str, bool] = attrs.field(factory=FrozenMap, converter=freeze)

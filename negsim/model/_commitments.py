@@ -1,0 +1,95 @@
+"""Conditional commitments and their lifecycle (Singh 1999)."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+__all__ = ["TRANSITIONS", "Commitment", "CommitmentState"]
+
+
+class CommitmentState(enum.StrEnum):
+    """Where a commitment is in its lifecycle.
+
+    ``conditional -> detached -> discharged | violated``, ``conditional -> expired``,
+    and ``cancelled`` (by the debtor) or ``released`` (by the creditor) from either
+    active state. The last five are terminal.
+    """
+
+    CONDITIONAL = "conditional"
+    """Its antecedent has not held yet."""
+    DETACHED = "detached"
+    """Its antecedent held: the debtor now owes the consequent."""
+    DISCHARGED = "discharged"
+    """The consequent held while detached (or together with the antecedent)."""
+    VIOLATED = "violated"
+    """The deadline passed after detaching without the consequent holding."""
+    EXPIRED = "expired"
+    """The commitment lapsed (``expires`` round) before its antecedent held."""
+    CANCELLED = "cancelled"
+    """The debtor withdrew."""
+    RELEASED = "released"
+    """The creditor let the debtor go."""
+
+    @property
+    def terminal(self) -> bool:
+        """Whether no further transition is possible."""
+        return self not in (CommitmentState.CONDITIONAL, CommitmentState.DETACHED)
+
+
+_S = CommitmentState
+TRANSITIONS: dict[CommitmentState, frozenset[CommitmentState]] = {
+    _S.CONDITIONAL: frozenset(
+        {_S.DETACHED, _S.DISCHARGED, _S.EXPIRED, _S.CANCELLED, _S.RELEASED}
+    ),
+    _S.DETACHED: frozenset({_S.DISCHARGED, _S.VIOLATED, _S.CANCELLED, _S.RELEASED}),
+    _S.DISCHARGED: frozenset(),
+    _S.VIOLATED: frozenset(),
+    _S.EXPIRED: frozenset(),
+    _S.CANCELLED: frozenset(),
+    _S.RELEASED: frozenset(),
+}
+"""The lifecycle machine: the states each state may move to.
+
+``conditional -> discharged`` is the case where antecedent and consequent hold in the
+same round (detaching and discharging at once).
+"""
+
+
+@attrs.frozen
+class Commitment:
+    """C(debtor, creditor, antecedent, consequent, deadline).
+
+    Antecedent and consequent are proposition text (see :mod:`negsim.logic`); the
+    engine compiles them once per scenario.
+
+    Attributes:
+        id: Unique id (``us-rok-art3``, or ``<message id>/<creditor>`` for pledges).
+        debtor: Who owes.
+        creditor: To whom.
+        antecedent: When the commitment detaches.
+        consequent: What the debtor then owes.
+        deadline: Rounds after detaching by which the consequent must hold; ``None``
+            for no deadline (never violated, stays detached).
+        expires: Round after which a still-conditional commitment lapses; ``None`` for never.
+        source: Where it comes from: a treaty article or a message id.
+        state: Lifecycle state.
+        detached_at: The round it detached, once it has.
+    """
+
+    id: str
+    debtor: str
+    creditor: str
+    antecedent: str = "true"
+    consequent: str = "true"
+    deadline: int | None = attrs.field(default=None)
+    expires: int | None = None
+    source: str = ""
+    state: CommitmentState = attrs.field(default=CommitmentState.CONDITIONAL, converter=CommitmentState)
+    detached_at: int | None = None
+
+    @deadline.validator
+    def _check_deadline(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is not None and value < 0:
+            raise ValueError(f"'deadline' must be >= 0: {value!r}")

@@ -1,0 +1,197 @@
+"""Typed events: the log of everything that happened in a run, and outcomes."""
+
+from __future__ import annotations
+
+import enum
+from typing import ClassVar
+
+import attrs
+
+from negsim.model._commitments import Commitment, CommitmentState
+from negsim.model._messages import Action, Message
+
+__all__ = [
+    "ActionTaken",
+    "CommitmentChanged",
+    "CommitmentCreated",
+    "DecisionReached",
+    "Event",
+    "FactChanged",
+    "MessageSent",
+    "MoveRejected",
+    "Narration",
+    "Outcome",
+    "OutcomeReached",
+    "ProposalClosed",
+    "VariableChanged",
+]
+
+
+class Outcome(enum.StrEnum):
+    """How a crisis ends."""
+
+    DETERRED = "deterred"
+    """The challenger did not attack, or withdrew, and nothing was conceded."""
+    FAIT_ACCOMPLI = "fait_accompli"
+    """The challenger seized and held ground before an effective response."""
+    COLLECTIVE_RESPONSE = "collective_response"
+    """The allies responded together in time and the attack was defeated."""
+    WEDGE_SUCCESS = "wedge_success"
+    """An ally denied access, stood down or conceded under coercion or reward, and the
+    response failed for it."""
+    SETTLEMENT = "settlement"
+    """A negotiated settlement ended the crisis."""
+    ESCALATION = "escalation"
+    """The crisis escalated to nuclear use."""
+    UNRESOLVED = "unresolved"
+    """The run reached ``max_rounds`` and the world rules could not classify it."""
+
+
+@attrs.frozen
+class Event:
+    """Base class of events; ``kind`` tags the type in logs."""
+
+    kind: ClassVar[str] = "event"
+    round: int
+
+
+@attrs.frozen
+class MessageSent(Event):
+    """An agent sent a message (delivered next round)."""
+
+    kind: ClassVar[str] = "message"
+    message: Message
+
+
+@attrs.frozen
+class ActionTaken(Event):
+    """An agent took a valid action."""
+
+    kind: ClassVar[str] = "action"
+    action: Action
+
+
+@attrs.frozen
+class MoveRejected(Event):
+    """A move was refused by validation.
+
+    Attributes:
+        agent: The agent that made the move.
+        doctrine: Its doctrine.
+        rule: The rule broken (``sender-is-self``, ``known-recipient``, ...).
+        detail: What was wrong.
+    """
+
+    kind: ClassVar[str] = "rejected"
+    agent: str
+    doctrine: str
+    rule: str
+    detail: str
+
+
+@attrs.frozen
+class FactChanged(Event):
+    """A fact became true (``value``) or false."""
+
+    kind: ClassVar[str] = "fact"
+    fact: str
+    value: bool
+
+
+@attrs.frozen
+class VariableChanged(Event):
+    """A world variable took a new value."""
+
+    kind: ClassVar[str] = "variable"
+    name: str
+    value: float
+
+
+@attrs.frozen
+class CommitmentCreated(Event):
+    """A commitment came into being (from a message during the run)."""
+
+    kind: ClassVar[str] = "commitment_created"
+    commitment: Commitment
+
+
+@attrs.frozen
+class CommitmentChanged(Event):
+    """A commitment moved in its lifecycle."""
+
+    kind: ClassVar[str] = "commitment"
+    commitment: str
+    debtor: str
+    creditor: str
+    old: CommitmentState = attrs.field(converter=CommitmentState)
+    new: CommitmentState = attrs.field(converter=CommitmentState)
+
+
+@attrs.frozen
+class DecisionReached(Event):
+    """An alliance decided a proposal.
+
+    Attributes:
+        alliance: The alliance id.
+        proposal: The proposal id.
+        decision: What was decided (``collective_response``); the fact
+            ``decided(<alliance>,<decision>)`` becomes true.
+        consenting: The members whose consent counted, sorted.
+        rule: The decision rule applied.
+    """
+
+    kind: ClassVar[str] = "decision"
+    alliance: str
+    proposal: str
+    decision: str
+    consenting: tuple[str, ...] = attrs.field(converter=tuple)
+    rule: str
+
+
+@attrs.frozen
+class ProposalClosed(Event):
+    """A proposal failed: blocked by ``blocking`` or out of time."""
+
+    kind: ClassVar[str] = "proposal_closed"
+    alliance: str
+    proposal: str
+    decision: str
+    blocking: tuple[str, ...] = attrs.field(converter=tuple)
+    reason: str
+
+
+@attrs.frozen
+class Narration(Event):
+    """A line of narrative from the world rules (``JPN denies USA access to its bases``)."""
+
+    kind: ClassVar[str] = "narration"
+    text: str
+    agent: str | None = None
+
+
+@attrs.frozen
+class OutcomeReached(Event):
+    """The run ended with an outcome."""
+
+    kind: ClassVar[str] = "outcome"
+    outcome: Outcome = attrs.field(converter=Outcome)
+    reason: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        MessageSent,
+        ActionTaken,
+        MoveRejected,
+        FactChanged,
+        VariableChanged,
+        CommitmentCreated,
+        CommitmentChanged,
+        DecisionReached,
+        ProposalClosed,
+        Narration,
+        OutcomeReached,
+    )
+}
+"""Event classes by their ``kind`` tag."""

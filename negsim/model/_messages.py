@@ -1,0 +1,125 @@
+"""Messages (speech acts) and actions: what agents do each round."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from negsim.model._agents import ParamValue
+from negsim.model._frozen import FrozenMap, freeze
+
+__all__ = ["Action", "ActionKind", "Message", "Move", "Performative"]
+
+
+class Performative(enum.StrEnum):
+    """The speech act a message performs (after FIPA ACL, extended for coercion).
+
+    Content keys the engine reads are listed per performative; other keys are free
+    for doctrines to use.
+    """
+
+    INFORM = "inform"
+    """State a belief or fact."""
+    CONSULT = "consult"
+    """Ask partners to consult (NATO Art. 4, U.S.-ROK Art. II)."""
+    PROPOSE = "propose"
+    """Put a collective decision to an alliance: ``alliance``, ``decision`` (what is
+    decided, e.g. ``collective_response``) and optionally ``proposal`` (an id)."""
+    VOTE = "vote"
+    """Consent or object to a proposal: ``proposal`` and ``consent`` (bool)."""
+    DEMAND = "demand"
+    """Demand an action or concession."""
+    OFFER = "offer"
+    """Offer a reward or concession; ``value`` its size."""
+    ACCEPT = "accept"
+    """Accept an offer or demand (``in_reply_to`` names it)."""
+    REJECT = "reject"
+    """Reject an offer or demand."""
+    THREATEN = "threaten"
+    """Threaten a sanction if a condition holds; with ``antecedent`` and ``consequent``
+    it creates a commitment owed by the sender to the first recipient."""
+    PROMISE = "promise"
+    """Promise an action if a condition holds; creates a commitment like a pledge."""
+    REQUEST_SUPPORT = "request_support"
+    """Ask allies for support or access."""
+    PLEDGE = "pledge"
+    """Commit publicly: ``antecedent``, ``consequent`` and optional ``deadline`` create a
+    commitment owed by the sender to each recipient."""
+    RELEASE = "release"
+    """As creditor, release the debtor of the commitment ``commitment``."""
+    CANCEL = "cancel"
+    """As debtor, withdraw from the commitment ``commitment``."""
+
+
+class ActionKind(enum.StrEnum):
+    """What an agent can do to the world."""
+
+    ATTACK = "attack"
+    """Attack ``target`` with ``magnitude`` (share of conventional power, 0-1)."""
+    NUCLEAR_STRIKE = "nuclear_strike"
+    """Use nuclear weapons on ``target``."""
+    MOBILIZE = "mobilize"
+    """Raise readiness."""
+    RESPOND = "respond"
+    """Commit forces to defend ``target`` (an ally or oneself)."""
+    GRANT_ACCESS = "grant_access"
+    """Let ``target`` use bases on one's territory for combat operations."""
+    DENY_ACCESS = "deny_access"
+    """Refuse ``target`` the use of one's bases."""
+    CONCEDE = "concede"
+    """Give ``target`` what it demands."""
+    WITHDRAW = "withdraw"
+    """Pull back forces (end an attack or a deployment)."""
+    STAND_DOWN = "stand_down"
+    """Stay out of the conflict."""
+
+
+@attrs.frozen
+class Message:
+    """One message from one agent to one or more others.
+
+    Attributes:
+        sender: The sending agent's id; must be the agent that decided it.
+        recipients: Recipient ids, sorted, at least one.
+        performative: The speech act.
+        content: Free key/value content; see :class:`Performative` for keys the engine reads.
+        round: The round in which it was sent; it is delivered in the next round.
+        conversation: Groups messages of one exchange.
+        in_reply_to: The ``id`` of the message answered, if any.
+        id: Unique id, ``"<round>:<sender>:<n>"``, set by :meth:`negsim.AgentView.say`.
+    """
+
+    sender: str
+    recipients: tuple[str, ...] = attrs.field(converter=lambda v: tuple(sorted(v)))
+    performative: Performative = attrs.field(converter=Performative)
+    content: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=freeze)
+    round: int = 0
+    conversation: str = ""
+    in_reply_to: str | None = None
+    id: str = ""
+
+
+@attrs.frozen
+class Action:
+    """One action an agent takes on the world.
+
+    Attributes:
+        actor: The acting agent's id; must be the agent that decided it.
+        kind: What is done.
+        target: The agent acted on or for, if any.
+        magnitude: Size of the action (for attacks a share of conventional power, 0-1).
+        round: The round in which it is taken.
+        params: Extra detail for the world rules.
+    """
+
+    actor: str
+    kind: ActionKind = attrs.field(converter=ActionKind)
+    target: str | None = None
+    magnitude: float = attrs.field(default=1.0, converter=float)
+    round: int = 0
+    params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=freeze)
+
+
+Move = Message | Action
+"""What a doctrine returns from :hook:`negsim_decide`: messages and actions."""

@@ -1,0 +1,91 @@
+"""What a run produces: outcome, event log, final commitments, metrics, provenance."""
+
+from __future__ import annotations
+
+import attrs
+
+from negsim.model._commitments import Commitment
+from negsim.model._events import Event, Outcome
+from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._world import WorldState
+
+__all__ = ["Adjudication", "PluginInfo", "Provenance", "Result"]
+
+
+@attrs.frozen
+class Adjudication:
+    """What the world rules return for a round: the next world state and its events."""
+
+    world: WorldState
+    events: tuple[Event, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class PluginInfo:
+    """An installed plugin: its registered name, role and the distribution that ships it.
+
+    Attributes:
+        name: The name scenarios use (the entry-point name).
+        role: ``doctrine``, ``modifier``, ``world`` or ``observer``.
+        distribution: The distribution that installed it (``negsim``), or ``""`` when
+            registered in-process.
+        version: That distribution's version, or ``""``.
+        summary: One line from its spec.
+    """
+
+    name: str
+    role: str
+    distribution: str = ""
+    version: str = ""
+    summary: str = ""
+
+
+@attrs.frozen
+class Provenance:
+    """Everything needed to reproduce a run.
+
+    Attributes:
+        negsim_version: The negsim version that ran it.
+        scenario: The scenario name.
+        scenario_digest: SHA-256 of the scenario as run (after overrides), first 16 hex digits.
+        seed: The run's seed.
+        overrides: The overrides applied, as ``path=value`` strings.
+        plugins: The plugins that took part, sorted by name.
+    """
+
+    negsim_version: str
+    scenario: str
+    scenario_digest: str
+    seed: int
+    overrides: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    plugins: tuple[PluginInfo, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Result:
+    """The result of one run.
+
+    Attributes:
+        outcome: How the crisis ended.
+        reason: Why the world rules classified it so.
+        rounds: Rounds played.
+        events: The full event log, in order.
+        commitments: Every commitment in its final state, sorted by id.
+        world: The final world state.
+        metrics: Named numbers from the metrics hooks.
+        provenance: Versions, seed and overrides.
+    """
+
+    outcome: Outcome = attrs.field(converter=Outcome)
+    reason: str
+    rounds: int
+    events: tuple[Event, ...] = attrs.field(converter=tuple)
+    commitments: tuple[Commitment, ...] = attrs.field(converter=tuple)
+    world: WorldState
+    metrics: FrozenMap[str, float] = attrs.field(factory=FrozenMap, converter=freeze)
+    provenance: Provenance | None = None
+
+    def events_of(self, kind: type[Event]) -> tuple[Event, ...]:
+        """The events of one type, in order."""
+        return tuple(e for e in self.events if isinstance(e, kind))
+

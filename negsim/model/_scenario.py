@@ -1,0 +1,84 @@
+"""The scenario: everything a run starts from."""
+
+from __future__ import annotations
+
+import attrs
+
+from negsim.model._agents import Agent, Alliance, ParamValue
+from negsim.model._commitments import Commitment
+from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._world import WorldState
+
+__all__ = ["Scenario"]
+
+
+def _by_id(value: object) -> tuple[Agent, ...]:
+    return tuple(sorted(value, key=lambda a: a.id))  # type: ignore[attr-defined, call-overload]
+
+
+def _alliances(value: object) -> tuple[Alliance, ...]:
+    return tuple(sorted(value, key=lambda a: a.id))  # type: ignore[attr-defined, call-overload]
+
+
+def _commitments(value: object) -> tuple[Commitment, ...]:
+    return tuple(sorted(value, key=lambda c: c.id))  # type: ignore[attr-defined, call-overload]
+
+
+@attrs.frozen
+class Scenario:
+    """A crisis set-up: states, alliances, treaty commitments and the opening world.
+
+    Agents, alliances and commitments are kept sorted by id, so the order in a file
+    never changes a run.
+
+    Attributes:
+        name: Short name.
+        description: What the scenario represents, with sources.
+        agents: The states.
+        alliances: The alliances.
+        commitments: Standing treaty commitments at the start.
+        world: The opening world state.
+        exclusions: Propositions that must always hold (mutual exclusions such as
+            ``~(grants_access(JPN,USA) & denies_access(JPN,USA))``), used by analysis.
+        world_rules: Name of the world-rules plugin that adjudicates actions.
+        world_params: Parameters of the world rules.
+        max_rounds: The run stops after this many rounds at the latest.
+        seed: Default seed when a run is not given one.
+    """
+
+    name: str
+    agents: tuple[Agent, ...] = attrs.field(converter=_by_id)
+    alliances: tuple[Alliance, ...] = attrs.field(default=(), converter=_alliances)
+    commitments: tuple[Commitment, ...] = attrs.field(default=(), converter=_commitments)
+    world: WorldState = attrs.field(factory=WorldState)
+    exclusions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    world_rules: str = "crisis"
+    world_params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=freeze)
+    max_rounds: int = attrs.field(default=20)
+    seed: int = 0
+    description: str = ""
+
+    @max_rounds.validator
+    def _check_rounds(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if value < 1:
+            raise ValueError(f"'max_rounds' must be >= 1: {value!r}")
+
+    def agent(self, agent_id: str) -> Agent:
+        """The agent with id ``agent_id``.
+
+        Raises:
+            KeyError: No such agent; the message lists the known ids.
+        """
+        for agent in self.agents:
+            if agent.id == agent_id:
+                return agent
+        raise KeyError(f"no agent {agent_id!r}; known: {', '.join(a.id for a in self.agents)}")
+
+    @property
+    def agent_ids(self) -> tuple[str, ...]:
+        """The agents' ids, sorted."""
+        return tuple(a.id for a in self.agents)
+
+    def alliances_of(self, agent_id: str) -> tuple[Alliance, ...]:
+        """The alliances ``agent_id`` belongs to."""
+        return tuple(al for al in self.alliances if agent_id in al.members)

@@ -1,0 +1,229 @@
+"""The plugin registry: entry-point discovery, plugin specs, and per-agent relays."""
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pluggy
+
+from negsim import hookspecs
+from negsim.errors import PluginError, Problem, UnknownDoctrineError
+from negsim.model import PluginInfo, PluginRole, PluginSpec
+
+__all__ = ["HookRelay", "PluginRegistry", "default_registry"]
+
+ENTRY_POINT_GROUP = "negsim"
+"""The entry-point group plugins are registered under."""
+
+_OBSERVER_SPEC = PluginSpec(role=PluginRole.OBSERVER, summary="")
+
+
+class HookRelay:
+    """The hooks one agent (or the world) sees: a subset of all plugins.
+
+    Attribute access gives a hook caller: ``relay.negsim_decide(view=view)``.
+
+    Attributes:
+        plugins: The names of the role-specific plugins in this relay (doctrine and
+            modifiers, or the world rules), in stack order.
+    """
+
+    def __init__(self, plugins: tuple[str, ...], hooks: dict[str, Any]) -> None:
+        self.plugins = plugins
+        self._hooks = hooks
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_hooks"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self) -> str:
+        return f"<HookRelay {'+'.join(self.plugins) or 'observers'}>"
+
+
+class PluginRegistry:
+    """All plugins known in this process, and the relays built from them.
+
+    Build one with :meth:`discover` (or use :func:`default_registry`); relays are built
+    on first use and cached, so a registry serves any number of runs.
+
+    Args:
+        plugins: ``(name, plugin)`` pairs to register, in order.
+        discover: Also load every plugin installed under the ``negsim`` entry-point group.
+    """
+
+    def __init__(self, plugins: Iterable[tuple[str, object]] = (), *, discover: bool = True) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        if discover:
+            try:
+                self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+            except Exception as exc:  # a broken third-party plugin
+                raise PluginError(f"cannot load an installed negsim plugin: {exc}") from exc
+        for name, plugin in plugins:
+            self.pm.register(plugin, name=name)
+        self._check()
+        self._specs: dict[str, PluginSpec] = {}
+        self._read_specs()
+
+    # -- registration ----------------------------------------------------------------
+
+    def register(self, plugin: object, name: str) -> None:
+        """Register a plugin in-process (for tests and notebooks).
+
+        Raises:
+            PluginError: The name is taken, or the plugin implements an unknown hook.
+        """
+        if self.pm.has_plugin(name):
+            raise PluginError(f"a plugin named {name!r} is already registered")
+        try:
+            self.pm.register(plugin, name=name)
+        except ValueError as exc:
+            raise PluginError(f"cannot register plugin {name!r}: {exc}") from exc
+        self._check()
+        self._read_specs()
+
+    def unregister(self, name: str) -> None:
+        """Remove the plugin ``name`` (no-op when absent)."""
+        if self.pm.has_plugin(name):
+            self.pm.unregister(name=name)
+            self._specs.pop(name, None)
+            self._relays.cache_clear()
+
+    def _check(self) -> None:
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(
+                f"plugin {exc.plugin!r} implements a hook negsim does not have: {exc}. "
+                "Hook names start with 'negsim_'; see the hook reference."
+            ) from exc
+
+    def _read_specs(self) -> None:
+        specs: dict[str, PluginSpec] = {}
+        impls = {impl.plugin_name: impl for impl in self.pm.hook.negsim_plugin_spec.get_hookimpls()}
+        for name, plugin in self.pm.list_name_plugin():
+            if name is None or plugin is None:
+                continue
+            impl = impls.get(name)
+            if impl is None:
+                specs[name] = _OBSERVER_SPEC
+                continue
+            spec = impl.function()
+            if not isinstance(spec, PluginSpec):
+                raise PluginError(
+                    f"plugin {name!r}: negsim_plugin_spec must return a negsim.model.PluginSpec, "
+                    f"got {type(spec).__name__}"
+                )
+            specs[name] = spec
+        self._specs = specs
+        self._relays.cache_clear()
+
+    # -- queries ---------------------------------------------------------------------
+
+    def spec(self, name: str) -> PluginSpec:
+        """The spec of plugin ``name``.
+
+        Raises:
+            UnknownDoctrineError: No such plugin; the message lists the installed ones.
+        """
+        try:
+            return self._specs[name]
+        except KeyError:
+            raise UnknownDoctrineError(
+                "<plugins>", [Problem("", f"no plugin {name!r}; installed: {self._names()}")]
+            ) from None
+
+    def names(self, role: PluginRole | None = None) -> tuple[str, ...]:
+        """Registered plugin names, sorted; only those of ``role`` when given."""
+        return tuple(sorted(n for n, s in self._specs.items() if role is None or s.role == role))
+
+    def _names(self, role: PluginRole | None = None) -> str:
+        return ", ".join(self.names(role)) or "(none)"
+
+    def info(self) -> tuple[PluginInfo, ...]:
+        """Every plugin with its role, distribution and version, sorted by name."""
+        dists = {
+            self.pm.get_name(plugin): dist for plugin, dist in self.pm.list_plugin_distinfo()
+        }
+        out = []
+        for name in self.names():
+            dist = dists.get(name)
+            out.append(
+                PluginInfo(
+                    name=name,
+                    role=str(self._specs[name].role),
+                    distribution=dist.project_name if dist is not None else "",
+                    version=dist.version if dist is not None else "",
+                    summary=self._specs[name].summary,
+                )
+            )
+        return tuple(out)
+
+    def plugin_for_code(self, tb: types.TracebackType | None) -> str | None:
+        """The plugin whose hook implementation raised, found from a traceback.
+
+        The innermost frame that runs a hook implementation names the plugin, so an
+        error in a doctrine's helper function is blamed on the doctrine.
+        """
+        codes: dict[types.CodeType, str] = {}
+        for caller in self.pm.hook.__dict__.values():
+            for impl in caller.get_hookimpls():
+                function = getattr(impl.function, "__func__", impl.function)
+                codes[function.__code__] = impl.plugin_name
+        found = None
+        for frame, _ in _walk(tb):
+            found = codes.get(frame.f_code, found)
+        return found
+
+    # -- relays ----------------------------------------------------------------------
+
+    def agent_relay(self, stack: tuple[str, ...]) -> HookRelay:
+        """The relay for an agent whose doctrine stack is ``stack`` (doctrine, modifiers...).
+
+        Raises:
+            UnknownDoctrineError: A name in the stack is not a registered doctrine/modifier.
+        """
+        return self._relays(stack, hookspecs.AGENT_HOOKS)
+
+    def world_relay(self, world_rules: str) -> HookRelay:
+        """The relay for the world: the world-rules plugin ``world_rules`` and the observers."""
+        return self._relays((world_rules,), hookspecs.WORLD_HOOKS)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - the registry lives as long as the process
+    def _relays(self, keep: tuple[str, ...], hook_names: tuple[str, ...]) -> HookRelay:
+        for name in keep:
+            self.spec(name)
+        remove = [
+            self.pm.get_plugin(name)
+            for name, spec in self._specs.items()
+            if spec.role != PluginRole.OBSERVER and name not in keep
+        ]
+        hooks = {h: self.pm.subset_hook_caller(h, remove_plugins=remove) for h in hook_names}
+        return HookRelay(keep, hooks)
+
+    # -- tracing ---------------------------------------------------------------------
+
+    def monitor(
+        self,
+        before: Callable[[str, list[pluggy.HookImpl], dict[str, Any]], None],
+        after: Callable[[Any, str, list[pluggy.HookImpl], dict[str, Any]], None],
+    ) -> Callable[[], None]:
+        """Call ``before``/``after`` around every hook call; returns the function that undoes it."""
+        return self.pm.add_hookcall_monitoring(before, after)
+
+
+def _walk(tb: types.TracebackType | None) -> Iterator[tuple[types.FrameType, int]]:
+    while tb is not None:
+        yield tb.tb_frame, tb.tb_lineno
+        tb = tb.tb_next
+
+
+@functools.cache
+def default_registry() -> PluginRegistry:
+    """The process-wide registry of installed plugins, discovered on first use."""
+    return PluginRegistry()

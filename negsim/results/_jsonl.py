@@ -1,0 +1,145 @@
+"""Results as JSON Lines: a header with provenance, one line per event, a closing result.
+
+The format, line by line::
+
+    {"type": "header", "format": 1, "provenance": {...}}
+    {"type": "event", "kind": "message", "round": 1, ...}     (one per event, in order)
+    {"type": "result", "outcome": "...", "reason": "...", "rounds": N,
+     "commitments": [...], "world": {...}, "metrics": {...}}
+
+Keys are sorted and separators fixed, so the same run always writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from negsim.errors import ScenarioFileError
+from negsim.model import (
+    EVENT_TYPES,
+    Commitment,
+    Event,
+    Provenance,
+    Result,
+    WorldState,
+)
+from negsim.scenario import converter
+
+__all__ = ["FORMAT", "dumps_lines", "event_from_dict", "event_to_dict", "read_jsonl", "write_jsonl"]
+
+FORMAT = 1
+"""The JSONL format version written in the header."""
+
+
+def _default(value: object) -> object:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """An event as a JSON-ready dict, tagged with its ``kind``."""
+    data: dict[str, Any] = converter.unstructure(event)
+    data["kind"] = event.kind
+    return data
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """The inverse of :func:`event_to_dict`.
+
+    Raises:
+        KeyError: An unknown ``kind``.
+    """
+    data = dict(data)
+    cls = EVENT_TYPES[data.pop("kind")]
+    data.pop("type", None)
+    return converter.structure(data, cls)
+
+
+def dumps_lines(result: Result) -> Iterator[str]:
+    """The JSONL lines of ``result`` (without newlines)."""
+    header = {"type": "header", "format": FORMAT}
+    if result.provenance is not None:
+        header["provenance"] = converter.unstructure(result.provenance)
+    yield _dumps(header)
+    for event in result.events:
+        yield _dumps({"type": "event", **event_to_dict(event)})
+    yield _dumps(
+        {
+            "type": "result",
+            "outcome": str(result.outcome),
+            "reason": result.reason,
+            "rounds": result.rounds,
+            "commitments": [converter.unstructure(c) for c in result.commitments],
+            "world": converter.unstructure(result.world),
+            "metrics": dict(result.metrics),
+        }
+    )
+
+
+def write_jsonl(result: Result, path: str | Path | IO[str]) -> None:
+    """Write ``result`` as JSON Lines to a path or an open text file."""
+    if isinstance(path, (str, Path)):
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            _write(result, fh)
+    else:
+        _write(result, path)
+
+
+def _write(result: Result, fh: IO[str]) -> None:
+    for line in dumps_lines(result):
+        fh.write(line)
+        fh.write("\n")
+
+
+def read_jsonl(path: str | Path | Iterable[str]) -> Result:
+    """Read a log written by :func:`write_jsonl`; the result equals the one written.
+
+    Raises:
+        negsim.errors.ScenarioFileError: Missing file, or not a negsim log (with the line).
+    """
+    name = str(path) if isinstance(path, (str, Path)) else "<lines>"
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines() if isinstance(
+            path, (str, Path)) else list(path)
+    except OSError as exc:
+        raise ScenarioFileError(name, [f"cannot read: {exc}"]) from None
+    provenance = None
+    events: list[Event] = []
+    closing: dict[str, Any] | None = None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            kind = data.get("type")
+            if kind == "header":
+                if "provenance" in data:
+                    provenance = converter.structure(data["provenance"], Provenance)
+            elif kind == "event":
+                events.append(event_from_dict(data))
+            elif kind == "result":
+                closing = data
+            else:
+                raise ValueError(f"unknown line type {kind!r}")
+        except Exception as exc:  # noqa: BLE001 - any malformed line is a user error
+            raise ScenarioFileError(name, [f"line {number}: not a negsim log line: {exc}"]) from None
+    if closing is None:
+        raise ScenarioFileError(name, ["no closing 'result' line: the log is incomplete"])
+    return Result(
+        outcome=closing["outcome"],
+        reason=closing["reason"],
+        rounds=closing["rounds"],
+        events=events,
+        commitments=[converter.structure(c, Commitment) for c in closing["commitments"]],
+        world=converter.structure(closing["world"], WorldState),
+        metrics=closing["metrics"],
+        provenance=provenance,
+    )

@@ -1,0 +1,22 @@
+"""Scenario files: TOML to :class:`negsim.model.Scenario`, overrides by dotted path."""
+
+from negsim.scenario._loader import (
+    SECTIONS,
+    apply_overrides,
+    converter,
+    dump_scenario,
+    load_scenario,
+    scenario_from_dict,
+)
+from negsim.scenario._overrides import Override, parse_override
+
+__all__ = [
+    "SECTIONS",
+    "Override",
+    "apply_overrides",
+    "converter",
+    "dump_scenario",
+    "load_scenario",
+    "parse_override",
+    "scenario_from_dict",
+]

@@ -1,0 +1,98 @@
+"""Overrides: set any value of a scenario file by a dotted path.
+
+``agents.JPN.params.p_strike=0.4`` sets one agent's parameter. Tables in arrays
+(``agents``, ``alliances``, ``commitments``) are addressed by their ``id``. Values are
+read as TOML literals (``0.4``, ``true``, ``"text"``, ``[1, 2]``); anything that is not a
+TOML literal is taken as a string.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from negsim.errors import OverrideError, Problem
+
+__all__ = ["Override", "apply_overrides_to_data", "parse_override"]
+
+Override = tuple[str, Any]
+"""A parsed override: ``(dotted path, value)``."""
+
+_FREE_TABLES = ("params", "variables", "forces_hosted")
+"""Tables where an override may add a key the file does not set (checked later against
+the plugin's parameter specs)."""
+
+
+def parse_override(text: str) -> Override:
+    """Parse ``PATH=VALUE``.
+
+    Raises:
+        OverrideError: No ``=`` or an empty path.
+    """
+    path, sep, raw = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise OverrideError(
+            "--set", [Problem(text, "expected PATH=VALUE, e.g. agents.JPN.params.p_strike=0.4")]
+        )
+    raw = raw.strip()
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return path, value
+
+
+def apply_overrides_to_data(
+    data: dict[str, Any], overrides: Iterable[Override | str], source: str
+) -> list[str]:
+    """Apply overrides in place to scenario file data.
+
+    Returns:
+        The overrides applied, as canonical ``path=value`` strings.
+
+    Raises:
+        OverrideError: Paths that do not exist, all listed at once.
+    """
+    problems: list[Problem] = []
+    applied: list[str] = []
+    for item in overrides:
+        path, value = parse_override(item) if isinstance(item, str) else item
+        problem = _set(data, path.split("."), value)
+        if problem is None:
+            applied.append(f"{path}={value!r}" if isinstance(value, str) else f"{path}={value}")
+        else:
+            problems.append(Problem(f"--set {path}", problem))
+    if problems:
+        raise OverrideError(source, problems)
+    return applied
+
+
+def _set(node: Any, parts: Sequence[str], value: Any) -> str | None:
+    here: list[str] = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        where = ".".join(here) or "the file"
+        if isinstance(node, list):
+            ids = [str(t.get("id")) for t in node if isinstance(t, dict)]
+            match = [t for t in node if isinstance(t, dict) and t.get("id") == part]
+            if not match:
+                return f"no {part!r} in {where}; known: {', '.join(ids) or '(none)'}"
+            if last:
+                return f"{where}.{part} is a table; name one of its keys"
+            node = match[0]
+        elif isinstance(node, dict):
+            if part not in node and not (here and here[-1] in _FREE_TABLES and last):
+                keys = ", ".join(sorted(node)) or "(none)"
+                return f"no key {part!r} in {where}; valid: {keys}"
+            if last:
+                if isinstance(node.get(part), (dict, list)):
+                    return f"{where}.{part} is a table; name one of its keys"
+                node[part] = value
+                return None
+            node = node[part]
+        else:
+            return f"{where} is a value, not a table"
+        here.append(part)
+    return "empty path"
