@@ -61,6 +61,7 @@ from negsim.model import (
 
 if TYPE_CHECKING:
     from negsim.engine import AgentView
+    from negsim.logic import Rule
 
 __all__ = ["hookimpl", "hookspec"]
 
@@ -229,7 +230,33 @@ def negsim_simulation_end(result: Result) -> None:
     """
 
 
-AGENT_HOOKS = ("negsim_agent_start", "negsim_decide")
+# --------------------------------------------------------------------------------------
+# Analysis
+# --------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def negsim_decision_rules(
+    agent: Agent, scenario: Scenario
+) -> Sequence[tuple[Rule, Mapping[str, float]]] | None:
+    """Expose a doctrine's honour-or-defect rules with the agent's values, for analysis.
+
+    Called through the agent's relay by ``negsim check`` (never during a run). The
+    doctrine evaluates the very same :class:`negsim.logic.Rule` objects in its
+    :hook:`negsim_decide`, so the report and the simulation cannot disagree. Stops at
+    first non-None result.
+
+    Args:
+        agent: The agent, with its parameters.
+        scenario: The scenario.
+
+    Returns:
+        ``(rule, values)`` pairs: each rule with a value for every one of its symbols,
+        taken from the agent's parameters at the scenario's nominal setting.
+    """
+
+
+AGENT_HOOKS = ("negsim_agent_start", "negsim_decide", "negsim_decision_rules")
 """Hooks called through an agent's relay."""
 
 WORLD_HOOKS = (

@@ -165,7 +165,7 @@ class Simulation:
         with self._tracing():
             while not self.done:
                 self._step()
-        return self.result()
+            return self.result()
 
     def _step(self) -> tuple[Event, ...]:
         t = self._playing = self.round + 1

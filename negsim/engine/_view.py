@@ -39,6 +39,7 @@ class PublicInfo:
         doctrines: Each agent's doctrine name (doctrines are public; parameters are not).
         capabilities: Each agent's capabilities by id.
         alliances: Every alliance.
+        treaties: The scenario's standing commitments (treaties are public).
         world_params: The world rules' parameters.
         max_rounds: The last round.
     """
@@ -49,6 +50,7 @@ class PublicInfo:
     doctrines: FrozenMap[str, str]
     capabilities: FrozenMap[str, Capabilities]
     alliances: tuple[Alliance, ...]
+    treaties: tuple[Commitment, ...]
     world_params: FrozenMap[str, ParamValue]
     max_rounds: int
 
@@ -62,6 +64,7 @@ class PublicInfo:
             doctrines=freeze({a.id: a.doctrine for a in scenario.agents}),
             capabilities=freeze({a.id: a.capabilities for a in scenario.agents}),
             alliances=scenario.alliances,
+            treaties=scenario.commitments,
             world_params=scenario.world_params,
             max_rounds=scenario.max_rounds,
         )
@@ -69,6 +72,10 @@ class PublicInfo:
     def alliances_of(self, agent_id: str) -> tuple[Alliance, ...]:
         """The alliances ``agent_id`` belongs to."""
         return tuple(al for al in self.alliances if agent_id in al.members)
+
+    def hosts_of(self, agent_id: str) -> tuple[str, ...]:
+        """The states that host forces of ``agent_id``, sorted."""
+        return tuple(a for a, caps in self.capabilities.items() if agent_id in caps.forces_hosted)
 
     def alliance(self, alliance_id: str) -> Alliance:
         """The alliance ``alliance_id``.

@@ -44,7 +44,9 @@ _PREC_ATOM = 6
 
 
 def _check_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or _NAME_RE.fullmatch(value) is None:
+    if not isinstance(value, str):
+        raise TypeError(f"'{attribute.name}' must be a str: {value!r}")
+    if _NAME_RE.fullmatch(value) is None:
         raise ValueError(
             f"'{attribute.name}' must be an atom name (a letter, then letters, digits or '_'): "
             f"{value!r}"
@@ -60,7 +62,9 @@ def _check_args(
     instance: object, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[object, ...]
 ) -> None:
     for arg in value:
-        if not isinstance(arg, str) or _ARG_RE.fullmatch(arg) is None:
+        if not isinstance(arg, str):
+            raise TypeError(f"'{attribute.name}' must hold str agent ids: {arg!r}")
+        if _ARG_RE.fullmatch(arg) is None:
             raise ValueError(
                 f"'{attribute.name}' must hold agent ids (a letter or digit, then letters, "
                 f"digits, '_' or '-'): {arg!r}"

@@ -10,7 +10,8 @@ much as hand-written Python. :func:`evaluate` is the slow, obviously correct ref
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Set
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import TypeAlias
 
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
@@ -18,7 +19,7 @@ from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 __all__ = ["Predicate", "atoms", "compile_predicate", "evaluate"]
 
 #: A compiled proposition: takes the set of true fact keys, returns the proposition's truth.
-Predicate: TypeAlias = Callable[[Set[str]], bool]
+Predicate: TypeAlias = Callable[[AbstractSet[str]], bool]
 
 _CACHE_SIZE = 4096
 
@@ -26,11 +27,11 @@ _CACHE_SIZE = 4096
 _Compiled: TypeAlias = tuple[Predicate, bool | None]
 
 
-def _always_true(facts: Set[str]) -> bool:
+def _always_true(facts: AbstractSet[str]) -> bool:
     return True
 
 
-def _always_false(facts: Set[str]) -> bool:
+def _always_false(facts: AbstractSet[str]) -> bool:
     return False
 
 
@@ -43,14 +44,14 @@ def _constant(value: bool) -> _Compiled:
 
 
 def _holds(key: str) -> _Compiled:
-    def holds(facts: Set[str]) -> bool:
+    def holds(facts: AbstractSet[str]) -> bool:
         return key in facts
 
     return holds, None
 
 
 def _absent(key: str) -> _Compiled:
-    def absent(facts: Set[str]) -> bool:
+    def absent(facts: AbstractSet[str]) -> bool:
         return key not in facts
 
     return absent, None
@@ -61,7 +62,7 @@ def _negate(compiled: _Compiled) -> _Compiled:
     if const is not None:
         return _constant(not const)
 
-    def negation(facts: Set[str]) -> bool:
+    def negation(facts: AbstractSet[str]) -> bool:
         return not inner(facts)
 
     return negation, None
@@ -74,7 +75,7 @@ def _all_of(predicates: list[Predicate]) -> Predicate:
     middle = len(predicates) // 2
     first, second = _all_of(predicates[:middle]), _all_of(predicates[middle:])
 
-    def both(facts: Set[str]) -> bool:
+    def both(facts: AbstractSet[str]) -> bool:
         return first(facts) and second(facts)
 
     return both
@@ -87,35 +88,35 @@ def _any_of(predicates: list[Predicate]) -> Predicate:
     middle = len(predicates) // 2
     first, second = _any_of(predicates[:middle]), _any_of(predicates[middle:])
 
-    def either(facts: Set[str]) -> bool:
+    def either(facts: AbstractSet[str]) -> bool:
         return first(facts) or second(facts)
 
     return either
 
 
 def _all_present(keys: frozenset[str]) -> Predicate:
-    def all_present(facts: Set[str]) -> bool:
+    def all_present(facts: AbstractSet[str]) -> bool:
         return keys <= facts
 
     return all_present
 
 
 def _all_absent(keys: frozenset[str]) -> Predicate:
-    def all_absent(facts: Set[str]) -> bool:
+    def all_absent(facts: AbstractSet[str]) -> bool:
         return keys.isdisjoint(facts)
 
     return all_absent
 
 
 def _any_present(keys: frozenset[str]) -> Predicate:
-    def any_present(facts: Set[str]) -> bool:
+    def any_present(facts: AbstractSet[str]) -> bool:
         return not keys.isdisjoint(facts)
 
     return any_present
 
 
 def _any_absent(keys: frozenset[str]) -> Predicate:
-    def any_absent(facts: Set[str]) -> bool:
+    def any_absent(facts: AbstractSet[str]) -> bool:
         return not keys <= facts
 
     return any_absent
@@ -172,7 +173,7 @@ def _implication(left: _Compiled, right: _Compiled) -> _Compiled:
     if right_const is False:
         return _negate(left)
 
-    def implication(facts: Set[str]) -> bool:
+    def implication(facts: AbstractSet[str]) -> bool:
         return not antecedent(facts) or consequent(facts)
 
     return implication, None
@@ -186,7 +187,7 @@ def _equivalence(left: _Compiled, right: _Compiled) -> _Compiled:
     if right_const is not None:
         return left if right_const else _negate(left)
 
-    def equivalence(facts: Set[str]) -> bool:
+    def equivalence(facts: AbstractSet[str]) -> bool:
         return left_predicate(facts) == right_predicate(facts)
 
     return equivalence, None
@@ -246,7 +247,7 @@ def compile_predicate(prop: Prop) -> Predicate:
     return _compile_cached(prop)
 
 
-def evaluate(prop: Prop, facts: Set[str]) -> bool:
+def evaluate(prop: Prop, facts: AbstractSet[str]) -> bool:
     """Evaluate a proposition directly: the simple reference for :func:`compile_predicate`.
 
     Args:
@@ -295,7 +296,7 @@ def _atoms_cached(prop: Prop) -> frozenset[str]:
 
 
 def atoms(prop: Prop) -> frozenset[str]:
-    """The keys of the atoms a proposition mentions.
+    """Collect the keys of the atoms a proposition mentions.
 
     Args:
         prop: The proposition.

@@ -180,6 +180,10 @@ _BINARY = frozenset({_Kind.AND, _Kind.OR, _Kind.IMPLIES, _Kind.EQUIV})
 _Item = tuple[Prop, int]
 
 
+def _too_deep(column: int) -> _ParseError:
+    return _ParseError(column, f"the proposition is nested deeper than {MAX_DEPTH} levels")
+
+
 class _Parser:
     """Reads the tokens of one proposition; raises :class:`_ParseError` on the first error."""
 
@@ -210,10 +214,6 @@ class _Parser:
         if hint:
             reason += f" ({hint})"
         return _ParseError(token.column, reason)
-
-    @staticmethod
-    def _too_deep(column: int) -> _ParseError:
-        return _ParseError(column, f"the proposition is nested deeper than {MAX_DEPTH} levels")
 
     # -- grammar ------------------------------------------------------------------------
 
@@ -254,14 +254,14 @@ class _Parser:
             prop, height = Const(False), 0
         elif token.kind is _Kind.LPAREN:
             if depth >= MAX_DEPTH:
-                raise self._too_deep(token.column)
+                raise _too_deep(token.column)
             prop, height = self._group(depth + 1, token.column)
         else:
             raise self._unexpected(token, _EXPECT_OPERAND)
         for column in reversed(negations):
             height += 1
             if height > MAX_DEPTH:
-                raise self._too_deep(column)
+                raise _too_deep(column)
             prop = Not(prop)
         return prop, height
 
@@ -315,14 +315,14 @@ def _nary(
         return operands[0]
     height = max(h for _, h in operands) + 1
     if height > MAX_DEPTH:
-        raise _Parser._too_deep(splits[0].column)
+        raise _too_deep(splits[0].column)
     return make(tuple(p for p, _ in operands)), height
 
 
 def _combine(kind: _Kind, left: _Item, right: _Item, column: int) -> _Item:
     height = max(left[1], right[1]) + 1
     if height > MAX_DEPTH:
-        raise _Parser._too_deep(column)
+        raise _too_deep(column)
     node = Implies(left[0], right[0]) if kind is _Kind.IMPLIES else Equiv(left[0], right[0])
     return node, height
 
@@ -390,8 +390,8 @@ def parse(text: str, *, source: str = "<proposition>") -> Prop:
         The proposition's tree.
 
     Raises:
-        PropositionError: The text is empty, longer than :data:`MAX_LENGTH` characters,
-            nested deeper than :data:`MAX_DEPTH` levels, or not a proposition. The error's
+        negsim.errors.PropositionError: The text is empty, longer than 10,000 characters,
+            nested deeper than 200 levels, or not a proposition. The error's
             column (1-based) points at the offending character, and its reason says what
             was found there and what was expected. For text that is too long, the error
             shows only the start of the text.

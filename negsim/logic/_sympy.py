@@ -38,9 +38,9 @@ def _symbol(key: str) -> Symbol:
 def to_sympy(prop: Prop) -> Boolean:
     """Convert a proposition to a sympy boolean expression.
 
-    Each atom becomes a :class:`sympy.Symbol` named by the atom's key
-    (``attacked(ROK)``), the same object every time; ``true`` and ``false`` become
-    :data:`sympy.true` and :data:`sympy.false`. sympy may simplify on construction (it
+    Each atom becomes a ``sympy.Symbol`` named by the atom's key (``attacked(ROK)``), the
+    same object every time; ``true`` and ``false`` become ``sympy.true`` and
+    ``sympy.false``. sympy may simplify on construction (it
     flattens nested conjunctions, for example), so the result is logically equivalent to the
     proposition but not always the same shape.
 

@@ -319,7 +319,10 @@ def _problems(exc: BaseException, where: str, item: Mapping[str, Any] | None = N
         return [Problem(f"{where}.{k}", f"unknown key; valid: {valid}") for k in sorted(exc.extra_fields)]
     if isinstance(exc, (ClassValidationError, IterableValidationError)):
         out: list[Problem] = []
-        for sub, note in exc.group_exceptions():
+        with_notes, others = exc.group_exceptions()
+        for sub in others:
+            out.extend(_problems(sub, where, item))
+        for sub, note in with_notes:
             name = getattr(note, "name", None)
             index = getattr(note, "index", None)
             path = f"{where}.{name}" if name is not None else f"{where}[{index}]"

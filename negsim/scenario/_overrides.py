@@ -83,6 +83,8 @@ def _set(node: Any, parts: Sequence[str], value: Any) -> str | None:
                 return f"{where}.{part} is a table; name one of its keys"
             node = match[0]
         elif isinstance(node, dict):
+            if part in _FREE_TABLES and part not in node and i == len(parts) - 2:
+                node[part] = {}  # the file leaves the table to its defaults
             if part not in node and not (here and here[-1] in _FREE_TABLES and last):
                 keys = ", ".join(sorted(node)) or "(none)"
                 return f"no key {part!r} in {where}; valid: {keys}"

@@ -1,0 +1,391 @@
+"""Sphinx configuration for the negsim documentation.
+
+Build (as CI does)::
+
+    python -m sphinx -n -W --keep-going -b html docs docs/_build/html
+    python -m sphinx -n -W -b doctest docs docs/_build/doctest
+
+The build is nitpicky (``-n``) and turns warnings into errors (``-W``): every
+cross-reference must resolve. See "Offline builds" below for how third-party names
+are handled when intersphinx inventories cannot be fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import PycodeError
+from sphinx.pycode import ModuleAnalyzer
+from sphinx.roles import XRefRole
+
+import negsim
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# -- Project -------------------------------------------------------------------------
+
+project = "negsim"
+author = "negsim developers"
+copyright = "negsim developers"  # noqa: A001 - Sphinx's name
+release = negsim.__version__
+version = ".".join(release.split(".")[:2])
+
+# -- General -------------------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.doctest",
+    "sphinx.ext.viewcode",
+    "sphinx_click",
+]
+
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+nitpicky = True
+# ``code`` in reST (and single backticks) is literal text, not a cross-reference.
+default_role = "literal"
+
+# -- MyST ----------------------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# -- autodoc and napoleon ------------------------------------------------------------
+
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+autodoc_class_signature = "mixed"
+autodoc_preserve_defaults = True
+
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+napoleon_attr_annotations = True
+
+# -- doctest -------------------------------------------------------------------------
+
+# Doctests (in these pages and in docstrings pulled in by autodoc) run from the
+# repository root, so paths such as ``examples/scenarios/...`` resolve as they do in
+# the README and the tests.
+doctest_global_setup = f"""
+import os
+os.chdir({str(ROOT)!r})
+"""
+
+# -- Cross-references to other projects (intersphinx) --------------------------------
+
+_INTERSPHINX = {
+    "python": ("https://docs.python.org/3", None),
+    "attrs": ("https://www.attrs.org/en/stable/", None),
+    "pluggy": ("https://pluggy.readthedocs.io/en/stable/", None),
+    "sympy": ("https://docs.sympy.org/latest/", None),
+    "hypothesis": ("https://hypothesis.readthedocs.io/en/latest/", None),
+    "dask": ("https://docs.dask.org/en/stable/", None),
+    "distributed": ("https://distributed.dask.org/en/stable/", None),
+}
+
+# Offline builds.
+#
+# intersphinx fetches each project's ``objects.inv`` over the network when the build
+# starts. CI and the development machines have no internet, and no inventories are
+# shipped in this repository (they go stale). So:
+#
+# * with ``NEGSIM_DOCS_ONLINE=1`` in the environment, intersphinx is configured with the
+#   mapping above and references to Python, attrs, pluggy, sympy, ... become links;
+# * otherwise intersphinx has no mapping, and ``nitpick_ignore_regex`` below tells the
+#   nitpicky build not to fail on the references that only an inventory could resolve:
+#   the standard library, builtins and third-party packages. References to negsim's
+#   own objects are never ignored, so a misspelt negsim name still fails the build.
+ONLINE = os.environ.get("NEGSIM_DOCS_ONLINE") == "1"
+intersphinx_mapping = _INTERSPHINX if ONLINE else {}
+intersphinx_timeout = 10
+
+_THIRD_PARTY = (
+    "attrs",
+    "attr",
+    "cattrs",
+    "pluggy",
+    "sympy",
+    "hypothesis",
+    "dask",
+    "distributed",
+    "click",
+    "pandas",
+    "pd",
+    "pyarrow",
+    "numpy",
+)
+_STDLIB = (
+    "random",
+    "collections",
+    "typing",
+    "types",
+    "pathlib",
+    "enum",
+    "itertools",
+    "functools",
+    "tomllib",
+    "importlib",
+    "os",
+    "io",
+    "re",
+)
+_BUILTINS = (
+    "None",
+    "True",
+    "False",
+    "bool",
+    "int",
+    "float",
+    "str",
+    "bytes",
+    "object",
+    "type",
+    "tuple",
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "callable",
+    "Ellipsis",
+    "NotImplemented",
+    # builtin exceptions (negsim's errors inherit from several)
+    "BaseException",
+    "Exception",
+    "ExceptionGroup",
+    "ValueError",
+    "TypeError",
+    "KeyError",
+    "LookupError",
+    "OSError",
+    "RuntimeError",
+    "ImportError",
+    "RecursionError",
+    "AttributeError",
+)
+
+nitpick_ignore_regex: list[tuple[str, str]] = []
+if not ONLINE:
+    nitpick_ignore_regex += [
+        (r"py:.*", rf"({'|'.join(map(re.escape, _THIRD_PARTY))})(\..*)?"),
+        (r"py:.*", rf"({'|'.join(map(re.escape, _STDLIB))})\..*"),
+        (r"py:.*", rf"({'|'.join(map(re.escape, _BUILTINS))})"),
+    ]
+
+# -- HTML ----------------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = f"negsim {release}"
+html_static_path: list[str] = []
+
+# -- negsim-specific set-up ----------------------------------------------------------
+
+_HOOKSPECS = "negsim.hookspecs"
+
+
+class HookRole(XRefRole):
+    """``:hook:`negsim_decide``` links to the autodoc entry of a hook specification.
+
+    Like pytest's ``:hook:`` role: the text is the hook's name, the target is the
+    function of that name in :mod:`negsim.hookspecs`, documented on the hook reference
+    page. An unknown hook name is a nitpicky warning (so an error under ``-W``).
+    """
+
+    innernodeclass = nodes.literal
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        self.refdomain, self.reftype = "py", "func"
+        self.classes = ["xref", "py", "py-func"]
+        return self.create_xref_node()
+
+    def process_link(
+        self,
+        env: BuildEnvironment,
+        refnode: nodes.Element,
+        has_explicit_title: bool,
+        title: str,
+        target: str,
+    ) -> tuple[str, str]:
+        name = target.strip()
+        if not has_explicit_title:
+            title = name
+        return title, f"{_HOOKSPECS}.{name}"
+
+
+# Public modules, in the order in which a short name is looked up (see below).
+_PUBLIC_MODULES = (
+    "negsim",
+    "negsim.model",
+    "negsim.engine",
+    "negsim.plugins",
+    "negsim.scenario",
+    "negsim.results",
+    "negsim.logic",
+    "negsim.errors",
+    "negsim.hookspecs",
+)
+_PRIVATE_PART = re.compile(r"\._[a-z]\w*")
+
+
+def _public_alias(
+    app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
+) -> nodes.Element | None:
+    """Resolve a reference to a negsim object by the name under which it is documented.
+
+    negsim implements its classes in private modules (``negsim.model._agents``) and
+    re-exports them from public packages, and each object is documented once, under
+    one public name: the objects of the stable API under ``negsim`` (``negsim.Agent``),
+    the others under their subpackage (``negsim.model.MoveRejected``). Type hints name
+    the defining module (``negsim.model._agents.Agent``) and docstrings may name another
+    public path (``negsim.model.PluginSpec``) or a bare name (``TraceRecord``), which
+    Sphinx looks up in the module where the object is documented, not where it is
+    defined. This handler tries, for a ``negsim.*`` or bare target that did not
+    resolve, the target with private modules removed, then the same object name in
+    each public module. Only a name that is really documented is accepted, so a
+    misspelt reference still fails the build.
+    """
+    if node.get("refdomain") != "py":
+        return None
+    target = node.get("reftarget", "")
+    if "." not in target:
+        # A bare name (``TraceRecord``, or an annotation such as ``Move``): look it up
+        # in the public modules, as Sphinx would in the defining module.
+        target = f"negsim.{target}"
+    elif not target.startswith("negsim."):
+        return None
+    # The object's path inside its module: ``negsim.model._agents.Agent.id`` -> ``Agent.id``.
+    parts = target.split(".")
+    split = max((i for i in range(1, len(parts)) if ".".join(parts[:i]) in sys.modules), default=1)
+    tail = ".".join(parts[split:])
+    candidates = [_PRIVATE_PART.sub("", target)]
+    candidates += [f"{module}.{tail}" for module in _PUBLIC_MODULES]
+    domain = env.domains["py"]
+    for candidate in dict.fromkeys(candidates):
+        if candidate == node["reftarget"]:
+            continue  # Sphinx has tried it
+        found = domain.resolve_xref(
+            env,
+            node["refdoc"],
+            app.builder,
+            node["reftype"],
+            candidate,
+            _with_target(node, candidate),
+            contnode,
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def _with_target(node: addnodes.pending_xref, target: str) -> addnodes.pending_xref:
+    copy = node.deepcopy()
+    copy["reftarget"] = target
+    return copy
+
+
+def _no_inline_attribute_type(
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Keep napoleon from reading an attribute docstring's first clause as its type.
+
+    napoleon reads ``Type: description`` at the start of the docstring of an
+    attribute, property or module-level name as the type. negsim takes types from
+    annotations only (STYLE.md), so a docstring such as "Its antecedent held: the debtor
+    now owes the consequent." would have its first clause rendered as a broken type
+    reference. An empty reST comment as the first line gives napoleon nothing to split;
+    it renders as nothing. Runs before napoleon's own handler (priority 500).
+    """
+    if what in ("attribute", "data", "property") and lines:
+        lines[:0] = ["..", ""]
+
+
+_MISSING = object()
+
+
+def _attr_docs(modname: str) -> dict[tuple[str, str], list[str]]:
+    try:
+        return ModuleAnalyzer.for_module(modname).find_attr_docs()
+    except PycodeError:
+        return {}
+
+
+def _defining_doc(attr: str, obj: object) -> list[str] | None:
+    """The doc comment of ``attr`` in the negsim module that defines it.
+
+    Module-level names (type aliases such as ``Move``, constants such as ``RULES``,
+    the markers ``hookimpl``/``hookspec``) carry their documentation as a ``#:``
+    comment or a string after the assignment, which only the source of the defining
+    module holds. Any negsim module where ``attr`` is this very object and has such a
+    documentation counts.
+    """
+    for modname in sorted(m for m in sys.modules if m == "negsim" or m.startswith("negsim.")):
+        if getattr(sys.modules[modname], attr, _MISSING) is not obj:
+            continue
+        doc = _attr_docs(modname).get(("", attr))
+        if doc:
+            return list(doc)
+    return None
+
+
+def _reexported_data_doc(
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Give a re-exported module-level name the documentation written where it is defined.
+
+    autodoc looks for the documentation of a module-level name in the source of the
+    module it documents (``negsim/model/__init__.py``) and, finding none for a name
+    re-exported from a private module, shows the docstring of the value's type
+    (pluggy's ``HookimplMarker`` for ``negsim.hookimpl``, ``types.UnionType`` for
+    ``negsim.model.Move``). autodoc's ``:members:`` also skips such names, so the API
+    reference lists them with explicit ``autodata`` directives.
+    """
+    if what != "data":
+        return
+    module, _, attr = name.rpartition(".")
+    if ("", attr) in _attr_docs(module):
+        return  # autodoc found it itself
+    doc = _defining_doc(attr, obj)
+    if doc:
+        lines[:] = doc
+
+
+def _no_call_typehints_on_data(
+    app: Sphinx, domain: str, objtype: str, contentnode: nodes.Element
+) -> None:
+    """Do not list ``__call__``'s parameters under a module-level name.
+
+    autodoc records the type hints of every callable it documents, and
+    ``autodoc_typehints = "description"`` adds them as a parameter list. For data that
+    happens to be callable (``negsim.hookimpl``, a pluggy marker instance) that list
+    describes pluggy's internals. Runs before autodoc's own handler (priority 500).
+    """
+    if domain != "py" or objtype != "data":
+        return
+    signature = contentnode.parent[0]
+    fullname = ".".join(p for p in (signature.get("module"), signature.get("fullname")) if p)
+    document = getattr(app.env, "current_document", None)
+    annotations = getattr(document, "autodoc_annotations", None)
+    if annotations is None:  # Sphinx < 8.2
+        annotations = app.env.temp_data.get("annotations", {})
+    annotations.pop(fullname, None)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_role("hook", HookRole())
+    app.connect("missing-reference", _public_alias)
+    app.connect("autodoc-process-docstring", _reexported_data_doc, priority=300)
+    app.connect("autodoc-process-docstring", _no_inline_attribute_type, priority=400)
+    app.connect("object-description-transform", _no_call_typehints_on_data, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,33 @@
+"""The ``negsim`` command group."""
+
+from __future__ import annotations
+
+import click
+
+from negsim import __version__
+from negsim.cli._errors import NegsimGroup
+from negsim.cli._plugins import plugins
+from negsim.cli._run import run
+
+__all__ = ["main"]
+
+
+@click.group(
+    name="negsim",
+    cls=NegsimGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, "--version", prog_name="negsim")
+def main() -> None:
+    """Simulate negotiation between states in alliance crises.
+
+    Run a scenario file round by round with `negsim run FILE`; list the installed
+    doctrines, world rules and observers with `negsim plugins`.
+
+    Exit codes: 0 success; 2 bad command line or bad scenario; 1 the run failed
+    (set NEGSIM_DEBUG=1 to see the traceback).
+    """
+
+
+main.add_command(run)
+main.add_command(plugins)
