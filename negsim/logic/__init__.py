@@ -1,4 +1,4 @@
-"""The proposition language: parsing, compiling and converting to sympy.
+"""The proposition and decision-rule languages: parsing, compiling and converting to sympy.
 
 Commitments state their antecedents and consequents as propositions over the world's boolean
 facts, written as text such as ``attacked(ROK) & ~denies_access(JPN, USA)``.
@@ -6,7 +6,9 @@ facts, written as text such as ``attacked(ROK) & ~denies_access(JPN, USA)``.
 :class:`Not`, :class:`And`, :class:`Or`, :class:`Implies` and :class:`Equiv` nodes, without
 evaluating anything; :func:`compile_predicate` turns a tree into a fast predicate over the set of
 true fact keys for the simulation loop; :func:`to_sympy` and :func:`from_sympy` carry trees to
-and from sympy for analysis. sympy is imported only when those two are called.
+and from sympy for analysis. sympy is imported only when those two are called. Decision rules,
+arithmetic inequalities over numeric parameters, have their own language (see the last
+section).
 
 The grammar, from the loosest operator to the tightest:
 
@@ -37,13 +39,59 @@ back to an equal tree:
 'attacked(ROK) & ~denies_access(JPN,USA)'
 >>> compile_predicate(prop)({"attacked(ROK)"})
 True
+
+Decision rules
+--------------
+
+Doctrines state their honour-or-defect rules as arithmetic over named parameters: a
+:class:`Rule` holds while its expression is greater than zero, as in the host's access rule
+
+.. code-block:: text
+
+    alliance_value + dependence * cost_abandon + audience_cost * t - reward - p_strike * cost_strike
+
+:func:`parse_expression` reads such text (numbers, parameter names, ``+ - * / ^`` or ``**``,
+unary minus, parentheses, and the functions ``min``, ``max``, ``exp``, ``log`` and ``sqrt``)
+into an immutable :data:`Expr` tree, with the same safety, limits and errors as :func:`parse`:
+nothing is evaluated, and a call of any other function (``eval(1)``) is refused by name with a
+:class:`~negsim.errors.PropositionError`. :func:`compile_expression` turns a tree into a function
+of a mapping of values built from closures (about as fast as a hand-written lambda, no sympy);
+:func:`expression_symbols` lists its parameters; :func:`expression_to_sympy` carries it to sympy.
+
+The same :class:`Rule` object serves the loop and the analysis: :meth:`Rule.value` and
+:meth:`Rule.holds` call the compiled function, and :meth:`Rule.threshold` solves the rule for
+one parameter with sympy (a closed form where one exists, else numerically) and returns a
+:class:`Threshold`: the value at which the rule flips, on which side it holds, and the margin
+from the scenario's value:
+
+>>> from negsim.logic import Rule
+>>> rule = Rule("grant_access", "V + D * C - r - p * S", "JPN grants access while ...", "")
+>>> values = {"V": 1.0, "D": 0.5, "C": 2.0, "r": 0.5, "p": 0.25, "S": 4.0}
+>>> rule.value(values)
+0.5
+>>> threshold = rule.threshold("p", values)
+>>> threshold.closed_form
+'(C*D + V - r)/S'
+>>> threshold.describe()
+'grant_access holds while p < 0.375 (scenario 0.25, margin 0.125)'
+
+sympy is imported only by :func:`to_sympy`, :func:`from_sympy`, :func:`expression_to_sympy`,
+:meth:`Rule.to_sympy` and :meth:`Rule.threshold`, never by ``import negsim.logic``.
 """
 
 from __future__ import annotations
 
+from negsim.logic._arith import (
+    Expr,
+    compile_expression,
+    expression_symbols,
+    expression_to_sympy,
+    parse_expression,
+)
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._compile import atoms, compile_predicate, evaluate
 from negsim.logic._parser import parse
+from negsim.logic._rules import Rule, Threshold
 from negsim.logic._sympy import from_sympy, to_sympy
 
 __all__ = [
@@ -51,15 +99,22 @@ __all__ = [
     "Atom",
     "Const",
     "Equiv",
+    "Expr",
     "Implies",
     "Not",
     "Or",
     "Prop",
+    "Rule",
+    "Threshold",
     "atoms",
+    "compile_expression",
     "compile_predicate",
     "evaluate",
+    "expression_symbols",
+    "expression_to_sympy",
     "from_sympy",
     "parse",
+    "parse_expression",
     "to_sympy",
 ]
 
@@ -72,11 +127,17 @@ for _public in (
     Implies,
     Not,
     Or,
+    Rule,
+    Threshold,
     atoms,
+    compile_expression,
     compile_predicate,
     evaluate,
+    expression_symbols,
+    expression_to_sympy,
     from_sympy,
     parse,
+    parse_expression,
     to_sympy,
 ):
     _public.__module__ = __name__

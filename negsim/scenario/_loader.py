@@ -262,7 +262,11 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
         "agents": [converter.unstructure(a) for a in scenario.agents],
         "alliances": [converter.unstructure(a) for a in scenario.alliances],
         "commitments": [
-            {k: v for k, v in converter.unstructure(c).items() if v is not None}
+            {
+                k: v
+                for k, v in converter.unstructure(c).items()
+                if v is not None and k not in ("state", "detached_at")
+            }
             for c in scenario.commitments
         ],
     }

@@ -74,7 +74,7 @@ PARAMS = (
               "U.S.-ROK MDT Art. III"),
     ParamSpec("resolve_noise", 0.3, "Log-normal spread of its resolve (value_gain) per run.",
               0, 2, "assumption"),
-    ParamSpec("attack_round", 2, "Round in which it decides whether to attack.", 1, 100,
+    ParamSpec("attack_round", 3, "Round in which it decides whether to attack.", 1, 100,
               "assumption (coercion first, then the grab)"),
     ParamSpec("p_execute", 0.0, "Per-round probability of carrying out a detached nuclear threat.",
               0, 1, "assumption"),

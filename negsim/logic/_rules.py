@@ -1,0 +1,425 @@
+"""Decision rules: named arithmetic inequalities, fast in the loop and solvable for analysis.
+
+A doctrine states each honour-or-defect rule as a :class:`Rule`: an arithmetic expression
+(see :func:`negsim.logic.parse_expression`) that holds while it is greater than zero, with a
+plain-language meaning and a citation. The same object serves twice:
+
+* in the simulation loop, :meth:`Rule.value` and :meth:`Rule.holds` call a function compiled
+  from plain closures when the rule is created (cached per expression text), and never touch
+  sympy;
+* in analysis, :meth:`Rule.threshold` solves ``expr == 0`` for one parameter with sympy: a
+  closed form where one exists (cached per expression and parameter, as it does not depend
+  on the values), else a numeric root, and reports on which side of it the rule holds.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import math
+from collections.abc import Iterable, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from negsim.errors import NegsimError
+from negsim.logic._arith import (
+    Evaluator,
+    compile_expression,
+    expression_symbols,
+    expression_to_sympy,
+    parse_expression,
+)
+
+if TYPE_CHECKING:
+    from sympy import Expr as SympyExpr  # type: ignore[import-untyped,unused-ignore]
+    from sympy import Symbol  # type: ignore[import-untyped,unused-ignore]
+
+__all__ = ["MissingValueError", "Rule", "Threshold"]
+
+_CACHE_SIZE = 1024
+
+#: How the rule's truth depends on the parameter: below or above the threshold, or not at all.
+HoldsWhen = Literal["<", ">", "always", "never"]
+
+
+class MissingValueError(NegsimError, KeyError):
+    """A rule was evaluated without a value for one or more of its parameters.
+
+    Args:
+        rule: The rule's name.
+        missing: The parameters without a value.
+        needed: Every parameter the rule needs.
+    """
+
+    def __init__(self, rule: str, missing: Iterable[str], needed: Iterable[str]) -> None:
+        self.rule = rule
+        self.missing = tuple(missing)
+        self.needed = tuple(needed)
+        plural = "s" * (len(self.missing) != 1)
+        super().__init__(
+            f"rule {rule!r} has no value for parameter{plural} "
+            f"{', '.join(map(repr, self.missing))} (it needs {', '.join(self.needed)})"
+        )
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+def _check_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"'{attribute.name}' must be a str: {value!r}")
+    if not value.strip():
+        raise ValueError(f"'{attribute.name}' must not be empty")
+
+
+@attrs.frozen
+class Threshold:
+    """Where a rule flips as one parameter moves, the others held at a scenario's values.
+
+    Attributes:
+        rule: The rule's name.
+        param: The parameter solved for.
+        value: The parameter's value at which the rule's expression is zero and changes sign
+            (the one nearest the scenario value when there are several); None when no such
+            root was found.
+        closed_form: The solution for the parameter in terms of the other parameters, as
+            sympy prints it (``(C*D + V - r)/S``); None when the root was found numerically
+            or there is none.
+        holds_when: ``"<"`` when the rule holds while the parameter is below :attr:`value`,
+            ``">"`` when above (near the threshold); ``"always"`` or ``"never"`` when no
+            root where the rule changes sign was found, according to whether it holds at
+            the scenario values.
+        scenario_value: The parameter's value in the scenario.
+        margin: How far the parameter can move before the rule flips: positive when the
+            rule holds at the scenario value, negative when it fails (``value -
+            scenario_value`` for ``"<"``, ``scenario_value - value`` for ``">"``); None
+            without a threshold.
+        other_roots: The other real values of the parameter at which the expression is
+            zero, in increasing order.
+    """
+
+    rule: str
+    param: str
+    value: float | None
+    closed_form: str | None
+    holds_when: HoldsWhen
+    scenario_value: float
+    margin: float | None
+    other_roots: tuple[float, ...] = ()
+
+    def describe(self) -> str:
+        """Describe the threshold in one sentence.
+
+        Returns:
+            Text such as ``"grant_access holds while p_strike < 0.31 (scenario 0.24,
+            margin 0.07)"``, or ``"grant_access holds whatever the value of p_strike
+            (scenario 0.24)"`` when there is no threshold.
+        """
+        scenario = f"scenario {self.scenario_value:.4g}"
+        if self.value is None or self.margin is None:
+            verb = "holds" if self.holds_when == "always" else "fails"
+            text = f"{self.rule} {verb} whatever the value of {self.param} ({scenario})"
+        else:
+            text = (
+                f"{self.rule} holds while {self.param} {self.holds_when} {self.value:.4g} "
+                f"({scenario}, margin {self.margin:.4g})"
+            )
+        if self.other_roots:
+            roots = ", ".join(f"{root:.4g}" for root in self.other_roots)
+            text += f"; other roots at {self.param} = {roots}"
+        return text
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+@attrs.frozen
+class Rule:
+    """A decision rule: it holds while its expression is greater than zero.
+
+    The expression is parsed and compiled when the rule is created (both cached per text),
+    so a malformed rule fails when its doctrine is loaded, and evaluating it in the loop is
+    one call of a function built from closures.
+
+    Attributes:
+        name: The rule's name, such as ``grant_access``.
+        expr: The expression, such as ``alliance_value + dependence * cost_abandon -
+            reward - p_strike * cost_strike``; the rule holds while it is > 0.
+        doc: The rule's meaning in plain language: ``"JPN grants access while ..."``.
+        source: The citation the rule rests on.
+
+    Raises:
+        negsim.errors.PropositionError: ``expr`` is not an arithmetic expression.
+
+    Example:
+        >>> from negsim.logic import Rule
+        >>> rule = Rule("grant_access", "V + D * C - r - p * S", "JPN grants access", "")
+        >>> values = {"V": 1.0, "D": 0.5, "C": 2.0, "r": 0.5, "p": 0.25, "S": 4.0}
+        >>> rule.holds(values)
+        True
+        >>> print(rule.threshold("p", values))
+        grant_access holds while p < 0.375 (scenario 0.25, margin 0.125)
+    """
+
+    name: str = attrs.field(validator=_check_name)
+    expr: str = attrs.field(validator=attrs.validators.instance_of(str))
+    doc: str = attrs.field(validator=attrs.validators.instance_of(str))
+    source: str = attrs.field(validator=attrs.validators.instance_of(str))
+    _function: Evaluator = attrs.field(init=False, repr=False, eq=False)
+    _symbols: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        tree = parse_expression(self.expr, source=f"rule {self.name!r}")
+        object.__setattr__(self, "_function", compile_expression(tree))
+        object.__setattr__(self, "_symbols", tuple(sorted(expression_symbols(tree))))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The compiled closures cannot be pickled: rebuild them from the text.
+        return (type(self), (self.name, self.expr, self.doc, self.source))
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """The names of the parameters the rule needs, sorted."""
+        return self._symbols
+
+    def value(self, values: Mapping[str, float]) -> float:
+        """Evaluate the rule's expression.
+
+        Args:
+            values: The parameters' values (extra keys are ignored).
+
+        Returns:
+            The expression's value: the rule holds while it is > 0.
+
+        Raises:
+            KeyError: A parameter has no value (a :class:`MissingValueError` that names
+                the rule and every missing parameter).
+            ArithmeticError: Division by zero or overflow, with a note naming the rule.
+            ValueError: ``log`` or ``sqrt`` of a negative number, or a negative number
+                to a fractional power, with a note naming the rule.
+        """
+        try:
+            return self._function(values)
+        except KeyError:
+            raise self._missing(values) from None
+        except (ArithmeticError, ValueError) as error:
+            error.add_note(f"while evaluating rule {self.name!r}: {self.expr}")
+            raise
+
+    def holds(self, values: Mapping[str, float]) -> bool:
+        """Tell whether the rule holds: whether its expression is > 0.
+
+        Args:
+            values: The parameters' values (extra keys are ignored).
+
+        Returns:
+            True while the expression is greater than zero.
+
+        Raises:
+            KeyError: A parameter has no value (a :class:`MissingValueError` that names
+                the rule and every missing parameter).
+            ArithmeticError: Division by zero or overflow, with a note naming the rule.
+            ValueError: ``log`` or ``sqrt`` of a negative number, or a negative number
+                to a fractional power, with a note naming the rule.
+        """
+        try:
+            return self._function(values) > 0
+        except KeyError:
+            raise self._missing(values) from None
+        except (ArithmeticError, ValueError) as error:
+            error.add_note(f"while evaluating rule {self.name!r}: {self.expr}")
+            raise
+
+    def _missing(self, values: Mapping[str, float]) -> KeyError:
+        missing = [name for name in self._symbols if name not in values]
+        if not missing:  # pragma: no cover - a KeyError from inside the mapping itself
+            return KeyError(f"rule {self.name!r}: a value lookup failed")
+        return MissingValueError(self.name, missing, self._symbols)
+
+    def to_sympy(self) -> SympyExpr:
+        """Convert the rule's expression to sympy (see :func:`negsim.logic.expression_to_sympy`).
+
+        Returns:
+            The expression over plain ``sympy.Symbol`` parameters; the rule holds while it
+            is > 0.
+        """
+        return expression_to_sympy(parse_expression(self.expr))
+
+    def threshold(self, param: str, values: Mapping[str, float]) -> Threshold:
+        """Find the value of one parameter at which the rule flips, the others held fixed.
+
+        Solves ``expr == 0`` for ``param`` with ``sympy.solve`` (once per rule text and
+        parameter), keeps the real roots at the given values of the other parameters, and
+        takes the one nearest the scenario value where the expression changes sign. When
+        sympy finds no closed form (or none that is real), a numeric root is sought with
+        ``sympy.nsolve`` from the scenario value. The side on which the rule holds comes
+        from the sign of the derivative at the root, or from evaluating the rule on either
+        side of it. This is analysis: it costs milliseconds, so keep it out of the loop.
+
+        Args:
+            param: The parameter to solve for.
+            values: The scenario's values of every parameter, ``param`` included.
+
+        Returns:
+            The threshold, with ``value`` None and ``holds_when`` ``"always"`` or
+            ``"never"`` when no root where the rule changes sign was found.
+
+        Raises:
+            ValueError: The rule does not depend on ``param``.
+            KeyError: A parameter has no value (a :class:`MissingValueError`).
+            TypeError: ``param`` is not a string.
+        """
+        if not isinstance(param, str):
+            raise TypeError(f"a parameter name must be a str, not {type(param).__name__}")
+        if param not in self._symbols:
+            raise ValueError(
+                f"rule {self.name!r} does not depend on {param!r}: its parameters are "
+                f"{', '.join(self._symbols) or '(none)'}"
+            )
+        missing = [name for name in self._symbols if name not in values]
+        if missing:
+            raise MissingValueError(self.name, missing, self._symbols)
+        point = {name: float(values[name]) for name in self._symbols}
+        return _threshold(self, param, point)
+
+    def _holds_at(self, point: Mapping[str, float]) -> bool | None:
+        """Whether the rule holds at a point; None where it cannot be evaluated."""
+        try:
+            return self._function(point) > 0
+        except (ArithmeticError, ValueError):
+            return None
+
+
+# -- solving --------------------------------------------------------------------------------
+
+
+def _sympy() -> ModuleType:
+    """Import sympy on first use (it takes most of a second); later calls are a look-up."""
+    return importlib.import_module("sympy")
+
+
+@functools.cache
+def _real_symbol(name: str) -> Symbol:
+    # Solving over the reals keeps sympy from offering complex branches it need not.
+    return _sympy().Symbol(name, real=True)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _real_expression(text: str) -> SympyExpr:
+    """The rule's expression over real symbols, for solving."""
+    expr = expression_to_sympy(parse_expression(text))
+    return expr.xreplace({symbol: _real_symbol(symbol.name) for symbol in expr.free_symbols})
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _solutions(text: str, param: str) -> tuple[SympyExpr, ...] | None:
+    """The closed-form solutions of ``expr == 0`` for a parameter; None when solve fails."""
+    sympy = _sympy()
+    try:
+        solutions = sympy.solve(_real_expression(text), _real_symbol(param))
+    except Exception:  # sympy raises many kinds (NotImplementedError, ...): fall back
+        return None
+    return tuple(solution for solution in solutions if isinstance(solution, sympy.Expr))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _slope(text: str, param: str) -> SympyExpr:
+    """The derivative of the rule's expression with respect to a parameter."""
+    return _sympy().diff(_real_expression(text), _real_symbol(param))
+
+
+def _real(number: Any) -> float | None:
+    """A sympy or mpmath number as a float, or None when it is not finite and real."""
+    try:
+        value = complex(number)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    if not (math.isfinite(value.real) and math.isfinite(value.imag)):
+        return None
+    if abs(value.imag) > 1e-9 * max(1.0, abs(value.real)):
+        return None
+    return value.real
+
+
+def _evaluate(expr: SympyExpr, subs: Mapping[Symbol, Any]) -> float | None:
+    try:
+        return _real(expr.evalf(30, subs=dict(subs)))
+    except Exception:  # evaluation can fail in many ways (a zero denominator, ...)
+        return None
+
+
+def _numeric_root(text: str, param: str, subs: Mapping[Symbol, Any], start: float) -> float | None:
+    """A root found by ``sympy.nsolve`` from the scenario value (or a few points around it)."""
+    sympy = _sympy()
+    function = _real_expression(text).xreplace(dict(subs))
+    symbol = _real_symbol(param)
+    if symbol not in function.free_symbols:
+        return None
+    width = max(1.0, abs(start))
+    for x0 in (start, start + width, start - width, start + 10 * width, start - 10 * width):
+        try:
+            root = sympy.nsolve(function, symbol, x0)
+        except Exception:  # no convergence (ValueError), a singular start, ...: next start
+            continue
+        value = _real(root)
+        if value is not None:
+            return value
+    return None
+
+
+def _direction(rule: Rule, param: str, point: dict[str, float], root: float) -> HoldsWhen | None:
+    """On which side of a root the rule holds; None when it does not change sign there."""
+    sympy = _sympy()
+    subs = {_real_symbol(name): sympy.Float(value) for name, value in point.items()}
+    subs[_real_symbol(param)] = sympy.Float(root)
+    slope = _evaluate(_slope(rule.expr, param), subs)
+    if slope is not None and slope != 0:
+        return ">" if slope > 0 else "<"
+    step = 1e-6 * max(1.0, abs(root))
+    below = rule._holds_at({**point, param: root - step})
+    above = rule._holds_at({**point, param: root + step})
+    if below and not above:
+        return "<"
+    if above and not below:
+        return ">"
+    return None
+
+
+def _threshold(rule: Rule, param: str, point: dict[str, float]) -> Threshold:
+    sympy = _sympy()
+    scenario = point[param]
+    subs = {_real_symbol(name): sympy.Float(value) for name, value in point.items()}
+    del subs[_real_symbol(param)]
+
+    roots: list[tuple[float, str | None]] = []
+    for solution in _solutions(rule.expr, param) or ():
+        root = _evaluate(solution, subs)
+        if root is not None and all(not math.isclose(root, r, rel_tol=1e-12) for r, _ in roots):
+            roots.append((root, str(solution)))
+    if not roots:
+        root = _numeric_root(rule.expr, param, subs, scenario)
+        if root is not None:
+            roots.append((root, None))
+    roots.sort(key=lambda item: (abs(item[0] - scenario), item[0]))
+
+    for root, closed_form in roots:
+        direction = _direction(rule, param, point, root)
+        if direction is None:
+            continue
+        others = tuple(sorted(r for r, _ in roots if r != root))
+        margin = root - scenario if direction == "<" else scenario - root
+        return Threshold(rule.name, param, root, closed_form, direction, scenario, margin, others)
+
+    holds = rule._holds_at(point)
+    return Threshold(
+        rule.name,
+        param,
+        None,
+        None,
+        "always" if holds else "never",
+        scenario,
+        None,
+        tuple(sorted(r for r, _ in roots)),
+    )
