@@ -89,7 +89,11 @@ def render() -> str:
             out.append("[agents.capabilities.forces_hosted]")
             out += [f"{k} = {v}" for k, v in HOSTED[mid].items()]
         out += ["[agents.params]", f"threat_perception = {threat}",
-                "exclude_blocker = true"]
+                "stakes = 8.0                   # assumption: NATO cohesion",
+                "cost_war = 2.0                 # assumption",
+                "p_nuc = 0.01                   # assumption",
+                "cost_nuclear = 30.0            # assumption",
+                "exclude_blocker = true         # the 2003 DPC route is available"]
     out += ["", "[[alliances]]", 'id = "NATO"', 'name = "North Atlantic Treaty Organization"',
             'kind = "collective"', "members = [" + ", ".join(f'"{i}"' for i in ids) + "]",
             'decision_rule = "consensus"',

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from operator import itemgetter
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
 
 import attrs
 
@@ -831,9 +831,28 @@ Evaluator: TypeAlias = Callable[[Mapping[str, float]], float]
 
 _V: TypeAlias = Mapping[str, float]
 
-# A compiled node: its function, its value when constant, and its name when it is a bare
-# parameter (so the parent can read ``v[name]`` inline instead of calling a function).
-_Compiled: TypeAlias = tuple[Evaluator, float | None, str | None]
+# A pair of parameters whose product a sum can compute inline: ``v[a] * v[b]``.
+_Pair: TypeAlias = tuple[str, str]
+
+
+class _Node(NamedTuple):
+    """A compiled node, with what a parent needs to inline it instead of calling it."""
+
+    fn: Evaluator  # computes the node's value
+    const: float | None = None  # the value, when the node is constant
+    name: str | None = None  # the parameter, when the node is a bare parameter
+    pair: _Pair | None = None  # the two parameters, when the node is their product
+
+    def kind(self) -> tuple[str, Any]:
+        """The node's kind for the factories (c, s, p or f) and what they take for it."""
+        if self.const is not None:
+            return "c", self.const
+        if self.name is not None:
+            return "s", self.name
+        if self.pair is not None:
+            return "p", self.pair
+        return "f", self.fn
+
 
 _exp = math.exp
 _log = math.log
@@ -841,19 +860,26 @@ _sqrt = math.sqrt
 _pow = math.pow  # unlike '**', refuses a negative base with a fractional exponent
 
 
-def _constant(value: float) -> _Compiled:
+def _constant(value: float) -> _Node:
     def constant(v: _V) -> float:
         return value
 
-    return constant, value, None
+    return _Node(constant, const=value)
 
 
-def _parameter(name: str) -> _Compiled:
-    return cast(Evaluator, itemgetter(name)), None, name
+def _parameter(name: str) -> _Node:
+    return _Node(cast(Evaluator, itemgetter(name)), name=name)
+
+
+def _function(fn: Evaluator) -> _Node:
+    return _Node(fn)
 
 
 # Each factory below builds the closure for one operator and one pair of operand kinds:
-# s (a parameter, read inline), c (a constant) or f (any other compiled node, called).
+# s (a parameter, read inline), c (a constant), p (the product of two parameters, computed
+# inline) or f (any other compiled node, called). Writing every combination out by hand keeps
+# the closures free of indirection: a sum of products of parameters, the usual decision rule,
+# costs one call per term.
 
 
 def _add_ss(a: str, b: str) -> Evaluator:
@@ -864,12 +890,16 @@ def _add_sc(a: str, b: float) -> Evaluator:
     return lambda v: v[a] + b
 
 
+def _add_sf(a: str, b: Evaluator) -> Evaluator:
+    return lambda v: v[a] + b(v)
+
+
 def _add_cs(a: float, b: str) -> Evaluator:
     return lambda v: a + v[b]
 
 
-def _add_sf(a: str, b: Evaluator) -> Evaluator:
-    return lambda v: v[a] + b(v)
+def _add_cf(a: float, b: Evaluator) -> Evaluator:
+    return lambda v: a + b(v)
 
 
 def _add_fs(a: Evaluator, b: str) -> Evaluator:
@@ -880,12 +910,44 @@ def _add_fc(a: Evaluator, b: float) -> Evaluator:
     return lambda v: a(v) + b
 
 
-def _add_cf(a: float, b: Evaluator) -> Evaluator:
-    return lambda v: a + b(v)
-
-
 def _add_ff(a: Evaluator, b: Evaluator) -> Evaluator:
     return lambda v: a(v) + b(v)
+
+
+def _add_sp(a: str, b: _Pair) -> Evaluator:
+    b0, b1 = b
+    return lambda v: v[a] + v[b0] * v[b1]
+
+
+def _add_ps(a: _Pair, b: str) -> Evaluator:
+    a0, a1 = a
+    return lambda v: v[a0] * v[a1] + v[b]
+
+
+def _add_fp(a: Evaluator, b: _Pair) -> Evaluator:
+    b0, b1 = b
+    return lambda v: a(v) + v[b0] * v[b1]
+
+
+def _add_pf(a: _Pair, b: Evaluator) -> Evaluator:
+    a0, a1 = a
+    return lambda v: v[a0] * v[a1] + b(v)
+
+
+def _add_pp(a: _Pair, b: _Pair) -> Evaluator:
+    a0, a1 = a
+    b0, b1 = b
+    return lambda v: v[a0] * v[a1] + v[b0] * v[b1]
+
+
+def _add_cp(a: float, b: _Pair) -> Evaluator:
+    b0, b1 = b
+    return lambda v: a + v[b0] * v[b1]
+
+
+def _add_pc(a: _Pair, b: float) -> Evaluator:
+    a0, a1 = a
+    return lambda v: v[a0] * v[a1] + b
 
 
 def _sub_ss(a: str, b: str) -> Evaluator:
@@ -896,12 +958,16 @@ def _sub_sc(a: str, b: float) -> Evaluator:
     return lambda v: v[a] - b
 
 
+def _sub_sf(a: str, b: Evaluator) -> Evaluator:
+    return lambda v: v[a] - b(v)
+
+
 def _sub_cs(a: float, b: str) -> Evaluator:
     return lambda v: a - v[b]
 
 
-def _sub_sf(a: str, b: Evaluator) -> Evaluator:
-    return lambda v: v[a] - b(v)
+def _sub_cf(a: float, b: Evaluator) -> Evaluator:
+    return lambda v: a - b(v)
 
 
 def _sub_fs(a: Evaluator, b: str) -> Evaluator:
@@ -912,12 +978,44 @@ def _sub_fc(a: Evaluator, b: float) -> Evaluator:
     return lambda v: a(v) - b
 
 
-def _sub_cf(a: float, b: Evaluator) -> Evaluator:
-    return lambda v: a - b(v)
-
-
 def _sub_ff(a: Evaluator, b: Evaluator) -> Evaluator:
     return lambda v: a(v) - b(v)
+
+
+def _sub_sp(a: str, b: _Pair) -> Evaluator:
+    b0, b1 = b
+    return lambda v: v[a] - v[b0] * v[b1]
+
+
+def _sub_ps(a: _Pair, b: str) -> Evaluator:
+    a0, a1 = a
+    return lambda v: v[a0] * v[a1] - v[b]
+
+
+def _sub_fp(a: Evaluator, b: _Pair) -> Evaluator:
+    b0, b1 = b
+    return lambda v: a(v) - v[b0] * v[b1]
+
+
+def _sub_pf(a: _Pair, b: Evaluator) -> Evaluator:
+    a0, a1 = a
+    return lambda v: v[a0] * v[a1] - b(v)
+
+
+def _sub_pp(a: _Pair, b: _Pair) -> Evaluator:
+    a0, a1 = a
+    b0, b1 = b
+    return lambda v: v[a0] * v[a1] - v[b0] * v[b1]
+
+
+def _sub_cp(a: float, b: _Pair) -> Evaluator:
+    b0, b1 = b
+    return lambda v: a - v[b0] * v[b1]
+
+
+def _sub_pc(a: _Pair, b: float) -> Evaluator:
+    a0, a1 = a
+    return lambda v: v[a0] * v[a1] - b
 
 
 def _mul_ss(a: str, b: str) -> Evaluator:
@@ -928,12 +1026,16 @@ def _mul_sc(a: str, b: float) -> Evaluator:
     return lambda v: v[a] * b
 
 
+def _mul_sf(a: str, b: Evaluator) -> Evaluator:
+    return lambda v: v[a] * b(v)
+
+
 def _mul_cs(a: float, b: str) -> Evaluator:
     return lambda v: a * v[b]
 
 
-def _mul_sf(a: str, b: Evaluator) -> Evaluator:
-    return lambda v: v[a] * b(v)
+def _mul_cf(a: float, b: Evaluator) -> Evaluator:
+    return lambda v: a * b(v)
 
 
 def _mul_fs(a: Evaluator, b: str) -> Evaluator:
@@ -944,12 +1046,18 @@ def _mul_fc(a: Evaluator, b: float) -> Evaluator:
     return lambda v: a(v) * b
 
 
-def _mul_cf(a: float, b: Evaluator) -> Evaluator:
-    return lambda v: a * b(v)
-
-
 def _mul_ff(a: Evaluator, b: Evaluator) -> Evaluator:
     return lambda v: a(v) * b(v)
+
+
+def _mul_ps(a: _Pair, b: str) -> Evaluator:
+    a0, a1 = a
+    return lambda v: v[a0] * v[a1] * v[b]
+
+
+def _mul_pc(a: _Pair, b: float) -> Evaluator:
+    a0, a1 = a
+    return lambda v: v[a0] * v[a1] * b
 
 
 def _div_ss(a: str, b: str) -> Evaluator:
@@ -960,12 +1068,16 @@ def _div_sc(a: str, b: float) -> Evaluator:
     return lambda v: v[a] / b
 
 
+def _div_sf(a: str, b: Evaluator) -> Evaluator:
+    return lambda v: v[a] / b(v)
+
+
 def _div_cs(a: float, b: str) -> Evaluator:
     return lambda v: a / v[b]
 
 
-def _div_sf(a: str, b: Evaluator) -> Evaluator:
-    return lambda v: v[a] / b(v)
+def _div_cf(a: float, b: Evaluator) -> Evaluator:
+    return lambda v: a / b(v)
 
 
 def _div_fs(a: Evaluator, b: str) -> Evaluator:
@@ -974,10 +1086,6 @@ def _div_fs(a: Evaluator, b: str) -> Evaluator:
 
 def _div_fc(a: Evaluator, b: float) -> Evaluator:
     return lambda v: a(v) / b
-
-
-def _div_cf(a: float, b: Evaluator) -> Evaluator:
-    return lambda v: a / b(v)
 
 
 def _div_ff(a: Evaluator, b: Evaluator) -> Evaluator:
@@ -1001,35 +1109,51 @@ _Factory: TypeAlias = Callable[[Any, Any], Evaluator]
 _FACTORIES: dict[str, _Factory] = {
     "+ss": _add_ss,
     "+sc": _add_sc,
-    "+cs": _add_cs,
     "+sf": _add_sf,
+    "+cs": _add_cs,
+    "+cf": _add_cf,
     "+fs": _add_fs,
     "+fc": _add_fc,
-    "+cf": _add_cf,
     "+ff": _add_ff,
+    "+sp": _add_sp,
+    "+ps": _add_ps,
+    "+fp": _add_fp,
+    "+pf": _add_pf,
+    "+pp": _add_pp,
+    "+cp": _add_cp,
+    "+pc": _add_pc,
     "-ss": _sub_ss,
     "-sc": _sub_sc,
-    "-cs": _sub_cs,
     "-sf": _sub_sf,
+    "-cs": _sub_cs,
+    "-cf": _sub_cf,
     "-fs": _sub_fs,
     "-fc": _sub_fc,
-    "-cf": _sub_cf,
     "-ff": _sub_ff,
+    "-sp": _sub_sp,
+    "-ps": _sub_ps,
+    "-fp": _sub_fp,
+    "-pf": _sub_pf,
+    "-pp": _sub_pp,
+    "-cp": _sub_cp,
+    "-pc": _sub_pc,
     "*ss": _mul_ss,
     "*sc": _mul_sc,
-    "*cs": _mul_cs,
     "*sf": _mul_sf,
+    "*cs": _mul_cs,
+    "*cf": _mul_cf,
     "*fs": _mul_fs,
     "*fc": _mul_fc,
-    "*cf": _mul_cf,
     "*ff": _mul_ff,
+    "*ps": _mul_ps,
+    "*pc": _mul_pc,
     "/ss": _div_ss,
     "/sc": _div_sc,
-    "/cs": _div_cs,
     "/sf": _div_sf,
+    "/cs": _div_cs,
+    "/cf": _div_cf,
     "/fs": _div_fs,
     "/fc": _div_fc,
-    "/cf": _div_cf,
     "/ff": _div_ff,
     "^sc": _pow_sc,
     "^fc": _pow_fc,
@@ -1044,68 +1168,63 @@ _OPERATIONS: dict[str, Callable[[float, float], float]] = {
 }
 
 
-def _binary(op: str, left: _Compiled, right: _Compiled) -> _Compiled:
+def _binary(op: str, left: _Node, right: _Node) -> _Node:
     """Compile one binary operation, folding constants and reading parameters inline."""
-    left_fn, left_const, _ = left
-    right_fn, right_const, _ = right
-    if left_const is not None and right_const is not None:
+    if left.const is not None and right.const is not None:
         try:
-            return _constant(_OPERATIONS[op](left_const, right_const))
+            return _constant(_OPERATIONS[op](left.const, right.const))
         except (ArithmeticError, ValueError):
             pass  # leave it to fail when evaluated, as it would unfolded
-    left_kind, left_arg = _kind(left)
-    right_kind, right_arg = _kind(right)
+    left_kind, left_arg = left.kind()
+    right_kind, right_arg = right.kind()
+    if op == "*" and left_kind == right_kind == "s":
+        return _Node(_mul_ss(left_arg, right_arg), pair=(left_arg, right_arg))
     factory = _FACTORIES.get(op + left_kind + right_kind)
-    if factory is None:  # powers other than of a constant exponent: no inline form
-        return _pow_ff(left_fn, right_fn), None, None
-    return factory(left_arg, right_arg), None, None
+    if factory is None and "p" in left_kind + right_kind:  # no inline form: call the product
+        left_kind, left_arg = ("f", left.fn) if left_kind == "p" else (left_kind, left_arg)
+        right_kind, right_arg = ("f", right.fn) if right_kind == "p" else (right_kind, right_arg)
+        factory = _FACTORIES.get(op + left_kind + right_kind)
+    if factory is None:  # powers other than to a constant exponent: no inline form
+        return _function(_pow_ff(left.fn, right.fn))
+    return _function(factory(left_arg, right_arg))
 
 
-def _kind(compiled: _Compiled) -> tuple[str, Any]:
-    fn, const, name = compiled
-    if const is not None:
-        return "c", const
+def _negate(node: _Node) -> _Node:
+    if node.const is not None:
+        return _constant(-node.const)
+    name, fn = node.name, node.fn
     if name is not None:
-        return "s", name
-    return "f", fn
-
-
-def _negate(compiled: _Compiled) -> _Compiled:
-    fn, const, name = compiled
-    if const is not None:
-        return _constant(-const)
-    if name is not None:
-        return (lambda v: -v[name]), None, None
-    return (lambda v: -fn(v)), None, None
+        return _function(lambda v: -v[name])
+    return _function(lambda v: -fn(v))
 
 
 _UNARY: dict[str, Callable[[float], float]] = {"exp": _exp, "log": _log, "sqrt": _sqrt}
 
 
-def _unary_call(func: Callable[[float], float], arg: _Compiled) -> _Compiled:
-    fn, const, name = arg
+def _unary_call(func: Callable[[float], float], arg: _Node) -> _Node:
+    const, name, fn = arg.const, arg.name, arg.fn
     if const is not None:
         try:
             return _constant(func(const))
         except (ArithmeticError, ValueError):
-            return (lambda v: func(const)), None, None
+            return _function(lambda v: func(const))
     if name is not None:
-        return (lambda v: func(v[name])), None, None
-    return (lambda v: func(fn(v))), None, None
+        return _function(lambda v: func(v[name]))
+    return _function(lambda v: func(fn(v)))
 
 
-def _extreme(func: Callable[..., float], args: list[_Compiled]) -> _Compiled:
-    consts = [const for _, const, _ in args]
+def _extreme(func: Callable[..., float], args: list[_Node]) -> _Node:
+    consts = [arg.const for arg in args]
     if all(const is not None for const in consts):
         return _constant(func(consts))
-    fns = [fn for fn, _, _ in args]
+    fns = [arg.fn for arg in args]
     if len(fns) == 2:
         first, second = fns
-        return (lambda v: func(first(v), second(v))), None, None
-    return (lambda v: func([fn(v) for fn in fns])), None, None
+        return _function(lambda v: func(first(v), second(v)))
+    return _function(lambda v: func([fn(v) for fn in fns]))
 
 
-def _compile(expr: Expr) -> _Compiled:
+def _compile(expr: Expr) -> _Node:
     match expr:
         case Num(value=value):
             return _constant(value)
@@ -1140,8 +1259,7 @@ def _compile(expr: Expr) -> _Compiled:
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _compile_cached(expr: Expr) -> Evaluator:
-    fn, _, _ = _compile(expr)
-    return fn
+    return _compile(expr).fn
 
 
 def compile_expression(expr: Expr) -> Evaluator:

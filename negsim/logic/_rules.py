@@ -82,15 +82,16 @@ class Threshold:
         rule: The rule's name.
         param: The parameter solved for.
         value: The parameter's value at which the rule's expression is zero and changes sign
-            (the one nearest the scenario value when there are several); None when no such
-            root was found.
+            (the root nearest the scenario value when there are several); where no root
+            flips the rule, a pole across which it jumps (``1/(p - 1)`` at ``p = 1``); None
+            when neither was found.
         closed_form: The solution for the parameter in terms of the other parameters, as
             sympy prints it (``(C*D + V - r)/S``); None when the root was found numerically
             or there is none.
         holds_when: ``"<"`` when the rule holds while the parameter is below :attr:`value`,
-            ``">"`` when above (near the threshold); ``"always"`` or ``"never"`` when no
-            root where the rule changes sign was found, according to whether it holds at
-            the scenario values.
+            ``">"`` when above (up to the next root, if any: see :attr:`other_roots`);
+            ``"always"`` or ``"never"`` when nothing where the rule changes sign was found,
+            according to whether it holds at the scenario values.
         scenario_value: The parameter's value in the scenario.
         margin: How far the parameter can move before the rule flips: positive when the
             rule holds at the scenario value, negative when it fails (``value -
@@ -128,7 +129,10 @@ class Threshold:
             )
         if self.other_roots:
             roots = ", ".join(f"{root:.4g}" for root in self.other_roots)
-            text += f"; other roots at {self.param} = {roots}"
+            if self.value is None:
+                text += f"; it is zero without changing sign at {self.param} = {roots}"
+            else:
+                text += f"; other roots at {self.param} = {roots}"
         return text
 
     def __str__(self) -> str:
@@ -252,11 +256,15 @@ class Rule:
 
         Solves ``expr == 0`` for ``param`` with ``sympy.solve`` (once per rule text and
         parameter), keeps the real roots at the given values of the other parameters, and
-        takes the one nearest the scenario value where the expression changes sign. When
-        sympy finds no closed form (or none that is real), a numeric root is sought with
-        ``sympy.nsolve`` from the scenario value. The side on which the rule holds comes
-        from the sign of the derivative at the root, or from evaluating the rule on either
-        side of it. This is analysis: it costs milliseconds, so keep it out of the loop.
+        takes the one nearest the scenario value where the expression changes sign (so
+        between the scenario value and the threshold the rule does not flip). When sympy
+        finds no closed form (or none that is real), a numeric root is sought with
+        ``sympy.nsolve`` from the scenario value. Where no root flips the rule, a pole that
+        does (a zero of the denominator) is taken instead. The side on which the rule holds
+        comes from evaluating the rule just either side of the root, or, where one side
+        cannot be evaluated, from the sign of the derivative there. This is analysis: it
+        costs milliseconds (the first solve of a rule tens of them), so keep it out of the
+        loop.
 
         Args:
             param: The parameter to solve for.
@@ -316,9 +324,27 @@ def _real_expression(text: str) -> SympyExpr:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _solutions(text: str, param: str) -> tuple[SympyExpr, ...] | None:
     """The closed-form solutions of ``expr == 0`` for a parameter; None when solve fails."""
+    return _solve(_real_expression(text), _real_symbol(param))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _poles(text: str, param: str) -> tuple[SympyExpr, ...]:
+    """Where the expression's denominator is zero: it may jump across zero there."""
+    sympy = _sympy()
+    symbol = _real_symbol(param)
+    try:
+        _, denominator = sympy.fraction(sympy.together(_real_expression(text)))
+    except Exception:  # sympy raises many kinds: then look for roots only
+        return ()
+    if symbol not in denominator.free_symbols:
+        return ()
+    return _solve(denominator, symbol) or ()
+
+
+def _solve(expr: SympyExpr, symbol: Symbol) -> tuple[SympyExpr, ...] | None:
     sympy = _sympy()
     try:
-        solutions = sympy.solve(_real_expression(text), _real_symbol(param))
+        solutions = sympy.solve(expr, symbol)
     except Exception:  # sympy raises many kinds (NotImplementedError, ...): fall back
         return None
     return tuple(solution for solution in solutions if isinstance(solution, sympy.Expr))
@@ -328,6 +354,12 @@ def _solutions(text: str, param: str) -> tuple[SympyExpr, ...] | None:
 def _slope(text: str, param: str) -> SympyExpr:
     """The derivative of the rule's expression with respect to a parameter."""
     return _sympy().diff(_real_expression(text), _real_symbol(param))
+
+
+def _exact(point: Mapping[str, float]) -> dict[Symbol, Any]:
+    """Substitutions of exact rationals for the floats of a point (so 0.5 - 1/2 is 0)."""
+    rational = _sympy().Rational
+    return {_real_symbol(name): rational(value) for name, value in point.items()}
 
 
 def _real(number: Any) -> float | None:
@@ -345,7 +377,7 @@ def _real(number: Any) -> float | None:
 
 def _evaluate(expr: SympyExpr, subs: Mapping[Symbol, Any]) -> float | None:
     try:
-        return _real(expr.evalf(30, subs=dict(subs)))
+        return _real(expr.xreplace(dict(subs)).evalf(30))
     except Exception:  # evaluation can fail in many ways (a zero denominator, ...)
         return None
 
@@ -370,56 +402,64 @@ def _numeric_root(text: str, param: str, subs: Mapping[Symbol, Any], start: floa
 
 
 def _direction(rule: Rule, param: str, point: dict[str, float], root: float) -> HoldsWhen | None:
-    """On which side of a root the rule holds; None when it does not change sign there."""
-    sympy = _sympy()
-    subs = {_real_symbol(name): sympy.Float(value) for name, value in point.items()}
-    subs[_real_symbol(param)] = sympy.Float(root)
-    slope = _evaluate(_slope(rule.expr, param), subs)
-    if slope is not None and slope != 0:
-        return ">" if slope > 0 else "<"
-    step = 1e-6 * max(1.0, abs(root))
+    """On which side of a root (or pole) the rule holds; None when it does not flip there.
+
+    The rule is evaluated just below and just above the root; where one side cannot be
+    evaluated (outside the domain of ``log``, say), the sign of the derivative at the root
+    decides.
+    """
+    step = 1e-7 * max(1.0, abs(root))
     below = rule._holds_at({**point, param: root - step})
     above = rule._holds_at({**point, param: root + step})
-    if below and not above:
-        return "<"
-    if above and not below:
-        return ">"
+    if below is not None and above is not None:
+        if below == above:
+            return None  # it touches zero (or jumps) without changing sign
+        return "<" if below else ">"
+    slope = _evaluate(_slope(rule.expr, param), _exact({**point, param: root}))
+    if slope is not None and slope != 0:
+        return ">" if slope > 0 else "<"
+    if above is not None:
+        return ">" if above else "<"
+    if below is not None:
+        return "<" if below else ">"
     return None
 
 
 def _threshold(rule: Rule, param: str, point: dict[str, float]) -> Threshold:
-    sympy = _sympy()
     scenario = point[param]
-    subs = {_real_symbol(name): sympy.Float(value) for name, value in point.items()}
-    del subs[_real_symbol(param)]
+    subs = _exact({name: value for name, value in point.items() if name != param})
 
-    roots: list[tuple[float, str | None]] = []
+    roots: list[tuple[float, str | None]] = []  # (value, closed form), without duplicates
     for solution in _solutions(rule.expr, param) or ():
-        root = _evaluate(solution, subs)
-        if root is not None and all(not math.isclose(root, r, rel_tol=1e-12) for r, _ in roots):
-            roots.append((root, str(solution)))
+        _add(roots, _evaluate(solution, subs), str(solution))
     if not roots:
-        root = _numeric_root(rule.expr, param, subs, scenario)
-        if root is not None:
-            roots.append((root, None))
-    roots.sort(key=lambda item: (abs(item[0] - scenario), item[0]))
+        _add(roots, _numeric_root(rule.expr, param, subs, scenario), None)
+    # Poles matter only where no root flips the rule: 1/(p - 1) flips at p = 1.
+    poles: list[tuple[float, str | None]] = []
+    for pole in _poles(rule.expr, param):
+        _add(poles, _evaluate(pole, subs), str(pole))
 
-    for root, closed_form in roots:
-        direction = _direction(rule, param, point, root)
-        if direction is None:
-            continue
-        others = tuple(sorted(r for r, _ in roots if r != root))
-        margin = root - scenario if direction == "<" else scenario - root
-        return Threshold(rule.name, param, root, closed_form, direction, scenario, margin, others)
+    for candidates in (roots, poles):
+        for value, closed_form in sorted(candidates, key=lambda c: (abs(c[0] - scenario), c[0])):
+            direction = _direction(rule, param, point, value)
+            if direction is None:
+                continue
+            margin = value - scenario if direction == "<" else scenario - value
+            others = tuple(sorted(root for root, _ in roots if root != value))
+            return Threshold(
+                rule.name, param, value, closed_form, direction, scenario, margin, others
+            )
 
     holds = rule._holds_at(point)
-    return Threshold(
-        rule.name,
-        param,
-        None,
-        None,
-        "always" if holds else "never",
-        scenario,
-        None,
-        tuple(sorted(r for r, _ in roots)),
-    )
+    always: HoldsWhen = "always" if holds else "never"
+    others = tuple(sorted(root for root, _ in roots))
+    return Threshold(rule.name, param, None, None, always, scenario, None, others)
+
+
+def _add(
+    found: list[tuple[float, str | None]], value: float | None, closed_form: str | None
+) -> None:
+    if value is not None and not any(
+        math.isclose(value, known, rel_tol=1e-12, abs_tol=1e-300) for known, _ in found
+    ):
+        found.append((value, closed_form))

@@ -9,8 +9,9 @@ A member of a collective alliance under consensus (the North Atlantic Council):
   ``round(max_deliberation * (1 - threat_perception))`` rounds (scaled by perception
   noise), then consents iff the alliance security dilemma rule holds (Snyder, World
   Politics 1984): ``p_win*stakes - cost_war - p_nuc*cost_nuclear +
-  dependence*cost_abandon + audience_cost*t + backfire*threatened > 0``, ``p_nuc``
-  rising with a nuclear threat's credibility. Heterogeneous members therefore delay,
+  dependence*cost_abandon + audience_cost*t + backfire*threatened - reward > 0``,
+  ``p_nuc`` rising with a nuclear threat's credibility and ``reward`` the largest
+  reward a divider has offered it to stay out. Heterogeneous members therefore delay,
   and an exposed member can veto. Under the silence procedure a consenting member
   stays silent and an objecting one breaks silence.
 * **Excluding a blocker.** With ``exclude_blocker`` the proposer re-proposes without
@@ -28,15 +29,22 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
 import negsim
 from negsim.engine import AgentView
 from negsim.logic import Rule
-from negsim.model import Agent, Move, ParamSpec, PluginSpec, Scenario
-from negsim_crisis.vocabulary import decided, denies_access, grants_access, threats, under_attack
+from negsim.model import Agent, Move, ParamSpec, ParamValue, PluginSpec, Scenario
+from negsim_crisis.vocabulary import (
+    decided,
+    denies_access,
+    grants_access,
+    offers,
+    threats,
+    under_attack,
+)
 
 __all__ = ["PARAMS", "SUPPORT", "MemberState", "consent_delay", "support_values"]
 
@@ -84,7 +92,7 @@ PARAMS = (
 SUPPORT = Rule(
     name="support",
     expr="p_win*stakes - cost_war - p_nuc*cost_nuclear + dependence*cost_abandon"
-    " + audience_cost*t + backfire*threatened",
+    " + audience_cost*t + backfire*threatened - reward",
     doc="the member consents to and joins a collective response",
     source=SNYDER + "; Fearon, APSR 1994 (audience costs)",
 )
@@ -101,6 +109,7 @@ class MemberState:
     Attributes:
         perception: This run's multiplicative perception noise.
         credibility: Highest nuclear-threat credibility received so far.
+        reward: Largest reward offered to stay out.
         crisis_start: First round the member saw a threat or an attack.
         seen: Round each open proposal was first seen.
         voted: Proposals voted on (or deliberately left in silence), with the consent.
@@ -112,6 +121,7 @@ class MemberState:
 
     perception: float = 1.0
     credibility: float = 0.0
+    reward: float = 0.0
     crisis_start: int | None = None
     seen: dict[str, int] = attrs.field(factory=dict)
     voted: dict[str, bool] = attrs.field(factory=dict)
@@ -143,7 +153,12 @@ def negsim_decision_rules(agent: Agent, scenario: Scenario) -> Sequence[tuple[Ru
 
 
 def support_values(
-    params: object, *, credibility: float, t: int, perception: float
+    params: Mapping[str, ParamValue],
+    *,
+    credibility: float,
+    t: int,
+    perception: float,
+    reward: float = 0.0,
 ) -> dict[str, float]:
     """The values of :data:`SUPPORT`'s symbols for a member.
 
@@ -152,22 +167,24 @@ def support_values(
         credibility: The highest nuclear-threat credibility it has received (0 if none).
         t: Rounds since the crisis began.
         perception: This run's perception noise (1.0 for the scenario's nominal values).
+        reward: The largest reward offered to stay out.
     """
-    p = params  # a Mapping[str, ParamValue]
+    p = params
     threatened = 1.0 if credibility > 0 else 0.0
-    p_nuc = min(1.0, (float(p["p_nuc"]) + float(p["threat_sensitivity"]) * credibility) * perception)  # type: ignore[index]
+    p_nuc = min(1.0, (float(p["p_nuc"]) + float(p["threat_sensitivity"]) * credibility) * perception)
     return {
-        "p_win": float(p["p_win"]),  # type: ignore[index]
-        "stakes": float(p["stakes"]),  # type: ignore[index]
-        "cost_war": float(p["cost_war"]),  # type: ignore[index]
+        "p_win": float(p["p_win"]),
+        "stakes": float(p["stakes"]),
+        "cost_war": float(p["cost_war"]),
         "p_nuc": p_nuc,
-        "cost_nuclear": float(p["cost_nuclear"]),  # type: ignore[index]
-        "dependence": float(p["dependence"]),  # type: ignore[index]
-        "cost_abandon": float(p["cost_abandon"]),  # type: ignore[index]
-        "audience_cost": float(p["audience_cost"]),  # type: ignore[index]
+        "cost_nuclear": float(p["cost_nuclear"]),
+        "dependence": float(p["dependence"]),
+        "cost_abandon": float(p["cost_abandon"]),
+        "audience_cost": float(p["audience_cost"]),
         "t": float(t),
-        "backfire": float(p["backfire"]),  # type: ignore[index]
+        "backfire": float(p["backfire"]),
         "threatened": threatened,
+        "reward": reward,
     }
 
 
@@ -197,6 +214,10 @@ def negsim_decide(view: AgentView) -> list[Move]:
         if threat.nuclear:
             state.credibility = max(state.credibility, threat.credibility)
         _start(state, view.round)
+    received = offers(view)
+    for _, value, _, _ in received:
+        state.reward = max(state.reward, value)
+        _start(state, view.round)
     victims = under_attack(view, tuple(members))
     if victims:
         _start(state, view.round)
@@ -204,7 +225,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
         return moves
     t = view.round - state.crisis_start + 1
     values = support_values(view.agent.params, credibility=state.credibility, t=t,
-                            perception=state.perception)
+                            perception=state.perception, reward=state.reward)
     willing = SUPPORT.holds(values)
     others = [m for m in members if m != me]
 
@@ -217,6 +238,9 @@ def negsim_decide(view: AgentView) -> list[Move]:
     for threat in threats(view):
         moves.append(view.say(threat.sender, "reject" if willing else "accept",
                               in_reply_to=threat.message_id, demand=threat.demand))
+    for sender, _, demand, mid in received:
+        moves.append(view.say(sender, "reject" if willing else "accept", in_reply_to=mid,
+                              demand=demand))
 
     # the attacked member defends itself and puts a collective response to its alliances
     if me in victims:

@@ -191,6 +191,24 @@ def test_invalid_move_is_rejected_naming_agent_doctrine_and_rule(case):
     assert scripted.view("C", 2).inbox == ()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="negsim/engine/_validate.py checks a pledge's propositions but not its 'deadline'; "
+    "_engine.py _commitments_from() then calls int(deadline) / Commitment(deadline=...) and "
+    "the run dies with a bare ValueError instead of a MoveRejected event",
+)
+@pytest.mark.parametrize("deadline", ["soon", -1])
+def test_pledge_with_a_bad_deadline_is_rejected(deadline):
+    sim, _ = build({("A", 1): lambda v: [
+        v.say("B", "pledge", antecedent="true", consequent="responds(A,B)", deadline=deadline)
+    ]})
+    events = sim.step()
+    [e] = [e for e in events if isinstance(e, MoveRejected)]
+    assert (e.agent, e.doctrine) == ("A", "scripted")
+    assert e.rule in negsim.engine.RULES
+    assert sim.monitor.all() == ()
+
+
 def test_attack_without_conventional_forces_is_rejected():
     sim, _ = build({("A", 1): lambda v: [v.act("attack", "B", 0.5)]},
                    agents=[agent("A", conventional=0.0), agent("B")])

@@ -82,9 +82,14 @@ def edit(old: str, new: str) -> str:
 
 
 def load_error(path, registry, cls=ScenarioError, **kw) -> ScenarioError:
+    """The one error loading ``path`` raises; its message starts with the file name."""
     with pytest.raises(cls) as info:
         negsim.load_scenario(path, registry=registry, **kw)
-    return info.value
+    err = info.value
+    assert isinstance(err, ScenarioError)
+    assert str(err).startswith(f"{path}: ")
+    assert err.source == str(path)
+    return err
 
 
 def test_base_file_loads_with_defaults_filled_in(write, registry):
@@ -401,15 +406,6 @@ def _without(data, dotted):
     return data
 
 
-DUMP_BUG = (
-    "negsim/scenario/_loader.py dump_scenario() writes each commitment's 'state' "
-    "(and detached_at when set), which scenario_from_dict() refuses ('state' and "
-    "'detached_at' are set by the engine): dump/apply_overrides/simulate(overrides=) fail "
-    "for every scenario with commitments"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=DUMP_BUG)
 @pytest.mark.parametrize(
     "override",
     ["agents.A.params.aggr=0.9", "scenario.max_rounds=5", "alliances.X.decision_deadline=2"],
@@ -421,24 +417,8 @@ def test_apply_overrides_matches_load_with_overrides(write, registry, override):
     assert apply_overrides(plain, [override], registry=registry) == loaded
 
 
-@pytest.mark.xfail(strict=True, reason=DUMP_BUG)
 def test_simulate_with_overrides_on_a_scenario_with_commitments(write, registry):
     s = negsim.load_scenario(write(BASE), registry=registry)
-    result = negsim.simulate(s, overrides=["scenario.max_rounds=2"], registry=registry)
-    assert result.rounds == 2
-    assert result.provenance.overrides == ("scenario.max_rounds=2",)
-
-
-def test_apply_overrides_on_a_scenario_without_commitments(write, registry):
-    s = negsim.load_scenario(write(BASE.split("[[commitments]]")[0]), registry=registry)
-    t = apply_overrides(s, ["agents.A.params.aggr=0.9", "scenario.seed=11"], registry=registry)
-    a = s.agent("A")
-    expected = attrs.evolve(
-        s,
-        seed=11,
-        agents=[attrs.evolve(a, params={**a.params, "aggr": 0.9}), s.agent("B")],
-    )
-    assert t == expected
     result = negsim.simulate(s, overrides=["scenario.max_rounds=2"], registry=registry)
     assert result.rounds == 2
     assert result.provenance.overrides == ("scenario.max_rounds=2",)
@@ -490,7 +470,6 @@ def test_apply_overrides_without_overrides_is_identity(write, registry):
     assert apply_overrides(s, [], registry=registry) is s
 
 
-@pytest.mark.xfail(strict=True, reason=DUMP_BUG)
 def test_apply_overrides_changes_only_what_it_names(write, registry):
     s = negsim.load_scenario(write(BASE), registry=registry)
     t = apply_overrides(s, ["agents.A.params.aggr=0.9", "scenario.seed=11"], registry=registry)
@@ -503,14 +482,6 @@ def test_apply_overrides_changes_only_what_it_names(write, registry):
     assert t == expected
 
 
-def test_dump_scenario_round_trips_without_commitments(write, registry):
-    s = negsim.load_scenario(write(BASE.split("[[commitments]]")[0]), registry=registry)
-    data = dump_scenario(s)
-    assert scenario_from_dict(data, registry=registry) == s
-    assert dump_scenario(scenario_from_dict(data, registry=registry)) == data
-
-
-@pytest.mark.xfail(strict=True, reason=DUMP_BUG)
 @pytest.mark.parametrize("source", ["base", "demo"])
 def test_dump_scenario_round_trips(write, registry, source):
     if source == "base":

@@ -1,0 +1,143 @@
+"""The runs of a sweep: points x replicates, each with its key and seed.
+
+A run's key names its parameter values (sorted by path, canonical text) and its
+replicate::
+
+    agents.DPRK.params.threat_credibility=0.3;replicate=17
+
+and its seed is :func:`negsim.engine.derive_seed` ``(sweep seed, "run", key)``. Neither
+depends on the order runs are made, the backend or the number of workers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+
+import attrs
+
+from negsim.engine import derive_seed
+from negsim.experiments._params import (
+    Parameter,
+    ParamKind,
+    Sample,
+    format_value,
+    iter_points,
+    sample_points,
+)
+from negsim.model import ParamValue
+
+__all__ = ["Plan", "RunSpec", "chunked", "point_key", "run_key"]
+
+
+@attrs.frozen
+class RunSpec:
+    """One run of a sweep, as sent to a worker.
+
+    Attributes:
+        key: The run key (see the module docstring).
+        point: The index of its parameter point in the sweep.
+        values: Its parameter values, in the order of :attr:`Plan.paths`.
+        replicate: Its replicate number, from 0.
+        seed: Its seed.
+    """
+
+    key: str
+    point: int
+    values: tuple[ParamValue, ...]
+    replicate: int
+    seed: int
+
+
+def point_key(paths: Sequence[str], values: Sequence[ParamValue]) -> str:
+    """The key of a parameter point: ``path=value`` pairs sorted by path, ``;``-joined.
+
+    Example:
+        >>> point_key(["b.x", "a.y"], [0.5, True])
+        'a.y=true;b.x=0.5'
+    """
+    return ";".join(f"{p}={format_value(v)}" for p, v in sorted(zip(paths, values, strict=True)))
+
+
+def run_key(paths: Sequence[str], values: Sequence[ParamValue], replicate: int) -> str:
+    """The key of a run: its point's key and ``replicate=<n>``.
+
+    Example:
+        >>> run_key(["agents.DPRK.params.threat_credibility"], [0.3], 17)
+        'agents.DPRK.params.threat_credibility=0.3;replicate=17'
+    """
+    head = point_key(paths, values)
+    return f"{head};replicate={replicate}" if head else f"replicate={replicate}"
+
+
+@attrs.frozen
+class Plan:
+    """Every run of a sweep, generated lazily in a fixed order (point, then replicate).
+
+    Attributes:
+        parameters: The grid parameters.
+        sample: The random sample, if any.
+        runs: Replicates per point.
+        seed: The sweep's seed.
+    """
+
+    parameters: tuple[Parameter, ...] = attrs.field(converter=tuple)
+    sample: Sample | None
+    runs: int
+    seed: int
+    _samples: tuple[tuple[ParamValue, ...], ...] | None = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        points = None if self.sample is None else tuple(sample_points(self.sample, self.seed))
+        object.__setattr__(self, "_samples", points)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The swept paths: grid parameters, then sampled ones."""
+        sampled = () if self.sample is None else tuple(b.path for b in self.sample.bounds)
+        return tuple(p.path for p in self.parameters) + sampled
+
+    @property
+    def kinds(self) -> tuple[ParamKind, ...]:
+        """The type of each swept path's values."""
+        sampled = () if self.sample is None else tuple(b.kind for b in self.sample.bounds)
+        return tuple(p.kind for p in self.parameters) + sampled
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The parameter columns of the results: ``param.<path>``."""
+        return tuple(f"param.{p}" for p in self.paths)
+
+    @property
+    def n_points(self) -> int:
+        """How many parameter points."""
+        n = 1
+        for p in self.parameters:
+            n *= len(p.values)
+        return n * (1 if self.sample is None else self.sample.n)
+
+    def __len__(self) -> int:
+        return self.n_points * self.runs
+
+    def points(self) -> Iterator[tuple[ParamValue, ...]]:
+        """Every parameter point, in order."""
+        return iter_points(self.parameters, self._samples)
+
+    def __iter__(self) -> Iterator[RunSpec]:
+        paths = self.paths
+        for index, values in enumerate(self.points()):
+            for replicate in range(self.runs):
+                key = run_key(paths, values, replicate)
+                yield RunSpec(key, index, values, replicate, derive_seed(self.seed, "run", key))
+
+    def remaining(self, done: Iterable[str] = ()) -> Iterator[RunSpec]:
+        """The runs whose keys are not in ``done``, in order."""
+        skip = done if isinstance(done, (set, frozenset)) else set(done)
+        return (r for r in self if r.key not in skip)
+
+
+def chunked(runs: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
+    """Consecutive chunks of at most ``size`` runs."""
+    it = iter(runs)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk

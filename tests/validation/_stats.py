@@ -1,0 +1,52 @@
+"""Sample sizes and the statistics the validation tests state their claims with."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import negsim
+from negsim.model import Result, Scenario
+
+RUNS = int(os.environ.get("NEGSIM_VALIDATION_RUNS", "200"))
+"""Seeded runs per arm (set NEGSIM_VALIDATION_RUNS for a longer, tighter run)."""
+
+Z = 2.326
+"""One-sided 99% normal quantile used for every bound below."""
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
+
+
+def load(name: str, *overrides: str) -> Scenario:
+    """A flagship scenario with overrides applied."""
+    return negsim.load_scenario(SCENARIOS / f"{name}.toml", overrides=overrides)
+
+
+def runs(scenario: Scenario, n: int = RUNS) -> list[Result]:
+    """``n`` runs of ``scenario`` with seeds 0..n-1."""
+    return [negsim.simulate(scenario, seed=s) for s in range(n)]
+
+
+def share(results: Iterable[Result], event: Callable[[Result], bool]) -> tuple[float, int]:
+    """The proportion of runs where ``event`` holds, and the number of runs."""
+    items = list(results)
+    return sum(map(event, items)) / len(items), len(items)
+
+
+def lower_bound_difference(a: tuple[float, int], b: tuple[float, int]) -> float:
+    """One-sided 99% lower confidence bound of ``p_a - p_b`` (Wald, with a continuity
+    correction of 1/(2n) per arm so that proportions of 0 or 1 are not overconfident)."""
+    (pa, na), (pb, nb) = a, b
+    se = math.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
+    return (pa - pb) - Z * se - 0.5 / na - 0.5 / nb
+
+
+def assert_greater(a: tuple[float, int], b: tuple[float, int], what: str, margin: float = 0.0) -> None:
+    """Assert ``p_a - p_b > margin`` at 99% confidence, with a readable message."""
+    bound = lower_bound_difference(a, b)
+    assert bound > margin, (
+        f"{what}: {a[0]:.3f} (n={a[1]}) vs {b[0]:.3f} (n={b[1]}); "
+        f"99% lower bound of the difference {bound:.3f} <= {margin}"
+    )
