@@ -65,9 +65,19 @@ myst_heading_anchors = 3
 # -- autodoc and napoleon ------------------------------------------------------------
 
 autodoc_typehints = "description"
+# Types go next to the descriptions the docstring gives (Args, Returns). A class's
+# fields are described under "Attributes" (typed from the annotations by napoleon), so
+# they are not listed a second time as bare constructor parameters.
+autodoc_typehints_description_target = "documented_params"
 autodoc_member_order = "bysource"
+# Names that negsim imports only for type checking, under another name: resolve them to
+# the real objects (links with intersphinx online, ignored offline like all of sympy).
+autodoc_type_aliases = {
+    "SympyExpr": "sympy.Expr",
+    "Boolean": "sympy.logic.boolalg.Boolean",
+    "Symbol": "sympy.Symbol",
+}
 autodoc_class_signature = "mixed"
-autodoc_preserve_defaults = True
 
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
@@ -127,21 +137,8 @@ _THIRD_PARTY = (
     "pyarrow",
     "numpy",
 )
-_STDLIB = (
-    "random",
-    "collections",
-    "typing",
-    "types",
-    "pathlib",
-    "enum",
-    "itertools",
-    "functools",
-    "tomllib",
-    "importlib",
-    "os",
-    "io",
-    "re",
-)
+# Every module of the standard library (``random.Random``, ``collections.abc.Mapping``).
+_STDLIB = tuple(sorted(m for m in sys.stdlib_module_names if not m.startswith("_")))
 _BUILTINS = (
     "None",
     "True",
@@ -176,7 +173,10 @@ _BUILTINS = (
     "AttributeError",
 )
 
-nitpick_ignore_regex: list[tuple[str, str]] = []
+nitpick_ignore_regex: list[tuple[str, str]] = [
+    # Type variables of FrozenMap and freeze (private, not documented).
+    (r"py:class", r"negsim\.model\._frozen\.[KV]"),
+]
 if not ONLINE:
     nitpick_ignore_regex += [
         (r"py:.*", rf"({'|'.join(map(re.escape, _THIRD_PARTY))})(\..*)?"),

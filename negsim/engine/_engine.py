@@ -355,7 +355,8 @@ class Simulation:
         except NegsimError:
             raise
         except Exception as exc:
-            plugin = self.registry.plugin_for_code(exc.__traceback__)
+            relay = self._relays[who] if who else self._world_relay
+            plugin = self.registry.plugin_for_code(exc.__traceback__, relay)
             if plugin is None:
                 plugin = self.scenario.agent(who).doctrine if who else self.scenario.world_rules
             raise PluginCallError(plugin, hook.name, who, self._playing, exc) from exc

@@ -26,6 +26,7 @@ RULES: dict[str, str] = {
     "alliance-member": "only a member puts a proposal to an alliance",
     "vote-eligible": "only a member votes, on an open proposal, with a boolean consent",
     "proposition": "commitment text in a message parses",
+    "deadline": "a commitment's deadline in a message is an integer >= 0",
     "commitment-party": "only the debtor cancels and only the creditor releases a commitment",
 }
 """Every validation rule, by name, with what it requires."""
@@ -78,6 +79,11 @@ class Validator:
             ):
                 return "vote-eligible", f"vote {dict(content)}"
         elif m.performative in _COMMITTING and "consequent" in content:
+            deadline = content.get("deadline")
+            if deadline is not None and (
+                isinstance(deadline, bool) or not isinstance(deadline, int) or deadline < 0
+            ):
+                return "deadline", f"deadline must be an integer >= 0 or absent: {deadline!r}"
             for key in ("antecedent", "consequent"):
                 try:
                     parse(str(content.get(key, "true")))

@@ -842,6 +842,7 @@ class _Node(NamedTuple):
     const: float | None = None  # the value, when the node is constant
     name: str | None = None  # the parameter, when the node is a bare parameter
     pair: _Pair | None = None  # the two parameters, when the node is their product
+    depth: int = 0  # how many closures deep a call of fn goes (0: inlined by the parent)
 
     def kind(self) -> tuple[str, Any]:
         """The node's kind for the factories (c, s, p or f) and what they take for it."""
@@ -871,8 +872,14 @@ def _parameter(name: str) -> _Node:
     return _Node(cast(Evaluator, itemgetter(name)), name=name)
 
 
-def _function(fn: Evaluator) -> _Node:
-    return _Node(fn)
+def _function(fn: Evaluator, *children: _Node) -> _Node:
+    return _Node(fn, depth=1 + max((child.depth for child in children), default=0))
+
+
+# A chain of n operators compiled to nested closures is n calls deep; beyond this many, a
+# chain is evaluated by a loop instead, so that no tree the parser accepts can exhaust the
+# stack (the depth then stays under this plus the tree's height, MAX_DEPTH).
+_MAX_CALL_DEPTH = 100
 
 
 # Each factory below builds the closure for one operator and one pair of operand kinds:
@@ -1178,15 +1185,15 @@ def _binary(op: str, left: _Node, right: _Node) -> _Node:
     left_kind, left_arg = left.kind()
     right_kind, right_arg = right.kind()
     if op == "*" and left_kind == right_kind == "s":
-        return _Node(_mul_ss(left_arg, right_arg), pair=(left_arg, right_arg))
+        return _Node(_mul_ss(left_arg, right_arg), pair=(left_arg, right_arg), depth=1)
     factory = _FACTORIES.get(op + left_kind + right_kind)
     if factory is None and "p" in left_kind + right_kind:  # no inline form: call the product
         left_kind, left_arg = ("f", left.fn) if left_kind == "p" else (left_kind, left_arg)
         right_kind, right_arg = ("f", right.fn) if right_kind == "p" else (right_kind, right_arg)
         factory = _FACTORIES.get(op + left_kind + right_kind)
     if factory is None:  # powers other than to a constant exponent: no inline form
-        return _function(_pow_ff(left.fn, right.fn))
-    return _function(factory(left_arg, right_arg))
+        return _function(_pow_ff(left.fn, right.fn), left, right)
+    return _function(factory(left_arg, right_arg), left, right)
 
 
 def _negate(node: _Node) -> _Node:
@@ -1195,7 +1202,7 @@ def _negate(node: _Node) -> _Node:
     name, fn = node.name, node.fn
     if name is not None:
         return _function(lambda v: -v[name])
-    return _function(lambda v: -fn(v))
+    return _function(lambda v: -fn(v), node)
 
 
 _UNARY: dict[str, Callable[[float], float]] = {"exp": _exp, "log": _log, "sqrt": _sqrt}
@@ -1210,7 +1217,7 @@ def _unary_call(func: Callable[[float], float], arg: _Node) -> _Node:
             return _function(lambda v: func(const))
     if name is not None:
         return _function(lambda v: func(v[name]))
-    return _function(lambda v: func(fn(v)))
+    return _function(lambda v: func(fn(v)), arg)
 
 
 def _extreme(func: Callable[..., float], args: list[_Node]) -> _Node:
@@ -1220,8 +1227,41 @@ def _extreme(func: Callable[..., float], args: list[_Node]) -> _Node:
     fns = [arg.fn for arg in args]
     if len(fns) == 2:
         first, second = fns
-        return _function(lambda v: func(first(v), second(v)))
-    return _function(lambda v: func([fn(v) for fn in fns]))
+        return _function(lambda v: func(first(v), second(v)), *args)
+    return _function(lambda v: func([fn(v) for fn in fns]), *args)
+
+
+def _chain(first: _Node, rest: list[tuple[str, _Node]]) -> _Node:
+    """Compile ``first op1 x1 op2 x2 ...`` (``+``, ``-`` or ``*``), left to right.
+
+    Nested closures (one per operator) are fastest; a chain that would nest deeper than
+    :data:`_MAX_CALL_DEPTH` is evaluated by a loop instead.
+    """
+    result = first
+    for op, operand in rest:
+        result = _binary(op, result, operand)
+    if result.depth <= _MAX_CALL_DEPTH:
+        return result
+    start = first.fn
+    steps = tuple((op == "-", operand.fn) for op, operand in rest)
+    if rest[0][0] == "*":
+        factors = tuple(fn for _, fn in steps)
+
+        def product(v: _V) -> float:
+            value = start(v)
+            for fn in factors:
+                value = value * fn(v)
+            return value
+
+        return _function(product, first, *(operand for _, operand in rest))
+
+    def total(v: _V) -> float:
+        value = start(v)
+        for minus, fn in steps:
+            value = value - fn(v) if minus else value + fn(v)
+        return value
+
+    return _function(total, first, *(operand for _, operand in rest))
 
 
 def _compile(expr: Expr) -> _Node:
@@ -1231,18 +1271,17 @@ def _compile(expr: Expr) -> _Node:
         case Sym(name=name):
             return _parameter(name)
         case Add(operands=(first, *rest)):
-            result = _compile(first)
-            for term in rest:
-                if isinstance(term, Neg):
-                    result = _binary("-", result, _compile(term.operand))
-                else:
-                    result = _binary("+", result, _compile(term))
-            return result
+            return _chain(
+                _compile(first),
+                [
+                    ("-", _compile(term.operand))
+                    if isinstance(term, Neg)
+                    else ("+", _compile(term))
+                    for term in rest
+                ],
+            )
         case Mul(operands=(first, *rest)):
-            result = _compile(first)
-            for factor in rest:
-                result = _binary("*", result, _compile(factor))
-            return result
+            return _chain(_compile(first), [("*", _compile(factor)) for factor in rest])
         case Neg(operand=operand):
             return _negate(_compile(operand))
         case Div(left=left, right=right):

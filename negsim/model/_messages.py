@@ -38,7 +38,7 @@ class Performative(enum.StrEnum):
     """Reject an offer or demand."""
     THREATEN = "threaten"
     """Threaten a sanction if a condition holds; with ``antecedent`` and ``consequent``
-    it creates a commitment owed by the sender to the first recipient."""
+    it creates a commitment owed by the sender to each recipient."""
     PROMISE = "promise"
     """Promise an action if a condition holds; creates a commitment like a pledge."""
     REQUEST_SUPPORT = "request_support"

@@ -35,6 +35,10 @@ class HookRelay:
         self.plugins = plugins
         self._hooks = hooks
 
+    def callers(self) -> list[Any]:
+        """The hook callers of this relay."""
+        return list(self._hooks.values())
+
     def __getattr__(self, name: str) -> Any:
         try:
             return self.__dict__["_hooks"][name]
@@ -164,14 +168,19 @@ class PluginRegistry:
             )
         return tuple(out)
 
-    def plugin_for_code(self, tb: types.TracebackType | None) -> str | None:
+    def plugin_for_code(
+        self, tb: types.TracebackType | None, relay: HookRelay | None = None
+    ) -> str | None:
         """The plugin whose hook implementation raised, found from a traceback.
 
         The innermost frame that runs a hook implementation names the plugin, so an
-        error in a doctrine's helper function is blamed on the doctrine.
+        error in a doctrine's helper function is blamed on the doctrine. With ``relay``,
+        only the implementations in that relay are considered (two plugins may share
+        code when they are instances of one class).
         """
         codes: dict[types.CodeType, str] = {}
-        for caller in self.pm.hook.__dict__.values():
+        callers = relay.callers() if relay is not None else self.pm.hook.__dict__.values()
+        for caller in callers:
             for impl in caller.get_hookimpls():
                 function = getattr(impl.function, "__func__", impl.function)
                 codes[function.__code__] = impl.plugin_name

@@ -28,6 +28,7 @@ from negsim.logic import Atom, atoms, parse
 from negsim.model import (
     Agent,
     Alliance,
+    Capabilities,
     Commitment,
     FrozenMap,
     ParamValue,
@@ -39,11 +40,22 @@ from negsim.model import (
 from negsim.plugins import PluginRegistry, default_registry
 from negsim.scenario._overrides import Override, apply_overrides_to_data
 
-__all__ = ["apply_overrides", "dump_scenario", "load_scenario", "scenario_from_dict"]
+__all__ = ["FIELDS", "apply_overrides", "dump_scenario", "load_scenario", "scenario_from_dict"]
 
 SECTIONS = ("scenario", "world", "agents", "alliances", "commitments")
 _SCENARIO_KEYS = ("name", "description", "max_rounds", "seed", "world_rules")
 _WORLD_KEYS = ("facts", "variables", "params", "exclusions")
+_ENGINE_SET = ("state", "detached_at")
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "scenario": _SCENARIO_KEYS,
+    "world": _WORLD_KEYS,
+    "agents": tuple(f.name for f in attrs.fields(Agent)),
+    "alliances": tuple(f.name for f in attrs.fields(Alliance)),
+    "commitments": tuple(f.name for f in attrs.fields(Commitment) if f.name not in _ENGINE_SET),
+    "capabilities": tuple(f.name for f in attrs.fields(Capabilities)),
+}
+"""The keys each kind of table may hold (an override may set one the file leaves out)."""
 
 
 def _make_converter() -> cattrs.Converter:
@@ -158,7 +170,7 @@ def scenario_from_dict(
     """
     registry = registry or default_registry()
     data = copy.deepcopy(dict(data))
-    apply_overrides_to_data(data, overrides, source)
+    apply_overrides_to_data(data, overrides, source, FIELDS)
     problems: list[Problem] = []
     _check_keys(data, SECTIONS, "", problems)
     head = _table(data, "scenario", problems)
@@ -167,6 +179,12 @@ def scenario_from_dict(
     _check_keys(world, _WORLD_KEYS, "world", problems)
     if "name" not in head:
         problems.append(Problem("scenario.name", "required: a short name for the scenario"))
+    for key, low in (("max_rounds", 1), ("seed", None)):
+        value = head.get(key, 1)
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(Problem(f"scenario.{key}", f"expected an integer, got {value!r}"))
+        elif low is not None and value < low:
+            problems.append(Problem(f"scenario.{key}", f"must be >= {low}: {value!r}"))
 
     agents = _structure_list(data, "agents", Agent, problems)
     alliances = _structure_list(data, "alliances", Alliance, problems)
@@ -174,7 +192,7 @@ def scenario_from_dict(
     if not data.get("agents"):
         problems.append(Problem("agents", "required: at least one [[agents]] table"))
 
-    agent_ids = _unique(agents, "agents", problems)
+    agent_ids = _unique(agents, "agents", problems) | _raw_ids(data.get("agents"))
     _unique(alliances, "alliances", problems)
     _unique(commitments, "commitments", problems)
     unknown_doctrine = False
@@ -265,7 +283,7 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
             {
                 k: v
                 for k, v in converter.unstructure(c).items()
-                if v is not None and k not in ("state", "detached_at")
+                if v is not None and k not in _ENGINE_SET
             }
             for c in scenario.commitments
         ],
@@ -314,6 +332,13 @@ def _structure_list(
 
 
 _FIELD_IN_MESSAGE = re.compile(r"^'(\w+)' ")
+_ENUM_FIELDS = {
+    f.converter.__name__: f.name
+    for cls in (Agent, Alliance, Commitment)
+    for f in attrs.fields(cls)
+    if isinstance(f.converter, type)
+}
+"""Which field an enum's conversion error belongs to (enum class name -> field)."""
 
 
 def _problems(exc: BaseException, where: str, item: Mapping[str, Any] | None = None) -> list[Problem]:
@@ -341,11 +366,14 @@ def _problems(exc: BaseException, where: str, item: Mapping[str, Any] | None = N
     if isinstance(exc, ExceptionGroup):
         return [p for sub in exc.exceptions for p in _problems(sub, where, item)]
     message = str(exc.args[0]) if exc.args else type(exc).__name__
+    if isinstance(exc, ValueError) and "is not a valid" in message:
+        m = re.search(r"is not a valid (\w+)", message)
+        field = _ENUM_FIELDS.get(m.group(1), "") if m else ""
+        path = f"{where}.{field}" if field and not where.endswith(f".{field}") else where
+        return [Problem(path, _enum_message(message))]
     field = _FIELD_IN_MESSAGE.match(message)
     if field and isinstance(exc, ValueError):  # an attrs validator: 'power' must be >= 0: -3
         return [Problem(f"{where}.{field.group(1)}", message.split(" ", 1)[1])]
-    if isinstance(exc, ValueError) and "is not a valid" in message:
-        return [Problem(where, _enum_message(message))]
     return [Problem(where, message)]
 
 
@@ -358,6 +386,13 @@ def _enum_message(message: str) -> str:
     enum_cls = getattr(model, m.group(2), None)
     choices = ", ".join(str(v) for v in enum_cls) if enum_cls is not None else ""
     return f"{m.group(1)!r} is not a valid choice; valid: {choices}"
+
+
+def _raw_ids(tables: Any) -> set[str]:
+    """Ids of tables that failed to load, so one bad field is one problem, not many."""
+    if not isinstance(tables, list):
+        return set()
+    return {t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str)}
 
 
 def _unique(items: list[tuple[int, Any]], key: str, out: list[Problem]) -> set[str]:

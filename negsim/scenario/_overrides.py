@@ -9,7 +9,7 @@ TOML literal is taken as a string.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from negsim.errors import OverrideError, Problem
@@ -45,9 +45,19 @@ def parse_override(text: str) -> Override:
 
 
 def apply_overrides_to_data(
-    data: dict[str, Any], overrides: Iterable[Override | str], source: str
+    data: dict[str, Any],
+    overrides: Iterable[Override | str],
+    source: str,
+    fields: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """Apply overrides in place to scenario file data.
+
+    Args:
+        data: Scenario file data, changed in place.
+        overrides: ``"PATH=VALUE"`` strings or ``(path, value)`` pairs.
+        source: The file name, for error messages.
+        fields: The keys each kind of table may hold (``scenario``, ``agents``,
+            ``capabilities``...): an override may add one the file leaves out.
 
     Returns:
         The overrides applied, as canonical ``path=value`` strings.
@@ -59,7 +69,7 @@ def apply_overrides_to_data(
     applied: list[str] = []
     for item in overrides:
         path, value = parse_override(item) if isinstance(item, str) else item
-        problem = _set(data, path.split("."), value)
+        problem = _set(data, path.split("."), value, fields or {})
         if problem is None:
             applied.append(f"{path}={value!r}" if isinstance(value, str) else f"{path}={value}")
         else:
@@ -69,7 +79,17 @@ def apply_overrides_to_data(
     return applied
 
 
-def _set(node: Any, parts: Sequence[str], value: Any) -> str | None:
+def _table_kind(here: list[str]) -> str:
+    if len(here) == 1:
+        return here[0]
+    if len(here) == 2 and here[0] in ("agents", "alliances", "commitments"):
+        return here[0]
+    return here[-1] if here else ""
+
+
+def _set(
+    node: Any, parts: Sequence[str], value: Any, fields: Mapping[str, Sequence[str]]
+) -> str | None:
     here: list[str] = []
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
@@ -85,7 +105,11 @@ def _set(node: Any, parts: Sequence[str], value: Any) -> str | None:
         elif isinstance(node, dict):
             if part in _FREE_TABLES and part not in node and i == len(parts) - 2:
                 node[part] = {}  # the file leaves the table to its defaults
-            if part not in node and not (here and here[-1] in _FREE_TABLES and last):
+            known = fields.get(_table_kind(here), ())
+            if part in known and part not in node and not last:
+                node[part] = {}  # a table the file leaves to its defaults
+            free = last and (bool(here) and here[-1] in _FREE_TABLES or part in known)
+            if part not in node and not free:
                 keys = ", ".join(sorted(node)) or "(none)"
                 return f"no key {part!r} in {where}; valid: {keys}"
             if last:

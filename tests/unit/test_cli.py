@@ -556,13 +556,6 @@ def test_duplicate_agent_id(registry: negsim.PluginRegistry, write: Write) -> No
     assert_user_error(invoke("run", path), 2, "agents[3].id", "duplicate id 'USA'", "agents[2]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library bug: negsim.scenario._loader._problems iterates "
-    "ClassValidationError.group_exceptions() as (exc, note) pairs, but it returns "
-    "(pairs_with_notes, other_excs); any field-level error inside an [[agents]], "
-    "[[alliances]] or [[commitments]] table raises ValueError instead of ScenarioError",
-)
 def test_negative_force_level(registry: negsim.PluginRegistry, write: Write) -> None:
     path = write("negative", "conventional = 10", "conventional = -3")
     assert_user_error(
@@ -605,13 +598,6 @@ def test_override_with_an_invalid_value(
     assert_user_error(result, 2, "agents[0].params.aggression", "must be <= 1")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library limitation: an override of agents.<ID>.params.<name> (or "
-    "world.params.<name>) fails with 'no key params' when the file has no params table "
-    "for that agent, although the loader fills in the defaults (DESIGN: every number "
-    "can be overridden)",
-)
 def test_override_a_parameter_the_file_does_not_set(
     registry: negsim.PluginRegistry, write: Write
 ) -> None:

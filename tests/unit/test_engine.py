@@ -191,12 +191,6 @@ def test_invalid_move_is_rejected_naming_agent_doctrine_and_rule(case):
     assert scripted.view("C", 2).inbox == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="negsim/engine/_validate.py checks a pledge's propositions but not its 'deadline'; "
-    "_engine.py _commitments_from() then calls int(deadline) / Commitment(deadline=...) and "
-    "the run dies with a bare ValueError instead of a MoveRejected event",
-)
 @pytest.mark.parametrize("deadline", ["soon", -1])
 def test_pledge_with_a_bad_deadline_is_rejected(deadline):
     sim, _ = build({("A", 1): lambda v: [
@@ -299,11 +293,6 @@ def test_world_rules_that_raise_are_named():
     assert isinstance(err.__cause__, ZeroDivisionError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PluginRegistry.plugin_for_code maps code objects to plugin names, so two plugins "
-    "that are instances of one class are confused: the error names the last one registered",
-)
 def test_error_names_the_right_plugin_when_two_share_a_class():
     registry = make_registry(("boom1", Raiser(1)), ("boom2", Raiser(99)))
     scenario = make_scenario(registry, [agent("A", "boom1"), agent("B", "boom2")])

@@ -197,7 +197,6 @@ CASCADE = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=CASCADE)
 @pytest.mark.parametrize(
     ("old", "new", "path"),
     [
@@ -210,12 +209,6 @@ def test_one_bad_agent_field_is_one_problem(write, registry, old, new, path):
     assert [p.path for p in err.problems] == [path]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="negsim/scenario/_loader.py: max_rounds and seed are structured inside the "
-    "Scenario(...) call, and the problem is reported at path 'scenario' instead of "
-    "'scenario.max_rounds' (and only when nothing else is wrong)",
-)
 def test_wrong_type_of_max_rounds_names_its_path(write, registry):
     err = load_error(write(edit("max_rounds = 8", 'max_rounds = "eight"')), registry)
     [problem] = err.problems
@@ -245,12 +238,6 @@ def test_wrong_value_names_path_and_expectation(write, registry, old, new, path,
     assert str(file) in str(err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="negsim/scenario/_loader.py _problems(): _FIELD_IN_MESSAGE matches the enum error "
-    "\"'tribal' is not a valid AllianceKind\" before the enum branch, so the bad value is "
-    "reported as a key (alliances[0].tribal) and the valid choices are never listed",
-)
 @pytest.mark.parametrize(
     ("old", "new", "path", "valid"),
     [
@@ -440,13 +427,6 @@ def test_override_of_a_parameter_the_file_omits(write, registry):
     assert apply_overrides(plain, ["agents.A.params.aggr=0.9"], registry=registry) == loaded
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="negsim/scenario/_overrides.py _set(): a key the file leaves at its default "
-    "(scenario.max_rounds, alliances.X.decision_deadline) cannot be overridden through "
-    "load_scenario(overrides=...) ('no key max_rounds in scenario; valid: name, ...'), "
-    "while apply_overrides() on the loaded scenario accepts it",
-)
 @pytest.mark.parametrize("override", ["scenario.max_rounds=5", "alliances.X.decision_deadline=2"])
 def test_override_of_a_default_the_file_omits(write, registry, override):
     path = write(OMITTED)

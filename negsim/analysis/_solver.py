@@ -1,0 +1,234 @@
+"""Satisfiability of conjunctions of named parts, with verdicts cached by part names.
+
+Every question the analysis asks is "is there a world where all of these hold?", where
+"these" are parts named by short keys:
+
+=============  ==========================================================
+``A:<id>``     the antecedent of commitment ``<id>`` (``true`` once detached)
+``Q:<id>``     its consequent
+``H:<id>``     honouring it: antecedent ``>>`` consequent
+``X:<i>``      the world's exclusion number ``<i>``
+``P:<text>``   any other proposition (the ``given`` of an entailment, ...)
+``D:<id>``     an auxiliary ``@d:<id> >> antecedent``, so that "some antecedent
+               outside this set holds" stays a single clause
+``B:<n>``      such a clause, registered with :meth:`Solver.block`
+=============  ==========================================================
+
+A verdict (a model, or ``None`` for "unsatisfiable") is cached under the frozenset of
+the keys, never under the sympy expression, which is built only on a cache miss and only
+when the parts are not all conjunctions of literals (those are decided in Python by
+checking that no atom is both required and forbidden). sympy is imported on the first
+call that needs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from negsim.analysis._formulas import Entry, Exclusion
+from negsim.logic import And, Atom, Const, Implies, Not, Prop, to_sympy
+
+__all__ = ["Model", "Solver"]
+
+#: A world: truth values by atom key (atoms not listed are free; read them as false).
+Model = dict[str, bool]
+
+_MISSING = object()
+_TRUE = Const(True)
+_Literals = tuple[frozenset[str], frozenset[str]]
+_CONTRADICTION: _Literals = (frozenset({"\0"}), frozenset({"\0"}))
+
+
+def _literals(prop: Prop) -> _Literals | None:
+    """The atoms a conjunction of literals requires and forbids; None for other shapes."""
+    match prop:
+        case Atom():
+            return frozenset({prop.key}), frozenset()
+        case Not(operand=Atom() as atom):
+            return frozenset(), frozenset({atom.key})
+        case Const(value=value):
+            return (frozenset(), frozenset()) if value else _CONTRADICTION
+        case And(operands=operands):
+            pos: set[str] = set()
+            neg: set[str] = set()
+            for operand in operands:
+                lits = _literals(operand)
+                if lits is None:
+                    return None
+                pos |= lits[0]
+                neg |= lits[1]
+            return frozenset(pos), frozenset(neg)
+    return None
+
+
+class Solver:
+    """Decides conjunctions of named parts over one set of commitments and exclusions.
+
+    Args:
+        entries: The commitments.
+        exclusions: The world's exclusions.
+    """
+
+    def __init__(self, entries: Iterable[Entry], exclusions: Iterable[Exclusion]) -> None:
+        self.entries = {e.id: e for e in entries}
+        self.exclusions = {str(x.index): x for x in exclusions}
+        self._props: dict[str, Prop] = {}
+        self._blocks: dict[str, tuple[str, ...]] = {}
+        self._literal_cache: dict[str, _Literals | None] = {}
+        self._expr_cache: dict[str, Any] = {}
+        self._verdicts: dict[frozenset[str], Model | None] = {}
+        #: How many questions went to sympy (the rest were cached or decided in Python).
+        self.sympy_calls = 0
+
+    # -- naming parts ------------------------------------------------------------------
+
+    def prop(self, prop: Prop) -> str:
+        """Name an arbitrary proposition as a part.
+
+        Args:
+            prop: The proposition.
+
+        Returns:
+            Its key, ``P:<canonical text>``.
+        """
+        key = f"P:{prop}"
+        self._props[key] = prop
+        return key
+
+    def block(self, outside: Sequence[str]) -> str:
+        """Name the clause "the antecedent of one of these commitments holds".
+
+        Use it with the ``D:<id>`` parts of the same commitments.
+
+        Args:
+            outside: Commitment ids.
+
+        Returns:
+            Its key, ``B:<n>``.
+        """
+        key = f"B:{len(self._blocks)}"
+        self._blocks[key] = tuple(outside)
+        return key
+
+    def _prop_of(self, key: str) -> Prop | None:
+        kind, _, name = key.partition(":")
+        if kind == "A":
+            return self.entries[name].antecedent
+        if kind == "Q":
+            return self.entries[name].consequent
+        if kind == "H":
+            entry = self.entries[name]
+            if entry.antecedent == _TRUE:
+                return entry.consequent
+            return Implies(entry.antecedent, entry.consequent)
+        if kind == "X":
+            return self.exclusions[name].prop
+        if kind == "P":
+            return self._props[key]
+        return None  # D and B: sympy only
+
+    def _literals(self, key: str) -> _Literals | None:
+        found = self._literal_cache.get(key, _MISSING)
+        if found is _MISSING:
+            prop = self._prop_of(key)
+            found = None if prop is None else _literals(prop)
+            self._literal_cache[key] = found
+        return found  # type: ignore[return-value]
+
+    def _expr(self, key: str) -> Any:
+        found = self._expr_cache.get(key)
+        if found is None:
+            sympy = importlib.import_module("sympy")
+            kind, _, name = key.partition(":")
+            if kind == "D":
+                found = sympy.Implies(
+                    sympy.Symbol(f"@d:{name}"), to_sympy(self.entries[name].antecedent)
+                )
+            elif kind == "B":
+                found = sympy.Or(*(sympy.Symbol(f"@d:{i}") for i in self._blocks[key]))
+            else:
+                prop = self._prop_of(key)
+                assert prop is not None
+                found = to_sympy(prop)
+            self._expr_cache[key] = found
+        return found
+
+    # -- deciding ----------------------------------------------------------------------
+
+    def solve(self, parts: Iterable[str]) -> Model | None:
+        """Find a world where every part holds.
+
+        Args:
+            parts: Part keys.
+
+        Returns:
+            A model (atom key -> truth value, over the atoms the parts mention; treat the
+            others as false), or ``None`` when no world satisfies them all. The model is
+            shared with the cache: do not change it.
+        """
+        key = parts if isinstance(parts, frozenset) else frozenset(parts)
+        found = self._verdicts.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        result = self._solve_literals(key)
+        if result is _MISSING:
+            result = self._solve_sympy(key)
+        self._verdicts[key] = result  # type: ignore[assignment]
+        return result  # type: ignore[return-value]
+
+    def _solve_literals(self, parts: frozenset[str]) -> Model | None | object:
+        pos: set[str] = set()
+        neg: set[str] = set()
+        for part in parts:
+            lits = self._literals(part)
+            if lits is None:
+                return _MISSING
+            pos |= lits[0]
+            neg |= lits[1]
+        if not pos.isdisjoint(neg):
+            return None
+        return {key: key in pos for key in sorted(pos | neg)}
+
+    def _solve_sympy(self, parts: frozenset[str]) -> Model | None:
+        sympy = importlib.import_module("sympy")
+        inference = importlib.import_module("sympy.logic.inference")
+        self.sympy_calls += 1
+        expr = sympy.And(*(self._expr(part) for part in sorted(parts)))
+        model = inference.satisfiable(expr)
+        if model is False:
+            return None
+        out = {
+            symbol.name: bool(value)
+            for symbol, value in model.items()
+            if isinstance(symbol, sympy.Symbol) and not symbol.name.startswith("@")
+        }
+        return dict(sorted(out.items()))
+
+    def minimal(
+        self, items: Sequence[str], parts: Callable[[Sequence[str]], Iterable[str]]
+    ) -> tuple[str, ...]:
+        """Shrink an unsatisfiable set of items to a minimal one (deletion-based).
+
+        Each item is dropped in turn and stays dropped if the rest is still unsatisfiable,
+        so the result is minimal: dropping any one more item makes it satisfiable. Items
+        early in the list are the first candidates to go.
+
+        Args:
+            items: The items, such as commitment ids; ``parts(items)`` must be
+                unsatisfiable.
+            parts: The part keys that a selection of items stands for.
+
+        Returns:
+            The items kept, in their original order.
+        """
+        kept = list(items)
+        i = 0
+        while i < len(kept):
+            trial = kept[:i] + kept[i + 1 :]
+            if self.solve(parts(trial)) is None:
+                kept = trial
+            else:
+                i += 1
+        return tuple(kept)

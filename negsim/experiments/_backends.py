@@ -1,0 +1,334 @@
+"""Backends: where chunks of runs execute. Serial, a local process pool, Dask distributed.
+
+Every backend runs :func:`negsim.experiments._worker.run_chunk` on chunks of runs and
+hands back each chunk's rows as it finishes, in any order; the parent process writes
+them. At most a few chunks per worker are in flight, so memory does not grow with the
+number of runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Literal, Protocol
+
+import attrs
+
+from negsim.experiments._plan import RunSpec
+from negsim.experiments._worker import WorkerSetup, WorkerState, init_worker, run_chunk
+from negsim.plugins import PluginRegistry
+
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "ChunkDone",
+    "DaskBackend",
+    "ProcessBackend",
+    "SerialBackend",
+    "default_workers",
+]
+
+BackendName = Literal["serial", "process", "dask"]
+BACKENDS: tuple[BackendName, ...] = ("serial", "process", "dask")
+"""The backend names ``sweep`` accepts."""
+
+_IN_FLIGHT = 2
+"""Chunks submitted per worker before waiting for one to finish."""
+
+
+def default_workers() -> int:
+    """One worker per core available to this process."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+@attrs.frozen
+class ChunkDone:
+    """A finished chunk: its rows, or the error that lost it.
+
+    Attributes:
+        size: How many runs it held.
+        rows: One row per run, or ``None`` when the chunk was lost.
+        error: Why the chunk was lost (a worker died, the scenario would not load...),
+            or ``None``.
+    """
+
+    size: int
+    rows: list[dict[str, Any]] | None = None
+    error: BaseException | None = None
+
+
+class Backend(Protocol):
+    """What the sweep loop needs from a backend."""
+
+    name: str
+    parallelism: int
+
+    def start(self) -> None:
+        """Start the workers (before the progress bar's thread, so a fork is safe)."""
+
+    def run(self, chunks: Iterable[list[RunSpec]]) -> Iterator[ChunkDone]:
+        """Run ``chunks``; yield each as it finishes."""
+
+    def close(self) -> None:
+        """Stop the workers, abandoning unfinished chunks."""
+
+
+class SerialBackend:
+    """Run chunks one after another in this process.
+
+    Args:
+        setup: The sweep's setup.
+        registry: A registry to use as is (it need not be picklable).
+    """
+
+    name = "serial"
+    parallelism = 1
+
+    def __init__(self, setup: WorkerSetup, registry: PluginRegistry | None = None) -> None:
+        self.setup = setup
+        self.registry = registry
+        self._state: WorkerState | None = None
+
+    def start(self) -> None:
+        """Load the scenario and plugins (errors are raised here, as they are)."""
+        self._state = WorkerState(self.setup, registry=self.registry)
+
+    def run(self, chunks: Iterable[list[RunSpec]]) -> Iterator[ChunkDone]:
+        """Run each chunk in turn."""
+        if self._state is None:
+            self.start()
+        assert self._state is not None
+        for chunk in chunks:
+            yield ChunkDone(len(chunk), [self._state.run(spec) for spec in chunk])
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+def default_start_method() -> str:
+    """``fork`` where it is the platform's way and this process has one thread
+    (workers then start at once, with negsim already imported); otherwise
+    ``forkserver``, or ``spawn`` where that is all there is."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class ProcessBackend:
+    """A local pool of worker processes (:class:`concurrent.futures.ProcessPoolExecutor`).
+
+    Each worker loads the scenario and builds the plugin registry once, in its
+    initializer; chunks of runs are sent to it, never single runs.
+
+    Args:
+        setup: The sweep's setup (pickled to each worker).
+        workers: How many processes; one per core when ``None``.
+        start_method: ``fork``, ``forkserver`` or ``spawn``; see
+            :func:`default_start_method` when ``None``.
+    """
+
+    name = "process"
+
+    def __init__(
+        self, setup: WorkerSetup, workers: int | None = None, start_method: str | None = None
+    ) -> None:
+        self.setup = setup
+        self.parallelism = workers or default_workers()
+        self.start_method = start_method
+        self._executor: ProcessPoolExecutor | None = None
+        self._pending: dict[Future[list[dict[str, Any]]], int] = {}
+
+    def start(self) -> None:
+        """Start the pool and wait until every worker has loaded the sweep."""
+        method = self.start_method or default_start_method()
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(["negsim.experiments._worker"])
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.parallelism,
+            mp_context=context,
+            initializer=init_worker,
+            initargs=(self.setup,),
+        )
+        # With fork, the first submit starts every worker, before any other thread.
+        self._executor.submit(int).result()
+
+    def run(self, chunks: Iterable[list[RunSpec]]) -> Iterator[ChunkDone]:
+        """Keep every worker busy; yield chunks as they finish."""
+        if self._executor is None:
+            self.start()
+        executor = self._executor
+        assert executor is not None
+        pending = self._pending
+        it = iter(chunks)
+        exhausted = broken = False
+        while True:
+            while not exhausted and len(pending) < self.parallelism * _IN_FLIGHT:
+                chunk = next(it, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                if broken:
+                    yield ChunkDone(len(chunk), error=broken_error)
+                    continue
+                try:
+                    pending[executor.submit(run_chunk, self.setup, chunk)] = len(chunk)
+                except Exception as exc:  # noqa: BLE001 - a broken pool refuses work
+                    broken, broken_error = True, exc
+                    yield ChunkDone(len(chunk), error=exc)
+            if not pending:
+                return
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for future in done:
+                size = pending.pop(future)
+                exc = future.exception()
+                if exc is not None:
+                    yield ChunkDone(size, error=exc)
+                else:
+                    yield ChunkDone(size, rows=future.result())
+
+    def close(self) -> None:
+        """Stop the pool; unfinished chunks are abandoned and their workers ended."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if not self._pending:
+            executor.shutdown(wait=True)
+            return
+        for future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        terminate = getattr(executor, "terminate_workers", None)  # Python >= 3.14
+        if terminate is not None:
+            terminate()
+        else:
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskBackend:
+    """Dask distributed: a :class:`distributed.LocalCluster` of worker processes, or the
+    cluster behind a scheduler address or an existing :class:`distributed.Client`.
+
+    The setup is scattered to every worker once; workers build the plugin registry
+    from the installed plugins' entry points (or the setup's factory) and load the
+    shipped scenario once per process.
+
+    Args:
+        setup: The sweep's setup.
+        workers: Worker processes for a new ``LocalCluster``; one per core when ``None``.
+        scheduler: A scheduler address (``tcp://host:8786``) or a ``Client``; a new
+            ``LocalCluster`` when ``None``.
+    """
+
+    name = "dask"
+
+    def __init__(self, setup: WorkerSetup, workers: int | None = None, scheduler: Any = None) -> None:
+        self.setup = setup
+        self.workers = workers
+        self.scheduler = scheduler
+        self.parallelism = workers or default_workers()
+        self._client: Any = None
+        self._cluster: Any = None
+        self._own_client = False
+        self._pending: dict[Any, int] = {}
+        self._setup_future: Any = None
+
+    def start(self) -> None:
+        """Connect to (or start) the cluster and scatter the setup to every worker.
+
+        Raises:
+            ImportError: dask.distributed is not installed.
+        """
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("the dask backend needs dask.distributed: "
+                              "pip install 'negsim[dask]'") from exc
+        if isinstance(self.scheduler, Client):
+            self._client = self.scheduler
+        elif self.scheduler:
+            self._client = Client(self.scheduler, set_as_default=False)
+            self._own_client = True
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self.parallelism,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster, set_as_default=False)
+            self._own_client = True
+        if self.scheduler is not None:
+            nthreads = self._client.nthreads()
+            self.parallelism = max(1, sum(nthreads.values()))
+        self._setup_future = self._client.scatter(self.setup, broadcast=True, hash=False)
+
+    def run(self, chunks: Iterable[list[RunSpec]]) -> Iterator[ChunkDone]:
+        """Keep every worker thread busy; yield chunks as they finish."""
+        from distributed import as_completed
+
+        if self._client is None:
+            self.start()
+        client = self._client
+        pending = self._pending
+        it = iter(chunks)
+        queue = as_completed()
+        exhausted = False
+
+        def top_up() -> None:
+            nonlocal exhausted
+            while not exhausted and len(pending) < self.parallelism * _IN_FLIGHT:
+                chunk = next(it, None)
+                if chunk is None:
+                    exhausted = True
+                    return
+                future = client.submit(run_chunk, self._setup_future, chunk, pure=False)
+                pending[future] = len(chunk)
+                queue.add(future)
+
+        top_up()
+        while pending:
+            future = next(queue)
+            size = pending.pop(future)
+            try:
+                rows = future.result()
+            except Exception as exc:  # noqa: BLE001 - reported as a lost chunk
+                done = ChunkDone(size, error=exc)
+            else:
+                done = ChunkDone(size, rows=rows)
+            future.release()
+            top_up()
+            yield done
+
+    def close(self) -> None:
+        """Cancel unfinished chunks; close the client and cluster this backend made."""
+        client, self._client = self._client, None
+        if client is None:
+            return
+        with contextlib.suppress(Exception):
+            if self._pending:
+                client.cancel(list(self._pending))
+            self._pending.clear()
+            if self._setup_future is not None:
+                self._setup_future.release()
+        if self._own_client:
+            with contextlib.suppress(Exception):
+                client.close()
+        if self._cluster is not None:
+            with contextlib.suppress(Exception):
+                self._cluster.close()
+            self._cluster = None
