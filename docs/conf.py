@@ -56,6 +56,8 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 nitpicky = True
 # ``code`` in reST (and single backticks) is literal text, not a cross-reference.
 default_role = "literal"
+# Curly quotes and ellipses, but no dashes: "--seed" in command help stays two hyphens.
+smartquotes_action = "qe"
 
 # -- MyST ----------------------------------------------------------------------------
 

@@ -12,26 +12,47 @@ from pathlib import Path
 # id, name, conventional power index available to the theatre (RUS = 100; assumption),
 # threat perception of Russia (assumption: frontline states high, southern members low)
 MEMBERS = [
-    ("ALB", "Albania", 0.5, 0.2), ("BEL", "Belgium", 1.5, 0.4), ("BGR", "Bulgaria", 1.0, 0.3),
-    ("CAN", "Canada", 2.0, 0.5), ("CZE", "Czechia", 1.5, 0.6), ("DEU", "Germany", 8.0, 0.5),
-    ("DNK", "Denmark", 1.5, 0.6), ("ESP", "Spain", 4.0, 0.25), ("EST", "Estonia", 1.0, 0.95),
-    ("FIN", "Finland", 6.0, 0.9), ("FRA", "France", 8.0, 0.4), ("GBR", "United Kingdom", 8.0, 0.6),
-    ("GRC", "Greece", 3.0, 0.2), ("HRV", "Croatia", 1.0, 0.3), ("HUN", "Hungary", 1.0, 0.15),
-    ("ISL", "Iceland", 0.1, 0.3), ("ITA", "Italy", 5.0, 0.3), ("LTU", "Lithuania", 1.5, 0.95),
-    ("LUX", "Luxembourg", 0.2, 0.3), ("LVA", "Latvia", 1.0, 0.95), ("MKD", "North Macedonia", 0.5, 0.2),
-    ("MNE", "Montenegro", 0.3, 0.2), ("NLD", "Netherlands", 2.0, 0.5), ("NOR", "Norway", 2.0, 0.7),
-    ("POL", "Poland", 15.0, 0.95), ("PRT", "Portugal", 1.0, 0.2), ("ROU", "Romania", 3.0, 0.6),
-    ("SVK", "Slovakia", 1.0, 0.3), ("SVN", "Slovenia", 0.5, 0.3), ("SWE", "Sweden", 3.0, 0.8),
-    ("TUR", "Turkey", 6.0, 0.2), ("USA", "United States", 30.0, 0.6),
+    ("ALB", "Albania", 0.5, 0.2),
+    ("BEL", "Belgium", 1.5, 0.4),
+    ("BGR", "Bulgaria", 1.0, 0.3),
+    ("CAN", "Canada", 2.0, 0.5),
+    ("CZE", "Czechia", 1.5, 0.6),
+    ("DEU", "Germany", 8.0, 0.5),
+    ("DNK", "Denmark", 1.5, 0.6),
+    ("ESP", "Spain", 4.0, 0.25),
+    ("EST", "Estonia", 1.0, 0.95),
+    ("FIN", "Finland", 6.0, 0.9),
+    ("FRA", "France", 8.0, 0.4),
+    ("GBR", "United Kingdom", 8.0, 0.6),
+    ("GRC", "Greece", 3.0, 0.2),
+    ("HRV", "Croatia", 1.0, 0.3),
+    ("HUN", "Hungary", 1.0, 0.15),
+    ("ISL", "Iceland", 0.1, 0.3),
+    ("ITA", "Italy", 5.0, 0.3),
+    ("LTU", "Lithuania", 1.5, 0.95),
+    ("LUX", "Luxembourg", 0.2, 0.3),
+    ("LVA", "Latvia", 1.0, 0.95),
+    ("MKD", "North Macedonia", 0.5, 0.2),
+    ("MNE", "Montenegro", 0.3, 0.2),
+    ("NLD", "Netherlands", 2.0, 0.5),
+    ("NOR", "Norway", 2.0, 0.7),
+    ("POL", "Poland", 15.0, 0.95),
+    ("PRT", "Portugal", 1.0, 0.2),
+    ("ROU", "Romania", 3.0, 0.6),
+    ("SVK", "Slovakia", 1.0, 0.3),
+    ("SVN", "Slovenia", 0.5, 0.3),
+    ("SWE", "Sweden", 3.0, 0.8),
+    ("TUR", "Turkey", 6.0, 0.2),
+    ("USA", "United States", 30.0, 0.6),
 ]
 HOSTED = {  # forces stationed abroad (DOMAIN figures where given; otherwise assumptions)
-    "DEU": {"USA": 35000.0},   # assumption: U.S. forces in Germany
-    "POL": {"USA": 10000.0},   # assumption: U.S. rotational forces in Poland
-    "ITA": {"USA": 12000.0},   # assumption
-    "GBR": {"USA": 10000.0},   # assumption
-    "EST": {"GBR": 900.0},     # eFP battlegroup led by the UK (assumption on size)
-    "LVA": {"CAN": 700.0},     # eFP battlegroup led by Canada (assumption on size)
-    "LTU": {"DEU": 1000.0},    # eFP battlegroup led by Germany (assumption on size)
+    "DEU": {"USA": 35000.0},  # assumption: U.S. forces in Germany
+    "POL": {"USA": 10000.0},  # assumption: U.S. rotational forces in Poland
+    "ITA": {"USA": 12000.0},  # assumption
+    "GBR": {"USA": 10000.0},  # assumption
+    "EST": {"GBR": 900.0},  # eFP battlegroup led by the UK (assumption on size)
+    "LVA": {"CAN": 700.0},  # eFP battlegroup led by Canada (assumption on size)
+    "LTU": {"DEU": 1000.0},  # eFP battlegroup led by Germany (assumption on size)
 }
 
 
@@ -58,8 +79,8 @@ def render() -> str:
         "",
         "[world.params]",
         'challenger = "RUS"',
-        "consolidation_rounds = 3       # RAND (Shlapak & Johnson 2016): Tallinn/Riga in 36-60 hours",
-        "rear_dependency = 0.5          # assumption: reinforcement through German and Polish hubs",
+        "consolidation_rounds = 3  # RAND (Shlapak & Johnson 2016): Tallinn/Riga in 36-60 hours",
+        "rear_dependency = 0.5  # assumption: reinforcement through German and Polish hubs",
         "access_requires_consent = false # assumption: NATO bases need no national gate",
         "integration_multiplier = 1.3   # assumption: integrated command",
         "escalation_per_size = 0.04     # assumption (Schelling 1966; Powell 2015)",
@@ -70,8 +91,8 @@ def render() -> str:
         'name = "Russian Federation"',
         'doctrine = "wedge"',
         "[agents.capabilities]",
-        "conventional = 100             # index base: forces of the Western Military District (assumption)",
-        "nuclear = 1700                 # order of magnitude of deployed strategic warheads (assumption)",
+        "conventional = 100  # index base: forces of the Western Military District (assumption)",
+        "nuclear = 1700  # order of magnitude of deployed strategic warheads (assumption)",
         "[agents.params]",
         'targets = "EST,LVA,LTU"',
         "value_gain = 10.0              # assumption",
@@ -82,32 +103,54 @@ def render() -> str:
         "est_consensus_delay = 1.5      # assumption: rounds per doubling of members",
     ]
     for mid, name, power, threat in MEMBERS:
-        out += ["", "[[agents]]", f'id = "{mid}"', f'name = "{name}"', 'doctrine = "collective"',
-                "[agents.capabilities]", f"conventional = {power}", "nuclear = "
-                + {"USA": "3700", "GBR": "225", "FRA": "290"}.get(mid, "0")]
+        out += [
+            "",
+            "[[agents]]",
+            f'id = "{mid}"',
+            f'name = "{name}"',
+            'doctrine = "collective"',
+            "[agents.capabilities]",
+            f"conventional = {power}",
+            "nuclear = " + {"USA": "3700", "GBR": "225", "FRA": "290"}.get(mid, "0"),
+        ]
         if mid in HOSTED:
             out.append("[agents.capabilities.forces_hosted]")
             out += [f"{k} = {v}" for k, v in HOSTED[mid].items()]
-        out += ["[agents.params]", f"threat_perception = {threat}",
-                "stakes = 8.0                   # assumption: NATO cohesion",
-                "cost_war = 2.0                 # assumption",
-                "p_nuc = 0.01                   # assumption",
-                "cost_nuclear = 30.0            # assumption",
-                "exclude_blocker = true         # the 2003 DPC route is available"]
-    out += ["", "[[alliances]]", 'id = "NATO"', 'name = "North Atlantic Treaty Organization"',
-            'kind = "collective"', "members = [" + ", ".join(f'"{i}"' for i in ids) + "]",
-            'decision_rule = "consensus"',
-            "silence_procedure = true      # NATO practice",
-            "decision_deadline = 2         # assumption: a 48-hour silence procedure"]
+        out += [
+            "[agents.params]",
+            f"threat_perception = {threat}",
+            "stakes = 8.0                   # assumption: NATO cohesion",
+            "cost_war = 2.0                 # assumption",
+            "p_nuc = 0.01                   # assumption",
+            "cost_nuclear = 30.0            # assumption",
+            "exclude_blocker = true         # the 2003 DPC route is available",
+        ]
+    out += [
+        "",
+        "[[alliances]]",
+        'id = "NATO"',
+        'name = "North Atlantic Treaty Organization"',
+        'kind = "collective"',
+        "members = [" + ", ".join(f'"{i}"' for i in ids) + "]",
+        'decision_rule = "consensus"',
+        "silence_procedure = true      # NATO practice",
+        "decision_deadline = 2         # assumption: a 48-hour silence procedure",
+    ]
     for debtor in ids:
         for creditor in ids:
             if debtor == creditor:
                 continue
-            out += ["", "[[commitments]]", f'id = "art5-{debtor.lower()}-{creditor.lower()}"',
-                    f'debtor = "{debtor}"', f'creditor = "{creditor}"',
-                    f'antecedent = "attacked({creditor})"',
-                    f'consequent = "responds({debtor},{creditor})"',
-                    "deadline = 5", 'source = "North Atlantic Treaty, Art. 5"']
+            out += [
+                "",
+                "[[commitments]]",
+                f'id = "art5-{debtor.lower()}-{creditor.lower()}"',
+                f'debtor = "{debtor}"',
+                f'creditor = "{creditor}"',
+                f'antecedent = "attacked({creditor})"',
+                f'consequent = "responds({debtor},{creditor})"',
+                "deadline = 5",
+                'source = "North Atlantic Treaty, Art. 5"',
+            ]
     return "\n".join(out) + "\n"
 
 

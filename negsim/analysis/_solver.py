@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from negsim.analysis._formulas import Entry, Exclusion
-from negsim.logic import And, Atom, Const, Implies, Not, Prop, to_sympy
+from negsim.logic import And, Atom, Const, Implies, Not, Prop, evaluate, to_sympy
 
 __all__ = ["Model", "Solver"]
 
@@ -178,7 +178,7 @@ class Solver:
         self._verdicts[key] = result  # type: ignore[assignment]
         return result  # type: ignore[return-value]
 
-    def _solve_literals(self, parts: frozenset[str]) -> Model | None | object:
+    def _solve_literals(self, parts: frozenset[str]) -> Model | object | None:
         pos: set[str] = set()
         neg: set[str] = set()
         for part in parts:
@@ -205,6 +205,29 @@ class Solver:
             if isinstance(symbol, sympy.Symbol) and not symbol.name.startswith("@")
         }
         return dict(sorted(out.items()))
+
+    def simplest(self, parts: Iterable[str], model: Model) -> Model:
+        """A model of the parts with as few atoms true as a greedy pass can make.
+
+        Each true atom is made false in turn and stays false if every part still holds,
+        so a witness shows what the question forces rather than the solver's whims.
+
+        Args:
+            parts: Part keys (``A``, ``Q``, ``H``, ``X`` or ``P`` parts).
+            model: A model of them, from :meth:`solve`.
+
+        Returns:
+            A new model over the same atoms.
+        """
+        props = [self._prop_of(part) for part in parts]
+        if any(prop is None for prop in props):
+            return dict(model)
+        facts = {key for key, value in model.items() if value}
+        for key in sorted(facts):
+            facts.discard(key)
+            if not all(evaluate(prop, facts) for prop in props if prop is not None):
+                facts.add(key)
+        return {key: key in facts for key in model}
 
     def minimal(
         self, items: Sequence[str], parts: Callable[[Sequence[str]], Iterable[str]]

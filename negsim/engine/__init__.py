@@ -1,5 +1,7 @@
-"""The engine: the round loop, mailboxes, validation, alliance decisions and the
-commitment monitor. It knows the protocol, not any doctrine.
+"""The engine: the round loop and what it runs.
+
+Mailboxes, validation, alliance decisions and the commitment monitor. It knows the
+protocol, not any doctrine.
 """
 
 from negsim.engine._alliances import AllianceDesk, decided_fact

@@ -46,9 +46,7 @@ class AllianceDesk:
 
     def open_for(self, agent: str) -> tuple[Proposal, ...]:
         """Open proposals in the alliances ``agent`` belongs to."""
-        return tuple(
-            p for p in self.open.values() if agent in self.alliances[p.alliance].members
-        )
+        return tuple(p for p in self.open.values() if agent in self.alliances[p.alliance].members)
 
     def record(self, message: Message) -> None:
         """Take a valid ``propose`` or ``vote`` message into account."""
@@ -127,8 +125,11 @@ class AllianceDesk:
         if rule is DecisionRule.HUB:
             hub = alliance.hub or proposal.proposer
             if hub in votes:
-                return (True, (hub,), "the hub consented") if votes[hub] else (
-                    False, (hub,), "the hub objected")
+                return (
+                    (True, (hub,), "the hub consented")
+                    if votes[hub]
+                    else (False, (hub,), "the hub objected")
+                )
         elif rule is DecisionRule.MAJORITY:
             if 2 * len(yes) > len(voters):
                 return True, yes, f"{len(yes)} of {len(voters)} consented"

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -139,8 +139,10 @@ class Simulation:
                     rng=self._rngs[agent.id],
                 )
             self._call(
-                self._world_relay.negsim_simulation_start, None,
-                scenario=self.scenario, world=self.world,
+                self._world_relay.negsim_simulation_start,
+                None,
+                scenario=self.scenario,
+                world=self.world,
             )
         events = self.monitor.update(self.world.facts, self.world.facts, 0)
         self.events.extend(events)
@@ -378,11 +380,11 @@ class _Tracing:
             return
         sim = self.sim
 
-        def before(name: str, impls: list[pluggy.HookImpl], kwargs: dict[str, Any]) -> None:
+        def before(name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
             pass
 
         def after(
-            outcome: Any, name: str, impls: list[pluggy.HookImpl], kwargs: dict[str, Any]
+            outcome: Any, name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
         ) -> None:
             if name == "negsim_plugin_spec":
                 return

@@ -115,12 +115,12 @@ class CommitmentMonitor:
     def _set(
         self, c: Commitment, new: CommitmentState, round: int, events: list[Event]
     ) -> Commitment:
-        changes: dict[str, object] = {"state": new}
         if new is _S.DETACHED:
-            changes["detached_at"] = round
+            updated = attrs.evolve(c, state=new, detached_at=round)
             if c.deadline:
                 self._due[round + c.deadline].add(c.id)
-        updated = attrs.evolve(c, **changes)
+        else:
+            updated = attrs.evolve(c, state=new)
         self.current[c.id] = updated
         self._views.pop(c.debtor, None)
         self._views.pop(c.creditor, None)

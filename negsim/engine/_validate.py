@@ -64,7 +64,10 @@ class Validator:
             return "current-round", f"message stamped round {m.round}"
         unknown = [r for r in m.recipients if r not in self.agents or r == agent.id]
         if not m.recipients or unknown:
-            return "known-recipient", f"recipients {list(m.recipients)}; known: {sorted(self.agents)}"
+            return (
+                "known-recipient",
+                f"recipients {list(m.recipients)}; known: {sorted(self.agents)}",
+            )
         content = m.content
         if m.performative is Performative.PROPOSE:
             alliance = self.alliances.get(str(content.get("alliance", "")))
@@ -91,8 +94,11 @@ class Validator:
                     return "proposition", f"{key}: {exc.reason} at column {exc.column}"
         elif m.performative in (Performative.CANCEL, Performative.RELEASE):
             c = self.monitor.current.get(str(content.get("commitment", "")))
-            party = None if c is None else (
-                c.debtor if m.performative is Performative.CANCEL else c.creditor)
+            party = (
+                None
+                if c is None
+                else (c.debtor if m.performative is Performative.CANCEL else c.creditor)
+            )
             if party != agent.id:
                 return "commitment-party", f"{m.performative} of {content.get('commitment')!r}"
         return None

@@ -117,7 +117,8 @@ class SerialBackend:
 def default_start_method() -> str:
     """``fork`` where it is the platform's way and this process has one thread
     (workers then start at once, with negsim already imported); otherwise
-    ``forkserver``, or ``spawn`` where that is all there is."""
+    ``forkserver``, or ``spawn`` where that is all there is.
+    """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
         return "fork"
@@ -171,20 +172,21 @@ class ProcessBackend:
         assert executor is not None
         pending = self._pending
         it = iter(chunks)
-        exhausted = broken = False
+        exhausted = False
+        broken: BaseException | None = None
         while True:
             while not exhausted and len(pending) < self.parallelism * _IN_FLIGHT:
                 chunk = next(it, None)
                 if chunk is None:
                     exhausted = True
                     break
-                if broken:
-                    yield ChunkDone(len(chunk), error=broken_error)
+                if broken is not None:
+                    yield ChunkDone(len(chunk), error=broken)
                     continue
                 try:
                     pending[executor.submit(run_chunk, self.setup, chunk)] = len(chunk)
-                except Exception as exc:  # noqa: BLE001 - a broken pool refuses work
-                    broken, broken_error = True, exc
+                except Exception as exc:  # a broken pool refuses work
+                    broken = exc
                     yield ChunkDone(len(chunk), error=exc)
             if not pending:
                 return
@@ -306,7 +308,7 @@ class DaskBackend:
             size = pending.pop(future)
             try:
                 rows = future.result()
-            except Exception as exc:  # noqa: BLE001 - reported as a lost chunk
+            except Exception as exc:
                 done = ChunkDone(size, error=exc)
             else:
                 done = ChunkDone(size, rows=rows)

@@ -286,7 +286,7 @@ class ResultStore:
             self._next = max(self._next, index + 1)
             try:
                 keys, metrics = _read_keys(part)
-            except Exception as exc:  # noqa: BLE001 - any unreadable part is reported
+            except Exception as exc:
                 raise SweepError(f"{part} cannot be read ({exc}); delete it and re-run the "
                                  "sweep to run its runs again") from None
             done.update(keys)
@@ -427,7 +427,7 @@ def read_results(
     for f in files:
         try:
             tables.append(_read_part(f, columns, kinds))
-        except Exception as exc:  # noqa: BLE001 - any unreadable part is reported
+        except Exception as exc:
             raise SweepError(f"{f} cannot be read: {exc}") from None
     if not tables:
         names = column_order(list(kinds), [])

@@ -179,7 +179,7 @@ class WorkerState:
             scenario, applied = self.scenario(spec.values)
             sim = Simulation(scenario, seed=spec.seed, registry=self.registry, overrides=applied)
             result = sim.run()
-        except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the sweep goes on
+        except Exception as exc:
             row.update(self._error_row(exc, scenario))
             return row
         row.update(_result_row(result))
@@ -253,5 +253,5 @@ def init_worker(setup: WorkerSetup) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         state_for(setup)
-    except Exception:  # noqa: BLE001 - reported by run_chunk with its traceback
+    except Exception:
         pass

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 import attrs
 
-from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._validators import identifier, non_negative, non_negative_values
 
-__all__ = ["Agent", "Alliance", "AllianceKind", "Capabilities", "DecisionRule", "ParamValue", "Proposal"]
+__all__ = [
+    "Agent",
+    "Alliance",
+    "AllianceKind",
+    "Capabilities",
+    "DecisionRule",
+    "ParamValue",
+    "Proposal",
+]
 
 ParamValue = float | int | bool | str
 """The type of one doctrine or world-rules parameter."""
@@ -30,7 +39,7 @@ class Capabilities:
     conventional: float = attrs.field(default=0.0, converter=float, validator=non_negative)
     nuclear: int = attrs.field(default=0, converter=int, validator=non_negative)
     forces_hosted: FrozenMap[str, float] = attrs.field(
-        factory=FrozenMap, converter=freeze, validator=non_negative_values
+        factory=FrozenMap, converter=frozen_map, validator=non_negative_values
     )
 
 
@@ -50,8 +59,8 @@ class Agent:
     id: str = attrs.field(validator=identifier)
     name: str
     doctrine: str
-    modifiers: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=freeze)
+    modifiers: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
     capabilities: Capabilities = attrs.field(factory=Capabilities)
 
     @property
@@ -80,8 +89,8 @@ class DecisionRule(enum.StrEnum):
     """More than half of the members consent."""
 
 
-def _sorted_members(value: object) -> tuple[str, ...]:
-    return tuple(sorted(value))  # type: ignore[call-overload]
+def _sorted_members(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(value))
 
 
 @attrs.frozen
@@ -136,4 +145,4 @@ class Proposal:
     proposer: str
     opened: int
     deadline: int
-    votes: FrozenMap[str, bool] = attrs.field(factory=FrozenMap, converter=freeze)
+    votes: FrozenMap[str, bool] = attrs.field(factory=FrozenMap, converter=frozen_map)

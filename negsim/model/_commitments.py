@@ -40,9 +40,7 @@ class CommitmentState(enum.StrEnum):
 
 _S = CommitmentState
 TRANSITIONS: dict[CommitmentState, frozenset[CommitmentState]] = {
-    _S.CONDITIONAL: frozenset(
-        {_S.DETACHED, _S.DISCHARGED, _S.EXPIRED, _S.CANCELLED, _S.RELEASED}
-    ),
+    _S.CONDITIONAL: frozenset({_S.DETACHED, _S.DISCHARGED, _S.EXPIRED, _S.CANCELLED, _S.RELEASED}),
     _S.DETACHED: frozenset({_S.DISCHARGED, _S.VIOLATED, _S.CANCELLED, _S.RELEASED}),
     _S.DISCHARGED: frozenset(),
     _S.VIOLATED: frozenset(),
@@ -86,7 +84,9 @@ class Commitment:
     deadline: int | None = attrs.field(default=None)
     expires: int | None = None
     source: str = ""
-    state: CommitmentState = attrs.field(default=CommitmentState.CONDITIONAL, converter=CommitmentState)
+    state: CommitmentState = attrs.field(
+        default=CommitmentState.CONDITIONAL, converter=CommitmentState
+    )
     detached_at: int | None = None
 
     @deadline.validator

@@ -8,6 +8,7 @@ from typing import ClassVar
 import attrs
 
 from negsim.model._commitments import Commitment, CommitmentState
+from negsim.model._frozen import as_tuple
 from negsim.model._messages import Action, Message
 
 __all__ = [
@@ -144,7 +145,7 @@ class DecisionReached(Event):
     alliance: str
     proposal: str
     decision: str
-    consenting: tuple[str, ...] = attrs.field(converter=tuple)
+    consenting: tuple[str, ...] = attrs.field(converter=as_tuple)
     rule: str
 
 
@@ -156,7 +157,7 @@ class ProposalClosed(Event):
     alliance: str
     proposal: str
     decision: str
-    blocking: tuple[str, ...] = attrs.field(converter=tuple)
+    blocking: tuple[str, ...] = attrs.field(converter=as_tuple)
     reason: str
 
 

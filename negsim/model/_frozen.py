@@ -8,7 +8,7 @@ from typing import Any, NoReturn, TypeVar
 K = TypeVar("K")
 V = TypeVar("V")
 
-__all__ = ["FrozenMap", "freeze"]
+__all__ = ["FrozenMap", "as_tuple", "freeze", "frozen_map"]
 
 
 class FrozenMap(dict[K, V]):
@@ -21,7 +21,9 @@ class FrozenMap(dict[K, V]):
     __slots__ = ()
 
     def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError(f"{type(self).__name__} is immutable; use attrs.evolve() with a new mapping")
+        raise TypeError(
+            f"{type(self).__name__} is immutable; use attrs.evolve() with a new mapping"
+        )
 
     __setitem__ = __delitem__ = _refuse
     clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
@@ -43,3 +45,13 @@ def freeze(value: Mapping[K, V] | Iterable[tuple[K, V]] | None) -> FrozenMap[K, 
         return value
     items = dict(value or {})
     return FrozenMap(sorted(items.items(), key=lambda kv: str(kv[0])))
+
+
+def frozen_map(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | None) -> FrozenMap[Any, Any]:
+    """Attrs converter: any mapping (or pairs) to a :class:`FrozenMap` (see :func:`freeze`)."""
+    return freeze(value)
+
+
+def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Attrs converter: any iterable to a tuple."""
+    return tuple(value)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 import attrs
 
 from negsim.model._agents import ParamValue
-from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._frozen import FrozenMap, frozen_map
 
 __all__ = ["Action", "ActionKind", "Message", "Move", "Performative"]
 
@@ -75,6 +76,10 @@ class ActionKind(enum.StrEnum):
     """Stay out of the conflict."""
 
 
+def _sorted_ids(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(value))
+
+
 @attrs.frozen
 class Message:
     """One message from one agent to one or more others.
@@ -91,9 +96,9 @@ class Message:
     """
 
     sender: str
-    recipients: tuple[str, ...] = attrs.field(converter=lambda v: tuple(sorted(v)))
+    recipients: tuple[str, ...] = attrs.field(converter=_sorted_ids)
     performative: Performative = attrs.field(converter=Performative)
-    content: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=freeze)
+    content: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
     round: int = 0
     conversation: str = ""
     in_reply_to: str | None = None
@@ -118,7 +123,7 @@ class Action:
     target: str | None = None
     magnitude: float = attrs.field(default=1.0, converter=float)
     round: int = 0
-    params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=freeze)
+    params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
 
 
 Move = Message | Action

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 import attrs
 
@@ -65,8 +66,8 @@ class ParamSpec:
         return None
 
 
-def _params(value: object) -> tuple[ParamSpec, ...]:
-    return tuple(value)  # type: ignore[call-overload]
+def _params(value: Iterable[ParamSpec]) -> tuple[ParamSpec, ...]:
+    return tuple(value)
 
 
 @attrs.frozen

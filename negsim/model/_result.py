@@ -6,7 +6,7 @@ import attrs
 
 from negsim.model._commitments import Commitment
 from negsim.model._events import Event, Outcome
-from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._world import WorldState
 
 __all__ = ["Adjudication", "PluginInfo", "Provenance", "Result"]
@@ -17,7 +17,7 @@ class Adjudication:
     """What the world rules return for a round: the next world state and its events."""
 
     world: WorldState
-    events: tuple[Event, ...] = attrs.field(default=(), converter=tuple)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen
@@ -57,8 +57,8 @@ class Provenance:
     scenario: str
     scenario_digest: str
     seed: int
-    overrides: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    plugins: tuple[PluginInfo, ...] = attrs.field(default=(), converter=tuple)
+    overrides: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    plugins: tuple[PluginInfo, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen
@@ -79,13 +79,12 @@ class Result:
     outcome: Outcome = attrs.field(converter=Outcome)
     reason: str
     rounds: int
-    events: tuple[Event, ...] = attrs.field(converter=tuple)
-    commitments: tuple[Commitment, ...] = attrs.field(converter=tuple)
+    events: tuple[Event, ...] = attrs.field(converter=as_tuple)
+    commitments: tuple[Commitment, ...] = attrs.field(converter=as_tuple)
     world: WorldState
-    metrics: FrozenMap[str, float] = attrs.field(factory=FrozenMap, converter=freeze)
+    metrics: FrozenMap[str, float] = attrs.field(factory=FrozenMap, converter=frozen_map)
     provenance: Provenance | None = None
 
     def events_of(self, kind: type[Event]) -> tuple[Event, ...]:
         """The events of one type, in order."""
         return tuple(e for e in self.events if isinstance(e, kind))
-

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from negsim.model._agents import Agent, Alliance, ParamValue
 from negsim.model._commitments import Commitment
-from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._world import WorldState
 
 __all__ = ["Scenario"]
 
 
-def _by_id(value: object) -> tuple[Agent, ...]:
-    return tuple(sorted(value, key=lambda a: a.id))  # type: ignore[attr-defined, call-overload]
+def _by_id(value: Iterable[Agent]) -> tuple[Agent, ...]:
+    return tuple(sorted(value, key=lambda a: a.id))
 
 
-def _alliances(value: object) -> tuple[Alliance, ...]:
-    return tuple(sorted(value, key=lambda a: a.id))  # type: ignore[attr-defined, call-overload]
+def _alliances(value: Iterable[Alliance]) -> tuple[Alliance, ...]:
+    return tuple(sorted(value, key=lambda a: a.id))
 
 
-def _commitments(value: object) -> tuple[Commitment, ...]:
-    return tuple(sorted(value, key=lambda c: c.id))  # type: ignore[attr-defined, call-overload]
+def _commitments(value: Iterable[Commitment]) -> tuple[Commitment, ...]:
+    return tuple(sorted(value, key=lambda c: c.id))
 
 
 @attrs.frozen
@@ -51,9 +53,9 @@ class Scenario:
     alliances: tuple[Alliance, ...] = attrs.field(default=(), converter=_alliances)
     commitments: tuple[Commitment, ...] = attrs.field(default=(), converter=_commitments)
     world: WorldState = attrs.field(factory=WorldState)
-    exclusions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    exclusions: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     world_rules: str = "crisis"
-    world_params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=freeze)
+    world_params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
     max_rounds: int = attrs.field(default=20)
     seed: int = 0
     description: str = ""

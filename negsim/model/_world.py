@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
-from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._frozen import FrozenMap, frozen_map
 
 __all__ = ["WorldState"]
 
 
-def _facts(value: object) -> frozenset[str]:
-    return frozenset(value)  # type: ignore[arg-type]
+def _facts(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
 
 
 @attrs.frozen
@@ -26,7 +28,7 @@ class WorldState:
 
     round: int = 0
     facts: frozenset[str] = attrs.field(factory=frozenset, converter=_facts)
-    variables: FrozenMap[str, float] = attrs.field(factory=FrozenMap, converter=freeze)
+    variables: FrozenMap[str, float] = attrs.field(factory=FrozenMap, converter=frozen_map)
 
     def holds(self, fact: str) -> bool:
         """Whether the ground atom ``fact`` is true."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pluggy
@@ -60,7 +60,9 @@ class PluginRegistry:
         discover: Also load every plugin installed under the ``negsim`` entry-point group.
     """
 
-    def __init__(self, plugins: Iterable[tuple[str, object]] = (), *, discover: bool = True) -> None:
+    def __init__(
+        self, plugins: Iterable[tuple[str, object]] = (), *, discover: bool = True
+    ) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         if discover:
@@ -151,9 +153,7 @@ class PluginRegistry:
 
     def info(self) -> tuple[PluginInfo, ...]:
         """Every plugin with its role, distribution and version, sorted by name."""
-        dists = {
-            self.pm.get_name(plugin): dist for plugin, dist in self.pm.list_plugin_distinfo()
-        }
+        dists = {self.pm.get_name(plugin): dist for plugin, dist in self.pm.list_plugin_distinfo()}
         out = []
         for name in self.names():
             dist = dists.get(name)
@@ -219,8 +219,8 @@ class PluginRegistry:
 
     def monitor(
         self,
-        before: Callable[[str, list[pluggy.HookImpl], dict[str, Any]], None],
-        after: Callable[[Any, str, list[pluggy.HookImpl], dict[str, Any]], None],
+        before: Callable[[str, Sequence[pluggy.HookImpl], Mapping[str, Any]], None],
+        after: Callable[[Any, str, Sequence[pluggy.HookImpl], Mapping[str, Any]], None],
     ) -> Callable[[], None]:
         """Call ``before``/``after`` around every hook call; returns the function that undoes it."""
         return self.pm.add_hookcall_monitoring(before, after)

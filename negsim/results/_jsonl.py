@@ -41,7 +41,9 @@ def _default(value: object) -> object:
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    )
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
@@ -107,8 +109,11 @@ def read_jsonl(path: str | Path | Iterable[str]) -> Result:
     """
     name = str(path) if isinstance(path, (str, Path)) else "<lines>"
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines() if isinstance(
-            path, (str, Path)) else list(path)
+        lines = (
+            Path(path).read_text(encoding="utf-8").splitlines()
+            if isinstance(path, (str, Path))
+            else list(path)
+        )
     except OSError as exc:
         raise ScenarioFileError(name, [f"cannot read: {exc}"]) from None
     provenance = None
@@ -129,8 +134,10 @@ def read_jsonl(path: str | Path | Iterable[str]) -> Result:
                 closing = data
             else:
                 raise ValueError(f"unknown line type {kind!r}")
-        except Exception as exc:  # noqa: BLE001 - any malformed line is a user error
-            raise ScenarioFileError(name, [f"line {number}: not a negsim log line: {exc}"]) from None
+        except Exception as exc:
+            raise ScenarioFileError(
+                name, [f"line {number}: not a negsim log line: {exc}"]
+            ) from None
     if closing is None:
         raise ScenarioFileError(name, ["no closing 'result' line: the log is incomplete"])
     return Result(

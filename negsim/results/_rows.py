@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from negsim.results._jsonl import event_to_dict
 from negsim.model import Result
+from negsim.results._jsonl import event_to_dict
 
 if TYPE_CHECKING:
     import pandas as pd

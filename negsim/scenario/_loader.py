@@ -18,8 +18,8 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from negsim.errors import (
-    PropositionError,
     Problem,
+    PropositionError,
     ScenarioError,
     ScenarioFileError,
     UnknownDoctrineError,
@@ -58,6 +58,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
 """The keys each kind of table may hold (an override may set one the file leaves out)."""
 
 
+def _is_frozen_map(t: Any) -> bool:
+    return t is FrozenMap or get_origin(t) is FrozenMap
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
 
@@ -71,7 +75,7 @@ def _make_converter() -> cattrs.Converter:
             raise TypeError(f"expected a table, got {type(value).__name__} {value!r}")
         args = get_args(cls)
         vtype = args[1] if len(args) == 2 else Any
-        out = {}
+        out: dict[str, Any] = {}
         for k, v in value.items():
             if vtype is float:
                 if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -85,7 +89,7 @@ def _make_converter() -> cattrs.Converter:
                 out[str(k)] = structure_param(v, None)
         return freeze(out)
 
-    conv.register_structure_hook_func(lambda t: get_origin(t) is FrozenMap, structure_frozen)
+    conv.register_structure_hook_func(_is_frozen_map, structure_frozen)
     conv.register_structure_hook(ParamValue, structure_param)  # type: ignore[arg-type]
 
     def structure_float(value: Any, _: Any) -> float:
@@ -112,9 +116,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, structure_int)
     conv.register_structure_hook(str, structure_str)
     conv.register_structure_hook(bool, structure_bool)
-    conv.register_unstructure_hook_func(
-        lambda t: get_origin(t) is FrozenMap or t is FrozenMap, lambda v: dict(v)
-    )
+    conv.register_unstructure_hook_func(_is_frozen_map, dict)
     return conv
 
 
@@ -169,8 +171,9 @@ def scenario_from_dict(
         ScenarioError: Every problem found, each with its path.
     """
     registry = registry or default_registry()
-    data = copy.deepcopy(dict(data))
-    apply_overrides_to_data(data, overrides, source, FIELDS)
+    raw: dict[str, Any] = copy.deepcopy(dict(data))
+    apply_overrides_to_data(raw, overrides, source, FIELDS)
+    data = raw
     problems: list[Problem] = []
     _check_keys(data, SECTIONS, "", problems)
     head = _table(data, "scenario", problems)
@@ -223,7 +226,9 @@ def scenario_from_dict(
                 world=WorldState(
                     round=0,
                     facts=facts,
-                    variables=converter.structure(world.get("variables", {}), FrozenMap[str, float]),
+                    variables=converter.structure(
+                        world.get("variables", {}), FrozenMap[str, float]
+                    ),
                 ),
                 exclusions=exclusions,
                 world_rules=world_rules,
@@ -293,11 +298,16 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _check_keys(table: Mapping[str, Any], valid: tuple[str, ...], where: str, out: list[Problem]) -> None:
+def _check_keys(
+    table: Mapping[str, Any], valid: tuple[str, ...], where: str, out: list[Problem]
+) -> None:
     for key in table:
         if key not in valid:
-            out.append(Problem(f"{where}.{key}" if where else key,
-                               f"unknown key; valid: {', '.join(valid)}"))
+            out.append(
+                Problem(
+                    f"{where}.{key}" if where else key, f"unknown key; valid: {', '.join(valid)}"
+                )
+            )
 
 
 def _table(data: Mapping[str, Any], key: str, out: list[Problem]) -> dict[str, Any]:
@@ -313,7 +323,9 @@ def _structure_list(
 ) -> list[tuple[int, Any]]:
     items = data.get(key, [])
     if not isinstance(items, list):
-        out.append(Problem(key, f"expected an array of tables [[{key}]], got {type(items).__name__}"))
+        out.append(
+            Problem(key, f"expected an array of tables [[{key}]], got {type(items).__name__}")
+        )
         return []
     result = []
     for i, item in enumerate(items):
@@ -322,11 +334,13 @@ def _structure_list(
             out.append(Problem(where, f"expected a table, got {type(item).__name__}"))
             continue
         if key == "commitments" and ("state" in item or "detached_at" in item):
-            out.append(Problem(where, "'state' and 'detached_at' are set by the engine, not the file"))
+            out.append(
+                Problem(where, "'state' and 'detached_at' are set by the engine, not the file")
+            )
             continue
         try:
             result.append((i, converter.structure(item, cls)))
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a reported problem
+        except Exception as exc:
             out.extend(_problems(exc, where, item))
     return result
 
@@ -341,11 +355,16 @@ _ENUM_FIELDS = {
 """Which field an enum's conversion error belongs to (enum class name -> field)."""
 
 
-def _problems(exc: BaseException, where: str, item: Mapping[str, Any] | None = None) -> list[Problem]:
+def _problems(
+    exc: BaseException, where: str, item: Mapping[str, Any] | None = None
+) -> list[Problem]:
     """Flatten a cattrs/attrs error into problems with paths."""
     if isinstance(exc, ForbiddenExtraKeysError):
         valid = ", ".join(a.name for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else ""
-        return [Problem(f"{where}.{k}", f"unknown key; valid: {valid}") for k in sorted(exc.extra_fields)]
+        return [
+            Problem(f"{where}.{k}", f"unknown key; valid: {valid}")
+            for k in sorted(exc.extra_fields)
+        ]
     if isinstance(exc, (ClassValidationError, IterableValidationError)):
         out: list[Problem] = []
         with_notes, others = exc.group_exceptions()
@@ -356,12 +375,16 @@ def _problems(exc: BaseException, where: str, item: Mapping[str, Any] | None = N
             index = getattr(note, "index", None)
             path = f"{where}.{name}" if name is not None else f"{where}[{index}]"
             sub_item = item.get(name) if isinstance(item, Mapping) and name else None
-            if isinstance(sub, KeyError) and name is not None and not (
-                isinstance(item, Mapping) and name in item
+            if (
+                isinstance(sub, KeyError)
+                and name is not None
+                and not (isinstance(item, Mapping) and name in item)
             ):
                 out.append(Problem(path, "required key is missing"))
             else:
-                out.extend(_problems(sub, path, sub_item if isinstance(sub_item, Mapping) else None))
+                out.extend(
+                    _problems(sub, path, sub_item if isinstance(sub_item, Mapping) else None)
+                )
         return out
     if isinstance(exc, ExceptionGroup):
         return [p for sub in exc.exceptions for p in _problems(sub, where, item)]
@@ -399,7 +422,9 @@ def _unique(items: list[tuple[int, Any]], key: str, out: list[Problem]) -> set[s
     seen: dict[str, int] = {}
     for i, item in items:
         if item.id in seen:
-            out.append(Problem(f"{key}[{i}].id", f"duplicate id {item.id!r} (also {key}[{seen[item.id]}])"))
+            out.append(
+                Problem(f"{key}[{i}].id", f"duplicate id {item.id!r} (also {key}[{seen[item.id]}])")
+            )
         else:
             seen[item.id] = i
     return set(seen)
@@ -409,16 +434,25 @@ def _check_agent(registry: PluginRegistry, i: int, agent: Agent, out: list[Probl
     unknown = False
     doctrines = registry.names(PluginRole.DOCTRINE)
     if agent.doctrine not in doctrines:
-        out.append(Problem(f"agents[{i}].doctrine",
-                           f"unknown doctrine {agent.doctrine!r}; installed: {', '.join(doctrines) or '(none)'}"))
+        out.append(
+            Problem(
+                f"agents[{i}].doctrine",
+                f"unknown doctrine {agent.doctrine!r}; "
+                f"installed: {', '.join(doctrines) or '(none)'}",
+            )
+        )
         unknown = True
     else:
         _check_params(registry, agent.doctrine, agent.params, f"agents[{i}].params", out)
     modifiers = registry.names(PluginRole.MODIFIER)
     for j, mod in enumerate(agent.modifiers):
         if mod not in modifiers:
-            out.append(Problem(f"agents[{i}].modifiers[{j}]",
-                               f"unknown modifier {mod!r}; installed: {', '.join(modifiers) or '(none)'}"))
+            out.append(
+                Problem(
+                    f"agents[{i}].modifiers[{j}]",
+                    f"unknown modifier {mod!r}; installed: {', '.join(modifiers) or '(none)'}",
+                )
+            )
             unknown = True
     return unknown
 
@@ -430,8 +464,13 @@ def _check_params(
     valid = {p.name: p for p in spec.params}
     for key, value in params.items():
         if key not in valid:
-            out.append(Problem(f"{where}.{key}", f"{plugin!r} has no parameter {key!r}; "
-                               f"valid: {', '.join(sorted(valid)) or '(none)'}"))
+            out.append(
+                Problem(
+                    f"{where}.{key}",
+                    f"{plugin!r} has no parameter {key!r}; "
+                    f"valid: {', '.join(sorted(valid)) or '(none)'}",
+                )
+            )
             continue
         wrong = valid[key].check(value)
         if wrong:
@@ -458,8 +497,12 @@ def _world_params(
         return freeze({})
     rules = registry.names(PluginRole.WORLD)
     if world_rules not in rules:
-        out.append(Problem("scenario.world_rules",
-                           f"unknown world rules {world_rules!r}; installed: {', '.join(rules) or '(none)'}"))
+        out.append(
+            Problem(
+                "scenario.world_rules",
+                f"unknown world rules {world_rules!r}; installed: {', '.join(rules) or '(none)'}",
+            )
+        )
         return freeze({})
     if not isinstance(params, dict):
         out.append(Problem("world.params", "expected a table"))
@@ -472,13 +515,21 @@ def _world_params(
 
 def _check_alliance(i: int, al: Alliance, known: set[str], out: list[Problem]) -> None:
     where = f"alliances[{i}]"
-    for j, m in enumerate(al.members):
+    for m in al.members:
         if m not in known:
-            out.append(Problem(f"{where}.members", f"unknown agent {m!r}; known: {', '.join(sorted(known))}"))
+            out.append(
+                Problem(
+                    f"{where}.members", f"unknown agent {m!r}; known: {', '.join(sorted(known))}"
+                )
+            )
     if len(al.members) < 2:
         out.append(Problem(f"{where}.members", "an alliance needs at least two members"))
     if al.hub is not None and al.hub not in al.members:
-        out.append(Problem(f"{where}.hub", f"hub {al.hub!r} is not a member; members: {', '.join(al.members)}"))
+        out.append(
+            Problem(
+                f"{where}.hub", f"hub {al.hub!r} is not a member; members: {', '.join(al.members)}"
+            )
+        )
     if al.decision_rule == "hub" and al.hub is None:
         out.append(Problem(f"{where}.hub", "decision_rule 'hub' needs a hub"))
 
@@ -490,13 +541,23 @@ def _check_commitment(
     for role in ("debtor", "creditor"):
         who = getattr(c, role)
         if who not in known:
-            out.append(Problem(f"{where}.{role}", f"unknown agent {who!r}; known: {', '.join(sorted(known))}"))
+            out.append(
+                Problem(
+                    f"{where}.{role}", f"unknown agent {who!r}; known: {', '.join(sorted(known))}"
+                )
+            )
     for key in ("antecedent", "consequent"):
         _propositions([getattr(c, key)], f"{where}.{key}", names, out, single=True)
 
 
 def _propositions(
-    texts: Any, where: str, known: set[str], out: list[Problem], *, atom: bool = False, single: bool = False
+    texts: Any,
+    where: str,
+    known: set[str],
+    out: list[Problem],
+    *,
+    atom: bool = False,
+    single: bool = False,
 ) -> list[str]:
     if not isinstance(texts, list):
         out.append(Problem(where, f"expected an array of strings, got {type(texts).__name__}"))
@@ -513,14 +574,19 @@ def _propositions(
             out.append(Problem(path, str(exc.problems[0])))
             continue
         if atom and not isinstance(prop, Atom):
-            out.append(Problem(path, f"expected one ground atom such as 'attacked(ROK)', got {text!r}"))
+            out.append(
+                Problem(path, f"expected one ground atom such as 'attacked(ROK)', got {text!r}")
+            )
             continue
         for key in sorted(atoms(prop)):
             args = key[key.index("(") + 1 : -1].split(",") if "(" in key else []
             for arg in args:
                 if arg.isupper() and arg not in known:
-                    out.append(Problem(
-                        path, f"unknown agent {arg!r} in {key}; known: {', '.join(sorted(known))}"
-                    ))
+                    out.append(
+                        Problem(
+                            path,
+                            f"unknown agent {arg!r} in {key}; known: {', '.join(sorted(known))}",
+                        )
+                    )
         result.append(prop.key if isinstance(prop, Atom) else str(prop))
     return result

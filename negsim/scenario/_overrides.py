@@ -108,7 +108,7 @@ def _set(
             known = fields.get(_table_kind(here), ())
             if part in known and part not in node and not last:
                 node[part] = {}  # a table the file leaves to its defaults
-            free = last and (bool(here) and here[-1] in _FREE_TABLES or part in known)
+            free = last and ((bool(here) and here[-1] in _FREE_TABLES) or part in known)
             if part not in node and not free:
                 keys = ", ".join(sorted(node)) or "(none)"
                 return f"no key {part!r} in {where}; valid: {keys}"

@@ -35,7 +35,7 @@ import negsim
 from negsim.engine import AgentView
 from negsim.logic import Rule
 from negsim.model import Agent, Move, ParamSpec, ParamValue, PluginSpec, Scenario
-from negsim_crisis.vocabulary import attacked, grants_access, denies_access, offers, threats
+from negsim_crisis.vocabulary import attacked, denies_access, grants_access, offers, threats
 
 __all__ = [
     "COOPERATION",
@@ -53,47 +53,113 @@ CRAWFORD = "Crawford, IS 2011; Izumikawa, SS 2013 (wedge strategies)"
 CHA = "Cha, Alignment Despite Antagonism, 1999 (quasi-alliance model)"
 
 PARAMS = (
-    ParamSpec("constitutional_delay", 1,
-              "Rounds of constitutional process before the hub responds.", 0, 60,
-              "U.S.-ROK MDT Art. III; U.S.-Japan Treaty Art. V"),
+    ParamSpec(
+        "constitutional_delay",
+        1,
+        "Rounds of constitutional process before the hub responds.",
+        0,
+        60,
+        "U.S.-ROK MDT Art. III; U.S.-Japan Treaty Art. V",
+    ),
     ParamSpec("p_win", 0.7, "Believed probability that the response succeeds.", 0, 1, SNYDER),
     ParamSpec("stakes", 5.0, "Value of defending the attacked ally (V).", 0, 1000, SNYDER),
     ParamSpec("cost_war", 3.0, "Expected cost of fighting (C_war).", 0, 1000, SNYDER),
-    ParamSpec("p_nuc", 0.02, "Baseline probability of nuclear use against this state.", 0, 1,
-              "Powell, IO 2015"),
-    ParamSpec("cost_nuclear", 50.0, "Cost of nuclear use against this state (C_nuc).",
-              0, 100000, SNYDER),
+    ParamSpec(
+        "p_nuc",
+        0.02,
+        "Baseline probability of nuclear use against this state.",
+        0,
+        1,
+        "Powell, IO 2015",
+    ),
+    ParamSpec(
+        "cost_nuclear", 50.0, "Cost of nuclear use against this state (C_nuc).", 0, 100000, SNYDER
+    ),
     ParamSpec("dependence", 0.5, "Dependence on the alliance (D).", 0, 1, SNYDER),
     ParamSpec("cost_abandon", 4.0, "Cost of being abandoned later (C_aband).", 0, 1000, SNYDER),
-    ParamSpec("audience_cost", 0.2, "Audience cost per round of backing down (alpha).",
-              0, 100, "Fearon, APSR 1994"),
-    ParamSpec("alliance_value", 3.0, "A host's value of its alliance with the hub (V_alliance).",
-              0, 1000, CRAWFORD),
-    ParamSpec("cost_strike", 20.0, "A host's cost of being struck (C_strike).", 0, 100000,
-              CRAWFORD),
-    ParamSpec("threat_sensitivity", 1.0,
-              "Multiplier from a threat's declared credibility to the host's p_strike.", 0, 10,
-              CRAWFORD),
-    ParamSpec("backfire", 0.0, "Cohesion gained when coerced (beta).", 0, 1000,
-              "Crawford, IS 2011 (coercion can backfire)"),
-    ParamSpec("consultation_rounds", 1,
-              "Rounds of prior consultation before a host answers an access request.", 0, 60,
-              "Kishi-Herter exchange of notes, 1960"),
-    ParamSpec("korea_minute", False,
-              "Consent for operations from this host's bases given in advance.",
-              source="Korea Minute, 1960 (confirmed 2010)"),
-    ParamSpec("revocation_cost", 3.0, "Extra cost of revoking consent given in advance.",
-              0, 1000, "assumption"),
+    ParamSpec(
+        "audience_cost",
+        0.2,
+        "Audience cost per round of backing down (alpha).",
+        0,
+        100,
+        "Fearon, APSR 1994",
+    ),
+    ParamSpec(
+        "alliance_value",
+        3.0,
+        "A host's value of its alliance with the hub (V_alliance).",
+        0,
+        1000,
+        CRAWFORD,
+    ),
+    ParamSpec(
+        "cost_strike", 20.0, "A host's cost of being struck (C_strike).", 0, 100000, CRAWFORD
+    ),
+    ParamSpec(
+        "threat_sensitivity",
+        1.0,
+        "Multiplier from a threat's declared credibility to the host's p_strike.",
+        0,
+        10,
+        CRAWFORD,
+    ),
+    ParamSpec(
+        "backfire",
+        0.0,
+        "Cohesion gained when coerced (beta).",
+        0,
+        1000,
+        "Crawford, IS 2011 (coercion can backfire)",
+    ),
+    ParamSpec(
+        "consultation_rounds",
+        1,
+        "Rounds of prior consultation before a host answers an access request.",
+        0,
+        60,
+        "Kishi-Herter exchange of notes, 1960",
+    ),
+    ParamSpec(
+        "korea_minute",
+        False,
+        "Consent for operations from this host's bases given in advance.",
+        source="Korea Minute, 1960 (confirmed 2010)",
+    ),
+    ParamSpec(
+        "revocation_cost",
+        3.0,
+        "Extra cost of revoking consent given in advance.",
+        0,
+        1000,
+        "assumption",
+    ),
     ParamSpec("fear_abandonment", 0.5, "Fear of abandonment by the hub.", 0, 1, CHA),
     ParamSpec("threat_perception", 0.5, "Perception of the common threat.", 0, 1, CHA),
-    ParamSpec("history", 0.3, "History/nationalism friction with the other spokes (h).", 0, 1,
-              CHA + "; Japan-ROK 2018-2019 (GSOMIA)"),
-    ParamSpec("quasi_weight", 2.0,
-              "Weight of spoke-to-spoke cooperation in a host's access decision.", 0, 100,
-              "assumption"),
-    ParamSpec("concession_threshold", 100.0,
-              "Reward above which the hub concedes without consulting the spokes.", 0, 1000,
-              "2018 Singapore summit and exercise suspension"),
+    ParamSpec(
+        "history",
+        0.3,
+        "History/nationalism friction with the other spokes (h).",
+        0,
+        1,
+        CHA + "; Japan-ROK 2018-2019 (GSOMIA)",
+    ),
+    ParamSpec(
+        "quasi_weight",
+        2.0,
+        "Weight of spoke-to-spoke cooperation in a host's access decision.",
+        0,
+        100,
+        "assumption",
+    ),
+    ParamSpec(
+        "concession_threshold",
+        100.0,
+        "Reward above which the hub concedes without consulting the spokes.",
+        0,
+        1000,
+        "2018 Singapore summit and exercise suspension",
+    ),
     ParamSpec("noise", 0.2, "Log-normal spread of perceptions in each run.", 0, 2, "assumption"),
 )
 """The bilateral doctrine's parameters."""
@@ -124,8 +190,9 @@ COOPERATION = Rule(
 )
 """Spoke-to-spoke cooperation: symmetric fear raises it; diverging threat and history lower it."""
 
-_SPEC = PluginSpec(role="doctrine", summary="U.S.-style bilateral hub-and-spoke alliances",
-                   params=PARAMS)
+_SPEC = PluginSpec(
+    role="doctrine", summary="U.S.-style bilateral hub-and-spoke alliances", params=PARAMS
+)
 
 
 @attrs.define
@@ -172,9 +239,19 @@ def negsim_agent_start(agent: Agent, rng: random.Random) -> HubState:
 
 def support_values(params: Mapping[str, ParamValue], *, t: int) -> dict[str, float]:
     """The values of :data:`SUPPORT`'s symbols."""
-    return {k: float(params[k]) for k in ("p_win", "stakes", "cost_war", "p_nuc", "cost_nuclear",
-                                           "dependence", "cost_abandon", "audience_cost")} | {
-        "t": float(t)}
+    return {
+        k: float(params[k])
+        for k in (
+            "p_win",
+            "stakes",
+            "cost_war",
+            "p_nuc",
+            "cost_nuclear",
+            "dependence",
+            "cost_abandon",
+            "audience_cost",
+        )
+    } | {"t": float(t)}
 
 
 def cooperation_values(
@@ -225,19 +302,31 @@ def negsim_decision_rules(
     """The hub's support rule, or a host's access rule, at the scenario's nominal values."""
     if any(al.hub == agent.id for al in scenario.alliances):
         return [(SUPPORT, support_values(agent.params, t=1))]
-    creds = [float(a.params["threat_credibility"]) for a in scenario.agents
-             if "threat_credibility" in a.params]
+    creds = [
+        float(a.params["threat_credibility"])
+        for a in scenario.agents
+        if "threat_credibility" in a.params
+    ]
     if agent.capabilities.forces_hosted:
-        values = access_values(agent.params, credibility=max(creds, default=0.0), reward=0.0,
-                               cooperation=0.0, t=1, perception=1.0)
+        values = access_values(
+            agent.params,
+            credibility=max(creds, default=0.0),
+            reward=0.0,
+            cooperation=0.0,
+            t=1,
+            perception=1.0,
+        )
         return [(GRANT_ACCESS, values)]
     return []
 
 
 @negsim.hookimpl
 def negsim_decide(view: AgentView) -> list[Move]:
-    """Hub: pledge, request access, respond after the constitutional delay.
-    Spoke: defend itself, inform partners, answer threats and access requests."""
+    """Decide as the hub or as a spoke.
+
+    The hub pledges, requests access and responds after the constitutional delay; a
+    spoke defends itself, informs its partners, and answers threats and access requests.
+    """
     state: HubState = view.state
     hubbed = [al for al in view.public.alliances if al.hub == view.me and al.kind == "bilateral"]
     moves: list[Move] = []
@@ -245,7 +334,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
         if threat.nuclear:
             state.credibility = max(state.credibility, threat.credibility)
         state.crisis_start = state.crisis_start or view.round
-    for sender, value, _, _ in offers(view):
+    for _, value, _, _ in offers(view):
         state.reward = max(state.reward, value)
         state.crisis_start = state.crisis_start or view.round
     if hubbed:
@@ -273,15 +362,26 @@ def _hub(view: AgentView, state: HubState, hubbed: list[negsim.Alliance]) -> lis
         if spoke not in state.pledged:
             state.pledged.add(spoke)
             delay = int(view.param("constitutional_delay"))
-            moves.append(view.say(spoke, "pledge", antecedent=attacked(spoke),
-                                  consequent=f"responds({me},{spoke})", deadline=delay + 2))
+            moves.append(
+                view.say(
+                    spoke,
+                    "pledge",
+                    antecedent=attacked(spoke),
+                    consequent=f"responds({me},{spoke})",
+                    deadline=delay + 2,
+                )
+            )
             hosts = [h for h in view.public.hosts_of(me) if h != spoke]
             for host in hosts:
                 if grants_access(host, me) not in view.world.facts:
                     moves.append(view.say(host, "request_support", access=True, target=spoke))
         t = view.round - (state.crisis_start or view.round) + 1
         due = view.round - seen >= int(view.param("constitutional_delay"))
-        if due and spoke not in state.responded and SUPPORT.holds(support_values(view.agent.params, t=t)):
+        if (
+            due
+            and spoke not in state.responded
+            and SUPPORT.holds(support_values(view.agent.params, t=t))
+        ):
             state.responded.add(spoke)
             moves.append(view.act("respond", spoke))
     return moves
@@ -291,17 +391,30 @@ def _spoke(view: AgentView, state: HubState) -> list[Move]:
     moves: list[Move] = []
     me = view.me
     hubs = sorted({al.hub for al in view.public.alliances_of(me) if al.hub and al.hub != me})
-    partners = sorted({m for al in view.public.alliances for m in al.members
-                       if al.hub in hubs and m not in (me, al.hub)})
+    partners = sorted(
+        {
+            m
+            for al in view.public.alliances
+            for m in al.members
+            if al.hub in hubs and m not in (me, al.hub)
+        }
+    )
     if not state.informed and partners:
         state.informed = True
-        moves.append(view.say(partners, "inform",
-                              fear_abandonment=float(view.param("fear_abandonment")),
-                              threat_perception=float(view.param("threat_perception"))))
+        moves.append(
+            view.say(
+                partners,
+                "inform",
+                fear_abandonment=float(view.param("fear_abandonment")),
+                threat_perception=float(view.param("threat_perception")),
+            )
+        )
     for m in view.received("inform"):
         if "fear_abandonment" in m.content:
-            state.partners[m.sender] = (float(m.content["fear_abandonment"]),
-                                        float(m.content.get("threat_perception", 0.5)))
+            state.partners[m.sender] = (
+                float(m.content["fear_abandonment"]),
+                float(m.content.get("threat_perception", 0.5)),
+            )
     # self-defence and a call to the hub
     if attacked(me) in view.world.facts and me not in state.responded:
         state.responded.add(me)
@@ -311,15 +424,23 @@ def _spoke(view: AgentView, state: HubState) -> list[Move]:
         if m.content.get("access") and m.sender in view.agent.capabilities.forces_hosted:
             state.requests.setdefault(m.sender, view.round)
             if not view.param("korea_minute"):
-                moves.append(view.say(m.sender, "consult", in_reply_to=m.id,
-                                      about="prior consultation"))
+                moves.append(
+                    view.say(m.sender, "consult", in_reply_to=m.id, about="prior consultation")
+                )
     grant = GRANT_ACCESS.holds(_access(view, state))
     for threat in threats(view):
-        moves.append(view.say(threat.sender, "reject" if grant else "accept",
-                              in_reply_to=threat.message_id, demand=threat.demand))
+        moves.append(
+            view.say(
+                threat.sender,
+                "reject" if grant else "accept",
+                in_reply_to=threat.message_id,
+                demand=threat.demand,
+            )
+        )
         if threat.nuclear:
-            moves.extend(view.say(h, "consult", about="nuclear threat", threat=threat.sender)
-                         for h in hubs)
+            moves.extend(
+                view.say(h, "consult", about="nuclear threat", threat=threat.sender) for h in hubs
+            )
     for sender, _, _, mid in offers(view):
         moves.append(view.say(sender, "reject" if grant else "accept", in_reply_to=mid))
     gate = 0 if view.param("korea_minute") else int(view.param("consultation_rounds"))
@@ -337,8 +458,17 @@ def _access(view: AgentView, state: HubState) -> dict[str, float]:
     t = view.round - (state.crisis_start or view.round) + 1
     victims = [p for p in state.partners if attacked(p) in view.world.facts]
     coop = max(
-        (COOPERATION.value(cooperation_values(view.agent.params, state.partners[p])) for p in victims),
+        (
+            COOPERATION.value(cooperation_values(view.agent.params, state.partners[p]))
+            for p in victims
+        ),
         default=0.0,
     )
-    return access_values(view.agent.params, credibility=state.credibility, reward=state.reward,
-                         cooperation=coop, t=t, perception=state.perception)
+    return access_values(
+        view.agent.params,
+        credibility=state.credibility,
+        reward=state.reward,
+        cooperation=coop,
+        t=t,
+        perception=state.perception,
+    )

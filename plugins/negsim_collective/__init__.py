@@ -51,41 +51,106 @@ __all__ = ["PARAMS", "SUPPORT", "MemberState", "consent_delay", "support_values"
 SNYDER = "Snyder, World Politics 1984 (alliance security dilemma)"
 
 PARAMS = (
-    ParamSpec("threat_perception", 0.5,
-              "How threatened the member feels by the challenger; low perception slows consent.",
-              0, 1, SNYDER),
-    ParamSpec("max_deliberation", 4,
-              "Rounds a member with no threat perception deliberates before it votes.",
-              0, 60, "NATO practice: Art. 5 in 1 day (12 Sep 2001) to ~32 days (Turkey 2003)"),
-    ParamSpec("p_win", 0.7, "Believed probability that a collective response succeeds.", 0, 1, SNYDER),
+    ParamSpec(
+        "threat_perception",
+        0.5,
+        "How threatened the member feels by the challenger; low perception slows consent.",
+        0,
+        1,
+        SNYDER,
+    ),
+    ParamSpec(
+        "max_deliberation",
+        4,
+        "Rounds a member with no threat perception deliberates before it votes.",
+        0,
+        60,
+        "NATO practice: Art. 5 in 1 day (12 Sep 2001) to ~32 days (Turkey 2003)",
+    ),
+    ParamSpec(
+        "p_win", 0.7, "Believed probability that a collective response succeeds.", 0, 1, SNYDER
+    ),
     ParamSpec("stakes", 5.0, "Value to the member of defending the ally (V).", 0, 1000, SNYDER),
     ParamSpec("cost_war", 3.0, "Expected cost of fighting (C_war).", 0, 1000, SNYDER),
-    ParamSpec("p_nuc", 0.02, "Baseline probability of nuclear use against the member.", 0, 1,
-              "Powell, IO 2015"),
-    ParamSpec("cost_nuclear", 50.0, "Cost to the member of nuclear use against it (C_nuc).",
-              0, 100000, SNYDER),
-    ParamSpec("threat_sensitivity", 1.0,
-              "How much a nuclear threat's declared credibility adds to p_nuc.", 0, 10,
-              "Crawford, IS 2011; Izumikawa, SS 2013"),
+    ParamSpec(
+        "p_nuc",
+        0.02,
+        "Baseline probability of nuclear use against the member.",
+        0,
+        1,
+        "Powell, IO 2015",
+    ),
+    ParamSpec(
+        "cost_nuclear",
+        50.0,
+        "Cost to the member of nuclear use against it (C_nuc).",
+        0,
+        100000,
+        SNYDER,
+    ),
+    ParamSpec(
+        "threat_sensitivity",
+        1.0,
+        "How much a nuclear threat's declared credibility adds to p_nuc.",
+        0,
+        10,
+        "Crawford, IS 2011; Izumikawa, SS 2013",
+    ),
     ParamSpec("dependence", 0.5, "Dependence on the alliance (D).", 0, 1, SNYDER),
-    ParamSpec("cost_abandon", 4.0, "Cost of being abandoned later if it defects (C_aband).",
-              0, 1000, SNYDER),
-    ParamSpec("audience_cost", 0.2,
-              "Audience cost per round of crisis of backing down after public commitment "
-              "(alpha).", 0, 100, "Fearon, APSR 1994"),
-    ParamSpec("backfire", 0.0,
-              "Cohesion gained when coerced: added to the rule's value under a threat (beta).",
-              0, 1000, "Crawford, IS 2011 (coercion can backfire)"),
-    ParamSpec("exclude_blocker", False,
-              "Whether a blocked proposer re-proposes without the blockers (DPC route).",
-              source="NATO Defence Planning Committee decision, 16 Feb 2003"),
-    ParamSpec("exclusion_delay", 3, "Rounds the exclusion route takes.", 0, 60,
-              "Turkey 2003: silence broken 10 Feb, DPC decision 16 Feb"),
-    ParamSpec("act_alone_after", 0,
-              "Rounds of fighting without a decision after which the member responds alone "
-              "(0: never).", 0, 60, "assumption"),
-    ParamSpec("noise", 0.2, "Log-normal spread of the member's perceptions in each run.", 0, 2,
-              "assumption"),
+    ParamSpec(
+        "cost_abandon",
+        4.0,
+        "Cost of being abandoned later if it defects (C_aband).",
+        0,
+        1000,
+        SNYDER,
+    ),
+    ParamSpec(
+        "audience_cost",
+        0.2,
+        "Audience cost per round of crisis of backing down after public commitment (alpha).",
+        0,
+        100,
+        "Fearon, APSR 1994",
+    ),
+    ParamSpec(
+        "backfire",
+        0.0,
+        "Cohesion gained when coerced: added to the rule's value under a threat (beta).",
+        0,
+        1000,
+        "Crawford, IS 2011 (coercion can backfire)",
+    ),
+    ParamSpec(
+        "exclude_blocker",
+        False,
+        "Whether a blocked proposer re-proposes without the blockers (DPC route).",
+        source="NATO Defence Planning Committee decision, 16 Feb 2003",
+    ),
+    ParamSpec(
+        "exclusion_delay",
+        3,
+        "Rounds the exclusion route takes.",
+        0,
+        60,
+        "Turkey 2003: silence broken 10 Feb, DPC decision 16 Feb",
+    ),
+    ParamSpec(
+        "act_alone_after",
+        0,
+        "Rounds of fighting without a decision after which the member responds alone (0: never).",
+        0,
+        60,
+        "assumption",
+    ),
+    ParamSpec(
+        "noise",
+        0.2,
+        "Log-normal spread of the member's perceptions in each run.",
+        0,
+        2,
+        "assumption",
+    ),
 )
 """The collective doctrine's parameters."""
 
@@ -98,8 +163,9 @@ SUPPORT = Rule(
 )
 """The support rule: the member consents while this expression is > 0."""
 
-_SPEC = PluginSpec(role="doctrine", summary="NATO-style collective defence under consensus",
-                   params=PARAMS)
+_SPEC = PluginSpec(
+    role="doctrine", summary="NATO-style collective defence under consensus", params=PARAMS
+)
 
 
 @attrs.define
@@ -145,10 +211,13 @@ def negsim_agent_start(agent: Agent, rng: random.Random) -> MemberState:
 
 
 @negsim.hookimpl
-def negsim_decision_rules(agent: Agent, scenario: Scenario) -> Sequence[tuple[Rule, dict[str, float]]]:
+def negsim_decision_rules(
+    agent: Agent, scenario: Scenario
+) -> Sequence[tuple[Rule, dict[str, float]]]:
     """The support rule at the scenario's values, in round 1 of a nuclear-threatened crisis."""
-    values = support_values(agent.params, credibility=_scenario_credibility(scenario), t=1,
-                            perception=1.0)
+    values = support_values(
+        agent.params, credibility=_scenario_credibility(scenario), t=1, perception=1.0
+    )
     return [(SUPPORT, values)]
 
 
@@ -171,7 +240,9 @@ def support_values(
     """
     p = params
     threatened = 1.0 if credibility > 0 else 0.0
-    p_nuc = min(1.0, (float(p["p_nuc"]) + float(p["threat_sensitivity"]) * credibility) * perception)
+    p_nuc = min(
+        1.0, (float(p["p_nuc"]) + float(p["threat_sensitivity"]) * credibility) * perception
+    )
     return {
         "p_win": float(p["p_win"]),
         "stakes": float(p["stakes"]),
@@ -194,8 +265,11 @@ def consent_delay(threat_perception: float, max_deliberation: int, perception: f
 
 
 def _scenario_credibility(scenario: Scenario) -> float:
-    creds = [float(a.params.get("threat_credibility", 0.0)) for a in scenario.agents
-             if "threat_credibility" in a.params]
+    creds = [
+        float(a.params.get("threat_credibility", 0.0))
+        for a in scenario.agents
+        if "threat_credibility" in a.params
+    ]
     return max(creds, default=0.0)
 
 
@@ -224,23 +298,36 @@ def negsim_decide(view: AgentView) -> list[Move]:
     if state.crisis_start is None:
         return moves
     t = view.round - state.crisis_start + 1
-    values = support_values(view.agent.params, credibility=state.credibility, t=t,
-                            perception=state.perception, reward=state.reward)
+    values = support_values(
+        view.agent.params,
+        credibility=state.credibility,
+        t=t,
+        perception=state.perception,
+        reward=state.reward,
+    )
     willing = SUPPORT.holds(values)
     others = [m for m in members if m != me]
 
     # Art. 4: a threatened or attacked member asks for consultation
     if not state.consulted and (state.credibility > 0 or me in victims):
         state.consulted = True
-        moves.append(view.say(others, "consult", article=4,
-                              about="attack" if me in victims else "threat"))
+        moves.append(
+            view.say(others, "consult", article=4, about="attack" if me in victims else "threat")
+        )
     # threats: comply or refuse, from the same rule the vote uses
     for threat in threats(view):
-        moves.append(view.say(threat.sender, "reject" if willing else "accept",
-                              in_reply_to=threat.message_id, demand=threat.demand))
+        moves.append(
+            view.say(
+                threat.sender,
+                "reject" if willing else "accept",
+                in_reply_to=threat.message_id,
+                demand=threat.demand,
+            )
+        )
     for sender, _, demand, mid in received:
-        moves.append(view.say(sender, "reject" if willing else "accept", in_reply_to=mid,
-                              demand=demand))
+        moves.append(
+            view.say(sender, "reject" if willing else "accept", in_reply_to=mid, demand=demand)
+        )
 
     # the attacked member defends itself and puts a collective response to its alliances
     if me in victims:
@@ -251,9 +338,16 @@ def negsim_decide(view: AgentView) -> list[Move]:
             pid = f"{al.id}:{me}:response"
             if pid not in state.proposed and not view.holds(decided(al.id)):
                 state.proposed[pid] = view.round
-                moves.append(view.say([m for m in al.members if m != me], "propose",
-                                      alliance=al.id, decision="collective_response",
-                                      proposal=pid, target=me))
+                moves.append(
+                    view.say(
+                        [m for m in al.members if m != me],
+                        "propose",
+                        alliance=al.id,
+                        decision="collective_response",
+                        proposal=pid,
+                        target=me,
+                    )
+                )
     for m in view.received("vote"):
         if m.content.get("consent") is False and str(m.content.get("proposal")) in state.proposed:
             state.objections.setdefault(str(m.content["proposal"]), set()).add(m.sender)
@@ -263,8 +357,11 @@ def negsim_decide(view: AgentView) -> list[Move]:
         if proposal.id in state.voted or proposal.proposer == me:
             continue
         seen = state.seen.setdefault(proposal.id, view.round)
-        delay = consent_delay(float(view.param("threat_perception")),
-                              int(view.param("max_deliberation")), state.perception)
+        delay = consent_delay(
+            float(view.param("threat_perception")),
+            int(view.param("max_deliberation")),
+            state.perception,
+        )
         if view.round - seen < delay:
             continue
         state.voted[proposal.id] = willing
@@ -280,17 +377,28 @@ def negsim_decide(view: AgentView) -> list[Move]:
             blockers = state.objections.get(pid)
             open_ids = {p.id for p in view.proposals}
             al_id = pid.split(":")[0]
-            if (blockers and pid not in open_ids and not view.holds(decided(al_id))
-                    and ":dpc" not in pid
-                    and view.round >= when + int(view.param("exclusion_delay"))):
+            if (
+                blockers
+                and pid not in open_ids
+                and not view.holds(decided(al_id))
+                and ":dpc" not in pid
+                and view.round >= when + int(view.param("exclusion_delay"))
+            ):
                 new = pid + ":dpc"
                 if new not in state.proposed:
                     state.proposed[new] = view.round
                     al = view.public.alliance(al_id)
-                    moves.append(view.say([m for m in al.members if m != me], "propose",
-                                          alliance=al_id, decision="collective_response",
-                                          proposal=new, exclude=",".join(sorted(blockers)),
-                                          target=me))
+                    moves.append(
+                        view.say(
+                            [m for m in al.members if m != me],
+                            "propose",
+                            alliance=al_id,
+                            decision="collective_response",
+                            proposal=new,
+                            exclude=",".join(sorted(blockers)),
+                            target=me,
+                        )
+                    )
 
     # respond: on a collective decision (integrated command), or alone after a while
     for target in victims:
@@ -322,4 +430,3 @@ def _access(view: AgentView, members: Sequence[str], *, grant: bool) -> list[Mov
 def _start(state: MemberState, round: int) -> None:
     if state.crisis_start is None:
         state.crisis_start = round
-

@@ -25,8 +25,9 @@ def collective_crisis(
     consolidation_rounds: int = 6,
     challenger: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Scenario data (for :func:`negsim.scenario.scenario_from_dict`) of a challenger
-    against a collective alliance of ``members`` states deciding by consensus.
+    """Scenario data of a challenger against a consensus alliance of ``members`` states.
+
+    Load it with :func:`negsim.scenario.scenario_from_dict`.
 
     Member ``M000`` is the frontline target; ``M001`` hosts the forces of ``M002`` (a
     rear-area host). Powers are equal shares of 100 so the alliance's total does not
@@ -71,8 +72,9 @@ def collective_crisis(
         if i == 1:
             agent["capabilities"]["forces_hosted"] = {ids[2]: 1000.0}
         agents.append(agent)
-    pairs = [(d, c) for d in ids for c in ids if d != c] if pairwise else [
-        (d, ids[0]) for d in ids[1:]]
+    pairs = (
+        [(d, c) for d in ids for c in ids if d != c] if pairwise else [(d, ids[0]) for d in ids[1:]]
+    )
     return {
         "scenario": {"name": f"collective-{members}", "max_rounds": max_rounds, "seed": 0},
         "world": {"params": {"challenger": "CHL", "consolidation_rounds": consolidation_rounds}},

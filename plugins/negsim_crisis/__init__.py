@@ -71,52 +71,75 @@ __all__ = [
 PARAMS = (
     ParamSpec("challenger", "", "Id of the challenging state; empty: the first state to attack."),
     ParamSpec(
-        "consolidation_rounds", 4,
+        "consolidation_rounds",
+        4,
         "Rounds after an attack starts by which a grab not repelled is consolidated.",
-        1, 60, "Altman, ISQ 2017; Shlapak & Johnson, RAND 2016 (36-60 hours)",
+        1,
+        60,
+        "Altman, ISQ 2017; Shlapak & Johnson, RAND 2016 (36-60 hours)",
     ),
     ParamSpec(
-        "reversal_ratio", 1.0,
+        "reversal_ratio",
+        1.0,
         "Response power needed, as a multiple of the attack power, to repel an attack.",
-        0.1, 10, "Huth & Russett, World Politics 1984 (local balance); value an assumption",
+        0.1,
+        10,
+        "Huth & Russett, World Politics 1984 (local balance); value an assumption",
     ),
     ParamSpec(
-        "rear_dependency", 0.5,
+        "rear_dependency",
+        0.5,
         "Share of an outside responder's effectiveness lost without access to its rear-area "
         "host's bases.",
-        0, 1, "UNC-Rear: seven bases in Japan stage forces for Korea; value an assumption",
+        0,
+        1,
+        "UNC-Rear: seven bases in Japan stage forces for Korea; value an assumption",
     ),
     ParamSpec(
-        "access_requires_consent", True,
+        "access_requires_consent",
+        True,
         "Whether combat operations from a host's bases need its explicit grant (the "
         "Kishi-Herter prior-consultation gate).",
         source="Kishi-Herter exchange of notes, 1960",
     ),
     ParamSpec(
-        "integration_multiplier", 1.3,
-        "Force multiplier for responders acting on a collective decision under integrated "
-        "command.",
-        1, 3, "assumption (NATO integrated command as a force multiplier)",
+        "integration_multiplier",
+        1.3,
+        "Force multiplier for responders acting on a collective decision under integrated command.",
+        1,
+        3,
+        "assumption (NATO integrated command as a force multiplier)",
     ),
     ParamSpec(
-        "escalation_base", 0.0, "Per-round escalation risk of any fighting with outside powers.",
-        0, 1, "Powell, IO 2015; value an assumption",
+        "escalation_base",
+        0.0,
+        "Per-round escalation risk of any fighting with outside powers.",
+        0,
+        1,
+        "Powell, IO 2015; value an assumption",
     ),
     ParamSpec(
-        "escalation_per_size", 0.04,
+        "escalation_per_size",
+        0.04,
         "Extra per-round escalation risk per unit of attack magnitude.",
-        0, 1, "Schelling 1966; Powell 2015 (risk grows with the size of the attack)",
+        0,
+        1,
+        "Schelling 1966; Powell 2015 (risk grows with the size of the attack)",
     ),
     ParamSpec(
-        "tripwire_risk", 0.02,
+        "tripwire_risk",
+        0.02,
         "Extra per-round escalation risk when foreign forces are stationed in the target.",
-        0, 1, "Schelling 1966 (tripwire forces); value an assumption",
+        0,
+        1,
+        "Schelling 1966 (tripwire forces); value an assumption",
     ),
 )
 """The world parameters, with ranges and sources."""
 
-_SPEC = PluginSpec(role="world", summary="Crisis world: attacks, access, escalation, outcomes",
-                   params=PARAMS)
+_SPEC = PluginSpec(
+    role="world", summary="Crisis world: attacks, access, escalation, outcomes", params=PARAMS
+)
 
 # fact and variable names
 ATTACK_START = "attack_start({})"
@@ -221,8 +244,10 @@ def negsim_adjudicate(
         if responders and power >= float(p["reversal_ratio"]) * strength:  # type: ignore[arg-type]
             facts.add(f"repelled({target})")
             facts.discard(f"attacking({attacker},{target})")
-            say(f"the attack on {target} is repelled: response {power:.1f} "
-                f"against {strength:.1f} ({', '.join(responders)})")
+            say(
+                f"the attack on {target} is repelled: response {power:.1f} "
+                f"against {strength:.1f} ({', '.join(responders)})"
+            )
             continue
         outsiders = [r for r in responders if r != target]
         if outsiders:
@@ -278,8 +303,11 @@ def _apply(a: Action, facts: set[str], variables: dict[str, float], say: object,
 
 
 def _targets_under_attack(facts: frozenset[str], scenario: Scenario) -> list[str]:
-    return [a.id for a in scenario.agents
-            if f"attacked({a.id})" in facts and f"repelled({a.id})" not in facts]
+    return [
+        a.id
+        for a in scenario.agents
+        if f"attacked({a.id})" in facts and f"repelled({a.id})" not in facts
+    ]
 
 
 def _attacker_of(facts: frozenset[str], scenario: Scenario, target: str) -> str | None:
@@ -295,7 +323,7 @@ def _challenger(world: WorldState, scenario: Scenario) -> str | None:
         return named
     for fact in sorted(world.facts):
         if fact.startswith("attacking("):
-            return fact[len("attacking("):].split(",")[0]
+            return fact[len("attacking(") :].split(",")[0]
     return None
 
 
@@ -325,10 +353,14 @@ def negsim_classify_outcome(
     if attacked:
         repelled = [t for t in attacked if f"repelled({t})" in facts]
         if repelled and len(repelled) == len(attacked):
-            who = sorted(f.split("(")[1].split(",")[0] for f in facts
-                         if f.startswith("responds(") and f.endswith(f",{repelled[0]})"))
+            who = sorted(
+                f.split("(")[1].split(",")[0]
+                for f in facts
+                if f.startswith("responds(") and f.endswith(f",{repelled[0]})")
+            )
             return Outcome.COLLECTIVE_RESPONSE, (
-                f"the attack on {', '.join(repelled)} was repelled by {', '.join(who)}")
+                f"the attack on {', '.join(repelled)} was repelled by {', '.join(who)}"
+            )
         if challenger and f"withdrew({challenger})" in facts:
             return Outcome.DETERRED, f"{challenger} withdrew"
         for target in attacked:
@@ -340,10 +372,12 @@ def negsim_classify_outcome(
                 if wedge:
                     return Outcome.WEDGE_SUCCESS, (
                         f"{challenger} consolidated its grab on {target}; the allies split: "
-                        + ", ".join(wedge))
+                        + ", ".join(wedge)
+                    )
                 return Outcome.FAIT_ACCOMPLI, (
                     f"{challenger} consolidated its grab on {target} after {held:.0f} rounds "
-                    "without an effective response")
+                    "without an effective response"
+                )
         return None
     if challenger and f"stands_down({challenger})" in facts:
         return Outcome.DETERRED, f"{challenger} stood down without attacking"

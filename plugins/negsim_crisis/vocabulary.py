@@ -53,7 +53,9 @@ def under_attack(view: AgentView, among: tuple[str, ...] | None = None) -> list[
     """States attacked and not yet relieved, optionally only those in ``among``, sorted."""
     ids = among if among is not None else view.public.agents
     return sorted(
-        t for t in ids if attacked(t) in view.world.facts and f"repelled({t})" not in view.world.facts
+        t
+        for t in ids
+        if attacked(t) in view.world.facts and f"repelled({t})" not in view.world.facts
     )
 
 

@@ -41,43 +41,113 @@ __all__ = ["ATTACK", "PARAMS", "Estimate", "WedgeState", "attack_values", "estim
 HUTH = "Huth & Russett, World Politics 1984 (expected-utility deterrence)"
 
 PARAMS = (
-    ParamSpec("targets", "", "Comma-separated candidate targets; empty: every protected state.",
-              source="Quackenbush, JCR 2006"),
+    ParamSpec(
+        "targets",
+        "",
+        "Comma-separated candidate targets; empty: every protected state.",
+        source="Quackenbush, JCR 2006",
+    ),
     ParamSpec("value_gain", 10.0, "Value of a full grab (V).", 0, 10000, HUTH),
-    ParamSpec("cost_fail", 6.0, "Cost of a failed attack per unit of size (C_fail).", 0, 10000,
-              HUTH),
-    ParamSpec("cost_nuclear", 200.0, "Its own cost of nuclear war (C_nuc).", 0, 1e6,
-              "Powell, IO 2015"),
+    ParamSpec(
+        "cost_fail", 6.0, "Cost of a failed attack per unit of size (C_fail).", 0, 10000, HUTH
+    ),
+    ParamSpec(
+        "cost_nuclear", 200.0, "Its own cost of nuclear war (C_nuc).", 0, 1e6, "Powell, IO 2015"
+    ),
     ParamSpec("status_quo", 0.0, "Utility of the status quo (U_sq).", -1000, 1000, HUTH),
-    ParamSpec("survivable", 0.5,
-              "Survivability of its arsenal; discounts the escalation risk of limited probes.",
-              0, 1, "Snyder 1965; Powell, IO 2015 (stability-instability paradox)"),
-    ParamSpec("sizes", "0.2,0.5,1.0", "Comma-separated attack magnitudes it considers (0-1].",
-              source="Altman, ISQ 2017 (limited grabs)"),
-    ParamSpec("threat_credibility", 0.3,
-              "Declared credibility of its nuclear threat against a rear-area host.", 0, 1,
-              "2017 KCNA threats against U.S. bases in Japan; SIPRI warhead counts"),
+    ParamSpec(
+        "survivable",
+        0.5,
+        "Survivability of its arsenal; discounts the escalation risk of limited probes.",
+        0,
+        1,
+        "Snyder 1965; Powell, IO 2015 (stability-instability paradox)",
+    ),
+    ParamSpec(
+        "sizes",
+        "0.2,0.5,1.0",
+        "Comma-separated attack magnitudes it considers (0-1].",
+        source="Altman, ISQ 2017 (limited grabs)",
+    ),
+    ParamSpec(
+        "threat_credibility",
+        0.3,
+        "Declared credibility of its nuclear threat against a rear-area host.",
+        0,
+        1,
+        "2017 KCNA threats against U.S. bases in Japan; SIPRI warhead counts",
+    ),
     ParamSpec("coerce", True, "Whether it threatens rear-area hosts.", source="Crawford, IS 2011"),
-    ParamSpec("reward_budget", 0.0, "Reward it can offer an ally to stay out.", 0, 1000,
-              "Crawford, IS 2011 (selective accommodation)"),
-    ParamSpec("reward_hub", False, "Whether it offers the hub a reward (exercise suspension).",
-              source="2018 Singapore summit"),
-    ParamSpec("est_host_resolve", 5.0,
-              "Its estimate of a host's resolve (alliance value plus abandonment cost).", 0, 1000,
-              "assumption"),
-    ParamSpec("est_strike_cost", 20.0, "Its estimate of a host's cost of being struck.", 0, 1e5,
-              "assumption"),
-    ParamSpec("est_consensus_delay", 1.5,
-              "Rounds per doubling of members it expects a consensus alliance to need.", 0, 60,
-              "NATO practice (DOMAIN: 1 to 32 days)"),
-    ParamSpec("est_hub_delay", 1.0, "Rounds it expects a hub to need to respond.", 0, 60,
-              "U.S.-ROK MDT Art. III"),
-    ParamSpec("resolve_noise", 0.3, "Log-normal spread of its resolve (value_gain) per run.",
-              0, 2, "assumption"),
-    ParamSpec("attack_round", 3, "Round in which it decides whether to attack.", 1, 100,
-              "assumption (coercion first, then the grab)"),
-    ParamSpec("p_execute", 0.0, "Per-round probability of carrying out a detached nuclear threat.",
-              0, 1, "assumption"),
+    ParamSpec(
+        "reward_budget",
+        0.0,
+        "Reward it can offer an ally to stay out.",
+        0,
+        1000,
+        "Crawford, IS 2011 (selective accommodation)",
+    ),
+    ParamSpec(
+        "reward_hub",
+        False,
+        "Whether it offers the hub a reward (exercise suspension).",
+        source="2018 Singapore summit",
+    ),
+    ParamSpec(
+        "est_host_resolve",
+        5.0,
+        "Its estimate of a host's resolve (alliance value plus abandonment cost).",
+        0,
+        1000,
+        "assumption",
+    ),
+    ParamSpec(
+        "est_strike_cost",
+        20.0,
+        "Its estimate of a host's cost of being struck.",
+        0,
+        1e5,
+        "assumption",
+    ),
+    ParamSpec(
+        "est_consensus_delay",
+        1.5,
+        "Rounds per doubling of members it expects a consensus alliance to need.",
+        0,
+        60,
+        "NATO practice (DOMAIN: 1 to 32 days)",
+    ),
+    ParamSpec(
+        "est_hub_delay",
+        1.0,
+        "Rounds it expects a hub to need to respond.",
+        0,
+        60,
+        "U.S.-ROK MDT Art. III",
+    ),
+    ParamSpec(
+        "resolve_noise",
+        0.3,
+        "Log-normal spread of its resolve (value_gain) per run.",
+        0,
+        2,
+        "assumption",
+    ),
+    ParamSpec(
+        "attack_round",
+        3,
+        "Round in which it decides whether to attack.",
+        1,
+        100,
+        "assumption (coercion first, then the grab)",
+    ),
+    ParamSpec(
+        "p_execute",
+        0.0,
+        "Per-round probability of carrying out a detached nuclear threat.",
+        0,
+        1,
+        "assumption",
+    ),
 )
 """The wedge doctrine's parameters."""
 
@@ -89,8 +159,9 @@ ATTACK = Rule(
 )
 """The challenger attacks while this expression is > 0 (at its best magnitude)."""
 
-_SPEC = PluginSpec(role="doctrine", summary="Wedge-driving adversary: coerce, reward, grab",
-                   params=PARAMS)
+_SPEC = PluginSpec(
+    role="doctrine", summary="Wedge-driving adversary: coerce, reward, grab", params=PARAMS
+)
 
 
 @attrs.define
@@ -144,8 +215,9 @@ def negsim_agent_start(agent: Agent, rng: random.Random) -> WedgeState:
     return WedgeState(resolve=math.exp(rng.gauss(0.0, sigma)) if sigma else 1.0)
 
 
-def attack_values(params: Mapping[str, ParamValue], *, p_s: float, risk: float, m: float,
-                  resolve: float = 1.0) -> dict[str, float]:
+def attack_values(
+    params: Mapping[str, ParamValue], *, p_s: float, risk: float, m: float, resolve: float = 1.0
+) -> dict[str, float]:
     """The values of :data:`ATTACK`'s symbols."""
     return {
         "p_s": p_s,
@@ -160,8 +232,13 @@ def attack_values(params: Mapping[str, ParamValue], *, p_s: float, risk: float, 
 
 def _helpers(public: PublicInfo, target: str, me: str) -> list[str]:
     """States with a treaty commitment to come to ``target``'s aid, sorted."""
-    return sorted({c.debtor for c in public.treaties
-                   if c.creditor == target and attacked(target) in c.antecedent and c.debtor != me})
+    return sorted(
+        {
+            c.debtor
+            for c in public.treaties
+            if c.creditor == target and attacked(target) in c.antecedent and c.debtor != me
+        }
+    )
 
 
 def estimate(
@@ -189,8 +266,11 @@ def estimate(
     dependency = float(w.get("rear_dependency", 0.5))  # type: ignore[arg-type]
     multiplier = float(w.get("integration_multiplier", 1.0))  # type: ignore[arg-type]
     power = caps[target].conventional
-    consensus = [al for al in public.alliances
-                 if target in al.members and al.decision_rule == "consensus" and len(al.members) > 1]
+    consensus = [
+        al
+        for al in public.alliances
+        if target in al.members and al.decision_rule == "consensus" and len(al.members) > 1
+    ]
     collective_ok = 1.0
     delay_c = 0.0
     if consensus:
@@ -215,8 +295,11 @@ def estimate(
     reversal = float(w.get("reversal_ratio", 1.0))  # type: ignore[arg-type]
     p_s = 1.0 / (1.0 + math.exp(min(50.0, 4.0 * (ratio - reversal))))
     tripwire = 1.0 if caps[target].forces_hosted else 0.0
-    r = (float(w.get("escalation_base", 0.0)) + float(w.get("escalation_per_size", 0.0)) * size  # type: ignore[arg-type]
-         + float(w.get("tripwire_risk", 0.0)) * tripwire)  # type: ignore[arg-type]
+    r = (
+        float(w.get("escalation_base", 0.0))
+        + float(w.get("escalation_per_size", 0.0)) * size  # type: ignore[arg-type]
+        + float(w.get("tripwire_risk", 0.0)) * tripwire
+    )  # type: ignore[arg-type]
     risk = r * (1.0 - float(params["survivable"]) * (1.0 - size))  # type: ignore[arg-type]
     utility = ATTACK.value(attack_values(params, p_s=p_s, risk=risk, m=size, resolve=resolve))
     return Estimate(target=target, size=size, p_s=p_s, risk=risk, utility=utility)
@@ -226,8 +309,13 @@ def _targets(view: AgentView) -> list[str]:
     named = [t for t in str(view.param("targets")).split(",") if t]
     if named:
         return named
-    return sorted({c.creditor for c in view.public.treaties
-                   if attacked(c.creditor) in c.antecedent and c.creditor != view.me})
+    return sorted(
+        {
+            c.creditor
+            for c in view.public.treaties
+            if attacked(c.creditor) in c.antecedent and c.creditor != view.me
+        }
+    )
 
 
 def _sizes(params: Mapping[str, ParamValue]) -> list[float]:
@@ -241,12 +329,19 @@ def negsim_decision_rules(
     """The attack rule at the challenger's best (target, size) before any answer."""
     public = PublicInfo.of(scenario)
     named = [t for t in str(agent.params["targets"]).split(",") if t]
-    targets = named or sorted({c.creditor for c in scenario.commitments
-                               if attacked(c.creditor) in c.antecedent})
+    targets = named or sorted(
+        {c.creditor for c in scenario.commitments if attacked(c.creditor) in c.antecedent}
+    )
     if not targets:
         return []
-    best = max((estimate(public, agent.params, agent.id, t, s, {}) for t in targets
-                for s in _sizes(agent.params)), key=lambda e: e.utility)
+    best = max(
+        (
+            estimate(public, agent.params, agent.id, t, s, {})
+            for t in targets
+            for s in _sizes(agent.params)
+        ),
+        key=lambda e: e.utility,
+    )
     return [(ATTACK, attack_values(agent.params, p_s=best.p_s, risk=best.risk, m=best.size))]
 
 
@@ -258,29 +353,40 @@ def negsim_decide(view: AgentView) -> list[Move]:
     moves: list[Move] = []
     targets = _targets(view)
     for m in view.inbox:  # hosts' answers to its threats
-        if m.performative in (negsim.Performative.ACCEPT, negsim.Performative.REJECT) and \
-                m.content.get("demand") == "deny_access":
+        if (
+            m.performative in (negsim.Performative.ACCEPT, negsim.Performative.REJECT)
+            and m.content.get("demand") == "deny_access"
+        ):
             state.p_deny[m.sender] = 0.9 if m.performative is negsim.Performative.ACCEPT else 0.1
     if view.round == 1:
         moves += _first_round(view, state, targets)
     if not state.decided and view.round >= int(view.param("attack_round")):
         state.decided = True
-        options = [estimate(view.public, view.agent.params, me, t, s, state.p_deny, state.resolve)
-                   for t in targets for s in _sizes(view.agent.params)]
+        options = [
+            estimate(view.public, view.agent.params, me, t, s, state.p_deny, state.resolve)
+            for t in targets
+            for s in _sizes(view.agent.params)
+        ]
         best = max(options, key=lambda e: (e.utility, -e.size), default=None)
         if best is not None and best.utility > 0:
             state.target, state.size = best.target, best.size
-            moves.append(view.say([a for a in view.public.agents if a != me], "inform",
-                                  about="operation", target=best.target))
+            moves.append(
+                view.say(
+                    [a for a in view.public.agents if a != me],
+                    "inform",
+                    about="operation",
+                    target=best.target,
+                )
+            )
         else:
             moves.append(view.act("stand_down"))
     if state.target is not None and f"repelled({state.target})" not in view.world.facts:
         moves.append(view.act("attack", state.target, state.size))
     p_execute = float(view.param("p_execute"))
     for c in view.commitments:
-        if c.debtor == me and c.state is CommitmentState.DETACHED and p_execute > 0:
-            if view.rng.random() < p_execute:
-                moves.append(view.act("nuclear_strike", c.creditor))
+        detached = c.debtor == me and c.state is CommitmentState.DETACHED
+        if detached and p_execute > 0 and view.rng.random() < p_execute:
+            moves.append(view.act("nuclear_strike", c.creditor))
     return moves
 
 
@@ -295,11 +401,18 @@ def _first_round(view: AgentView, state: WedgeState, targets: list[str]) -> list
         credibility = float(view.param("threat_credibility"))
         for host in hosts:
             for user in sorted(set(public.capabilities[host].forces_hosted) & set(helpers)):
-                moves.append(view.say(
-                    host, "threaten", nuclear=True, credibility=credibility,
-                    demand="deny_access", antecedent=grants_access(host, user),
-                    consequent=f"struck({host})", deadline=3,
-                ))
+                moves.append(
+                    view.say(
+                        host,
+                        "threaten",
+                        nuclear=True,
+                        credibility=credibility,
+                        demand="deny_access",
+                        antecedent=grants_access(host, user),
+                        consequent=f"struck({host})",
+                        deadline=3,
+                    )
+                )
     budget = float(view.param("reward_budget"))
     if budget > 0:
         for ally in helpers:

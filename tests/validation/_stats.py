@@ -43,7 +43,9 @@ def lower_bound_difference(a: tuple[float, int], b: tuple[float, int]) -> float:
     return (pa - pb) - Z * se - 0.5 / na - 0.5 / nb
 
 
-def assert_greater(a: tuple[float, int], b: tuple[float, int], what: str, margin: float = 0.0) -> None:
+def assert_greater(
+    a: tuple[float, int], b: tuple[float, int], what: str, margin: float = 0.0
+) -> None:
     """Assert ``p_a - p_b > margin`` at 99% confidence, with a readable message."""
     bound = lower_bound_difference(a, b)
     assert bound > margin, (

@@ -1,0 +1,116 @@
+"""Credibility thresholds: where each agent's decision rules flip, from its doctrine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from negsim.analysis._results import RuleReport
+from negsim.errors import PluginError
+from negsim.logic import Rule
+from negsim.model import Agent, Scenario
+from negsim.plugins import PluginRegistry, default_registry
+
+__all__ = ["numeric_params", "thresholds"]
+
+_HOOK = "negsim_decision_rules"
+
+
+def numeric_params(agent: Agent) -> frozenset[str]:
+    """The names of an agent's numeric parameters (not booleans or strings).
+
+    Args:
+        agent: The agent.
+
+    Returns:
+        The parameter names.
+    """
+    return frozenset(
+        name
+        for name, value in agent.params.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    )
+
+
+def _rules(
+    registry: PluginRegistry, agent: Agent, scenario: Scenario
+) -> Sequence[tuple[Rule, Mapping[str, float]]]:
+    relay = registry.agent_relay(agent.stack)
+    try:
+        pairs = relay.negsim_decision_rules(agent=agent, scenario=scenario)
+    except Exception as exc:
+        raise PluginError(
+            f"plugin {agent.doctrine!r} raised {type(exc).__name__} in {_HOOK} for agent "
+            f"{agent.id!r}: {exc}"
+        ) from exc
+    out = []
+    for item in pairs or ():
+        try:
+            rule, values = item
+        except (TypeError, ValueError):
+            rule, values = None, None
+        if not isinstance(rule, Rule) or not isinstance(values, Mapping):
+            raise PluginError(
+                f"plugin {agent.doctrine!r}: {_HOOK} for agent {agent.id!r} must return "
+                f"(negsim.logic.Rule, mapping of values) pairs, got {item!r}"
+            )
+        out.append((rule, values))
+    return out
+
+
+def thresholds(
+    scenario: Scenario,
+    registry: PluginRegistry | None = None,
+    *,
+    params: Iterable[str] = (),
+) -> tuple[RuleReport, ...]:
+    """Report every agent's decision rules at the scenario's values, with their thresholds.
+
+    For each agent, its doctrine's :hook:`negsim_decision_rules` gives the rules it decides
+    by, each with the values of its symbols at the scenario's nominal setting. For each
+    rule, :meth:`negsim.logic.Rule.threshold` solves it for each parameter examined: every
+    symbol of the rule that is one of the agent's numeric parameters, or, when ``params``
+    is given, each of those names that the rule depends on (agent parameter or not, such
+    as ``p_strike``, which the bilateral doctrine derives from the threat's credibility).
+
+    Args:
+        scenario: The scenario.
+        registry: The plugins; the installed ones by default.
+        params: The parameters to solve for instead of the agents' numeric parameters.
+
+    Returns:
+        One report per (agent, rule), by agent id, rules in the doctrine's order.
+
+    Raises:
+        negsim.errors.PluginError: A doctrine raised in :hook:`negsim_decision_rules`,
+            returned something else than (rule, values) pairs, or left a symbol without a
+            value.
+    """
+    registry = registry or default_registry()
+    chosen = tuple(dict.fromkeys(params))
+    out = []
+    for agent in scenario.agents:
+        own = numeric_params(agent)
+        for rule, values in _rules(registry, agent, scenario):
+            names = [p for p in chosen if p in rule.symbols] if chosen else [
+                s for s in rule.symbols if s in own
+            ]
+            try:
+                value = rule.value(values)
+                found = tuple(rule.threshold(name, values) for name in names)
+            except (KeyError, ArithmeticError, ValueError) as exc:
+                raise PluginError(
+                    f"plugin {agent.doctrine!r}: rule {rule.name!r} for agent {agent.id!r} "
+                    f"cannot be evaluated at the values from {_HOOK}: {exc}"
+                ) from exc
+            out.append(
+                RuleReport(
+                    agent=agent.id,
+                    doctrine=agent.doctrine,
+                    rule=rule.name,
+                    doc=rule.doc,
+                    source=rule.source,
+                    value=value,
+                    thresholds=found,
+                )
+            )
+    return tuple(out)
