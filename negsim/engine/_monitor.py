@@ -103,8 +103,10 @@ class CommitmentMonitor:
                 return _S.EXPIRED
             if not ante(facts):
                 return _S.CONDITIONAL
-            return _S.DISCHARGED if cons(facts) else _S.DETACHED
+            return _S.DISCHARGED if cons(facts) and not c.standing else _S.DETACHED
         # detached
+        if c.standing:
+            return _S.DETACHED if cons(facts) else _S.VIOLATED
         if cons(facts):
             return _S.DISCHARGED
         detached_at = c.detached_at if c.detached_at is not None else round

@@ -288,7 +288,7 @@ class DaskBackend:
         client = self._client
         pending = self._pending
         it = iter(chunks)
-        queue = as_completed()
+        queue = as_completed(loop=client.loop)
         exhausted = False
 
         def top_up() -> None:

@@ -449,6 +449,7 @@ _EXPECT_OPERATOR = "an operator ('+', '-', '*', '/', '^')"
 _ADDITIVE = frozenset({_Kind.PLUS, _Kind.MINUS})
 _MULTIPLICATIVE = frozenset({_Kind.STAR, _Kind.SLASH})
 _SIGNS = _ADDITIVE
+_BINARY = _ADDITIVE | _MULTIPLICATIVE
 _OPERAND_STARTS = frozenset({_Kind.NAME, _Kind.NUMBER, _Kind.LPAREN})
 
 
@@ -542,7 +543,8 @@ class _Parser:
     """Reads the tokens of one expression; raises :class:`_ParseError` on the first error.
 
     It recurses only into parentheses and function arguments (each a level of
-    :data:`MAX_DEPTH`); chains of operators, signs and powers are read with loops.
+    :data:`MAX_DEPTH`, and two stack frames); chains of operators, signs and powers are read
+    with loops.
     """
 
     def __init__(self, text: str) -> None:
@@ -584,65 +586,31 @@ class _Parser:
     # -- grammar ------------------------------------------------------------------------
 
     def _sum(self, depth: int) -> _Item:
-        """Read ``product (('+' | '-') product)*``."""
-        terms = [self._product(depth)]
-        first_operator = 0
-        while self._peek().kind in _ADDITIVE:
-            operator = self._advance()
-            first_operator = first_operator or operator.column
-            term, height = self._product(depth)
-            if operator.kind is _Kind.MINUS:
-                term, height = Neg(term), _node(height + 1, operator.column)
-            terms.append((term, height))
-        if len(terms) == 1:
-            return terms[0]
-        height = _node(max(h for _, h in terms) + 1, first_operator)
-        return Add(tuple(term for term, _ in terms)), height
+        """Read ``operand (binary-operator operand)*`` up to a token that ends the group.
 
-    def _product(self, depth: int) -> _Item:
-        """Read ``unary (('*' | '/') unary)*``: a ``*`` run is one Mul, ``/`` folds left."""
-        run = [self._unary(depth)]
-        run_column = 0  # the column of the first '*' of the current run
-        while self._peek().kind in _MULTIPLICATIVE:
-            operator = self._advance()
-            operand = self._unary(depth)
-            if operator.kind is _Kind.STAR:
-                run_column = run_column or operator.column
-                run.append(operand)
-                continue
-            left, left_height = self._flush(run, run_column)
-            height = _node(max(left_height, operand[1]) + 1, operator.column)
-            run, run_column = [(Div(left, operand[0]), height)], 0
-        return self._flush(run, run_column)
-
-    @staticmethod
-    def _flush(run: list[_Item], column: int) -> _Item:
-        if len(run) == 1:
-            return run[0]
-        height = _node(max(h for _, h in run) + 1, column)
-        return Mul(tuple(factor for factor, _ in run)), height
+        Each operand is ``sign* primary (('^' | '**') sign* primary)*``; the operands and
+        the binary operators between them are read into flat lists and grouped by precedence
+        with loops, so each level of parentheses costs two stack frames (this method and
+        :meth:`_primary`), whatever the operators.
+        """
+        operands: list[_Item] = []
+        operators: list[_Token] = []
+        while True:
+            links = [(self._signs(), self._primary(depth))]
+            powers: list[_Token] = []
+            while self._peek().kind is _Kind.POWER:
+                powers.append(self._advance())
+                links.append((self._signs(), self._primary(depth)))
+            operands.append(_fold_powers(links, powers))
+            if self._peek().kind not in _BINARY:
+                return _group_sum(operands, operators)
+            operators.append(self._advance())
 
     def _signs(self) -> list[_Token]:
         signs: list[_Token] = []
         while self._peek().kind in _SIGNS:
             signs.append(self._advance())
         return signs
-
-    def _unary(self, depth: int) -> _Item:
-        """Read ``sign* primary (('^' | '**') sign* primary)*``, grouped from the right."""
-        links = [(self._signs(), self._primary(depth))]
-        operators: list[_Token] = []
-        while self._peek().kind is _Kind.POWER:
-            operators.append(self._advance())
-            links.append((self._signs(), self._primary(depth)))
-        signs, item = links[-1]
-        result = _apply_signs(signs, item)
-        for (signs, (base, base_height)), operator in zip(
-            reversed(links[:-1]), reversed(operators), strict=True
-        ):
-            height = _node(max(base_height, result[1]) + 1, operator.column)
-            result = _apply_signs(signs, (Pow(base, result[0]), height))
-        return result
 
     def _primary(self, depth: int) -> _Item:
         """Read a number, a name, a function call or a parenthesised sum."""
@@ -652,20 +620,6 @@ class _Parser:
             if not math.isfinite(value):
                 raise _ParseError(token.column, f"the number {token.text!r} is too large")
             return Num(value), 0
-        if token.kind is _Kind.NAME:
-            if self._peek().kind is _Kind.LPAREN:
-                return self._call(token, depth)
-            if token.text in FUNCTIONS:
-                raise _ParseError(
-                    token.column,
-                    f"{token.text!r} is a function; call it as {token.text}(...)",
-                )
-            if token.text in RESERVED_NAMES:
-                raise _ParseError(
-                    token.column,
-                    f"{token.text!r} is a Python keyword and cannot name a parameter",
-                )
-            return Sym(token.text), 0
         if token.kind is _Kind.LPAREN:
             if depth >= MAX_DEPTH:
                 raise _too_deep(token.column)
@@ -676,15 +630,22 @@ class _Parser:
                     closer, f"{_EXPECT_OPERATOR} or ')' to close the '(' at column {token.column}"
                 )
             return item
-        raise self._unexpected(token, _EXPECT_OPERAND)
-
-    def _call(self, name: _Token, depth: int) -> _Item:
-        """Read ``'(' sum (',' sum)* ')'`` after a function's name."""
-        func = name.text
-        if func not in FUNCTIONS:
+        if token.kind is not _Kind.NAME:
+            raise self._unexpected(token, _EXPECT_OPERAND)
+        name = token.text
+        if self._peek().kind is not _Kind.LPAREN:
+            if name in FUNCTIONS:
+                raise _ParseError(token.column, f"{name!r} is a function; call it as {name}(...)")
+            if name in RESERVED_NAMES:
+                raise _ParseError(
+                    token.column, f"{name!r} is a Python keyword and cannot name a parameter"
+                )
+            return Sym(name), 0
+        # A call: NAME '(' sum (',' sum)* ')'.
+        if name not in FUNCTIONS:
             raise _ParseError(
-                name.column,
-                f"unknown function {func!r}; the functions are {', '.join(sorted(FUNCTIONS))}",
+                token.column,
+                f"unknown function {name!r}; the functions are {', '.join(sorted(FUNCTIONS))}",
             )
         open_column = self._advance().column
         if depth >= MAX_DEPTH:
@@ -692,20 +653,20 @@ class _Parser:
         args: list[_Item] = []
         while True:
             args.append(self._sum(depth + 1))
-            token = self._advance()
-            if token.kind is _Kind.RPAREN:
+            closer = self._advance()
+            if closer.kind is _Kind.RPAREN:
                 break
-            if token.kind is not _Kind.COMMA:
+            if closer.kind is not _Kind.COMMA:
                 raise self._unexpected(
-                    token,
-                    f"{_EXPECT_OPERATOR}, ',' or ')' to close the call of {func}() "
+                    closer,
+                    f"{_EXPECT_OPERATOR}, ',' or ')' to close the call of {name}() "
                     f"at column {open_column}",
                 )
-        problem = _arity_problem(func, len(args))
+        problem = _arity_problem(name, len(args))
         if problem:
-            raise _ParseError(name.column, problem)
-        height = _node(max(h for _, h in args) + 1, name.column)
-        return Call(func, tuple(arg for arg, _ in args)), height
+            raise _ParseError(token.column, problem)
+        height = _node(max(h for _, h in args) + 1, token.column)
+        return Call(name, tuple(arg for arg, _ in args)), height
 
 
 def _apply_signs(signs: list[_Token], item: _Item) -> _Item:
@@ -715,6 +676,70 @@ def _apply_signs(signs: list[_Token], item: _Item) -> _Item:
             height = _node(height + 1, sign.column)
             expr = Neg(expr)
     return expr, height
+
+
+def _fold_powers(links: list[tuple[list[_Token], _Item]], powers: list[_Token]) -> _Item:
+    """Group ``s0 p0 ^ s1 p1 ^ s2 p2`` (signs s, primaries p) from the right.
+
+    As in Python, a sign binds looser than the power to its right and tighter than the one
+    to its left: ``-a ^ -b ^ c`` is ``-(a ^ (-(b ^ c)))``.
+    """
+    signs, item = links[-1]
+    result = _apply_signs(signs, item)
+    for (signs, (base, base_height)), operator in zip(
+        reversed(links[:-1]), reversed(powers), strict=True
+    ):
+        height = _node(max(base_height, result[1]) + 1, operator.column)
+        result = _apply_signs(signs, (Pow(base, result[0]), height))
+    return result
+
+
+def _group_product(items: list[_Item], operators: list[_Token]) -> _Item:
+    """Group ``x0 op1 x1 op2 ...`` (``*``, ``/``): a ``*`` run is one Mul, ``/`` folds left."""
+    run = [items[0]]
+    run_column = 0  # the column of the first '*' of the current run
+    for operator, operand in zip(operators, items[1:], strict=True):
+        if operator.kind is _Kind.STAR:
+            run_column = run_column or operator.column
+            run.append(operand)
+            continue
+        left, left_height = _flush(run, run_column)
+        height = _node(max(left_height, operand[1]) + 1, operator.column)
+        run, run_column = [(Div(left, operand[0]), height)], 0
+    return _flush(run, run_column)
+
+
+def _flush(run: list[_Item], column: int) -> _Item:
+    if len(run) == 1:
+        return run[0]
+    height = _node(max(h for _, h in run) + 1, column)
+    return Mul(tuple(factor for factor, _ in run)), height
+
+
+def _group_sum(items: list[_Item], operators: list[_Token]) -> _Item:
+    """Group a flat list of operands and binary operators: products first, then one sum."""
+    terms: list[_Item] = []
+    signs: list[_Token | None] = [None]  # the '+' or '-' before each term
+    factors, multiplications = [items[0]], []
+    for operator, item in zip(operators, items[1:], strict=True):
+        if operator.kind in _MULTIPLICATIVE:
+            multiplications.append(operator)
+            factors.append(item)
+            continue
+        terms.append(_group_product(factors, multiplications))
+        signs.append(operator)
+        factors, multiplications = [item], []
+    terms.append(_group_product(factors, multiplications))
+    if len(terms) == 1:
+        return terms[0]
+    for index, sign in enumerate(signs):
+        if sign is not None and sign.kind is _Kind.MINUS:
+            term, height = terms[index]
+            terms[index] = Neg(term), _node(height + 1, sign.column)
+    first = signs[1]
+    assert first is not None
+    height = _node(max(h for _, h in terms) + 1, first.column)
+    return Add(tuple(term for term, _ in terms)), height
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -1107,10 +1132,6 @@ def _pow_fc(a: Evaluator, b: float) -> Evaluator:
     return lambda v: _pow(a(v), b)
 
 
-def _pow_ff(a: Evaluator, b: Evaluator) -> Evaluator:
-    return lambda v: _pow(a(v), b(v))
-
-
 _Factory: TypeAlias = Callable[[Any, Any], Evaluator]
 
 _FACTORIES: dict[str, _Factory] = {
@@ -1191,8 +1212,9 @@ def _binary(op: str, left: _Node, right: _Node) -> _Node:
         left_kind, left_arg = ("f", left.fn) if left_kind == "p" else (left_kind, left_arg)
         right_kind, right_arg = ("f", right.fn) if right_kind == "p" else (right_kind, right_arg)
         factory = _FACTORIES.get(op + left_kind + right_kind)
-    if factory is None:  # powers other than to a constant exponent: no inline form
-        return _function(_pow_ff(left.fn, right.fn), left, right)
+    if factory is None:  # no inline form (a power of a non-constant, a failed fold): call both
+        operation, left_fn, right_fn = _OPERATIONS[op], left.fn, right.fn
+        return _function(lambda v: operation(left_fn(v), right_fn(v)), left, right)
     return _function(factory(left_arg, right_arg), left, right)
 
 

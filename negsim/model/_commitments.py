@@ -72,6 +72,10 @@ class Commitment:
             for no deadline (never violated, stays detached).
         expires: Round after which a still-conditional commitment lapses; ``None`` for never.
         source: Where it comes from: a treaty article or a message id.
+        standing: A standing (maintenance) obligation, such as a basing grant: once
+            detached it is never discharged; it stays detached while the consequent
+            holds and is violated in the first round it does not. ``deadline`` is
+            ignored.
         state: Lifecycle state.
         detached_at: The round it detached, once it has.
     """
@@ -84,6 +88,7 @@ class Commitment:
     deadline: int | None = attrs.field(default=None)
     expires: int | None = None
     source: str = ""
+    standing: bool = False
     state: CommitmentState = attrs.field(
         default=CommitmentState.CONDITIONAL, converter=CommitmentState
     )

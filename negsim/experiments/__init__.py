@@ -1,0 +1,87 @@
+"""Experiments at scale: parameter sweeps, resumable results, summaries.
+
+::
+
+    from negsim.experiments import sweep, summarize
+
+    report = sweep(
+        "examples/scenarios/korea_bilateral.toml",
+        grid=["agents.DPRK.params.threat_credibility=0:1:11"],
+        runs=200,
+        backend="process",          # or "serial", "dask"
+        out="results.parquet",
+    )
+    print(summarize("results.parquet", by=["threat_credibility"]))
+
+A sweep is a grid (cartesian product of ranges ``lo:hi:n`` and lists ``a,b,c``) and/or
+a random sample (Latin hypercube or uniform within bounds) of parameter overrides,
+times ``runs`` replicates. Each run is keyed by its parameter values and replicate,
+and its seed is ``derive_seed(sweep seed, "run", run_key)``
+(:func:`negsim.engine.derive_seed`), so the rows are identical whatever the backend,
+the number of workers or the order runs finish in.
+
+Results are a directory of part files written atomically as runs finish, so an
+interrupted sweep resumes where it stopped. One row per run:
+
+===================  ========  ==============================================================
+column               type      meaning
+===================  ========  ==============================================================
+``run_key``          string    ``path=value;...;replicate=N`` (paths sorted), unique
+``point``            int64     index of the run's parameter point in the sweep
+``param.<path>``     varies    one column per swept parameter (bool, int64, float64, string)
+``replicate``        int64     replicate number at this point, from 0
+``seed``             uint64    the run's seed
+``outcome``          string    the outcome (``deterred``, ...); null when the run failed
+``rounds``           int64     rounds played (the failing round when a plugin raised)
+``reason``           string    why the world rules classified the outcome so
+``metric.<name>``    float64   one column per metric reported by the engine and plugins
+``error``            string    ``ExceptionType: message`` when the run failed, else null
+``negsim_version``   string    the negsim version that ran it
+``scenario``         string    the scenario's name
+``scenario_digest``  string    digest of the run's scenario (after its overrides)
+``plugins``          string    the plugins that took part: ``name=distribution version; ...``
+===================  ========  ==============================================================
+
+Nothing here imports pandas, pyarrow, dask or matplotlib until a function needs it.
+"""
+
+from negsim.experiments._backends import BACKENDS, default_start_method, default_workers
+from negsim.experiments._errors import SweepError
+from negsim.experiments._params import (
+    Bound,
+    Parameter,
+    Sample,
+    format_value,
+    parse_bounds,
+    parse_grid,
+    sample_points,
+)
+from negsim.experiments._plan import Plan, RunSpec, run_key
+from negsim.experiments._store import read_results
+from negsim.experiments._summary import resolve_column, summarize, wilson_interval
+from negsim.experiments._sweep import SweepReport, sweep
+from negsim.experiments._worker import RegistryFactory
+
+__all__ = [
+    "BACKENDS",
+    "Bound",
+    "Parameter",
+    "Plan",
+    "RegistryFactory",
+    "RunSpec",
+    "Sample",
+    "SweepError",
+    "SweepReport",
+    "default_start_method",
+    "default_workers",
+    "format_value",
+    "parse_bounds",
+    "parse_grid",
+    "read_results",
+    "resolve_column",
+    "run_key",
+    "sample_points",
+    "summarize",
+    "sweep",
+    "wilson_interval",
+]

@@ -1,0 +1,491 @@
+"""``sweep``: run a scenario over a grid or sample of parameters, resumably."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from negsim.engine import scenario_digest
+from negsim.errors import OverrideError, Problem, ScenarioError
+from negsim.experiments._backends import (
+    BACKENDS,
+    Backend,
+    DaskBackend,
+    ProcessBackend,
+    SerialBackend,
+)
+from negsim.experiments._errors import SweepError
+from negsim.experiments._params import (
+    Bound,
+    Parameter,
+    Sample,
+    SampleMethod,
+    format_value,
+    grid_parameter,
+    lookup,
+    make_bound,
+    parse_bounds,
+    parse_grid,
+)
+from negsim.experiments._plan import Plan, chunked
+from negsim.experiments._store import MemoryStore, ResultStore
+from negsim.experiments._worker import RegistryFactory, WorkerSetup, format_plugins, scenario_data
+from negsim.model import ParamValue, Scenario
+from negsim.plugins import PluginRegistry, default_registry
+from negsim.scenario import Override, load_scenario, parse_override, scenario_from_dict
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SweepReport", "sweep"]
+
+GridSpec = Mapping[str, "str | Sequence[ParamValue]"] | Sequence[str]
+"""Grid parameters: ``{"path": "0:1:11"}``, ``{"path": [0.1, 0.5]}`` or ``["path=0:1:11"]``."""
+
+BoundsSpec = Mapping[str, "str | tuple[float, float]"] | Sequence[str]
+"""Sampled parameters: ``{"path": (0, 1)}``, ``{"path": "0:1"}`` or ``["path=0:1"]``."""
+
+
+@attrs.frozen
+class SweepReport:
+    """What a call to :func:`sweep` did.
+
+    Attributes:
+        out: The results directory, or ``None`` when rows were kept in memory.
+        total: Runs in the sweep.
+        skipped: Runs already done by an earlier call (resumed), not run again.
+        ran: Runs made by this call.
+        errors: Runs of this call that failed (their rows hold the ``error``).
+        elapsed: Seconds this call took.
+        backend: The backend used.
+        workers: Worker processes (1 for ``serial``).
+        parameters: The swept parameters' columns (``param.<path>``).
+    """
+
+    out: Path | None
+    total: int
+    skipped: int
+    ran: int
+    errors: int
+    elapsed: float
+    backend: str
+    workers: int
+    parameters: tuple[str, ...]
+    _memory: MemoryStore | None = attrs.field(default=None, repr=False, eq=False, alias="memory")
+
+    @property
+    def complete(self) -> bool:
+        """Whether every run of the sweep has a row."""
+        return self.skipped + self.ran == self.total
+
+    def frame(self) -> pd.DataFrame:
+        """The sweep's rows (all of them, resumed ones too), sorted by point and replicate.
+
+        Raises:
+            ImportError: pandas or pyarrow is not installed.
+        """
+        if self._memory is not None:
+            return self._memory.frame()
+        from negsim.experiments._store import read_results
+
+        assert self.out is not None
+        return read_results(self.out)
+
+
+def _registry(
+    registry: PluginRegistry | RegistryFactory | None, backend: str
+) -> tuple[PluginRegistry, PluginRegistry | None, RegistryFactory | None]:
+    """(registry for the parent, instance for a serial run, factory for workers)."""
+    if registry is None:
+        return default_registry(), None, None
+    if isinstance(registry, PluginRegistry):
+        if backend != "serial":
+            raise SweepError(
+                "a PluginRegistry instance cannot be sent to worker processes; pass a "
+                "picklable factory that builds it (a module-level function, or "
+                "functools.partial of one), or use backend='serial'"
+            )
+        return registry, registry, None
+    if not callable(registry):
+        raise SweepError(f"registry must be a PluginRegistry or a factory, got {registry!r}")
+    built = registry()
+    return built, built if backend == "serial" else None, registry
+
+
+def _parameters(grid: GridSpec | None, data: Mapping[str, Any]) -> list[Parameter]:
+    if grid is None:
+        return []
+    if isinstance(grid, Mapping):
+        return [grid_parameter(path, values, lookup(data, path)) for path, values in grid.items()]
+    if isinstance(grid, str):
+        grid = [grid]
+    out = []
+    for text in grid:
+        path = text.partition("=")[0].strip()
+        out.append(parse_grid(text, lookup(data, path)))
+    return out
+
+
+def _sample(
+    samples: int | Sample | None,
+    bounds: BoundsSpec | None,
+    method: SampleMethod,
+    data: Mapping[str, Any],
+) -> Sample | None:
+    if isinstance(samples, Sample):
+        if bounds:
+            raise SweepError("pass bounds inside the Sample, or samples=N with bounds=...")
+        return samples
+    if samples is None:
+        if bounds:
+            raise SweepError("bounds need a number of samples (samples=N, --sample N)")
+        return None
+    parsed: list[Bound] = []
+    if isinstance(bounds, Mapping):
+        for path, spec in bounds.items():
+            if isinstance(spec, str):
+                parsed.append(parse_bounds(f"{path}={spec}", lookup(data, path)))
+            else:
+                low, high = spec
+                parsed.append(make_bound(path, float(low), float(high), lookup(data, path)))
+    else:
+        for text in [bounds] if isinstance(bounds, str) else (bounds or []):
+            path = text.partition("=")[0].strip()
+            parsed.append(parse_bounds(text, lookup(data, path)))
+    return Sample(int(samples), tuple(parsed), method)
+
+
+def _check_values(
+    data: dict[str, Any], source: str, registry: PluginRegistry, path: str,
+    values: Iterable[ParamValue],
+) -> None:
+    """Load the scenario with each value alone, so a bad path or value fails up front."""
+    for value in values:
+        try:
+            scenario_from_dict(data, source=source, overrides=[(path, value)], registry=registry)
+        except ScenarioError as exc:
+            where = f"--grid {path}={format_value(value)}"
+            problems = [Problem(where, str(p)) for p in exc.problems]
+            cls = OverrideError if isinstance(exc, OverrideError) else ScenarioError
+            raise cls(source, problems) from None
+
+
+def _chunk_size(chunk_size: int | None, remaining: int, parallelism: int, backend: str) -> int:
+    if chunk_size is not None:
+        if chunk_size < 1:
+            raise SweepError(f"chunk_size must be at least 1, got {chunk_size}")
+        return chunk_size
+    if backend == "serial":
+        return 10
+    return max(1, min(100, math.ceil(remaining / (parallelism * 8))))
+
+
+def _progress_enabled(progress: bool | None) -> bool:
+    if progress is not None:
+        return progress
+    return sys.stderr.isatty()
+
+
+def sweep(
+    scenario: str | os.PathLike[str] | Scenario,
+    *,
+    grid: GridSpec | None = None,
+    samples: int | Sample | None = None,
+    bounds: BoundsSpec | None = None,
+    method: SampleMethod = "lhs",
+    runs: int = 1,
+    seed: int | None = None,
+    overrides: Iterable[str | Override] = (),
+    backend: str = "process",
+    workers: int | None = None,
+    scheduler: Any = None,
+    out: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+    registry: PluginRegistry | RegistryFactory | None = None,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+    flush_every: float = 5.0,
+    part_rows: int = 2000,
+    start_method: str | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> SweepReport:
+    """Run ``scenario`` at every parameter point, ``runs`` times each; stream the rows.
+
+    A point is one combination of the grid's values (their cartesian product),
+    crossed with the random sample if one is given. Each run is keyed by its point's
+    values and its replicate number, and seeded with
+    ``derive_seed(seed, "run", run_key)``, so the rows do not depend on the backend,
+    the number of workers or the order runs finish in. A run that fails (a plugin
+    raising :class:`negsim.PluginCallError`, or any exception) is recorded in its row
+    with its ``error`` and the sweep goes on.
+
+    With ``out``, rows are written as they finish to a results directory of part files
+    (``results.parquet/part-00000.parquet``, ... or ``results.csv/part-*.csv``; the
+    layout and schema are in :mod:`negsim.experiments`). Calling ``sweep`` again with
+    the same arguments after an interruption (Ctrl-C, a killed process) runs only the
+    runs that have no row yet. Without ``out``, rows are kept in memory (small sweeps).
+
+    Args:
+        scenario: A scenario file, or a loaded :class:`negsim.Scenario`.
+        grid: Grid parameters: ``["agents.DPRK.params.threat_credibility=0:1:11"]``,
+            or a mapping from path to ``"lo:hi:n"``, ``"a,b,c"`` or a list of values.
+        samples: How many random points to draw within ``bounds`` (or a
+            :class:`Sample`).
+        bounds: The sampled parameters' ranges: ``["agents.USA.params.p_nuc=0:0.1"]``
+            or ``{"agents.USA.params.p_nuc": (0, 0.1)}``.
+        method: ``lhs`` (Latin hypercube) or ``uniform``.
+        runs: Replicates per point.
+        seed: The sweep's seed; the scenario's ``seed`` when ``None``.
+        overrides: Fixed ``PATH=VALUE`` overrides applied to every run.
+        backend: ``serial``, ``process`` (a local process pool) or ``dask``.
+        workers: Worker processes (``process``, or a new Dask ``LocalCluster``); one
+            per core when ``None``.
+        scheduler: For ``dask``: a scheduler address or a ``distributed.Client``; a new
+            ``LocalCluster`` when ``None``.
+        out: The results directory, named ``*.parquet`` or ``*.csv``.
+        overwrite: Replace the results of a *different* sweep found at ``out``
+            (results of the same sweep are always resumed).
+        registry: The plugins: ``None`` for the installed ones (workers find them
+            through their entry points); a picklable factory that builds a
+            :class:`negsim.PluginRegistry`, called once per worker process; or a
+            registry instance (``serial`` only).
+        chunk_size: Runs per chunk sent to a worker; chosen from the sweep's size
+            when ``None``.
+        progress: Show a progress bar on stderr; when ``None``, only if stderr is a
+            terminal.
+        flush_every: Write buffered rows as a part at least this often (seconds).
+        part_rows: ... or once this many rows are buffered.
+        start_method: The process pool's start method; see
+            :func:`negsim.experiments._backends.default_start_method` when ``None``.
+        on_chunk: Called with ``(runs done, total)`` after each chunk is recorded.
+
+    Returns:
+        What was done: runs made, skipped (already done), failed; where the rows are.
+
+    Raises:
+        negsim.ScenarioError: The scenario, an override, or a grid value is invalid.
+        SweepError: The sweep definition is invalid, ``out`` holds a different sweep,
+            or a backend lost chunks of runs (re-run to complete them).
+        KeyboardInterrupt: Interrupted; the rows of finished chunks are written first.
+
+    Example:
+        >>> from negsim.experiments import sweep
+        >>> report = sweep("examples/scenarios/korea_bilateral.toml",  # doctest: +SKIP
+        ...                grid=["agents.DPRK.params.threat_credibility=0:1:5"],
+        ...                runs=20, backend="serial", out="tc.parquet")
+    """
+    started = time.perf_counter()
+    if backend not in BACKENDS:
+        raise SweepError(f"unknown backend {backend!r}; choose {', '.join(BACKENDS)}")
+    if runs < 1:
+        raise SweepError(f"runs must be at least 1, got {runs}")
+    if workers is not None and workers < 1:
+        raise SweepError(f"workers must be at least 1, got {workers}")
+    parent_registry, serial_registry, factory = _registry(registry, backend)
+
+    sets = [parse_override(o) if isinstance(o, str) else (o[0], o[1]) for o in overrides]
+    path: Path | None = None
+    if isinstance(scenario, Scenario):
+        base = scenario
+        if sets:
+            base = scenario_from_dict(scenario_data(scenario), source=scenario.name,
+                                      overrides=sets, registry=parent_registry)
+        source = base.name
+    else:
+        path = Path(scenario)
+        base = load_scenario(path, overrides=sets, registry=parent_registry)
+        source = str(path)
+    data = scenario_data(base)
+
+    parameters = _parameters(grid, data)
+    sample = _sample(samples, bounds, method, data)
+    plan = Plan(parameters, sample, runs, base.seed if seed is None else seed)
+    swept = plan.paths
+    dupes = sorted({p for p in swept if swept.count(p) > 1})
+    if dupes:
+        raise SweepError(f"swept twice: {', '.join(dupes)}")
+    fixed = sorted({p for p, _ in sets} & set(swept))
+    if fixed:
+        raise SweepError(f"both swept and fixed by an override: {', '.join(fixed)}")
+    for param in parameters:
+        _check_values(data, source, parent_registry, param.path, param.values)
+    for bound in sample.bounds if sample else ():
+        _check_values(data, source, parent_registry, bound.path,
+                      sorted({int(bound.low), int(bound.high)}) if bound.kind == "int"
+                      else sorted({bound.low, bound.high}))
+
+    digest = scenario_digest(base)
+    used = {base.world_rules, *(n for a in base.agents for n in a.stack)}
+    plugins = format_plugins([p for p in parent_registry.info()
+                              if p.name in used or p.role == "observer"])
+    kinds = dict(zip(plan.columns, plan.kinds, strict=True))
+    import negsim
+
+    manifest: dict[str, Any] = {
+        "negsim_sweep": 1,
+        "scenario": base.name,
+        "scenario_digest": digest,
+        "overrides": sorted(f"{p}={format_value(v)}" for p, v in sets),
+        "parameters": [attrs.asdict(p) for p in parameters],
+        "sample": None if sample is None else attrs.asdict(sample),
+        "runs": runs,
+        "seed": plan.seed,
+        "total": len(plan),
+        "param_kinds": kinds,
+        "negsim_version": negsim.__version__,
+        "plugins": plugins,
+    }
+    manifest = json.loads(json.dumps(manifest))
+
+    store: ResultStore | MemoryStore
+    store = MemoryStore(kinds) if out is None else ResultStore(out, kinds)
+    done = store.open(manifest, overwrite=overwrite)
+    total = len(plan)
+    remaining = total - len(done)
+
+    ship_scenario = path is None or backend == "dask"
+    setup = WorkerSetup(
+        token=uuid.uuid4().hex,
+        paths=swept,
+        scenario=base if ship_scenario else None,
+        path=None if ship_scenario else str(path.resolve()) if path else None,
+        sets=() if ship_scenario else tuple(sets),
+        digest=digest,
+        registry_factory=factory,
+    )
+    runner: Backend
+    if backend == "serial":
+        runner = SerialBackend(setup, serial_registry)
+    elif backend == "process":
+        runner = ProcessBackend(setup, workers, start_method)
+    else:
+        runner = DaskBackend(setup, workers, scheduler)
+
+    ran = errors = 0
+    lost: list[tuple[int, BaseException]] = []
+    buffer: list[dict[str, Any]] = []
+    writing = False
+    try:
+        if remaining > 0:
+            runner.start()
+            size = _chunk_size(chunk_size, remaining, runner.parallelism, backend)
+            chunks = chunked(plan.remaining(done), size)
+            with _Progress(_progress_enabled(progress), total, len(done)) as bar:
+                last = time.monotonic()
+                for chunk in runner.run(chunks):
+                    if chunk.rows is None:
+                        assert chunk.error is not None
+                        if ran == 0 and not lost:
+                            raise SweepError(
+                                f"the {backend} backend could not run the first chunk: "
+                                f"{type(chunk.error).__name__}: {chunk.error}"
+                            ) from chunk.error
+                        lost.append((chunk.size, chunk.error))
+                        continue
+                    buffer.extend(chunk.rows)
+                    ran += len(chunk.rows)
+                    errors += sum(r.get("error") is not None for r in chunk.rows)
+                    bar.advance(len(chunk.rows), errors)
+                    now = time.monotonic()
+                    if len(buffer) >= part_rows or now - last >= flush_every:
+                        writing = True
+                        store.write(buffer)
+                        writing = False
+                        buffer = []
+                        last = now
+                    if on_chunk is not None:
+                        on_chunk(len(done) + ran, total)
+    finally:
+        try:
+            if buffer and not writing:
+                store.write(buffer)
+        finally:
+            runner.close()
+            store.close()
+    if lost:
+        n_lost = sum(size for size, _ in lost)
+        size, first = lost[0]
+        raise SweepError(
+            f"the {backend} backend lost {len(lost)} chunk(s) ({n_lost} runs; first: "
+            f"{type(first).__name__}: {first}); the other runs are recorded: run the same "
+            "sweep again to complete it"
+        ) from first
+    return SweepReport(
+        out=None if out is None else Path(out),
+        total=total,
+        skipped=len(done),
+        ran=ran,
+        errors=errors,
+        elapsed=time.perf_counter() - started,
+        backend=backend,
+        workers=runner.parallelism,
+        parameters=plan.columns,
+        memory=store if isinstance(store, MemoryStore) else None,
+    )
+
+
+class _Progress:
+    """A rich progress bar on stderr: runs done, rate, errors, elapsed and ETA."""
+
+    def __init__(self, enabled: bool, total: int, done: int) -> None:
+        self.enabled = enabled
+        self.total = total
+        self.done = done
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        if not self.enabled:
+            return self
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            ProgressColumn,
+            Task,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        class RateColumn(ProgressColumn):
+            def render(self, task: Task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text("  -- runs/s" if speed is None else f"{speed:6.1f} runs/s")
+
+        self._progress = Progress(
+            TextColumn("sweep"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TextColumn("{task.fields[errors]} failed"),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("sweep", total=self.total, completed=self.done,
+                                             errors=0)
+        return self
+
+    def advance(self, n: int, errors: int) -> None:
+        """Count ``n`` more runs done; ``errors`` failed so far."""
+        if self._progress is not None:
+            self._progress.update(self._task, advance=n, errors=errors)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
