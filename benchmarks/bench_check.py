@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import negsim
-from negsim.analysis import check_scenario
+from negsim.analysis import thresholds
 from negsim.analysis._commitments import Analysis
 from negsim.model import Agent, Alliance, Commitment, Scenario
 from negsim.plugins import default_registry
@@ -77,7 +77,7 @@ def bench(name: str, scenario: Scenario, load: float | None) -> None:
         lambda: (analysis.consistency(), analysis.violations())
     )
     _, t_ent = timed(lambda: analysis.entails(f"attacked({target})", f"responds({first},{target})"))
-    _, t_rules = timed(lambda: check_scenario(scenario).rules)
+    _, t_rules = timed(lambda: thresholds(scenario))
     loaded = "" if load is None else f"load {load:6.2f}s  "
     print(
         f"{name:18s} {len(scenario.commitments):7d} commitments  {loaded}"

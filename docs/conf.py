@@ -12,6 +12,7 @@ are handled when intersphinx inventories cannot be fetched.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import sys
@@ -25,6 +26,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import PycodeError
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.roles import XRefRole
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 import negsim
 
@@ -363,6 +367,55 @@ def _reexported_data_doc(
         lines[:] = doc
 
 
+def _reexported_data_directives(
+    app: Sphinx, what: str, name: str, obj: object, options: Any, lines: list[str]
+) -> None:
+    """List the module-level data a public module re-exports, which autodoc skips.
+
+    ``automodule`` with ``:members:`` documents the classes and functions named in a
+    module's ``__all__`` wherever they are defined, but a type alias or a constant
+    (``negsim.model.Move``, ``negsim.engine.RULES``) only when the module's own source
+    documents it, which is never the case for a re-export. This appends an
+    ``autodata`` directive for each such name to the module's documentation, so every
+    public name is documented; :func:`_reexported_data_doc` then supplies the text
+    written where the name is defined. A public name with no documentation at all is
+    a warning (an error under ``-W``). Dunder names and ``:exclude-members:`` are left
+    alone.
+    """
+    if what != "module" or not name.startswith("negsim"):
+        return
+    excluded = set(getattr(options, "exclude_members", None) or ())
+    own_docs = _attr_docs(name)
+    directives: list[str] = []
+    for attr in getattr(obj, "__all__", ()):
+        value = getattr(obj, attr, _MISSING)
+        if (
+            attr.startswith("__")
+            or attr in excluded
+            or value is _MISSING
+            or inspect.isclass(value)
+            or inspect.ismodule(value)
+            or inspect.isroutine(value)
+            or ("", attr) in own_docs
+        ):
+            continue
+        if _defining_doc(attr, value) is None:
+            logger.warning("public name %s.%s has no documentation", name, attr,
+                           location=(app.env.docname, None))
+            continue
+        directives += ["", f".. autodata:: {name}.{attr}"]
+        if not isinstance(value, (str, int, float, tuple)) or len(repr(value)) > 100:
+            directives.append("   :no-value:")
+        if isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):  # a table of names and meanings (RULES): list it
+            directives.append("")
+            for key, meaning in value.items():
+                directives += [f"   ``{key}``", f"      {meaning}"]
+    if directives:
+        lines += directives
+
+
 def _no_call_typehints_on_data(
     app: Sphinx, domain: str, objtype: str, contentnode: nodes.Element
 ) -> None:
@@ -389,5 +442,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("missing-reference", _public_alias)
     app.connect("autodoc-process-docstring", _reexported_data_doc, priority=300)
     app.connect("autodoc-process-docstring", _no_inline_attribute_type, priority=400)
+    app.connect("autodoc-process-docstring", _reexported_data_directives, priority=600)
     app.connect("object-description-transform", _no_call_typehints_on_data, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -552,7 +552,7 @@ class Analysis:
             )
         theirs = [i for i in ids if debtor is not None and self._by_id[i].commitment.debtor != debtor]
         mine = [i for i in ids if i not in theirs]
-        because = self.solver.minimal([*theirs, *mine], lambda sel: [*base, n_key, *honour(sel)])
+        because = self.solver.minimal([*mine, *theirs], lambda sel: [*base, n_key, *honour(sel)])
         because = tuple(sorted(because))
         if debtor is not None and solve([*base, n_key, *honour(theirs)]) is None:
             source = self._because_text(because) if because else " from the exclusions alone"

@@ -11,6 +11,7 @@ have the same :func:`shape`, and are decided once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -82,7 +83,18 @@ class Group:
         return tuple(e.id for e in self.entries)
 
 
+# A proposition that is one atom, written without spaces: most treaty propositions are.
+_PLAIN_ATOM = re.compile(
+    r"([A-Za-z][A-Za-z0-9_]*)(?:\(([A-Za-z0-9][A-Za-z0-9_\-]*(?:,[A-Za-z0-9][A-Za-z0-9_\-]*)*)\))?"
+)
+_RESERVED = frozenset({"true", "false", "and", "or", "not"})
+
+
 def _parse(text: str, where: str) -> Prop:
+    """Parse proposition text; a plain atom is read directly (the parser caches only 4,096)."""
+    match = _PLAIN_ATOM.fullmatch(text)
+    if match is not None and match[1] not in _RESERVED:
+        return Atom(match[1], tuple(match[2].split(",")) if match[2] else ())
     return parse(text, source=where)
 
 

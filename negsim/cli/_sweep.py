@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -192,8 +191,7 @@ def sweep(
                    "again to complete the sweep", err=True)
         raise click.exceptions.Exit(INTERRUPTED_EXIT) from None
     except SweepError as exc:
-        lost = "lost" in str(exc)
-        raise CliError(str(exc), exit_code=1 if lost else SCENARIO_EXIT) from exc
+        raise CliError(str(exc), exit_code=1 if exc.lost else SCENARIO_EXIT) from exc
     if not quiet:
         failed = f", {report.errors} failed" if report.errors else ""
         resumed = f" ({report.skipped} already done)" if report.skipped else ""
@@ -204,8 +202,7 @@ def sweep(
             err=True,
         )
     if not no_summary:
-        grid_columns = [f"param.{g.partition('=')[0].strip()}" for g in grids]
-        _print_summary(out, by or tuple(grid_columns), fmt="table", default_empty=not by)
+        _print_summary(out, by, fmt="table")
 
 
 _SUMMARY_HELP = """Print the outcome frequencies of the sweep results RESULTS.
@@ -267,15 +264,12 @@ def _print_summary(
     fmt: str,
     outcomes: tuple[str, ...] = (),
     confidence: float = 0.95,
-    default_empty: bool = False,
 ) -> None:
     from negsim.experiments import SweepError, read_results, summarize
 
     try:
         frame = read_results(results)
-        chosen: list[str] | None = list(by) if by else _default_by(results)
-        if default_empty and not by:
-            chosen = _default_by(results)
+        chosen = list(by) if by else _default_by(results)
         table = summarize(frame, chosen, outcomes=list(outcomes) or None, confidence=confidence)
     except SweepError as exc:
         raise CliError(str(exc), exit_code=SCENARIO_EXIT) from exc
@@ -291,7 +285,7 @@ def _print_summary(
         return
     from negsim.cli._render import make_console
 
-    render_summary(make_console(), table, total=len(frame),
+    render_summary(make_console(), table, confidence=confidence,
                    title=f"{results}: {len(frame)} runs")
 
 
@@ -301,7 +295,9 @@ def _cell(p: float, low: float, high: float) -> str:
     return f"{p:.2f} [{low:.2f}, {high:.2f}]"
 
 
-def render_summary(console: Console, table: pd.DataFrame, *, total: int, title: str = "") -> None:
+def render_summary(
+    console: Console, table: pd.DataFrame, *, confidence: float = 0.95, title: str = ""
+) -> None:
     """Print a long-form summary (from :func:`negsim.experiments.summarize`) as a table.
 
     One row per group, one column per outcome: ``p [low, high]``; then ``n`` (runs
@@ -310,7 +306,7 @@ def render_summary(console: Console, table: pd.DataFrame, *, total: int, title: 
     Args:
         console: Where to print.
         table: The summary.
-        total: Runs in the results (for the caption).
+        confidence: The intervals' coverage (for the caption).
         title: The table's title.
     """
     from rich.table import Table
@@ -340,7 +336,7 @@ def render_summary(console: Console, table: pd.DataFrame, *, total: int, title: 
     if not outcomes:
         console.print(f"{title}: no finished runs" if title else "no finished runs")
         return
-    out.caption = "share of runs [95% Wilson interval]" if total else None
+    out.caption = f"share of runs [{confidence:.0%} Wilson interval]"
     console.print(out)
 
 
@@ -349,6 +345,3 @@ def _fmt_key(value: object) -> str:
         return f"{value:.6g}"
     return str(value)
 
-
-def _stderr_is_tty() -> bool:
-    return sys.stderr.isatty()

@@ -41,12 +41,15 @@ class AllianceDesk:
 
     def __init__(self, alliances: tuple[Alliance, ...]) -> None:
         self.alliances = {al.id: al for al in alliances}
+        self._members = {al.id: al.member_set for al in alliances}
         self.open: dict[str, Proposal] = {}
         self.excluded: dict[str, tuple[str, ...]] = {}
 
     def open_for(self, agent: str) -> tuple[Proposal, ...]:
         """Open proposals in the alliances ``agent`` belongs to."""
-        return tuple(p for p in self.open.values() if agent in self.alliances[p.alliance].members)
+        if not self.open:
+            return ()
+        return tuple(p for p in self.open.values() if agent in self._members[p.alliance])
 
     def record(self, message: Message) -> None:
         """Take a valid ``propose`` or ``vote`` message into account."""

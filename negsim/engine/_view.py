@@ -42,6 +42,7 @@ class PublicInfo:
         treaties: The scenario's standing commitments (treaties are public).
         world_params: The world rules' parameters.
         max_rounds: The last round.
+        memberships: The alliances of each agent (see :meth:`alliances_of`).
     """
 
     scenario: str
@@ -53,6 +54,7 @@ class PublicInfo:
     treaties: tuple[Commitment, ...]
     world_params: FrozenMap[str, ParamValue]
     max_rounds: int
+    memberships: FrozenMap[str, tuple[Alliance, ...]] = attrs.field(factory=FrozenMap)
 
     @classmethod
     def of(cls, scenario: Scenario) -> PublicInfo:
@@ -67,11 +69,14 @@ class PublicInfo:
             treaties=scenario.commitments,
             world_params=scenario.world_params,
             max_rounds=scenario.max_rounds,
+            memberships=freeze(
+                {a.id: scenario.alliances_of(a.id) for a in scenario.agents}
+            ),
         )
 
     def alliances_of(self, agent_id: str) -> tuple[Alliance, ...]:
         """The alliances ``agent_id`` belongs to."""
-        return tuple(al for al in self.alliances if agent_id in al.members)
+        return self.memberships.get(agent_id, ())
 
     def hosts_of(self, agent_id: str) -> tuple[str, ...]:
         """The states that host forces of ``agent_id``, sorted."""

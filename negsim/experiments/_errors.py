@@ -16,4 +16,15 @@ class SweepError(NegsimError, ValueError):
     sweep to complete them). A run that fails inside a plugin is *not* a
     :class:`SweepError`: it is recorded in its row (column ``error``) and the sweep
     goes on.
+
+    Args:
+        message: What is wrong and how to fix it.
+        lost: How many runs a backend lost (0 for a bad definition or output).
+
+    Attributes:
+        lost: How many runs a backend lost; re-running the sweep completes them.
     """
+
+    def __init__(self, message: str, *, lost: int = 0) -> None:
+        super().__init__(message)
+        self.lost = lost

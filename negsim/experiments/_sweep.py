@@ -387,7 +387,8 @@ def sweep(
                         if ran == 0 and not lost:
                             raise SweepError(
                                 f"the {backend} backend could not run the first chunk: "
-                                f"{type(chunk.error).__name__}: {chunk.error}"
+                                f"{type(chunk.error).__name__}: {chunk.error}",
+                                lost=remaining,
                             ) from chunk.error
                         lost.append((chunk.size, chunk.error))
                         continue
@@ -417,7 +418,8 @@ def sweep(
         raise SweepError(
             f"the {backend} backend lost {len(lost)} chunk(s) ({n_lost} runs; first: "
             f"{type(first).__name__}: {first}); the other runs are recorded: run the same "
-            "sweep again to complete it"
+            "sweep again to complete it",
+            lost=n_lost,
         ) from first
     return SweepReport(
         out=None if out is None else Path(out),

@@ -119,6 +119,11 @@ class Alliance:
     silence_procedure: bool = False
     decision_deadline: int = attrs.field(default=3, converter=int)
 
+    @property
+    def member_set(self) -> frozenset[str]:
+        """The members as a set, for fast membership tests."""
+        return frozenset(self.members)
+
     @decision_deadline.validator
     def _check_deadline(self, attribute: attrs.Attribute[int], value: int) -> None:
         if value < 1:

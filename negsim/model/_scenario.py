@@ -83,4 +83,4 @@ class Scenario:
 
     def alliances_of(self, agent_id: str) -> tuple[Alliance, ...]:
         """The alliances ``agent_id`` belongs to."""
-        return tuple(al for al in self.alliances if agent_id in al.members)
+        return tuple(al for al in self.alliances if agent_id in al.member_set)

@@ -36,7 +36,7 @@ import attrs
 import negsim
 from negsim.engine import AgentView
 from negsim.logic import Rule
-from negsim.model import Agent, Move, ParamSpec, ParamValue, PluginSpec, Scenario
+from negsim.model import Agent, Alliance, Move, ParamSpec, ParamValue, PluginSpec, Scenario
 from negsim_crisis.vocabulary import (
     decided,
     denies_access,
@@ -183,6 +183,8 @@ class MemberState:
         objections: Objections seen to its own proposals, by proposal id.
         responded: Targets it has responded for.
         consulted: Whether it has called for Art. 4 consultation.
+        alliances: Its collective alliances (worked out in its first round).
+        members: Their members.
     """
 
     perception: float = 1.0
@@ -195,6 +197,8 @@ class MemberState:
     objections: dict[str, set[str]] = attrs.field(factory=dict)
     responded: set[str] = attrs.field(factory=set)
     consulted: bool = False
+    alliances: list[Alliance] | None = None
+    members: frozenset[str] = frozenset()
 
 
 @negsim.hookimpl
@@ -279,8 +283,10 @@ def negsim_decide(view: AgentView) -> list[Move]:
     me = view.me
     state: MemberState = view.state
     moves: list[Move] = []
-    alliances = [al for al in view.public.alliances_of(me) if al.kind == "collective"]
-    members = sorted({m for al in alliances for m in al.members})
+    if state.alliances is None:  # what does not change, worked out once per run
+        state.alliances = [al for al in view.public.alliances_of(me) if al.kind == "collective"]
+        state.members = frozenset(m for al in state.alliances for m in al.members)
+    alliances, members = state.alliances, state.members
     if not alliances:
         return moves
 
@@ -292,7 +298,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
     for _, value, _, _ in received:
         state.reward = max(state.reward, value)
         _start(state, view.round)
-    victims = under_attack(view, tuple(members))
+    victims = under_attack(view, members)
     if victims:
         _start(state, view.round)
     if state.crisis_start is None:
@@ -306,7 +312,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
         reward=state.reward,
     )
     willing = SUPPORT.holds(values)
-    others = [m for m in members if m != me]
+    others = sorted(members - {me})
 
     # Art. 4: a threatened or attacked member asks for consultation
     if not state.consulted and (state.credibility > 0 or me in victims):

@@ -6,6 +6,8 @@ these helpers, so every doctrine spells facts the same way.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import attrs
 
 from negsim.engine import AgentView
@@ -49,14 +51,16 @@ def decided(alliance: str, decision: str = "collective_response") -> str:
     return f"decided({alliance},{decision})"
 
 
-def under_attack(view: AgentView, among: tuple[str, ...] | None = None) -> list[str]:
-    """States attacked and not yet relieved, optionally only those in ``among``, sorted."""
-    ids = among if among is not None else view.public.agents
-    return sorted(
-        t
-        for t in ids
-        if attacked(t) in view.world.facts and f"repelled({t})" not in view.world.facts
-    )
+def under_attack(view: AgentView, among: AbstractSet[str] | None = None) -> list[str]:
+    """States attacked and not yet relieved, optionally only those in ``among``, sorted.
+
+    Reads the facts, not the agents, so it costs the same in a crisis of 500 states.
+    """
+    facts = view.world.facts
+    hit = {f[len("attacked(") : -1] for f in facts if f.startswith("attacked(")}
+    if among is not None:
+        hit &= among
+    return sorted(t for t in hit if f"repelled({t})" not in facts)
 
 
 @attrs.frozen

@@ -1,0 +1,143 @@
+"""``negsim plot`` and ``negsim plot-timeline``: figures from sweeps and run logs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from negsim.cli._errors import SCENARIO_EXIT, CliError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["plot", "plot_timeline"]
+
+_FORMATS = ("png", "svg", "pdf")
+
+_PLOT_HELP = """Plot outcome probabilities from the sweep results RESULTS.
+
+One line per outcome (and per value of --by): the share of runs with that
+outcome at each value of the --x parameter, with its Wilson confidence band.
+The format follows the -o suffix: .png, .svg or .pdf. Needs matplotlib
+(pip install 'negsim[plot]').
+
+\b
+Examples:
+  negsim plot results.parquet --x threat_credibility -o tc.png
+  negsim plot results.parquet --x threat_credibility --by agents.JPN.doctrine \\
+      --outcome deterred --outcome wedge_success -o tc.svg
+"""
+
+
+def _output(path: Path) -> Path:
+    if path.suffix.lower().lstrip(".") not in _FORMATS:
+        raise click.BadParameter(f"name the figure *.png, *.svg or *.pdf, got {str(path)!r}",
+                                 param_hint="-o/--output")
+    return path
+
+
+def _save(fig: Figure, output: Path) -> None:
+    try:
+        fig.savefig(output, dpi=150)
+    except OSError as exc:
+        raise CliError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from exc
+
+
+@click.command("plot", help=_PLOT_HELP, short_help="Plot outcome probabilities of a sweep.")
+@click.argument("results", type=click.Path(exists=True, path_type=Path))
+@click.option("--x", "x", required=True, metavar="PARAM",
+              help="The parameter on the x axis: a column, a parameter path or its last "
+                   "part (threat_credibility).")
+@click.option("--by", "by", default=None, metavar="COLUMN",
+              help="One line per outcome and value of this column.")
+@click.option("--outcome", "outcomes", multiple=True, metavar="OUTCOME",
+              help="Only these outcomes (default: every outcome seen). Repeatable.")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True, help="Coverage of the Wilson bands.")
+@click.option("--title", default=None, help="The figure's title.")
+@click.option("-o", "--output", "output", required=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the figure: .png, .svg or .pdf.")
+def plot(
+    results: Path,
+    x: str,
+    by: str | None,
+    outcomes: tuple[str, ...],
+    confidence: float,
+    title: str | None,
+    output: Path,
+) -> None:
+    """Write a figure of outcome probability against a swept parameter.
+
+    Args:
+        results: A sweep's results directory or file.
+        x: The x-axis parameter.
+        by: A column to draw one line per value of.
+        outcomes: Only these outcomes.
+        confidence: Coverage of the bands.
+        title: The title, or ``None`` for one naming the scenario.
+        output: The figure file.
+
+    Raises:
+        CliError: A bad column, unreadable results, matplotlib missing, or the figure
+            cannot be written.
+    """
+    output = _output(output)
+    from negsim.experiments import SweepError
+
+    try:
+        from negsim.plotting import plot_outcomes
+
+        fig = plot_outcomes(results, x, by=by, outcomes=list(outcomes) or None,
+                            confidence=confidence, title=title)
+    except SweepError as exc:
+        raise CliError(str(exc), exit_code=SCENARIO_EXIT) from exc
+    except ImportError as exc:
+        raise CliError(str(exc)) from exc
+    _save(fig, output)
+    click.echo(f"wrote {output}", err=True)
+
+
+_TIMELINE_HELP = """Draw a message-sequence chart of one run from its JSONL log.
+
+Agents are lanes and time runs down, round by round: arrows for messages
+(labelled with the performative), diamonds for actions, markers where
+commitments detach, are discharged or violated, and the outcome. Write the log
+with `negsim run FILE --log run.jsonl`.
+
+\b
+Example:
+  negsim run crisis.toml --seed 3 --log run.jsonl
+  negsim plot-timeline run.jsonl -o run.svg
+"""
+
+
+@click.command("plot-timeline", help=_TIMELINE_HELP,
+               short_help="Draw a message-sequence chart of one run.")
+@click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The figure's title.")
+@click.option("-o", "--output", "output", required=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the chart: .png, .svg or .pdf.")
+def plot_timeline(log: Path, title: str | None, output: Path) -> None:
+    """Write the message-sequence chart of the run logged in ``log``.
+
+    Args:
+        log: A JSONL log written by ``negsim run --log``.
+        title: The title, or ``None`` for scenario, seed and outcome.
+        output: The figure file.
+
+    Raises:
+        CliError: matplotlib is missing or the figure cannot be written.
+    """
+    output = _output(output)
+    try:
+        from negsim.plotting import plot_timeline as draw
+
+        fig = draw(log, title=title)
+    except ImportError as exc:
+        raise CliError(str(exc)) from exc
+    _save(fig, output)
+    click.echo(f"wrote {output}", err=True)

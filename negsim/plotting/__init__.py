@@ -1,0 +1,16 @@
+"""Figures: outcome probabilities of a sweep, and the message-sequence chart of a run.
+
+Needs matplotlib (``pip install 'negsim[plot]'``), imported only when a function is
+called. Functions return a :class:`matplotlib.figure.Figure` made without pyplot, so
+they work without a display and do not touch pyplot's global state::
+
+    from negsim.plotting import plot_outcomes, plot_timeline
+
+    plot_outcomes("results.parquet", x="threat_credibility").savefig("tc.png")
+    plot_timeline("run.jsonl").savefig("run.svg")
+"""
+
+from negsim.plotting._outcomes import OUTCOME_COLORS, plot_outcomes
+from negsim.plotting._timeline import plot_timeline
+
+__all__ = ["OUTCOME_COLORS", "plot_outcomes", "plot_timeline"]
