@@ -98,7 +98,7 @@ def main(sizes: list[int]) -> None:
         scenario, t_load = timed(lambda path=path: negsim.load_scenario(path))
         bench(name, scenario, t_load)
     for n in sizes:
-        scenario, t_make = timed(lambda n=n: synthetic(n))
+        scenario = synthetic(n)
         bench(f"synthetic-{n}", scenario, None)
 
 

@@ -28,9 +28,9 @@ from sphinx.pycode import ModuleAnalyzer
 from sphinx.roles import XRefRole
 from sphinx.util import logging
 
-logger = logging.getLogger(__name__)
-
 import negsim
+
+logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 project = "negsim"
 author = "negsim developers"
-copyright = "negsim developers"  # noqa: A001 - Sphinx's name
+copyright = "negsim developers"
 release = negsim.__version__
 version = ".".join(release.split(".")[:2])
 
@@ -60,8 +60,6 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 nitpicky = True
 # ``code`` in reST (and single backticks) is literal text, not a cross-reference.
 default_role = "literal"
-# Curly quotes and ellipses, but no dashes: "--seed" in command help stays two hyphens.
-smartquotes_action = "qe"
 
 # -- MyST ----------------------------------------------------------------------------
 
@@ -92,9 +90,15 @@ napoleon_attr_annotations = True
 
 # -- doctest -------------------------------------------------------------------------
 
-# Doctests (in these pages and in docstrings pulled in by autodoc) run from the
-# repository root, so paths such as ``examples/scenarios/...`` resolve as they do in
-# the README and the tests.
+# The doctest builder runs the examples of these pages: the ``doctest`` and
+# ``testcode`` directives. It does not run the bare ``>>>`` blocks of docstrings that
+# autodoc pulls in: those are written to run in their module's namespace (a function's
+# example calls the function without importing it), which is how
+# ``pytest --doctest-modules negsim plugins`` runs them (see .ci/run); here they would
+# all share one namespace per page and fail.
+doctest_test_doctest_blocks = ""
+# Examples run from the repository root, so paths such as ``examples/scenarios/...``
+# resolve as they do in the README and the tests.
 doctest_global_setup = f"""
 import os
 os.chdir({str(ROOT)!r})
@@ -400,8 +404,12 @@ def _reexported_data_directives(
         ):
             continue
         if _defining_doc(attr, value) is None:
-            logger.warning("public name %s.%s has no documentation", name, attr,
-                           location=(app.env.docname, None))
+            logger.warning(
+                "public name %s.%s has no documentation",
+                name,
+                attr,
+                location=(app.env.docname, None),
+            )
             continue
         directives += ["", f".. autodata:: {name}.{attr}"]
         if not isinstance(value, (str, int, float, tuple)) or len(repr(value)) > 100:
@@ -437,6 +445,29 @@ def _no_call_typehints_on_data(
     annotations.pop(fullname, None)
 
 
+_OPTION = re.compile(r"(?<![\w`-])(--?[a-z][a-z0-9-]*)(?![\w`])")
+_COMMAND_LINE = re.compile(r"^(\|\s+)(negsim\s.*\S)\s*$")
+
+
+def _literal_command_text(app: Sphinx, ctx: object, lines: list[str]) -> None:
+    """Show options and example commands in ``negsim --help`` text as code.
+
+    sphinx-click renders a command's help as reST prose, where smart quotes would turn
+    the ``--`` of ``--params`` into a dash. Example command lines (a ``\\b`` block in
+    click's help, rendered as a line block) become literals, and so does every other
+    option name.
+    """
+    for i, line in enumerate(lines):
+        command = _COMMAND_LINE.match(line)
+        if command:
+            lines[i] = f"{command.group(1)}``{command.group(2)}``"
+            continue
+        parts = re.split(r"(``.*?``|`.*?`)", line)  # leave existing literals alone
+        lines[i] = "".join(
+            part if part.startswith("`") else _OPTION.sub(r"``\1``", part) for part in parts
+        )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("hook", HookRole())
     app.connect("missing-reference", _public_alias)
@@ -444,4 +475,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", _no_inline_attribute_type, priority=400)
     app.connect("autodoc-process-docstring", _reexported_data_directives, priority=600)
     app.connect("object-description-transform", _no_call_typehints_on_data, priority=400)
+    app.connect("sphinx-click-process-description", _literal_command_text)
+    app.connect("sphinx-click-process-epilog", _literal_command_text)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,7 +30,9 @@ never in a simulation run.
 >>> from negsim.analysis import entails
 >>> from negsim.model import Commitment
 >>> art6 = Commitment("art6", "JPN", "USA", "true", "~denies_access(JPN,USA)")
->>> answer = entails([art6], given="attacked(ROK)", obliged="grants_access(JPN,USA)")
+>>> exclusion = "~(grants_access(JPN,USA) & denies_access(JPN,USA))"
+>>> answer = entails([art6], [exclusion], given="attacked(ROK)",
+...                  obliged="grants_access(JPN,USA)")
 >>> answer.verdict
 False
 >>> dict(answer.witness)

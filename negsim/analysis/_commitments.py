@@ -550,7 +550,9 @@ class Analysis:
                 witness=world,
                 because=(),
             )
-        theirs = [i for i in ids if debtor is not None and self._by_id[i].commitment.debtor != debtor]
+        theirs = [
+            i for i in ids if debtor is not None and self._by_id[i].commitment.debtor != debtor
+        ]
         mine = [i for i in ids if i not in theirs]
         because = self.solver.minimal([*mine, *theirs], lambda sel: [*base, n_key, *honour(sel)])
         because = tuple(sorted(because))

@@ -115,6 +115,14 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
     out: list[Entry] = []
     seen: set[str] = set()
     problems: list[Problem] = []
+    parsed: dict[str, Prop] = {}  # the same text is often shared (``attacked(EST)``)
+
+    def read(text: str, where: str) -> Prop:
+        prop = parsed.get(text)
+        if prop is None:
+            prop = parsed[text] = _parse(text, where)
+        return prop
+
     for c in sorted(commitments, key=lambda c: c.id):
         if c.id in seen:
             problems.append(Problem(f"commitments[{c.id}]", "duplicate commitment id"))
@@ -123,19 +131,23 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
         if c.state not in _ACTIVE:
             continue
         try:
-            consequent = _parse(c.consequent, f"commitments[{c.id}].consequent")
+            consequent = read(c.consequent, f"commitments[{c.id}].consequent")
             antecedent = (
                 _TRUE
                 if c.state is CommitmentState.DETACHED
-                else _parse(c.antecedent, f"commitments[{c.id}].antecedent")
+                else read(c.antecedent, f"commitments[{c.id}].antecedent")
             )
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
-        out.append(Entry(c, antecedent, consequent, atoms(antecedent) | atoms(consequent)))
+        out.append(Entry(c, antecedent, consequent, _atoms(antecedent) | _atoms(consequent)))
     if problems:
         raise ScenarioError("<commitments>", problems)
     return out
+
+
+def _atoms(prop: Prop) -> frozenset[str]:
+    return frozenset((prop.key,)) if isinstance(prop, Atom) else atoms(prop)
 
 
 def exclusions_of(exclusions: Iterable[str | Prop]) -> list[Exclusion]:

@@ -7,7 +7,7 @@ does not mention are false.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -36,6 +36,30 @@ def _optional_world(value: Mapping[str, bool] | None) -> FrozenMap[str, bool] | 
 
 
 def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _conflicts(value: Iterable[Conflict]) -> tuple[Conflict, ...]:
+    return tuple(value)
+
+
+def _never(value: Iterable[NeverTogether]) -> tuple[NeverTogether, ...]:
+    return tuple(value)
+
+
+def _violations(value: Iterable[Violation]) -> tuple[Violation, ...]:
+    return tuple(value)
+
+
+def _formulas(value: Iterable[CommitmentFormula]) -> tuple[CommitmentFormula, ...]:
+    return tuple(value)
+
+
+def _thresholds(value: Iterable[Threshold]) -> tuple[Threshold, ...]:
+    return tuple(value)
+
+
+def _rules(value: Iterable[RuleReport]) -> tuple[RuleReport, ...]:
     return tuple(value)
 
 
@@ -172,8 +196,8 @@ class Consistency:
     """
 
     consistent: bool
-    conflicts: tuple[Conflict, ...] = attrs.field(converter=tuple)
-    never_together: tuple[NeverTogether, ...] = attrs.field(converter=tuple)
+    conflicts: tuple[Conflict, ...] = attrs.field(converter=_conflicts)
+    never_together: tuple[NeverTogether, ...] = attrs.field(converter=_never)
     commitments: int = 0
     groups: int = 0
     distinct_groups: int = 0
@@ -301,7 +325,7 @@ class RuleReport:
     doc: str
     source: str
     value: float
-    thresholds: tuple[Threshold, ...] = attrs.field(converter=tuple)
+    thresholds: tuple[Threshold, ...] = attrs.field(converter=_thresholds)
 
     @property
     def holds(self) -> bool:
@@ -347,12 +371,12 @@ class Report:
     """
 
     scenario: str
-    commitments: tuple[CommitmentFormula, ...] = attrs.field(converter=tuple)
+    commitments: tuple[CommitmentFormula, ...] = attrs.field(converter=_formulas)
     exclusions: tuple[str, ...] = attrs.field(converter=_strings)
     consistency: Consistency
-    violations: tuple[Violation, ...] = attrs.field(converter=tuple)
+    violations: tuple[Violation, ...] = attrs.field(converter=_violations)
     entailment: Entailment | None = None
-    rules: tuple[RuleReport, ...] = attrs.field(default=(), converter=tuple)
+    rules: tuple[RuleReport, ...] = attrs.field(default=(), converter=_rules)
     violations_complete: bool = True
 
     @property

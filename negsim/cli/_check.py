@@ -140,13 +140,14 @@ def _check_propositions(scenario: Scenario, texts: dict[str, str]) -> None:
     from negsim.logic import atoms, parse
 
     known = set(scenario.agent_ids) | {al.id for al in scenario.alliances}
+    choices = ", ".join(sorted(known))
     problems = []
     for option, text in texts.items():
         prop = parse(text, source=option)
         for key in sorted(atoms(prop)):
             args = key[key.index("(") + 1 : -1].split(",") if "(" in key else []
             problems += [
-                Problem(option, f"unknown agent {arg!r} in {key}; known: {', '.join(sorted(known))}")
+                Problem(option, f"unknown agent {arg!r} in {key}; known: {choices}")
                 for arg in args
                 if arg.isupper() and arg not in known
             ]
@@ -206,7 +207,7 @@ def _commitment_lines(commitments: Sequence[CommitmentFormula]) -> list[str]:
     for (form, source), cs in forms.items():
         src = f"  [{source}]" if source else ""
         if len(cs) >= 3 and form != cs[0].formula:
-            prefix = os.path.commonprefix([c.id for c in cs])
+            prefix = os.path.commonprefix([c.id for c in cs])  # noqa: RUF071 - ids, not paths
             lines += _wrap(
                 f"{len(cs)} x {prefix}*  C(<debtor>, <creditor>): {form}{src}  "
                 f"(e.g. {cs[0].id}: {cs[0].debtor} -> {cs[0].creditor})",
@@ -286,7 +287,8 @@ def report_lines(report: Report, scenario: Scenario, file: Path | str) -> list[s
             "",
         )
     else:
-        lines.append(f"Consistency: INCONSISTENT ({groups}): {_plural(len(c.conflicts), 'conflict')}")
+        found = _plural(len(c.conflicts), "conflict")
+        lines.append(f"Consistency: INCONSISTENT ({groups}): {found}")
         for conflict in c.conflicts:
             lines.append(f"{_INDENT}conflict: {_ids(conflict.commitments)}")
             lines += _wrap(conflict.explanation, _INDENT * 2)
@@ -327,12 +329,12 @@ def report_lines(report: Report, scenario: Scenario, file: Path | str) -> list[s
         lines += _rule_lines(report.rules)
     lines.append("")
     if report.conflicted:
-        found = []
+        kinds = []
         if not c.consistent:
-            found.append(_plural(len(c.conflicts), "conflict"))
+            kinds.append(_plural(len(c.conflicts), "conflict"))
         if report.violations:
-            found.append(_plural(len(report.violations), "reachable violation"))
-        lines.append(f"Result: {' and '.join(found)} found (exit {CONFLICT_EXIT})")
+            kinds.append(_plural(len(report.violations), "reachable violation"))
+        lines.append(f"Result: {' and '.join(kinds)} found (exit {CONFLICT_EXIT})")
     else:
         lines.append("Result: no conflict, no reachable violation (exit 0)")
     return lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,8 @@ def _grid_help() -> str:
             "PATH=a,b,c (a list). Repeat for a cartesian product.")
 
 
-@click.command("sweep", help=_HELP, short_help="Run a scenario over a grid or sample of parameters.")
+@click.command("sweep", help=_HELP,
+               short_help="Run a scenario over a grid or sample of parameters.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--grid", "grids", multiple=True, metavar="PATH=SPEC", help=_grid_help())
 @click.option("--sample", "n_samples", type=click.IntRange(min=1), default=None, metavar="N",
@@ -283,9 +285,11 @@ def _print_summary(
         records = json.loads(table.to_json(orient="records"))
         click.echo(json.dumps(records, indent=2))
         return
-    from negsim.cli._render import make_console
+    from rich.console import Console
 
-    render_summary(make_console(), table, confidence=confidence,
+    # On a terminal the table fits its width; piped, it keeps its natural width.
+    console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 1000)
+    render_summary(console, table, confidence=confidence,
                    title=f"{results}: {len(frame)} runs")
 
 
@@ -317,7 +321,7 @@ def render_summary(
     outcomes = list(dict.fromkeys(table["outcome"]))
     out = Table(title=title or None, title_justify="left")
     for key in keys:
-        out.add_column(key.removeprefix("param."), justify="right")
+        out.add_column(_header(key, keys), justify="right")
     for outcome in outcomes:
         out.add_column(str(outcome), justify="right")
     out.add_column("n", justify="right")
@@ -338,6 +342,13 @@ def render_summary(
         return
     out.caption = f"share of runs [{confidence:.0%} Wilson interval]"
     console.print(out)
+
+
+def _header(column: str, columns: list[str]) -> str:
+    """A parameter column's last part, unless another column shares it."""
+    short = column.removeprefix("param.").rsplit(".", 1)[-1]
+    clash = sum(c.rsplit(".", 1)[-1] == short for c in columns) > 1
+    return column.removeprefix("param.") if clash else short
 
 
 def _fmt_key(value: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from typing import Any
@@ -104,7 +104,7 @@ class Simulation:
         self._rngs = {a.id: stream(self.seed, "agent", a.id) for a in self.agents}
         self._world_rng = stream(self.seed, "world")
         self.world: WorldState = attrs.evolve(scenario.world, round=0)
-        self.monitor = CommitmentMonitor(scenario.commitments)
+        self.monitor, self._opening = CommitmentMonitor.for_scenario(scenario)
         self.desk = AllianceDesk(scenario.alliances)
         self._validator = Validator(scenario, self.desk, self.monitor)
         self.events: list[Event] = []
@@ -144,9 +144,8 @@ class Simulation:
                 scenario=self.scenario,
                 world=self.world,
             )
-        events = self.monitor.update(self.world.facts, self.world.facts, 0)
-        self.events.extend(events)
-        return tuple(events)
+        self.events.extend(self._opening)
+        return tuple(self._opening)
 
     def step(self) -> tuple[Event, ...]:
         """Play one round and return its events.
@@ -310,8 +309,9 @@ class Simulation:
             "rejected": float(sum(isinstance(e, MoveRejected) for e in self.events)),
         }
         commitments = self.monitor.all()
+        states = Counter(c.state for c in commitments)
         for state in (CommitmentState.DISCHARGED, CommitmentState.VIOLATED):
-            metrics[f"commitments_{state}"] = float(sum(c.state is state for c in commitments))
+            metrics[f"commitments_{state}"] = float(states[state])
         events = tuple(self.events)
         for extra in self._call(
             self._world_relay.negsim_collect_metrics,

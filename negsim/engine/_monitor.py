@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 import attrs
 
 from negsim.logic import atoms, compile_predicate, parse
-from negsim.model import Commitment, CommitmentChanged, CommitmentState, Event
+from negsim.model import Commitment, CommitmentChanged, CommitmentState, Event, Scenario
 
 __all__ = ["CommitmentMonitor"]
 
@@ -32,13 +32,56 @@ class CommitmentMonitor:
     def __init__(self, commitments: Iterable[Commitment] = ()) -> None:
         self.current: dict[str, Commitment] = {}
         self._predicates: dict[str, tuple[Predicate, Predicate]] = {}
-        self._by_atom: defaultdict[str, set[str]] = defaultdict(set)
-        self._by_agent: defaultdict[str, set[str]] = defaultdict(set)
+        self._by_atom: dict[str, set[str]] = {}
+        self._by_agent: dict[str, set[str]] = {}
+        self._base: dict[str, set[str]] = {}  # a template's index sets, shared until written
         self._views: dict[str, tuple[Commitment, ...]] = {}
         self._due: defaultdict[int, set[str]] = defaultdict(set)
         self._fresh: set[str] = set()
+        self._order: list[str] | None = None
         for c in commitments:
             self.add(c)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario) -> tuple[CommitmentMonitor, list[Event]]:
+        """A monitor of ``scenario``'s commitments after the opening world, and the
+        events of that first update.
+
+        The compiled predicates, the indexes and the opening update are worked out once
+        per scenario object and shared (copy on write) by the runs of that scenario.
+        """
+        cached = _TEMPLATES.get(id(scenario))
+        if cached is None or cached[0] is not scenario:
+            template = cls(scenario.commitments)
+            events = template.update(scenario.world.facts, scenario.world.facts, 0)
+            for agent in scenario.agents:
+                template.of(agent.id)  # build the views once, for every run to share
+            if len(_TEMPLATES) >= 16:
+                _TEMPLATES.clear()
+            cached = _TEMPLATES[id(scenario)] = (scenario, template, events)
+        return cached[1]._clone(), list(cached[2])
+
+    def _clone(self) -> CommitmentMonitor:
+        other = CommitmentMonitor()
+        other.current = dict(self.current)
+        other._predicates = dict(self._predicates)
+        other._by_atom = dict(self._by_atom)
+        other._by_agent = dict(self._by_agent)
+        other._base = {**self._by_atom, **{f"agent:{a}": s for a, s in self._by_agent.items()}}
+        other._views = dict(self._views)
+        other._due = defaultdict(set, {k: set(v) for k, v in self._due.items()})
+        other._fresh = set(self._fresh)
+        other._order = self._order
+        return other
+
+    def _own(self, index: dict[str, set[str]], key: str, shared_key: str) -> set[str]:
+        """The set at ``index[key]``, copied first if a template shares it."""
+        ids = index.get(key)
+        if ids is None:
+            ids = index[key] = set()
+        elif ids is self._base.get(shared_key):
+            ids = index[key] = set(ids)
+        return ids
 
     def add(self, commitment: Commitment) -> None:
         """Start tracking ``commitment``; it is examined at the next :meth:`update`.
@@ -51,10 +94,11 @@ class CommitmentMonitor:
         self.current[cid] = commitment
         self._predicates[cid] = (compile_predicate(ante), compile_predicate(cons))
         for atom in atoms(ante) | atoms(cons):
-            self._by_atom[atom].add(cid)
+            self._own(self._by_atom, atom, atom).add(cid)
         for agent in (commitment.debtor, commitment.creditor):
-            self._by_agent[agent].add(cid)
+            self._own(self._by_agent, agent, f"agent:{agent}").add(cid)
             self._views.pop(agent, None)
+        self._order = None
         if commitment.expires is not None:
             self._due[commitment.expires + 1].add(cid)
         self._fresh.add(cid)
@@ -149,4 +193,12 @@ class CommitmentMonitor:
 
     def all(self) -> tuple[Commitment, ...]:
         """Every commitment in its current state, sorted by id."""
-        return tuple(self.current[c] for c in sorted(self.current))
+        if self._order is None:
+            self._order = sorted(self.current)
+        current = self.current
+        return tuple(current[c] for c in self._order)
+
+
+_TEMPLATES: dict[int, tuple[Scenario, CommitmentMonitor, list[Event]]] = {}
+"""Monitors after the opening update, by scenario identity (the scenario is kept alive
+alongside, so an id is never reused while cached)."""

@@ -43,6 +43,7 @@ class PublicInfo:
         world_params: The world rules' parameters.
         max_rounds: The last round.
         memberships: The alliances of each agent (see :meth:`alliances_of`).
+        hosts: The states hosting each agent's forces (see :meth:`hosts_of`).
     """
 
     scenario: str
@@ -55,6 +56,7 @@ class PublicInfo:
     world_params: FrozenMap[str, ParamValue]
     max_rounds: int
     memberships: FrozenMap[str, tuple[Alliance, ...]] = attrs.field(factory=FrozenMap)
+    hosts: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap)
 
     @classmethod
     def of(cls, scenario: Scenario) -> PublicInfo:
@@ -69,8 +71,14 @@ class PublicInfo:
             treaties=scenario.commitments,
             world_params=scenario.world_params,
             max_rounds=scenario.max_rounds,
-            memberships=freeze(
-                {a.id: scenario.alliances_of(a.id) for a in scenario.agents}
+            memberships=freeze({a.id: scenario.alliances_of(a.id) for a in scenario.agents}),
+            hosts=freeze(
+                {
+                    a.id: tuple(
+                        h.id for h in scenario.agents if a.id in h.capabilities.forces_hosted
+                    )
+                    for a in scenario.agents
+                }
             ),
         )
 
@@ -80,7 +88,7 @@ class PublicInfo:
 
     def hosts_of(self, agent_id: str) -> tuple[str, ...]:
         """The states that host forces of ``agent_id``, sorted."""
-        return tuple(a for a, caps in self.capabilities.items() if agent_id in caps.forces_hosted)
+        return self.hosts.get(agent_id, ())
 
     def alliance(self, alliance_id: str) -> Alliance:
         """The alliance ``alliance_id``.

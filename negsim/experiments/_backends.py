@@ -9,6 +9,7 @@ number of runs.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
@@ -115,9 +116,11 @@ class SerialBackend:
 
 
 def default_start_method() -> str:
-    """``fork`` where it is the platform's way and this process has one thread
-    (workers then start at once, with negsim already imported); otherwise
-    ``forkserver``, or ``spawn`` where that is all there is.
+    """The process pool's default start method.
+
+    ``fork`` on Linux when this process has a single thread (workers then start at
+    once, with negsim already imported); otherwise ``forkserver`` (its server imports
+    negsim once), or ``spawn`` where that is all there is.
     """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
@@ -193,9 +196,9 @@ class ProcessBackend:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in done:
                 size = pending.pop(future)
-                exc = future.exception()
-                if exc is not None:
-                    yield ChunkDone(size, error=exc)
+                error = future.exception()
+                if error is not None:
+                    yield ChunkDone(size, error=error)
                 else:
                     yield ChunkDone(size, rows=future.result())
 
@@ -221,9 +224,10 @@ class ProcessBackend:
 
 
 class DaskBackend:
-    """Dask distributed: a :class:`distributed.LocalCluster` of worker processes, or the
-    cluster behind a scheduler address or an existing :class:`distributed.Client`.
+    """Run chunks on Dask distributed.
 
+    On a new :class:`distributed.LocalCluster` of worker processes, or the cluster
+    behind a scheduler address or an existing :class:`distributed.Client`.
     The setup is scattered to every worker once; workers build the plugin registry
     from the installed plugins' entry points (or the setup's factory) and load the
     shipped scenario once per process.
@@ -237,7 +241,9 @@ class DaskBackend:
 
     name = "dask"
 
-    def __init__(self, setup: WorkerSetup, workers: int | None = None, scheduler: Any = None) -> None:
+    def __init__(
+        self, setup: WorkerSetup, workers: int | None = None, scheduler: Any = None
+    ) -> None:
         self.setup = setup
         self.workers = workers
         self.scheduler = scheduler
@@ -255,10 +261,11 @@ class DaskBackend:
             ImportError: dask.distributed is not installed.
         """
         try:
-            from distributed import Client, LocalCluster
+            distributed: Any = importlib.import_module("distributed")
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("the dask backend needs dask.distributed: "
                               "pip install 'negsim[dask]'") from exc
+        Client, LocalCluster = distributed.Client, distributed.LocalCluster
         if isinstance(self.scheduler, Client):
             self._client = self.scheduler
         elif self.scheduler:
@@ -281,8 +288,7 @@ class DaskBackend:
 
     def run(self, chunks: Iterable[list[RunSpec]]) -> Iterator[ChunkDone]:
         """Keep every worker thread busy; yield chunks as they finish."""
-        from distributed import as_completed
-
+        as_completed: Any = importlib.import_module("distributed").as_completed
         if self._client is None:
             self.start()
         client = self._client

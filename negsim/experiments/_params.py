@@ -65,7 +65,7 @@ class Parameter:
     """
 
     path: str
-    values: tuple[ParamValue, ...] = attrs.field(converter=tuple)
+    values: tuple[ParamValue, ...]
     kind: ParamKind = "float"
 
     @property
@@ -108,7 +108,7 @@ class Sample:
     """
 
     n: int
-    bounds: tuple[Bound, ...] = attrs.field(converter=tuple)
+    bounds: tuple[Bound, ...]
     method: SampleMethod = "lhs"
 
     def __attrs_post_init__(self) -> None:
@@ -223,7 +223,9 @@ def parse_grid(text: str, current: object = None) -> Parameter:
     return Parameter(path, values, kind)
 
 
-def grid_parameter(path: str, values: Sequence[ParamValue] | str, current: object = None) -> Parameter:
+def grid_parameter(
+    path: str, values: Sequence[ParamValue] | str, current: object = None
+) -> Parameter:
     """A grid parameter from a path and either a SPEC string or a sequence of values.
 
     Args:
@@ -294,7 +296,9 @@ def _range(
 
 def _items(spec: str) -> list[str]:
     """Split on commas outside double quotes."""
-    items, buf, quoted = [], [], False
+    items: list[str] = []
+    buf: list[str] = []
+    quoted = False
     for ch in spec:
         if ch == '"':
             quoted = not quoted

@@ -81,7 +81,7 @@ class Plan:
         seed: The sweep's seed.
     """
 
-    parameters: tuple[Parameter, ...] = attrs.field(converter=tuple)
+    parameters: tuple[Parameter, ...]
     sample: Sample | None
     runs: int
     seed: int

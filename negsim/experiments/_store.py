@@ -236,18 +236,21 @@ class ResultStore:
         others = [f.name for f in p.iterdir() if f not in ours]
         if not (p / MANIFEST).exists():
             if others or ours:
+                held = ", ".join(sorted(others or [f.name for f in ours])[:5])
                 raise SweepError(f"{p} exists and is not a negsim sweep's results directory "
-                                 f"(it holds {', '.join(sorted(others or [f.name for f in ours])[:5])}); "
-                                 "choose another --out")
+                                 f"(it holds {held}); choose another --out")
             return
         try:
             old = json.loads((p / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise SweepError(f"{p / MANIFEST} cannot be read ({exc}); choose another --out") from None
+            raise SweepError(
+                f"{p / MANIFEST} cannot be read ({exc}); choose another --out"
+            ) from None
         if old == dict(manifest):
             return
         if others:
-            raise SweepError(f"{p} holds files negsim did not write ({', '.join(sorted(others)[:5])}); "
+            held = ", ".join(sorted(others)[:5])
+            raise SweepError(f"{p} holds files negsim did not write ({held}); "
                              "choose another --out")
         if not overwrite:
             diff = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))

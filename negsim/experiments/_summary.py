@@ -55,7 +55,9 @@ def wilson_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float
     denom = 1 + z2n
     centre = (p + z2n / 2) / denom
     half = z * math.sqrt(p * (1 - p) / n + z2n / (4 * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if count == 0 else max(0.0, centre - half)  # exact at the ends
+    high = 1.0 if count == n else min(1.0, centre + half)
+    return low, high
 
 
 def resolve_column(columns: Sequence[str], name: str) -> str:

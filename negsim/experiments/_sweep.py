@@ -7,6 +7,7 @@ import math
 import os
 import sys
 import time
+import tomllib
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -164,19 +165,28 @@ def _sample(
     return Sample(int(samples), tuple(parsed), method)
 
 
-def _check_values(
-    data: dict[str, Any], source: str, registry: PluginRegistry, path: str,
-    values: Iterable[ParamValue],
-) -> None:
-    """Load the scenario with each value alone, so a bad path or value fails up front."""
-    for value in values:
-        try:
-            scenario_from_dict(data, source=source, overrides=[(path, value)], registry=registry)
-        except ScenarioError as exc:
-            where = f"--grid {path}={format_value(value)}"
-            problems = [Problem(where, str(p)) for p in exc.problems]
-            cls = OverrideError if isinstance(exc, OverrideError) else ScenarioError
-            raise cls(source, problems) from None
+@attrs.frozen
+class _Checker:
+    """Load the scenario with each swept value alone: a bad path or value fails early.
+
+    A combination of values can still fail; the run records it.
+    """
+
+    data: dict[str, Any]
+    source: str
+    sets: list[tuple[str, Any]]
+    registry: PluginRegistry
+
+    def __call__(self, path: str, values: Iterable[ParamValue]) -> None:
+        for value in values:
+            try:
+                scenario_from_dict(self.data, source=self.source,
+                                   overrides=[*self.sets, (path, value)], registry=self.registry)
+            except ScenarioError as exc:
+                where = f"--grid {path}={format_value(value)}"
+                problems = [Problem(where, str(p)) for p in exc.problems]
+                cls = OverrideError if isinstance(exc, OverrideError) else ScenarioError
+                raise cls(self.source, problems) from None
 
 
 def _chunk_size(chunk_size: int | None, remaining: int, parallelism: int, backend: str) -> int:
@@ -293,22 +303,19 @@ def sweep(
     parent_registry, serial_registry, factory = _registry(registry, backend)
 
     sets = [parse_override(o) if isinstance(o, str) else (o[0], o[1]) for o in overrides]
-    path: Path | None = None
     if isinstance(scenario, Scenario):
-        base = scenario
-        if sets:
-            base = scenario_from_dict(scenario_data(scenario), source=scenario.name,
-                                      overrides=sets, registry=parent_registry)
-        source = base.name
+        source = scenario.name
+        raw = scenario_data(scenario, parent_registry)
+        base = scenario_from_dict(raw, source=source, overrides=sets, registry=parent_registry)
     else:
-        path = Path(scenario)
-        base = load_scenario(path, overrides=sets, registry=parent_registry)
-        source = str(path)
-    data = scenario_data(base)
+        source = str(scenario)
+        base = load_scenario(Path(scenario), overrides=sets, registry=parent_registry)
+        raw = tomllib.loads(Path(scenario).read_text(encoding="utf-8"))  # loaded above: valid
+    data = scenario_data(base)  # with the plugins' defaults, for the parameters' types
 
     parameters = _parameters(grid, data)
     sample = _sample(samples, bounds, method, data)
-    plan = Plan(parameters, sample, runs, base.seed if seed is None else seed)
+    plan = Plan(tuple(parameters), sample, runs, base.seed if seed is None else seed)
     swept = plan.paths
     dupes = sorted({p for p in swept if swept.count(p) > 1})
     if dupes:
@@ -316,10 +323,11 @@ def sweep(
     fixed = sorted({p for p, _ in sets} & set(swept))
     if fixed:
         raise SweepError(f"both swept and fixed by an override: {', '.join(fixed)}")
+    check = _Checker(raw, source, sets, parent_registry)
     for param in parameters:
-        _check_values(data, source, parent_registry, param.path, param.values)
+        check(param.path, param.values)
     for bound in sample.bounds if sample else ():
-        _check_values(data, source, parent_registry, bound.path,
+        check(bound.path,
                       sorted({int(bound.low), int(bound.high)}) if bound.kind == "int"
                       else sorted({bound.low, bound.high}))
 
@@ -352,13 +360,12 @@ def sweep(
     total = len(plan)
     remaining = total - len(done)
 
-    ship_scenario = path is None or backend == "dask"
     setup = WorkerSetup(
         token=uuid.uuid4().hex,
         paths=swept,
-        scenario=base if ship_scenario else None,
-        path=None if ship_scenario else str(path.resolve()) if path else None,
-        sets=() if ship_scenario else tuple(sets),
+        data=raw,
+        source=source,
+        sets=tuple(sets),
         digest=digest,
         registry_factory=factory,
     )

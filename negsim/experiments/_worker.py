@@ -1,19 +1,24 @@
 """What runs in a worker: load the scenario and plugins once per process, run chunks.
 
-A :class:`WorkerSetup` travels to each worker (pickled): the scenario as a file path
-or a :class:`negsim.Scenario`, the fixed overrides, and how to build the plugin
-registry (a picklable factory, or ``None`` for the installed plugins, found through
-their entry points). The first chunk a process sees builds its state; later chunks of
-the same sweep reuse it, with the scenarios of recent parameter points cached.
+A :class:`WorkerSetup` travels to each worker (pickled): the scenario as the data of
+its file (parsed once by the parent, so a remote Dask worker needs no copy of the
+file) or of a pickled :class:`negsim.Scenario`, the fixed overrides, and how to build
+the plugin registry (a picklable factory, or ``None`` for the installed plugins, found
+through their entry points). The first chunk a process sees builds its state: the
+registry, and the base scenario, checked against the parent's digest (a worker with
+other plugin versions would load another scenario and refuses to run). Later chunks
+of the same sweep reuse it, with the scenarios of recent parameter points cached.
+
+Every backend builds each run's scenario the same way, from the same data:
+``scenario_from_dict(data, overrides=[*sets, *point])``.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import signal
-import tomllib
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -50,36 +55,38 @@ class WorkerSetup:
     """Everything a worker needs to run a sweep's chunks.
 
     Attributes:
-        token: Identifies the sweep's scenario and plugins; the key of the per-process
-            state.
+        token: Identifies the sweep; the key of the per-process state.
         paths: The swept paths, in the order of :attr:`RunSpec.values`.
-        scenario: The base scenario (fixed overrides applied), when shipped pickled.
-        path: The scenario file, when workers load it themselves.
-        sets: Fixed ``(path, value)`` overrides, applied after loading :attr:`path`.
-        digest: The base scenario's digest; a worker that loads a different file
-            refuses to run.
+        data: The scenario as scenario-file data.
+        source: The scenario file's name (for error messages).
+        sets: Fixed ``(path, value)`` overrides, applied to :attr:`data` before a
+            point's own.
+        digest: The base scenario's digest (``data`` with ``sets``), as the parent
+            loaded it.
         registry_factory: Builds the plugin registry; the installed plugins when ``None``.
     """
 
     token: str
     paths: tuple[str, ...]
-    scenario: Scenario | None = None
-    path: str | None = None
+    data: dict[str, Any]
+    source: str
     sets: tuple[tuple[str, Any], ...] = ()
     digest: str = ""
     registry_factory: RegistryFactory | None = None
 
 
-def scenario_data(scenario: Scenario) -> dict[str, Any]:
+def scenario_data(scenario: Scenario, registry: PluginRegistry | None = None) -> dict[str, Any]:
     """``scenario`` as scenario-file data that the loader accepts back.
 
     Args:
         scenario: A loaded scenario.
+        registry: With it, parameters equal to their plugin's default are left out
+            (as a file would leave them), so a sweep can change an agent's doctrine
+            without the old doctrine's defaults getting in the way.
 
     Returns:
-        :func:`negsim.scenario.dump_scenario` without the commitments' lifecycle
-        fields, which a file may not set (every commitment of a scenario starts
-        conditional).
+        :func:`negsim.scenario.dump_scenario`, without the commitments' lifecycle
+        fields (a file may not set them; every commitment starts conditional).
     """
     data = dump_scenario(scenario)
     for table in data.get("commitments", []):
@@ -87,7 +94,25 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
             table.pop("state", None)
         if table.get("detached_at") is None:
             table.pop("detached_at", None)
+    if registry is not None:
+        names = set(registry.names())
+        for table in data.get("agents", []):
+            stack = [table.get("doctrine"), *table.get("modifiers", ())]
+            defaults: dict[str, Any] = {}
+            for name in stack:
+                if name in names:
+                    defaults.update(registry.spec(name).defaults)
+            table["params"] = _without(table.get("params", {}), defaults)
+        rules = data["scenario"].get("world_rules")
+        if rules in names:
+            world = data["world"]
+            world["params"] = _without(world.get("params", {}), registry.spec(rules).defaults)
     return data
+
+
+def _without(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items()
+            if k not in defaults or type(v) is not type(defaults[k]) or v != defaults[k]}
 
 
 def format_plugins(plugins: Sequence[PluginInfo]) -> str:
@@ -125,23 +150,19 @@ class WorkerState:
             registry = factory() if factory is not None else default_registry()
         self.registry = registry
         self.paths = setup.paths
-        self._fixed: list[tuple[str, Any]] = []
-        if setup.path is not None:
-            source = setup.path
-            data = tomllib.loads(Path(source).read_text(encoding="utf-8"))
-            self._fixed = [tuple(s) for s in setup.sets]  # type: ignore[misc]
-            base = scenario_from_dict(data, source=source, overrides=self._fixed, registry=registry)
-            if setup.digest and scenario_digest(base) != setup.digest:
-                raise SweepError(f"{source} changed since the sweep started; re-run the sweep")
-        elif setup.scenario is not None:
-            base = setup.scenario
-            source = base.name
-            data = scenario_data(base)
-        else:  # pragma: no cover - sweep() always sets one
-            raise SweepError("a worker setup needs a scenario or a path")
-        self.base = base
-        self.source = source
-        self._data = data
+        self.source = setup.source
+        self._data = setup.data
+        self._fixed = [(str(p), v) for p, v in setup.sets]
+        self.base = scenario_from_dict(
+            self._data, source=self.source, overrides=self._fixed, registry=registry
+        )
+        if setup.digest and scenario_digest(self.base) != setup.digest:
+            versions = format_plugins(registry.info())
+            raise SweepError(
+                f"{self.source}: this worker loads a different scenario than the sweep's "
+                f"(digest {scenario_digest(self.base)}, not {setup.digest}); are the same "
+                f"plugin versions installed on every worker? Here: {versions}"
+            )
         self._applied = [f"{p}={format_value(v)}" for p, v in self._fixed]
         self._points: collections.OrderedDict[str, Scenario] = collections.OrderedDict()
 
@@ -151,13 +172,14 @@ class WorkerState:
         Raises:
             negsim.ScenarioError: The point's values are invalid for the scenario.
         """
-        applied = self._applied + [f"{p}={format_value(v)}" for p, v in zip(self.paths, values)]
+        pairs = zip(self.paths, values, strict=True)
+        applied = self._applied + [f"{p}={format_value(v)}" for p, v in pairs]
         if not values:
             return self.base, applied
         key = point_key(self.paths, values)
         hit = self._points.get(key)
         if hit is None:
-            overrides = [*self._fixed, *zip(self.paths, values)]
+            overrides = [*self._fixed, *zip(self.paths, values, strict=True)]
             scenario = scenario_from_dict(
                 self._data, source=self.source, overrides=overrides, registry=self.registry
             )
@@ -171,7 +193,7 @@ class WorkerState:
     def run(self, spec: RunSpec) -> dict[str, Any]:
         """Run one run and return its row; an exception becomes the row's ``error``."""
         row: dict[str, Any] = {"run_key": spec.key, "point": spec.point}
-        row.update((f"param.{p}", v) for p, v in zip(self.paths, spec.values))
+        row.update((f"param.{p}", v) for p, v in zip(self.paths, spec.values, strict=True))
         row["replicate"] = spec.replicate
         row["seed"] = spec.seed
         scenario: Scenario | None = None
@@ -251,7 +273,5 @@ def init_worker(setup: WorkerSetup) -> None:
     A failure to load is left for the first chunk to report.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
+    with contextlib.suppress(Exception):  # reported by run_chunk, with its traceback
         state_for(setup)
-    except Exception:
-        pass

@@ -41,6 +41,7 @@ import importlib
 import keyword
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from operator import itemgetter
@@ -894,6 +895,9 @@ def _constant(value: float) -> _Node:
 
 
 def _parameter(name: str) -> _Node:
+    # Interned, a name is the very object the keys of most value mappings are (literals and
+    # identifiers are interned), so a look-up compares identities instead of characters.
+    name = sys.intern(name)
     return _Node(cast(Evaluator, itemgetter(name)), name=name)
 
 

@@ -207,7 +207,10 @@ class Rule:
         try:
             return self._function(values)
         except KeyError:
-            raise self._missing(values) from None
+            missing = self._missing(values)
+            if missing is None:  # the mapping itself failed: let its error through
+                raise
+            raise missing from None
         except (ArithmeticError, ValueError) as error:
             error.add_note(f"while evaluating rule {self.name!r}: {self.expr}")
             raise
@@ -231,16 +234,17 @@ class Rule:
         try:
             return self._function(values) > 0
         except KeyError:
-            raise self._missing(values) from None
+            missing = self._missing(values)
+            if missing is None:  # the mapping itself failed: let its error through
+                raise
+            raise missing from None
         except (ArithmeticError, ValueError) as error:
             error.add_note(f"while evaluating rule {self.name!r}: {self.expr}")
             raise
 
-    def _missing(self, values: Mapping[str, float]) -> KeyError:
+    def _missing(self, values: Mapping[str, float]) -> MissingValueError | None:
         missing = [name for name in self._symbols if name not in values]
-        if not missing:  # pragma: no cover - a KeyError from inside the mapping itself
-            return KeyError(f"rule {self.name!r}: a value lookup failed")
-        return MissingValueError(self.name, missing, self._symbols)
+        return MissingValueError(self.name, missing, self._symbols) if missing else None
 
     def to_sympy(self) -> SympyExpr:
         """Convert the rule's expression to sympy (see :func:`negsim.logic.expression_to_sympy`).

@@ -133,12 +133,9 @@ def plot_outcomes(
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     if title is None:
-        scenario = ""
-        if "scenario" in frame.columns and len(frame):
-            scenario = f"{frame['scenario'].dropna().iloc[0]}: " if frame["scenario"].notna().any() \
-                else ""
-        n = int(len(frame))
-        title = (f"{scenario}outcome probability by {_short(xcol)} "
-                 f"({n} runs, {confidence:.0%} Wilson bands)")
-    ax.set_title(title, fontsize="medium")
+        names = list(frame["scenario"].dropna().unique()) if "scenario" in frame.columns else []
+        head = f"{names[0]}: " if len(names) == 1 else ""
+        title = (f"{head}outcome probability by {_short(xcol)}\n"
+                 f"{len(frame)} runs, {confidence:.0%} Wilson bands")
+    ax.set_title(title, fontsize="medium", loc="left")
     return fig

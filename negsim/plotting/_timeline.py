@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from negsim.model import (
@@ -46,7 +48,13 @@ def _shown(event: Event) -> bool:
 
 
 def _lanes(events: tuple[Event, ...]) -> list[str]:
+    """Agents in order of first speech or action, then any others."""
     seen: dict[str, None] = {}
+    for e in events:
+        if isinstance(e, MessageSent):
+            seen.setdefault(e.message.sender)
+        elif isinstance(e, ActionTaken):
+            seen.setdefault(e.action.actor)
     for e in events:
         if isinstance(e, MessageSent):
             seen.setdefault(e.message.sender)
@@ -67,7 +75,12 @@ def _lanes(events: tuple[Event, ...]) -> list[str]:
     return list(seen)
 
 
-def plot_timeline(run: Result | str | os.PathLike[str], *, title: str | None = None) -> Figure:
+def plot_timeline(
+    run: Result | str | os.PathLike[str],
+    *,
+    agents: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
     """Draw a message-sequence chart of one run.
 
     Agents are vertical lanes and time runs down the page, round by round. Each
@@ -79,6 +92,8 @@ def plot_timeline(run: Result | str | os.PathLike[str], *, title: str | None = N
 
     Args:
         run: A result, or the path of a JSONL log written by ``negsim run --log``.
+        agents: The lanes, left to right; agents in order of first message or action
+            when ``None`` (an agent left out is added at the right).
         title: The title; the scenario, seed and outcome when ``None``.
 
     Returns:
@@ -94,9 +109,9 @@ def plot_timeline(run: Result | str | os.PathLike[str], *, title: str | None = N
     if not isinstance(run, Result):
         from negsim.results import read_jsonl
 
-        run = read_jsonl(run)
+        run = read_jsonl(Path(run))
     events = tuple(e for e in run.events if _shown(e))
-    lanes = _lanes(run.events) or ["(no agents)"]
+    lanes = list(dict.fromkeys([*(agents or ()), *_lanes(run.events)])) or ["(no agents)"]
     x = {a: i for i, a in enumerate(lanes)}
 
     # One slot (row) per drawn event; each round starts on a new row.

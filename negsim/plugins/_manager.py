@@ -98,6 +98,7 @@ class PluginRegistry:
         if self.pm.has_plugin(name):
             self.pm.unregister(name=name)
             self._specs.pop(name, None)
+            self._info = None
             self._relays.cache_clear()
 
     def _check(self) -> None:
@@ -127,6 +128,7 @@ class PluginRegistry:
                 )
             specs[name] = spec
         self._specs = specs
+        self._info: tuple[PluginInfo, ...] | None = None
         self._relays.cache_clear()
 
     # -- queries ---------------------------------------------------------------------
@@ -152,7 +154,12 @@ class PluginRegistry:
         return ", ".join(self.names(role)) or "(none)"
 
     def info(self) -> tuple[PluginInfo, ...]:
-        """Every plugin with its role, distribution and version, sorted by name."""
+        """Every plugin with its role, distribution and version, sorted by name (cached)."""
+        if self._info is None:
+            self._info = self._read_info()
+        return self._info
+
+    def _read_info(self) -> tuple[PluginInfo, ...]:
         dists = {self.pm.get_name(plugin): dist for plugin, dist in self.pm.list_plugin_distinfo()}
         out = []
         for name in self.names():

@@ -33,7 +33,16 @@ import attrs
 import negsim
 from negsim.engine import AgentView, PublicInfo
 from negsim.logic import Rule
-from negsim.model import Agent, CommitmentState, Move, ParamSpec, ParamValue, PluginSpec, Scenario
+from negsim.model import (
+    Agent,
+    Commitment,
+    CommitmentState,
+    Move,
+    ParamSpec,
+    ParamValue,
+    PluginSpec,
+    Scenario,
+)
 from negsim_crisis.vocabulary import attacked, grants_access
 
 __all__ = ["ATTACK", "PARAMS", "Estimate", "WedgeState", "attack_values", "estimate"]
@@ -137,7 +146,7 @@ PARAMS = (
         3,
         "Round in which it decides whether to attack.",
         1,
-        100,
+        10000,
         "assumption (coercion first, then the grab)",
     ),
     ParamSpec(
@@ -232,13 +241,20 @@ def attack_values(
 
 def _helpers(public: PublicInfo, target: str, me: str) -> list[str]:
     """States with a treaty commitment to come to ``target``'s aid, sorted."""
-    return sorted(
-        {
-            c.debtor
-            for c in public.treaties
-            if c.creditor == target and attacked(target) in c.antecedent and c.debtor != me
-        }
-    )
+    treaties = public.treaties
+    cached = _HELPERS.get(id(treaties))
+    if cached is None or cached[0] is not treaties:  # worked out once per scenario
+        table: dict[str, set[str]] = {}
+        for c in treaties:
+            if attacked(c.creditor) in c.antecedent:
+                table.setdefault(c.creditor, set()).add(c.debtor)
+        if len(_HELPERS) >= 16:
+            _HELPERS.clear()
+        cached = _HELPERS[id(treaties)] = (treaties, table)
+    return sorted(cached[1].get(target, set()) - {me})
+
+
+_HELPERS: dict[int, tuple[tuple[Commitment, ...], dict[str, set[str]]]] = {}
 
 
 def estimate(

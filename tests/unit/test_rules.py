@@ -225,10 +225,10 @@ def test_nodes_are_hashable_values() -> None:
         (lambda: Sym("a.b"), ValueError, "parameter name"),
         (lambda: Sym("exp"), ValueError, "function name or a Python keyword"),
         (lambda: Sym("lambda"), ValueError, "function name or a Python keyword"),
-        (lambda: Sym(3), TypeError, "must be a str"),
+        (lambda: Sym(3), TypeError, "must be a str"),  # type: ignore[arg-type]
         (lambda: Add((a,)), ValueError, "at least 2"),
-        (lambda: Mul((a, "b")), TypeError, "expression node"),
-        (lambda: Neg("a"), TypeError, "expression node"),
+        (lambda: Mul((a, "b")), TypeError, "expression node"),  # type: ignore[arg-type]
+        (lambda: Neg("a"), TypeError, "expression node"),  # type: ignore[arg-type]
         (lambda: Call("eval", (a,)), ValueError, "must be one of exp, log, max, min, sqrt"),
         (lambda: Call("exp", (a, b)), ValueError, "exactly 1 argument, got 2"),
         (lambda: Call("min", (a,)), ValueError, "at least 2 arguments, got 1"),
@@ -484,6 +484,16 @@ def test_compiled_rule_is_exactly_the_hand_written_float() -> None:
         assert fn(values) == hand_written(values)
 
 
+def test_parameters_are_read_inline() -> None:
+    """``a + b`` compiles to one closure, ``lambda v: v[a] + v[b]``, over interned names."""
+    fn = compile_expression(parse_expression("a" + " + b"))  # names sliced from the text
+    assert fn.__closure__ is not None
+    names = [cell.cell_contents for cell in fn.__closure__]
+    assert names == ["a", "b"]
+    assert all(name is sys.intern(name) for name in names)
+    assert fn({"a": 1.0, "b": 2.0}) == 3.0
+
+
 def test_constants_are_folded() -> None:
     fn = compile_expression(parse_expression("1 + 2 * 3 - max(4, 5) / 2"))
     assert fn({}) == 4.5
@@ -674,6 +684,19 @@ def test_missing_values_are_named() -> None:
         )
         assert error.__cause__ is None
         assert error.__suppress_context__
+
+
+class FailingMapping(dict[str, float]):
+    """A mapping whose look-ups fail for a key it claims to hold."""
+
+    def __getitem__(self, key: str) -> float:
+        raise KeyError(f"backend lost {key}")
+
+
+def test_a_failing_mapping_keeps_its_own_error() -> None:
+    with pytest.raises(KeyError, match="backend lost a") as info:
+        rule("a + 1").value(FailingMapping(a=1.0))
+    assert not isinstance(info.value, MissingValueError)
 
 
 def test_arithmetic_errors_name_the_rule() -> None:

@@ -33,8 +33,9 @@ class Memory:
 
 @negsim.hookimpl
 def negsim_plugin_spec() -> PluginSpec:
-    return PluginSpec(role="doctrine", summary="Pledges in public, then keeps its word or not",
-                      params=PARAMS)
+    return PluginSpec(
+        role="doctrine", summary="Pledges in public, then keeps its word or not", params=PARAMS
+    )
 
 
 @negsim.hookimpl
@@ -52,12 +53,15 @@ def negsim_decide(view: AgentView) -> list[Move]:
 
     if view.round == 1 and view.param("pledge"):
         for ally in allies:
-            moves.append(view.say(
-                ally, "pledge",
-                antecedent=f"attacked({ally})",
-                consequent=f"responds({me},{ally})",
-                deadline=delay + 1,  # it learns of an attack one round after it happens
-            ))
+            moves.append(
+                view.say(
+                    ally,
+                    "pledge",
+                    antecedent=f"attacked({ally})",
+                    consequent=f"responds({me},{ally})",
+                    deadline=delay + 1,  # it learns of an attack one round after it happens
+                )
+            )
 
     for threat in view.received("threaten"):
         moves.append(view.say(threat.sender, "reject", in_reply_to=threat.id))
