@@ -123,8 +123,10 @@ def overhead(runs: int, repeats: int) -> list[str]:
     ]
     for name in ("korea_integrated", "korea_bilateral", "baltic_nato"):
         scenario = negsim.load_scenario(SCENARIOS / f"{name}.toml")
-        full = measure(lambda: [negsim.simulate(scenario, seed=s) for s in range(runs)], repeats)
-        bare = measure(lambda: [bare_run(scenario, s) for s in range(runs)], repeats)
+        full = measure(
+            lambda sc=scenario: [negsim.simulate(sc, seed=s) for s in range(runs)], repeats
+        )
+        bare = measure(lambda sc=scenario: [bare_run(sc, s) for s in range(runs)], repeats)
         same = all(
             negsim.simulate(scenario, seed=s).outcome == bare_run(scenario, s) for s in range(runs)
         )
@@ -143,7 +145,7 @@ def throughput(runs: int, repeats: int) -> list[str]:
     for name in ("korea_bilateral", "korea_integrated", "baltic_nato"):
         scenario = negsim.load_scenario(SCENARIOS / f"{name}.toml")
         rounds = sum(negsim.simulate(scenario, seed=s).rounds for s in range(runs))
-        t = measure(lambda: [negsim.simulate(scenario, seed=s) for s in range(runs)], repeats)
+        t = measure(lambda sc=scenario: [negsim.simulate(sc, seed=s) for s in range(runs)], repeats)
         n = len(scenario.agents)
         rows.append(
             f"| {name} | {n} | {runs / t[0]:.0f} ({runs / t[2]:.0f}-{runs / t[1]:.0f}) | "
@@ -170,7 +172,7 @@ def scaling(sizes: list[int], rounds_list: list[int], repeats: int) -> list[str]
                 n, pairwise=False, max_rounds=r, challenger={"attack_round": 10000}
             )
             scenario = scenario_from_dict(data)
-            t = measure(lambda: negsim.simulate(scenario, seed=1), repeats)
+            t = measure(lambda sc=scenario: negsim.simulate(sc, seed=1), repeats)
             per = t[0] / ((n + 1) * r) * 1e6
             cells.append(
                 f"{per:.2f} ({t[1] / ((n + 1) * r) * 1e6:.2f}-{t[2] / ((n + 1) * r) * 1e6:.2f})"
@@ -201,7 +203,7 @@ def startup(repeats: int) -> list[str]:
         ("python -c 'import negsim'", [sys.executable, "-c", "import negsim"]),
         ("python -c 'pass' (interpreter alone)", [sys.executable, "-c", "pass"]),
     ):
-        t = measure(lambda: subprocess.run(cmd, check=True, capture_output=True), repeats)
+        t = measure(lambda c=cmd: subprocess.run(c, check=True, capture_output=True), repeats)
         rows.append(f"| `{label}` | {fmt(t, 1000, 'ms')} |")
     return rows
 

@@ -44,8 +44,7 @@ class CommitmentMonitor:
 
     @classmethod
     def for_scenario(cls, scenario: Scenario) -> tuple[CommitmentMonitor, list[Event]]:
-        """A monitor of ``scenario``'s commitments after the opening world, and the
-        events of that first update.
+        """A monitor of ``scenario``'s commitments after the opening update, and its events.
 
         The compiled predicates, the indexes and the opening update are worked out once
         per scenario object and shared (copy on write) by the runs of that scenario.

@@ -273,11 +273,13 @@ def test_a_run_equals_simulate_with_its_seed(scenario_file: Path) -> None:
     frame = small_sweep(scenario_file, grid=[f"{P_ATTACK}=0.8"], runs=2).frame()
     registry = REGISTRY()
     base = negsim.load_scenario(scenario_file, registry=registry)
-    for row in frame.itertuples(index=False):
-        result = negsim.simulate(base, seed=int(row.seed), registry=registry,
+    for row in frame.to_dict("records"):
+        result = negsim.simulate(base, seed=int(row["seed"]), registry=registry,
                                  overrides=[*FAST, f"{P_ATTACK}=0.8"])
-        assert (str(result.outcome), result.rounds) == (row.outcome, row.rounds)
-        assert result.metrics["messages"] == getattr(row, "_asdict")()["metric.messages"]
+        assert (str(result.outcome), result.rounds) == (row["outcome"], row["rounds"])
+        assert result.metrics["messages"] == row["metric.messages"]
+        assert result.provenance is not None
+        assert result.provenance.scenario_digest == row["scenario_digest"]
 
 
 def test_results_resume_and_survive_stale_files(scenario_file: Path, tmp_path: Path) -> None:

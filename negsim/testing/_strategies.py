@@ -1,0 +1,638 @@
+"""Hypothesis strategies for negsim's value objects, scenarios and whole runs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+from negsim.model import (
+    Agent,
+    Alliance,
+    Capabilities,
+    Commitment,
+    Message,
+    ParamSpec,
+    ParamValue,
+    Performative,
+    PluginRole,
+    PluginSpec,
+    Proposal,
+    Scenario,
+    WorldState,
+)
+from negsim.plugins import PluginRegistry, default_registry
+from negsim.scenario import scenario_from_dict
+from negsim.testing._stimulus import STIMULI, STIMULUS, Step, script_text
+from negsim.testing._toml import scenario_toml
+
+__all__ = [
+    "MEMBER_IDS",
+    "ParamStrategy",
+    "RunCase",
+    "agents",
+    "alliances",
+    "commitments",
+    "doctrine_params",
+    "facts",
+    "messages",
+    "param_values",
+    "propositions",
+    "runs",
+    "scenario_data",
+    "scenarios",
+    "world_states",
+]
+
+MEMBER_IDS = ("A", "B", "C", "D", "E", "F")
+"""The ids generated scenarios give their member agents, in order."""
+
+CHALLENGER_ID = "X"
+"""The id of the challenger in generated scenarios (outside every alliance)."""
+
+ParamStrategy = st.SearchStrategy[ParamValue] | Callable[[tuple[str, ...]], st.SearchStrategy[Any]]
+"""A strategy for one parameter, or a function of the scenario's agent ids returning one."""
+
+_UNARY = ("attacked", "repelled", "mobilized", "struck", "stands_down", "withdrew")
+_BINARY = ("responds", "grants_access", "denies_access", "conceded", "nuclear_threat", "consulted")
+_NULLARY = ("escalated", "nuclear_used")
+
+# Parameters of well-known plugins whose (string) values name agents; the kit draws them
+# from the scenario's agent ids rather than keeping the default.
+_AGENT_PARAMS: dict[str, dict[str, Callable[[tuple[str, ...]], st.SearchStrategy[Any]]]] = {
+    "wedge": {"targets": lambda ids: st.sampled_from(("", *ids))},
+}
+
+
+# --------------------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------------------
+
+
+def param_values(spec: ParamSpec) -> st.SearchStrategy[ParamValue]:
+    """Values of one parameter within its documented range.
+
+    Numbers lie in ``[spec.low, spec.high]`` (both ends included, and each end drawn
+    on purpose); a side without a bound is drawn within 100 of the default. Integers
+    stay integers, booleans booleans. Strings keep their default: a :class:`ParamSpec`
+    cannot say what text is valid, so pass a strategy for them to
+    :func:`doctrine_params`. Every strategy shrinks towards the default, so the
+    parameters of a minimal counterexample that differ from their defaults are the
+    ones that matter.
+
+    Args:
+        spec: The parameter, from ``registry.spec(name).params``.
+    """
+    default = spec.default
+    if isinstance(default, bool):
+        return st.sampled_from((default, not default))
+    if isinstance(default, int):
+        low = math.ceil(spec.low) if spec.low is not None else min(default, 0) - 100
+        high = math.floor(spec.high) if spec.high is not None else max(default, 0) + 100
+        ends: st.SearchStrategy[ParamValue] = st.sampled_from((low, high))
+        return st.one_of(st.just(default), st.integers(low, high), ends)
+    if isinstance(default, float):
+        flow = float(spec.low) if spec.low is not None else min(default, 0.0) - 100.0
+        fhigh = float(spec.high) if spec.high is not None else max(default, 0.0) + 100.0
+        return st.one_of(
+            st.just(default),
+            st.floats(flow, fhigh, allow_nan=False, allow_infinity=False),
+            st.sampled_from((flow, fhigh)),
+        )
+    return st.just(default)
+
+
+def doctrine_params(
+    spec: PluginSpec,
+    overrides: Mapping[str, ParamStrategy] | None = None,
+    agent_ids: tuple[str, ...] = (),
+) -> st.SearchStrategy[dict[str, ParamValue]]:
+    """A ``params`` table for a plugin: every parameter within its documented range.
+
+    Parameters equal to their default are left out of the table (the loader fills
+    them in), which keeps printed counterexamples short.
+
+    Args:
+        spec: The plugin's spec (``registry.spec("collective")``).
+        overrides: Strategies for some parameters, by name, replacing
+            :func:`param_values`; a value may also be a function of the scenario's agent
+            ids that returns a strategy (for parameters naming agents).
+        agent_ids: The scenario's agent ids, passed to such functions.
+
+    Example:
+        >>> from negsim.plugins import default_registry
+        >>> strategy = doctrine_params(default_registry().spec("bilateral"))
+        >>> sorted(strategy.example()) <= sorted(p.name for p in default_registry().spec(
+        ...     "bilateral").params)
+        True
+    """
+    overrides = dict(overrides or {})
+    fields: dict[str, st.SearchStrategy[ParamValue]] = {}
+    defaults = spec.defaults
+    for p in spec.params:
+        given = overrides.get(p.name)
+        if given is None:
+            fields[p.name] = param_values(p)
+        elif isinstance(given, st.SearchStrategy):
+            fields[p.name] = given
+        else:
+            fields[p.name] = given(agent_ids)
+
+    def drop_defaults(table: dict[str, ParamValue]) -> dict[str, ParamValue]:
+        return {
+            k: v for k, v in table.items()
+            if not (v == defaults[k] and type(v) is type(defaults[k]))
+        }
+
+    return st.fixed_dictionaries(fields).map(drop_defaults)
+
+
+# --------------------------------------------------------------------------------------
+# Propositions, facts, world states
+# --------------------------------------------------------------------------------------
+
+
+def facts(agent_ids: Sequence[str]) -> st.SearchStrategy[str]:
+    """Ground atoms of the crisis vocabulary over ``agent_ids`` (``attacked(A)``)."""
+    ids = tuple(agent_ids)
+    unary = st.builds("{}({})".format, st.sampled_from(_UNARY), st.sampled_from(ids))
+    binary = st.builds(
+        "{}({},{})".format, st.sampled_from(_BINARY), st.sampled_from(ids), st.sampled_from(ids)
+    )
+    return st.one_of(unary, binary, st.sampled_from(_NULLARY))
+
+
+def propositions(agent_ids: Sequence[str], max_leaves: int = 4) -> st.SearchStrategy[str]:
+    """Proposition text over :func:`facts`: atoms, ``true``/``false``, ``~``, ``&``, ``|``, ``->``.
+
+    Every value parses with :func:`negsim.logic.parse`.
+    """
+    leaves = st.one_of(facts(agent_ids), st.sampled_from(("true", "false")))
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            inner.map(lambda a: f"~({a})"),
+            st.tuples(inner, st.sampled_from(("&", "|", "->")), inner).map(
+                lambda t: f"({t[0]}) {t[1]} ({t[2]})"
+            ),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=max_leaves)
+
+
+def world_states(agent_ids: Sequence[str], max_round: int = 20) -> st.SearchStrategy[WorldState]:
+    """World states: a round, a few true :func:`facts`, a few variables in [0, 1]."""
+    ids = tuple(agent_ids)
+    names = st.sampled_from(("escalation_risk", "tension", *(f"attack_size({a})" for a in ids)))
+    return st.builds(
+        WorldState,
+        round=st.integers(0, max_round),
+        facts=st.frozensets(facts(ids), max_size=6),
+        variables=st.dictionaries(names, st.floats(0, 1), max_size=3),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Agents, alliances, commitments, messages
+# --------------------------------------------------------------------------------------
+
+
+@st.composite
+def _capabilities(
+    draw: st.DrawFn, me: str, others: tuple[str, ...]
+) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "conventional": draw(
+            st.one_of(st.sampled_from((10.0, 0.0, 40.0, 100.0)), st.floats(0, 200))
+        )
+    }
+    nuclear = draw(st.sampled_from((0, 20, 100)))
+    if nuclear:
+        table["nuclear"] = nuclear
+    hosted = draw(st.lists(st.sampled_from(others), unique=True, max_size=2)) if others else []
+    if hosted:
+        table["forces_hosted"] = {
+            u: draw(st.sampled_from((1000.0, 28500.0))) for u in sorted(hosted)
+        }
+    return table
+
+
+def agents(
+    doctrine: str,
+    *,
+    registry: PluginRegistry | None = None,
+    ids: Sequence[str] = MEMBER_IDS[:3],
+    param_strategies: Mapping[str, ParamStrategy] | None = None,
+) -> st.SearchStrategy[Agent]:
+    """Agents using ``doctrine``, with parameters in range and defaults filled in.
+
+    Args:
+        doctrine: A doctrine registered in ``registry``.
+        registry: The plugins; the installed ones when ``None``.
+        ids: The ids to choose from (the other ids may be hosted forces' owners).
+        param_strategies: As for :func:`doctrine_params`.
+    """
+    registry = registry or default_registry()
+    spec = registry.spec(doctrine)
+    ids = tuple(ids)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Agent:
+        me = draw(st.sampled_from(ids))
+        others = tuple(i for i in ids if i != me)
+        params = spec.defaults | draw(doctrine_params(spec, param_strategies, ids))
+        caps = draw(_capabilities(me, others))
+        return Agent(
+            id=me,
+            name=f"State {me}",
+            doctrine=doctrine,
+            params=params,
+            capabilities=Capabilities(**caps),
+        )
+
+    return build()
+
+
+@st.composite
+def _alliance_table(
+    draw: st.DrawFn, members: tuple[str, ...], index: int
+) -> dict[str, Any]:
+    kind = draw(st.sampled_from(("collective", "bilateral")))
+    if kind == "bilateral" or len(members) == 2:
+        chosen = sorted(draw(st.lists(st.sampled_from(members), unique=True, min_size=2,
+                                      max_size=2)))
+    else:
+        chosen = sorted(draw(st.lists(st.sampled_from(members), unique=True, min_size=2)))
+    rules = ("hub", "consensus") if kind == "bilateral" else ("consensus", "majority", "hub")
+    rule = draw(st.sampled_from(rules))
+    table: dict[str, Any] = {
+        "id": f"AL{index}",
+        "name": f"Alliance {index}",
+        "kind": kind,
+        "members": chosen,
+        "decision_rule": rule,
+    }
+    if rule == "hub" or (kind == "bilateral" and draw(st.booleans())):
+        table["hub"] = draw(st.sampled_from(chosen))
+    if rule == "consensus" and draw(st.booleans()):
+        table["silence_procedure"] = True
+    table["decision_deadline"] = draw(st.integers(1, 6))
+    return table
+
+
+def alliances(agent_ids: Sequence[str]) -> st.SearchStrategy[Alliance]:
+    """Valid alliances among ``agent_ids`` (at least two): collective or bilateral, any rule."""
+    ids = tuple(agent_ids)
+    return st.builds(lambda t: Alliance(**t), _alliance_table(ids, 1))
+
+
+def _deadlines() -> st.SearchStrategy[int | None]:
+    return st.one_of(st.none(), st.integers(0, 5))
+
+
+def commitments(agent_ids: Sequence[str], *, index: int = 1) -> st.SearchStrategy[Commitment]:
+    """Commitments between two of ``agent_ids`` over generated :func:`propositions`."""
+    return _commitment_table(tuple(agent_ids), index).map(lambda t: Commitment(**t))
+
+
+@st.composite
+def _commitment_table(draw: st.DrawFn, ids: tuple[str, ...], index: int) -> dict[str, Any]:
+    debtor = draw(st.sampled_from(ids))
+    creditor = draw(st.sampled_from([i for i in ids if i != debtor] or [debtor]))
+    table: dict[str, Any] = {
+        "id": f"c{index}",
+        "debtor": debtor,
+        "creditor": creditor,
+        "antecedent": draw(propositions(ids, max_leaves=3)),
+        "consequent": draw(propositions(ids, max_leaves=3)),
+    }
+    deadline = draw(_deadlines())
+    if deadline is not None:
+        table["deadline"] = deadline
+    expires = draw(st.one_of(st.none(), st.integers(0, 8)))
+    if expires is not None:
+        table["expires"] = expires
+    table["source"] = "generated"
+    return table
+
+
+def messages(
+    agent_ids: Sequence[str],
+    *,
+    round: int = 1,
+    alliances: Sequence[Alliance] = (),
+    proposals: Sequence[Proposal] = (),
+    commitments: Sequence[Commitment] = (),
+) -> st.SearchStrategy[Message]:
+    """Well-formed messages between ``agent_ids`` in ``round``, as a doctrine would send them.
+
+    Content follows each :class:`negsim.Performative`: pledges, promises and threats carry
+    an antecedent, a consequent and sometimes a deadline; ``propose`` names an alliance
+    of the sender (only when ``alliances`` has one), ``vote`` one of ``proposals``,
+    ``cancel`` and ``release`` one of ``commitments`` the sender is debtor or creditor
+    of. Given a scenario whose agents, alliances and open proposals match, the engine's
+    validation accepts every message.
+    """
+    ids = tuple(agent_ids)
+    if len(ids) < 2:
+        raise ValueError(f"messages() needs at least two agent ids, got {ids!r}")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Message:
+        sender = draw(st.sampled_from(ids))
+        others = [i for i in ids if i != sender]
+        mine_al = [al for al in alliances if sender in al.members]
+        open_p = [p for p in proposals if any(
+            p.alliance == al.id and sender in al.members for al in alliances)]
+        as_debtor = [c for c in commitments if c.debtor == sender and not c.state.terminal]
+        as_creditor = [c for c in commitments if c.creditor == sender and not c.state.terminal]
+        choices = [
+            Performative.INFORM, Performative.CONSULT, Performative.DEMAND, Performative.OFFER,
+            Performative.ACCEPT, Performative.REJECT, Performative.THREATEN,
+            Performative.PROMISE, Performative.REQUEST_SUPPORT, Performative.PLEDGE,
+        ]
+        if mine_al:
+            choices.append(Performative.PROPOSE)
+        if open_p:
+            choices.append(Performative.VOTE)
+        if as_debtor:
+            choices.append(Performative.CANCEL)
+        if as_creditor:
+            choices.append(Performative.RELEASE)
+        performative = draw(st.sampled_from(choices))
+        content: dict[str, ParamValue] = {}
+        recipients = draw(st.lists(st.sampled_from(others), unique=True, min_size=1))
+        if performative in (Performative.PLEDGE, Performative.PROMISE, Performative.THREATEN):
+            content["antecedent"] = draw(propositions(ids, max_leaves=3))
+            content["consequent"] = draw(propositions(ids, max_leaves=3))
+            deadline = draw(_deadlines())
+            if deadline is not None:
+                content["deadline"] = deadline
+        elif performative is Performative.PROPOSE:
+            al = draw(st.sampled_from(mine_al))
+            content.update(alliance=al.id, decision="collective_response")
+            recipients = [m for m in al.members if m != sender] or recipients
+        elif performative is Performative.VOTE:
+            p = draw(st.sampled_from(open_p))
+            content.update(proposal=p.id, consent=draw(st.booleans()))
+        elif performative is Performative.CANCEL:
+            content["commitment"] = draw(st.sampled_from(as_debtor)).id
+        elif performative is Performative.RELEASE:
+            content["commitment"] = draw(st.sampled_from(as_creditor)).id
+        elif performative is Performative.OFFER:
+            content.update(value=draw(st.floats(0, 100)), demand="stand_down")
+        elif performative is Performative.DEMAND:
+            content["demand"] = draw(st.sampled_from(("concede", "deny_access", "stand_down")))
+        return Message(
+            sender=sender,
+            recipients=recipients,
+            performative=performative,
+            content=content,
+            round=round,
+            id=f"{round}:{sender}:{draw(st.integers(0, 9))}",
+        )
+
+    return build()
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios and runs
+# --------------------------------------------------------------------------------------
+
+
+def _script(
+    others: tuple[str, ...], max_rounds: int
+) -> st.SearchStrategy[str]:
+    step = st.builds(
+        Step,
+        round=st.integers(1, max(1, max_rounds)),
+        kind=st.sampled_from(STIMULI),
+        target=st.sampled_from(("*", *others)) if others else st.just("*"),
+        value=st.integers(0, 4).map(lambda v: v / 4),
+    )
+    return st.lists(step, max_size=5).map(
+        lambda steps: script_text(sorted(steps, key=lambda s: s.round))
+    )
+
+
+def _world_rules(registry: PluginRegistry, world_rules: str | None) -> str:
+    worlds = registry.names(PluginRole.WORLD)
+    if world_rules is not None:
+        if world_rules not in worlds:
+            raise ValueError(
+                f"{world_rules!r} is not registered world rules; registered: "
+                f"{', '.join(worlds) or '(none)'}"
+            )
+        return world_rules
+    if "crisis" in worlds:
+        return "crisis"
+    if len(worlds) == 1:
+        return worlds[0]
+    raise ValueError(
+        "choose the world rules to fuzz with (world_rules=...): 'crisis' is not installed and "
+        f"the registry has {', '.join(worlds) or 'none'}"
+    )
+
+
+def scenario_data(
+    doctrine: str,
+    *,
+    registry: PluginRegistry | None = None,
+    world_rules: str | None = None,
+    challengers: Sequence[str] | None = None,
+    max_members: int = 4,
+    max_rounds: int = 8,
+    param_strategies: Mapping[str, ParamStrategy] | None = None,
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Scenario data (as a scenario file holds it) that puts ``doctrine`` to work.
+
+    Each scenario has 1 to ``max_members`` member agents ``A``, ``B``, ... and maybe a
+    challenger ``X`` outside every alliance. ``A`` uses ``doctrine``; each other member
+    uses ``doctrine`` or, when the registry has it, the kit's scripted ``stimulus``
+    doctrine; the challenger uses one of ``challengers``. Members form up to two
+    alliances (collective or bilateral, consensus with or without the silence
+    procedure, majority or hub) with treaty commitments
+    ``C(i, j, attacked(j), responds(i,j))``, and up to two more commitments over
+    generated propositions. Capabilities vary (no forces, nuclear weapons, hosted
+    forces); a few facts may hold at the start. Every doctrine and world parameter is
+    drawn within its documented range (:func:`doctrine_params`); the world rules'
+    ``challenger`` parameter, if they have one, names the challenger.
+
+    Args:
+        doctrine: The doctrine under test (registered in ``registry``).
+        registry: The plugins; the installed ones when ``None``.
+        world_rules: The world rules; ``crisis`` when installed, else the only
+            registered world rules.
+        challengers: Doctrines the challenger may use; by default ``stimulus``, ``wedge``
+            and ``doctrine``, those that are registered.
+        max_members: The most member agents.
+        max_rounds: The largest ``max_rounds``.
+        param_strategies: Strategies for some of ``doctrine``'s parameters (see
+            :func:`doctrine_params`).
+
+    Raises:
+        negsim.UnknownDoctrineError: ``doctrine`` is not registered.
+        ValueError: ``doctrine`` is not a doctrine, or no world rules can be chosen.
+    """
+    registry = registry or default_registry()
+    spec = registry.spec(doctrine)
+    if spec.role != PluginRole.DOCTRINE:
+        raise ValueError(f"{doctrine!r} is a {spec.role} plugin, not a doctrine")
+    world = _world_rules(registry, world_rules)
+    world_spec = registry.spec(world)
+    doctrines = registry.names(PluginRole.DOCTRINE)
+    has_stimulus = STIMULUS in doctrines
+    if challengers is None:
+        challengers = [n for n in (STIMULUS, "wedge") if n in doctrines and n != doctrine]
+        challengers.append(doctrine)
+    challengers = tuple(challengers)
+    for name in challengers:
+        if name not in doctrines:
+            raise ValueError(f"challenger doctrine {name!r} is not registered")
+    member_doctrines = (doctrine, STIMULUS) if has_stimulus and doctrine != STIMULUS else (
+        doctrine,)
+    world_names = {p.name for p in world_spec.params}
+    has_challenger_param = "challenger" in world_names and isinstance(
+        world_spec.defaults.get("challenger"), str)
+    world_params = doctrine_params(
+        attrs.evolve(world_spec, params=[p for p in world_spec.params if p.name != "challenger"])
+    )
+
+    def params_for(name: str, ids: tuple[str, ...], me: str) -> st.SearchStrategy[Any]:
+        others = tuple(i for i in ids if i != me)
+        if name == STIMULUS:
+            return st.builds(lambda s: {"script": s} if s else {}, _script(others, max_rounds))
+        overrides: dict[str, ParamStrategy] = dict(_AGENT_PARAMS.get(name, {}))
+        if name == doctrine:
+            overrides.update(param_strategies or {})
+        return doctrine_params(registry.spec(name), overrides, others)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, Any]:
+        n = draw(st.integers(1, max_members))
+        members = MEMBER_IDS[:n]
+        challenger = draw(st.booleans()) if challengers else False
+        ids = (*members, CHALLENGER_ID) if challenger else members
+        agents_data: list[dict[str, Any]] = []
+        for i, me in enumerate(ids):
+            if me == CHALLENGER_ID:
+                name = draw(st.sampled_from(challengers))
+            elif i == 0:
+                name = doctrine
+            else:
+                name = draw(st.sampled_from(member_doctrines))
+            others = tuple(x for x in ids if x != me)
+            table: dict[str, Any] = {"id": me, "name": f"State {me}", "doctrine": name}
+            params = draw(params_for(name, ids, me))
+            if params:
+                table["params"] = params
+            table["capabilities"] = draw(_capabilities(me, others))
+            agents_data.append(table)
+        alliance_tables: list[dict[str, Any]] = []
+        if n >= 2:
+            for k in range(draw(st.integers(0, 2))):
+                alliance_tables.append(draw(_alliance_table(members, k + 1)))
+        pairs = sorted({(i, j) for al in alliance_tables for i in al["members"]
+                        for j in al["members"] if i != j})
+        treaty_pairs = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs \
+            else []
+        commitment_tables: list[dict[str, Any]] = []
+        for debtor, creditor in sorted(treaty_pairs):
+            table = {
+                "id": f"treaty-{debtor}-{creditor}",
+                "debtor": debtor,
+                "creditor": creditor,
+                "antecedent": f"attacked({creditor})",
+                "consequent": f"responds({debtor},{creditor})",
+            }
+            deadline = draw(_deadlines())
+            if deadline is not None:
+                table["deadline"] = deadline
+            commitment_tables.append(table)
+        if len(ids) >= 2:
+            for k in range(draw(st.integers(0, 2))):
+                commitment_tables.append(draw(_commitment_table(ids, k + 1)))
+        world: dict[str, Any] = {}
+        initial = draw(st.lists(facts(ids), unique=True, max_size=2))
+        if initial:
+            world["facts"] = initial
+        wparams = draw(world_params)
+        if has_challenger_param and challenger:
+            wparams["challenger"] = CHALLENGER_ID
+        if wparams:
+            world["params"] = wparams
+        data: dict[str, Any] = {
+            "scenario": {
+                "name": "fuzz",
+                "world_rules": world,
+                "max_rounds": draw(st.integers(1, max_rounds)),
+            },
+            "world": world,
+            "agents": agents_data,
+        }
+        data["scenario"]["world_rules"] = world_rules_name
+        if alliance_tables:
+            data["alliances"] = alliance_tables
+        if commitment_tables:
+            data["commitments"] = commitment_tables
+        return data
+
+    world_rules_name = world
+    return build()
+
+
+def scenarios(
+    doctrine: str, *, registry: PluginRegistry | None = None, **kwargs: Any
+) -> st.SearchStrategy[Scenario]:
+    """Scenarios built from :func:`scenario_data` (same arguments) by the loader."""
+    registry = registry or default_registry()
+    return scenario_data(doctrine, registry=registry, **kwargs).map(
+        lambda data: scenario_from_dict(data, registry=registry)
+    )
+
+
+@attrs.frozen(repr=False)
+class RunCase:
+    """One generated run: scenario data and a seed.
+
+    Attributes:
+        data: The scenario, shaped like a scenario file (:func:`scenario_data`).
+        seed: The run's seed.
+    """
+
+    data: Mapping[str, Any] = attrs.field(eq=False)
+    seed: int
+
+    def scenario(self, registry: PluginRegistry | None = None) -> Scenario:
+        """The scenario, loaded and checked against ``registry``."""
+        return scenario_from_dict(self.data, source="<generated>", registry=registry)
+
+    def toml(self) -> str:
+        """The scenario as the text of a scenario file."""
+        return scenario_toml(self.data)
+
+    def __repr__(self) -> str:
+        agents_ = self.data.get("agents", [])
+        doctrines = ", ".join(f"{a['id']}:{a['doctrine']}" for a in agents_)
+        return (
+            f"RunCase(seed={self.seed}, max_rounds={self.data['scenario'].get('max_rounds')}, "
+            f"agents=[{doctrines}], alliances={len(self.data.get('alliances', []))}, "
+            f"commitments={len(self.data.get('commitments', []))})"
+        )
+
+
+def runs(
+    doctrine: str,
+    *,
+    registry: PluginRegistry | None = None,
+    **kwargs: Any,
+) -> st.SearchStrategy[RunCase]:
+    """Whole runs: :func:`scenario_data` (same arguments) and a seed, as a :class:`RunCase`."""
+    return st.builds(
+        RunCase,
+        scenario_data(doctrine, registry=registry, **kwargs),
+        st.integers(0, 2**31 - 1),
+    )
