@@ -26,7 +26,7 @@ def simulate(
         scenario: From :func:`negsim.load_scenario` or built in code.
         seed: The run's seed; the scenario's ``seed`` when ``None``. The same scenario,
             seed and plugin versions give an identical event log.
-        overrides: ``"PATH=VALUE"`` strings (``"agents.JPN.params.p_strike=0.4"``)
+        overrides: ``"PATH=VALUE"`` strings (``"agents.JPN.params.korea_minute=true"``)
             applied to a copy of the scenario first.
         registry: The plugins to use; the installed ones when ``None``.
         trace: Called with each hook call's :class:`negsim.engine.TraceRecord`.

@@ -10,6 +10,7 @@ LookupError`` still works for an unknown doctrine::
     │   ├── PropositionError                  unparsable proposition text
     │   ├── OverrideError (KeyError)          an override path that does not exist
     │   └── UnknownDoctrineError (LookupError)
+    ├── MissingValueError (KeyError)          a decision rule evaluated without a value
     ├── PluginError (RuntimeError)            a plugin misbehaved at load time
     └── SimulationError (RuntimeError)        a run failed; exit code 1
         └── PluginCallError                   a plugin raised inside a run
@@ -19,11 +20,12 @@ Messages say who, what, which rule and how to fix it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 __all__ = [
+    "MissingValueError",
     "NegsimError",
     "OverrideError",
     "PluginCallError",
@@ -149,3 +151,26 @@ class PluginCallError(SimulationError):
             f"plugin {plugin!r} raised {type(error).__name__} in {hook}{who} "
             f"in round {round}: {error}"
         )
+
+
+class MissingValueError(NegsimError, KeyError):
+    """A rule was evaluated without a value for one or more of its parameters.
+
+    Args:
+        rule: The rule's name.
+        missing: The parameters without a value.
+        needed: Every parameter the rule needs.
+    """
+
+    def __init__(self, rule: str, missing: Iterable[str], needed: Iterable[str]) -> None:
+        self.rule = rule
+        self.missing = tuple(missing)
+        self.needed = tuple(needed)
+        plural = "s" * (len(self.missing) != 1)
+        super().__init__(
+            f"rule {rule!r} has no value for parameter{plural} "
+            f"{', '.join(map(repr, self.missing))} (it needs {', '.join(self.needed)})"
+        )
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])

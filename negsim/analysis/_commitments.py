@@ -251,7 +251,16 @@ class Analysis:
         fixed = [*(f"A:{i}" for i in ids), *(f"Q:{i}" for i in ids)]
         world = self._world([*xs, *(f"A:{i}" for i in ids)])
         assert world is not None
-        return _Clash(tuple(sorted(ids)), self._minimal_exclusions(xs, fixed), world)
+        needed = self._minimal_exclusions(xs, fixed)
+        return _Clash(tuple(sorted(ids)), needed, self._shown(world, ids, needed))
+
+    def _shown(self, world: Model, ids: Iterable[str], exclusions: Iterable[int]) -> Model:
+        """The world restricted to the atoms of the commitments and exclusions in question."""
+        keys = set().union(
+            *(self._by_id[i].atoms for i in ids),
+            *(self.solver.exclusions[str(x)].atoms for x in exclusions),
+        )
+        return {k: v for k, v in world.items() if k in keys}
 
     def _world(self, parts: Sequence[str]) -> Model | None:
         """The simplest world where all the parts hold (few atoms true), or None."""
@@ -287,7 +296,8 @@ class Analysis:
             world = self._world([*xs, *(f"A:{e.id}" for e in entries)])
             if world is not None:
                 ids = tuple(sorted(e.id for e in entries))
-                out.append(_Clash(ids, self._minimal_exclusions(xs, qs), world))
+                needed = self._minimal_exclusions(xs, qs)
+                out.append(_Clash(ids, needed, self._shown(world, ids, needed)))
 
         by_consequent = self._reps(group.entries, "Q")
         impossible: set[Prop] = set()
@@ -315,12 +325,10 @@ class Analysis:
             complete &= done
             for core in larger:
                 qs = [f"Q:{i}" for i in sorted(core)]
-                # One witnessing choice of commitments per incompatible set of consequents.
-                choices = itertools.product(*(rep_of[i] for i in sorted(core)))
-                for chosen in itertools.islice(choices, 100):
-                    if solve([*xs, *(f"A:{e.id}" for e in chosen)]) is not None:
-                        clash(list(chosen), qs)
+                for chosen in itertools.product(*(rep_of[i] for i in sorted(core))):
+                    if len(out) >= _LIMIT:
                         break
+                    clash(list(chosen), qs)
         return tuple(sorted(out, key=lambda c: (len(c.ids), c.ids))), complete
 
     def _larger(
@@ -437,7 +445,8 @@ class Analysis:
             )
         else:
             text = (
-                f"{who} cannot all be honoured: they all detach together "
+                f"{who} cannot {'both' if len(es) == 2 else 'all'} be honoured: they can "
+                "detach together "
                 f"({self._detach_text(es, clash.world)}), and then "
                 f"{'; '.join(self._owes(e) for e in es)}; no world"
                 f"{self._excl_text(clash.exclusions)} has all of that. Without any one of "
@@ -461,9 +470,10 @@ class Analysis:
             )
         else:
             names = f"{', '.join(e.id for e in es[:-1])} and {es[-1].id}"
+            both = "both" if len(es) == 2 else "all"
             text = (
-                f"{names} can all detach ({detach}), and then "
-                f"{'; '.join(self._owes(e) for e in es)}: these cannot all hold together"
+                f"{names} can {both} detach ({detach}), and then "
+                f"{'; '.join(self._owes(e) for e in es)}: these cannot {both} hold together"
                 f"{excl}, so at least one will be violated."
             )
         return Violation(
@@ -500,6 +510,8 @@ class Analysis:
             if focus & set().union(*(e.atoms for e in g.entries), *(x.atoms for x in g.exclusions))
         ]
         ids = sorted(i for g in relevant for i in g.ids)
+        for g in relevant:
+            self._check_exclusions(g.exclusions)
         xs = self._x([*(x for g in relevant for x in g.exclusions), *self.loose])
         g_key = self.solver.prop(given_p)
         n_key = self.solver.prop(Not(obliged_p))
@@ -684,9 +696,8 @@ def reachable_violations(
     only among commitments whose consequents are connected by shared atoms (directly or
     through exclusions), then larger sets, searched within such connected groups only,
     up to ``budget`` candidate sets per group. For each violation, a witnessing world in
-    which all of them have detached is given. A set of consequents that clash is reported
-    once for every combination of commitments owing them (pairs) or once with one such
-    combination (larger sets).
+    which all of them have detached is given. When several commitments owe the same
+    consequent, each combination of them that can detach together is reported.
 
     Args:
         commitments: The commitments.

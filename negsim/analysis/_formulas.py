@@ -20,7 +20,16 @@ from negsim.errors import Problem, ScenarioError
 from negsim.logic import And, Atom, Const, Equiv, Implies, Not, Or, Prop, atoms, parse
 from negsim.model import Commitment, CommitmentState
 
-__all__ = ["Entry", "Exclusion", "Group", "entries_of", "exclusions_of", "groups", "shape"]
+__all__ = [
+    "Entry",
+    "Exclusion",
+    "Group",
+    "entries_of",
+    "exclusions_of",
+    "groups",
+    "shape",
+    "subgroups",
+]
 
 _ACTIVE = (CommitmentState.CONDITIONAL, CommitmentState.DETACHED)
 _TRUE = Const(True)
@@ -138,7 +147,7 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
                 else read(c.antecedent, f"commitments[{c.id}].antecedent")
             )
         except ScenarioError as exc:
-            problems.extend(exc.problems)
+            problems.extend(Problem(p.path or exc.source, p.message) for p in exc.problems)
             continue
         out.append(Entry(c, antecedent, consequent, _atoms(antecedent) | _atoms(consequent)))
     if problems:

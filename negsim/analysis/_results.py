@@ -1,8 +1,9 @@
 """The frozen result objects of the commitment and credibility analyses.
 
 Each has ``to_dict()``, giving plain JSON-ready data (``negsim check --json``). Worlds are
-mappings from atom keys (``attacked(ROK)``) to truth values, sorted by key; atoms a world
-does not mention are false.
+mappings from atom keys (``attacked(ROK)``) to truth values, sorted by key. A world lists
+the atoms that bear on the result, with as few of them true as the result allows; the
+atoms it does not mention do not matter (they may take any values the exclusions allow).
 """
 
 from __future__ import annotations

@@ -71,6 +71,9 @@ def thresholds(
     symbol of the rule that is one of the agent's numeric parameters, or, when ``params``
     is given, each of those names that the rule depends on (agent parameter or not, such
     as ``p_strike``, which the bilateral doctrine derives from the threat's credibility).
+    Each threshold's ``scenario_value`` is the value the doctrine gives the rule, which
+    may be derived from the parameter of the same name: the collective doctrine's
+    ``p_nuc`` adds the threat's credibility to the member's baseline ``p_nuc``.
 
     Args:
         scenario: The scenario.

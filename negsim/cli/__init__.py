@@ -3,7 +3,7 @@
 ::
 
     negsim run examples/scenarios/korea_bilateral.toml --seed 3
-    negsim run scenario.toml --set agents.JPN.params.p_strike=0.4 --json
+    negsim run scenario.toml --set agents.JPN.params.korea_minute=true --json
     negsim plugins --params
 
 Exit codes: 0 on success, 2 for a bad command line or bad scenario input

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+import negsim
+from negsim.analysis import check_scenario
 from negsim.analysis._results import world_text
 from negsim.cli import _registry
 from negsim.cli._errors import handle_errors
 
 if TYPE_CHECKING:
     from negsim.analysis import CommitmentFormula, Report, RuleReport
-    from negsim.model import Scenario
 
 __all__ = ["CONFLICT_EXIT", "check"]
 
@@ -108,9 +109,6 @@ def check(
     if obliged is None and (given is not None or debtor is not None):
         raise click.UsageError("--given and --debtor need --obliged (the question to ask)")
     with handle_errors():
-        import negsim
-        from negsim.analysis import check_scenario
-
         registry = _registry.get_registry()
         scenario = negsim.load_scenario(file, overrides=sets, registry=registry)
         if debtor is not None and debtor not in scenario.agent_ids:
@@ -129,12 +127,12 @@ def check(
         record["file"] = os.fspath(file)
         click.echo(json.dumps(record, indent=2, sort_keys=True, allow_nan=False))
     else:
-        click.echo("\n".join(report_lines(report, scenario, file)))
+        click.echo("\n".join(report_lines(report, file, solved_only=bool(params))))
     if report.conflicted:
         raise click.exceptions.Exit(CONFLICT_EXIT)
 
 
-def _check_propositions(scenario: Scenario, texts: dict[str, str]) -> None:
+def _check_propositions(scenario: negsim.Scenario, texts: dict[str, str]) -> None:
     """Parse the question's propositions; refuse agent ids the scenario does not have."""
     from negsim.errors import Problem, ScenarioError
     from negsim.logic import atoms, parse
@@ -227,10 +225,12 @@ def _ids(ids: Iterable[str]) -> str:
     return ", ".join(ids)
 
 
-def _rule_lines(rules: Sequence[RuleReport]) -> list[str]:
+def _rule_lines(rules: Sequence[RuleReport], *, solved_only: bool) -> list[str]:
     """Rules grouped across agents when identical (the Baltic members' support rule)."""
     groups: dict[tuple[Any, ...], list[RuleReport]] = {}
     for r in rules:
+        if solved_only and not r.thresholds:
+            continue
         key = (r.doctrine, r.rule, r.value, r.thresholds)
         groups.setdefault(key, []).append(r)
     lines = []
@@ -251,13 +251,13 @@ def _rule_lines(rules: Sequence[RuleReport]) -> list[str]:
     return lines
 
 
-def report_lines(report: Report, scenario: Scenario, file: Path | str) -> list[str]:
+def report_lines(report: Report, file: Path | str, *, solved_only: bool = False) -> list[str]:
     """The text report of ``negsim check``.
 
     Args:
         report: The report.
-        scenario: The scenario checked.
         file: The file it was loaded from.
+        solved_only: List only the rules that were solved for a parameter (``--param``).
 
     Returns:
         The lines to print.
@@ -326,7 +326,7 @@ def report_lines(report: Report, scenario: Scenario, file: Path | str) -> list[s
             "Decision rules at the scenario's values (a rule holds while its value is > 0; "
             "thresholds tightest first)"
         )
-        lines += _rule_lines(report.rules)
+        lines += _rule_lines(report.rules, solved_only=solved_only)
     lines.append("")
     if report.conflicted:
         kinds = []

@@ -30,7 +30,7 @@ give the same run.
 \b
 Examples:
   negsim run crisis.toml --seed 3
-  negsim run crisis.toml --set agents.JPN.params.p_strike=0.4 --log run.jsonl
+  negsim run crisis.toml --set agents.JPN.params.korea_minute=true --log run.jsonl
   negsim run crisis.toml --json | jq .outcome
 """
 
@@ -41,7 +41,7 @@ Examples:
               help="The run's seed (default: the scenario's [scenario] seed).")
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
               help="Override a value of the file by its dotted path, e.g. "
-                   "agents.JPN.params.p_strike=0.4 or world.params.end_round=4. "
+                   "agents.JPN.params.korea_minute=true or world.params.consolidation_rounds=3. "
                    "Repeatable.")
 @click.option("--log", "log", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="PATH", help="Also write the full event log as JSON Lines to PATH.")

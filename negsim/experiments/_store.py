@@ -269,12 +269,14 @@ class ResultStore:
             return
         lock = self.path / LOCK
         me = {"pid": os.getpid(), "host": socket.gethostname()}
-        with contextlib.suppress(OSError, ValueError):
-            holder = json.loads(lock.read_text(encoding="utf-8"))
-            if holder.get("host") == me["host"] and holder.get("pid") != me["pid"] \
-                    and _alive(int(holder.get("pid", 0))):
-                raise SweepError(f"{self.path} is being written by another sweep (pid "
-                                 f"{holder['pid']}); wait for it or stop it first")
+        holder: dict[str, Any] = {}
+        with contextlib.suppress(OSError, ValueError):  # no lock, or a torn one
+            holder = dict(json.loads(lock.read_text(encoding="utf-8")))
+        pid = holder.get("pid")
+        if holder.get("host") == me["host"] and isinstance(pid, int) and pid != me["pid"] \
+                and _alive(pid):
+            raise SweepError(f"{self.path} is being written by another sweep (pid {pid}); "
+                             "wait for it or stop it first")
         _atomic_write(lock, json.dumps(me))
         self._locked = True
 

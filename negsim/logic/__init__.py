@@ -83,7 +83,15 @@ sympy is imported only by :func:`to_sympy`, :func:`from_sympy`, :func:`expressio
 from __future__ import annotations
 
 from negsim.logic._arith import (
+    Add,
+    Call,
+    Div,
     Expr,
+    Mul,
+    Neg,
+    Num,
+    Pow,
+    Sym,
     compile_expression,
     expression_symbols,
     expression_to_sympy,
@@ -92,20 +100,29 @@ from negsim.logic._arith import (
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._compile import atoms, compile_predicate, evaluate
 from negsim.logic._parser import parse
-from negsim.logic._rules import Rule, Threshold
+from negsim.logic._rules import HoldsWhen, Rule, Threshold
 from negsim.logic._sympy import from_sympy, to_sympy
 
 __all__ = [
+    "Add",
     "And",
     "Atom",
+    "Call",
     "Const",
+    "Div",
     "Equiv",
     "Expr",
+    "HoldsWhen",
     "Implies",
+    "Mul",
+    "Neg",
     "Not",
+    "Num",
     "Or",
+    "Pow",
     "Prop",
     "Rule",
+    "Sym",
     "Threshold",
     "atoms",
     "compile_expression",
@@ -121,6 +138,14 @@ __all__ = [
 
 # Document and show the public names where users import them from.
 for _public in (
+    Add,
+    Call,
+    Div,
+    Mul,
+    Neg,
+    Num,
+    Pow,
+    Sym,
     And,
     Atom,
     Const,

@@ -17,13 +17,13 @@ from __future__ import annotations
 import functools
 import importlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from negsim.errors import NegsimError
+from negsim.errors import MissingValueError
 from negsim.logic._arith import (
     Evaluator,
     compile_expression,
@@ -36,35 +36,13 @@ if TYPE_CHECKING:
     from sympy import Expr as SympyExpr  # type: ignore[import-untyped,unused-ignore]
     from sympy import Symbol  # type: ignore[import-untyped,unused-ignore]
 
-__all__ = ["MissingValueError", "Rule", "Threshold"]
+__all__ = ["HoldsWhen", "Rule", "Threshold"]
 
 _CACHE_SIZE = 1024
 
-#: How the rule's truth depends on the parameter: below or above the threshold, or not at all.
 HoldsWhen = Literal["<", ">", "always", "never"]
-
-
-class MissingValueError(NegsimError, KeyError):
-    """A rule was evaluated without a value for one or more of its parameters.
-
-    Args:
-        rule: The rule's name.
-        missing: The parameters without a value.
-        needed: Every parameter the rule needs.
-    """
-
-    def __init__(self, rule: str, missing: Iterable[str], needed: Iterable[str]) -> None:
-        self.rule = rule
-        self.missing = tuple(missing)
-        self.needed = tuple(needed)
-        plural = "s" * (len(self.missing) != 1)
-        super().__init__(
-            f"rule {rule!r} has no value for parameter{plural} "
-            f"{', '.join(map(repr, self.missing))} (it needs {', '.join(self.needed)})"
-        )
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
+"""How a rule's truth depends on a parameter: below (``<``) or above (``>``) the
+threshold, or not at all (``always``, ``never``)."""
 
 
 def _check_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:

@@ -52,7 +52,8 @@ class HookRelay:
 class PluginRegistry:
     """All plugins known in this process, and the relays built from them.
 
-    Build one with :meth:`discover` (or use :func:`default_registry`); relays are built
+    Build one with ``PluginRegistry()``, which loads the installed plugins unless
+    ``discover=False`` (or use :func:`default_registry`); relays are built
     on first use and cached, so a registry serves any number of runs.
 
     Args:

@@ -43,6 +43,7 @@ from negsim.scenario._overrides import Override, apply_overrides_to_data
 __all__ = ["FIELDS", "apply_overrides", "dump_scenario", "load_scenario", "scenario_from_dict"]
 
 SECTIONS = ("scenario", "world", "agents", "alliances", "commitments")
+"""The top-level tables of a scenario file, in order."""
 _SCENARIO_KEYS = ("name", "description", "max_rounds", "seed", "world_rules")
 _WORLD_KEYS = ("facts", "variables", "params", "exclusions")
 _ENGINE_SET = ("state", "detached_at")

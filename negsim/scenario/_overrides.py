@@ -1,6 +1,6 @@
 """Overrides: set any value of a scenario file by a dotted path.
 
-``agents.JPN.params.p_strike=0.4`` sets one agent's parameter. Tables in arrays
+``agents.JPN.params.korea_minute=true`` sets one agent's parameter. Tables in arrays
 (``agents``, ``alliances``, ``commitments``) are addressed by their ``id``. Values are
 read as TOML literals (``0.4``, ``true``, ``"text"``, ``[1, 2]``); anything that is not a
 TOML literal is taken as a string.
@@ -34,7 +34,7 @@ def parse_override(text: str) -> Override:
     path = path.strip()
     if not sep or not path:
         raise OverrideError(
-            "--set", [Problem(text, "expected PATH=VALUE, e.g. agents.JPN.params.p_strike=0.4")]
+            "--set", [Problem(text, "expected PATH=VALUE, e.g. agents.JPN.params.korea_minute=true")]
         )
     raw = raw.strip()
     try:

@@ -1,0 +1,155 @@
+"""Fuzzing for doctrine authors: hypothesis strategies, invariant checks and a pytest plugin.
+
+Hold a doctrine to every invariant the engine promises, over runs hypothesis generates::
+
+    from negsim.testing import check_doctrine
+
+    check_doctrine("mydoctrine")        # raises InvariantViolation with a minimal run
+
+or let pytest collect one test per invariant::
+
+    from negsim.testing import DoctrineInvariants
+
+    class TestMyDoctrine(DoctrineInvariants):
+        doctrine = "mydoctrine"
+
+The invariants (:data:`INVARIANTS`):
+
+* ``termination``: every run ends within ``max_rounds`` with an outcome;
+* ``speaks-for-itself``: no agent speaks or acts for another;
+* ``delivery``: every message is delivered once, to exactly its recipients, in the
+  round after it was sent;
+* ``commitment-lifecycle``: every commitment's history is a path of the lifecycle
+  machine, terminal states stay terminal, and a violation means the antecedent held
+  and the consequent did not by the deadline;
+* ``consensus``: no collective decision under consensus without every (non-excluded)
+  member's consent;
+* ``determinism``: the same scenario and seed give the same log in a process;
+* ``hash-seed-determinism``: ... and a byte-identical log in a process with another
+  ``PYTHONHASHSEED``.
+
+The strategies (:func:`param_values`, :func:`doctrine_params`, :func:`facts`,
+:func:`propositions`, :func:`world_states`, :func:`agents`, :func:`alliances`,
+:func:`commitments`, :func:`messages`, :func:`scenario_data`, :func:`scenarios`,
+:func:`runs`) serve properties of one's own, such as a doctrine's comparative statics.
+
+This package needs hypothesis (``pip install negsim[test]``). ``import negsim`` never
+imports it, and ``import negsim.testing`` imports hypothesis only when one of the
+names above is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from negsim.testing._base import DoctrineInvariants
+    from negsim.testing._check import (
+        CheckReport,
+        InvariantViolation,
+        check_doctrine,
+        check_run,
+        registry_with,
+    )
+    from negsim.testing._invariants import INVARIANTS, Invariant
+    from negsim.testing._record import RoundRecord, RunRecord, record_run
+    from negsim.testing._stimulus import STIMULI, STIMULUS, Step, Stimulus
+    from negsim.testing._strategies import (
+        MEMBER_IDS,
+        ParamStrategy,
+        RunCase,
+        agents,
+        alliances,
+        commitments,
+        doctrine_params,
+        facts,
+        messages,
+        param_values,
+        propositions,
+        runs,
+        scenario_data,
+        scenarios,
+        world_states,
+    )
+
+_WHERE = {
+    "DoctrineInvariants": "_base",
+    "CheckReport": "_check",
+    "InvariantViolation": "_check",
+    "check_doctrine": "_check",
+    "check_run": "_check",
+    "registry_with": "_check",
+    "INVARIANTS": "_invariants",
+    "Invariant": "_invariants",
+    "RoundRecord": "_record",
+    "RunRecord": "_record",
+    "record_run": "_record",
+    "STIMULI": "_stimulus",
+    "STIMULUS": "_stimulus",
+    "Step": "_stimulus",
+    "Stimulus": "_stimulus",
+    "MEMBER_IDS": "_strategies",
+    "ParamStrategy": "_strategies",
+    "RunCase": "_strategies",
+    "agents": "_strategies",
+    "alliances": "_strategies",
+    "commitments": "_strategies",
+    "doctrine_params": "_strategies",
+    "facts": "_strategies",
+    "messages": "_strategies",
+    "param_values": "_strategies",
+    "propositions": "_strategies",
+    "runs": "_strategies",
+    "scenario_data": "_strategies",
+    "scenarios": "_strategies",
+    "world_states": "_strategies",
+}
+
+__all__ = [
+    "INVARIANTS",
+    "MEMBER_IDS",
+    "STIMULI",
+    "STIMULUS",
+    "CheckReport",
+    "DoctrineInvariants",
+    "Invariant",
+    "InvariantViolation",
+    "ParamStrategy",
+    "RoundRecord",
+    "RunCase",
+    "RunRecord",
+    "Step",
+    "Stimulus",
+    "agents",
+    "alliances",
+    "check_doctrine",
+    "check_run",
+    "commitments",
+    "doctrine_params",
+    "facts",
+    "messages",
+    "param_values",
+    "propositions",
+    "record_run",
+    "registry_with",
+    "runs",
+    "scenario_data",
+    "scenarios",
+    "world_states",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'negsim.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"negsim.testing.{module}"), name)
+    if isinstance(value, type) or callable(value) and hasattr(value, "__code__"):
+        value.__module__ = __name__  # shown, documented and pickled as negsim.testing.X
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

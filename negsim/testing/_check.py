@@ -1,0 +1,488 @@
+"""Holding a run, or a doctrine over many generated runs, to the invariants."""
+
+from __future__ import annotations
+
+import tomllib
+import types
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import hypothesis
+from hypothesis import HealthCheck, given
+from hypothesis.errors import Flaky
+
+from negsim.errors import PluginError
+from negsim.model import FrozenMap, PluginRole, Scenario, freeze
+from negsim.plugins import PluginRegistry, default_registry
+from negsim.scenario import dump_scenario, scenario_from_dict
+from negsim.testing._child import describe_plugins, run_in_subprocess
+from negsim.testing._invariants import Invariant, select
+from negsim.testing._record import RunRecord, global_randomness, record_run
+from negsim.testing._stimulus import STIMULUS, Stimulus
+from negsim.testing._strategies import ParamStrategy, RunCase, runs
+
+__all__ = [
+    "CheckReport",
+    "InvariantViolation",
+    "check_doctrine",
+    "check_run",
+    "registry_with",
+]
+
+_MAX_LINES = 6
+"""Problems shown per invariant in a failure message."""
+
+
+class InvariantViolation(AssertionError):
+    """A run broke one or more of negsim's invariants.
+
+    The message names each invariant broken, what happened (round, agent, doctrine)
+    and the scenario and seed of the run, as a scenario file.
+
+    Attributes:
+        invariants: The names of the invariants broken.
+        problems: The problems found, by invariant name.
+        case: The run that broke them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        invariants: Sequence[str] = (),
+        problems: Mapping[str, Sequence[str]] | None = None,
+        case: RunCase | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.invariants = tuple(invariants)
+        self.problems: dict[str, tuple[str, ...]] = {
+            k: tuple(v) for k, v in (problems or {}).items()
+        }
+        self.case = case
+
+
+@attrs.frozen
+class CheckReport:
+    """What :func:`check_doctrine` checked, when every invariant held.
+
+    Attributes:
+        doctrine: The doctrine's name.
+        invariants: The invariants checked.
+        runs: The runs played (hypothesis examples; the determinism checks play some
+            again).
+        outcomes: How many runs ended with each outcome.
+        rounds: Rounds played in all.
+    """
+
+    doctrine: str
+    invariants: tuple[str, ...]
+    runs: int
+    outcomes: FrozenMap[str, int]
+    rounds: int
+
+    def __str__(self) -> str:
+        outcomes = ", ".join(f"{k} {v}" for k, v in self.outcomes.items()) or "none"
+        return (
+            f"doctrine {self.doctrine!r} held {len(self.invariants)} invariants "
+            f"({', '.join(self.invariants)}) over {self.runs} runs, {self.rounds} rounds "
+            f"(outcomes: {outcomes})"
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Registries
+# --------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Setup:
+    registry: PluginRegistry
+    plugins: tuple[tuple[str, object], ...]
+    doctrine: str
+    world: str | None
+
+    def transport(self) -> list[dict[str, str]]:
+        return describe_plugins(self.plugins)
+
+
+def _plugin_name(plugin: object) -> str:
+    if isinstance(plugin, types.ModuleType):
+        short = plugin.__name__.rsplit(".", 1)[-1]
+        return short.removeprefix("negsim_") or short
+    return type(plugin).__name__.lower()
+
+
+def _plugins_of(registry: PluginRegistry) -> list[tuple[str, object]]:
+    return [(n, p) for n, p in registry.pm.list_name_plugin() if n is not None and p is not None]
+
+
+def registry_with(
+    *plugins: tuple[str, object], base: PluginRegistry | None = None
+) -> PluginRegistry:
+    """A fresh registry with ``base``'s plugins, ``plugins`` and the ``stimulus`` doctrine.
+
+    The kit checks runs with such a registry: one that another process can rebuild
+    exactly (plugins are registered by name, not discovered), holding
+    :class:`Stimulus`, the scripted doctrine its generated scenarios use.
+
+    Args:
+        *plugins: ``(name, plugin)`` pairs to add (replacing a plugin of the same name).
+        base: The plugins to start from; the installed ones when ``None``.
+
+    Raises:
+        negsim.PluginError: A plugin cannot be registered.
+    """
+    return _build(base, list(plugins)).registry
+
+
+def _build(
+    base: PluginRegistry | None,
+    extra: list[tuple[str, object]],
+    doctrine: str = "",
+    world: str | None = None,
+) -> _Setup:
+    base = base or default_registry()
+    extra_names = {n for n, _ in extra}
+    extra_objects = [p for _, p in extra]
+    plugins = [
+        (n, p) for n, p in _plugins_of(base)
+        if n not in extra_names and not any(p is q for q in extra_objects)
+    ]
+    plugins += extra
+    if not any(n == STIMULUS for n, _ in plugins):
+        plugins.append((STIMULUS, Stimulus()))
+    registry = PluginRegistry(plugins, discover=False)
+    return _Setup(registry, tuple(plugins), doctrine, world)
+
+
+def _setup(
+    doctrine: str | object,
+    registry: PluginRegistry | None,
+    name: str | None,
+    world_rules: str | object | None,
+) -> _Setup:
+    extra: list[tuple[str, object]] = []
+    base = registry or default_registry()
+    if isinstance(doctrine, str):
+        dname = doctrine
+    else:
+        known = [n for n, p in _plugins_of(base) if p is doctrine]
+        dname = name or (known[0] if known else _plugin_name(doctrine))
+        extra.append((dname, doctrine))
+    wname: str | None
+    if world_rules is None or isinstance(world_rules, str):
+        wname = world_rules
+    else:
+        known = [n for n, p in _plugins_of(base) if p is world_rules]
+        wname = known[0] if known else _plugin_name(world_rules)
+        extra.append((wname, world_rules))
+    setup = _build(base, extra, dname, wname)
+    spec = setup.registry.spec(dname)
+    if spec.role != PluginRole.DOCTRINE:
+        raise PluginError(f"plugin {dname!r} is a {spec.role} plugin, not a doctrine")
+    return setup
+
+
+# --------------------------------------------------------------------------------------
+# One run
+# --------------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Replay:
+    setup: _Setup
+    scenario: Scenario
+    case: RunCase
+    timeout: float | None
+
+    def again(self) -> RunRecord:
+        with global_randomness(2):
+            return record_run(self.scenario, seed=self.case.seed, registry=self.setup.registry,
+                              timeout=self.timeout)
+
+    def in_subprocess(self) -> tuple[str, tuple[str, ...]]:
+        return run_in_subprocess(self.case.data, self.case.seed, self.setup.transport())
+
+
+def _check_case(
+    setup: _Setup, case: RunCase, invariants: Sequence[Invariant], timeout: float | None
+) -> tuple[RunRecord, list[tuple[Invariant, list[str]]]]:
+    scenario = case.scenario(setup.registry)
+    with global_randomness(1):
+        record = record_run(scenario, seed=case.seed, registry=setup.registry, timeout=timeout)
+    replay = _Replay(setup, scenario, case, timeout)
+    broken = []
+    for invariant in invariants:
+        problems = invariant.check(record, replay)
+        if problems:
+            broken.append((invariant, problems))
+    return record, broken
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line else line for line in text.splitlines())
+
+
+def _violation(
+    who: str,
+    case: RunCase,
+    broken: list[tuple[Invariant, list[str]]],
+    found_by: str,
+) -> InvariantViolation:
+    names = [inv.name for inv, _ in broken]
+    if len(broken) == 1:
+        head = f"{who} broke the invariant {names[0]!r} ({broken[0][0].summary})"
+    else:
+        head = f"{who} broke {len(broken)} invariants: " + ", ".join(map(repr, names))
+    lines = [head + ":"]
+    for inv, problems in broken:
+        if len(broken) > 1:
+            lines.append(f"  {inv.name} ({inv.summary}):")
+        for p in problems[:_MAX_LINES]:
+            lines.append("  - " + p.replace("\n", "\n    "))
+        if len(problems) > _MAX_LINES:
+            lines.append(f"  - ... and {len(problems) - _MAX_LINES} more")
+    lines.append("")
+    lines.append(f"The run: seed={case.seed} and this scenario ({found_by}):")
+    lines.append("")
+    lines.append(_indent(case.toml().rstrip()))
+    lines.append("")
+    lines.append(
+        "Replay it with negsim.testing.check_run(<the scenario text above>, "
+        f"seed={case.seed}, registry=...)."
+    )
+    return InvariantViolation(
+        "\n".join(lines),
+        invariants=names,
+        problems={inv.name: problems for inv, problems in broken},
+        case=case,
+    )
+
+
+def _case_of(scenario: Scenario | Mapping[str, Any] | str, seed: int | None) -> RunCase:
+    if isinstance(scenario, Scenario):
+        data: Mapping[str, Any] = dump_scenario(scenario)
+        default_seed = scenario.seed
+    elif isinstance(scenario, str):
+        data = tomllib.loads(scenario)
+        default_seed = int(data.get("scenario", {}).get("seed", 0))
+    else:
+        data = scenario
+        default_seed = int(data.get("scenario", {}).get("seed", 0))
+    return RunCase(data=data, seed=default_seed if seed is None else seed)
+
+
+def check_run(
+    scenario: Scenario | Mapping[str, Any] | str,
+    *,
+    seed: int | None = None,
+    registry: PluginRegistry | None = None,
+    invariants: Iterable[str] | None = None,
+    timeout: float | None = 10.0,
+) -> RunRecord:
+    """Play one run and hold it to the invariants.
+
+    Args:
+        scenario: A scenario, scenario data, or the text of a scenario file (such as the
+            one an :class:`InvariantViolation` prints).
+        seed: The seed; the scenario's when ``None``.
+        registry: The plugins (the kit adds its ``stimulus`` doctrine); the installed
+            ones when ``None``.
+        invariants: Names from :data:`INVARIANTS`; all when ``None``.
+        timeout: Seconds a run may take before it counts as never ending; ``None`` for
+            no limit.
+
+    Returns:
+        The recorded run, when every invariant held.
+
+    Raises:
+        InvariantViolation: An invariant broke; the message says which and how.
+        negsim.ScenarioError: The scenario is invalid.
+
+    Example:
+        >>> import negsim
+        >>> from negsim.testing import check_run
+        >>> scenario = negsim.load_scenario("examples/scenarios/korea_bilateral.toml")
+        >>> record = check_run(scenario, seed=1, invariants=["delivery", "consensus"])
+        >>> record.result.outcome in negsim.Outcome
+        True
+    """
+    chosen = select(invariants)
+    setup = _build(registry, [])
+    case = _case_of(scenario, seed)
+    record, broken = _check_case(setup, case, chosen, timeout)
+    if broken:
+        raise _violation(f"the run of scenario {record.scenario.name!r}", case, broken,
+                         "as given")
+    return record
+
+
+# --------------------------------------------------------------------------------------
+# A doctrine over generated runs
+# --------------------------------------------------------------------------------------
+
+
+class _Abort(BaseException):
+    """Stops a hypothesis search at once (no shrinking): a run that never ends would
+    make every shrinking step wait for the time limit."""
+
+    def __init__(self, violation: InvariantViolation) -> None:
+        super().__init__(str(violation))
+        self.violation = violation
+
+
+@attrs.define
+class _Stats:
+    runs: int = 0
+    rounds: int = 0
+    outcomes: Counter[str] = attrs.field(factory=Counter)
+
+    def add(self, record: RunRecord) -> None:
+        self.runs += 1
+        self.rounds += len(record.rounds)
+        if record.result is not None:
+            self.outcomes[str(record.result.outcome)] += 1
+
+
+def check_doctrine(
+    doctrine: str | object,
+    *,
+    registry: PluginRegistry | None = None,
+    name: str | None = None,
+    invariants: Iterable[str] | None = None,
+    max_examples: int | None = None,
+    hash_seed_examples: int = 3,
+    world_rules: str | object | None = None,
+    param_strategies: Mapping[str, ParamStrategy] | None = None,
+    max_members: int = 4,
+    max_rounds: int = 10,
+    timeout: float | None = 10.0,
+    settings: hypothesis.settings | None = None,
+) -> CheckReport:
+    """Hold a doctrine to every invariant over runs that hypothesis generates.
+
+    Each generated run (:func:`runs`) puts the doctrine in a scenario with allies,
+    alliances, treaties and maybe a challenger, and is played round by round; every
+    selected invariant is checked on it. When one breaks, hypothesis shrinks the run
+    to a minimal one, and the error names the invariant, what went wrong (round,
+    agent, doctrine) and the scenario, as a scenario file.
+
+    The hash-seed determinism check replays runs in a subprocess, so it gets its own,
+    smaller number of examples. A run that takes longer than ``timeout`` stops the
+    search at once, without shrinking (every shrinking step would wait as long): its
+    counterexample is the first such run hypothesis tried, which is usually small.
+
+    Args:
+        doctrine: A registered doctrine's name, or a plugin object (a module or an
+            instance with ``@negsim.hookimpl`` methods) to register for the check.
+        registry: The plugins; the installed ones when ``None``.
+        name: The name to register a plugin object under (default: the module's name
+            without ``negsim_``, or the class name in lower case).
+        invariants: Names from :data:`INVARIANTS`; all when ``None``.
+        max_examples: Runs to generate; the current hypothesis profile's by default.
+        hash_seed_examples: Runs to replay in a subprocess (at most ``max_examples``).
+        world_rules: The world rules (a name or a plugin object); ``crisis`` when
+            installed.
+        param_strategies: Strategies for some of the doctrine's parameters (see
+            :func:`doctrine_params`), e.g. for string parameters.
+        max_members: The most member agents in a scenario.
+        max_rounds: The largest ``max_rounds`` of a scenario.
+        timeout: Seconds one run may take before it counts as never ending; ``None``
+            for no limit.
+        settings: Hypothesis settings to start from (the current profile's by default).
+
+    Returns:
+        What was checked, when every invariant held.
+
+    Raises:
+        InvariantViolation: An invariant broke (an :class:`AssertionError`).
+        negsim.UnknownDoctrineError: No doctrine of that name is registered.
+        negsim.PluginError: The plugin is not a doctrine, or cannot be registered.
+    """
+    chosen = select(invariants)
+    setup = _setup(doctrine, registry, name, world_rules)
+    strategy = runs(
+        setup.doctrine,
+        registry=setup.registry,
+        world_rules=setup.world,
+        param_strategies=param_strategies,
+        max_members=max_members,
+        max_rounds=max_rounds,
+    )
+    base = settings if settings is not None else hypothesis.settings()
+    examples = max_examples if max_examples is not None else base.max_examples
+    stats = _Stats()
+    local = [i for i in chosen if i.cost != "process"]
+    slow = [i for i in chosen if i.cost == "process"]
+    if slow:
+        setup.transport()  # fail early and clearly if a plugin cannot be sent
+    who = f"doctrine {setup.doctrine!r}"
+    if local:
+        _search(setup, strategy, local, examples, base, timeout, stats, who)
+    if slow:
+        _search(setup, strategy, slow, min(examples, hash_seed_examples), base, timeout,
+                stats, who)
+    return CheckReport(
+        doctrine=setup.doctrine,
+        invariants=tuple(i.name for i in chosen),
+        runs=stats.runs,
+        outcomes=freeze(dict(sorted(stats.outcomes.items()))),
+        rounds=stats.rounds,
+    )
+
+
+def _search(
+    setup: _Setup,
+    strategy: hypothesis.strategies.SearchStrategy[RunCase],
+    invariants: list[Invariant],
+    examples: int,
+    base: hypothesis.settings,
+    timeout: float | None,
+    stats: _Stats,
+    who: str,
+) -> None:
+    conf = hypothesis.settings(
+        base,
+        max_examples=max(1, examples),
+        deadline=None,
+        report_multiple_bugs=False,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+            HealthCheck.large_base_example,
+        ],
+    )
+
+    @conf
+    @given(case=strategy)
+    def search(case: RunCase) -> None:
+        record, broken = _check_case(setup, case, invariants, timeout)
+        stats.add(record)
+        if record.timed_out:
+            raise _Abort(_violation(who, case, broken, "the first run found that never ends"))
+        if broken:
+            raise _violation(who, case, broken, "a minimal one hypothesis found")
+
+    try:
+        search()
+    except _Abort as abort:
+        raise abort.violation from None
+    except InvariantViolation as violation:
+        raise InvariantViolation(
+            str(violation),
+            invariants=violation.invariants,
+            problems=violation.problems,
+            case=violation.case,
+        ) from None
+    except Flaky as flaky:
+        raise InvariantViolation(
+            f"{who} broke the invariant 'determinism' (the same scenario and seed give the "
+            "same log in a process): a failing run passed when hypothesis played it again, so "
+            "the doctrine's behaviour depends on something other than the scenario and the "
+            f"seed (global randomness, or state kept between runs?). Hypothesis reported:\n"
+            + _indent(str(flaky)),
+            invariants=("determinism",),
+        ) from flaky

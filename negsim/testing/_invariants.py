@@ -1,0 +1,694 @@
+"""The invariants the engine and every doctrine are held to, as checks over a recorded run.
+
+Each check reads a :class:`~negsim.testing.RunRecord` and returns the problems it
+finds, one readable line each (an empty list when the invariant holds). The two
+determinism checks need to play the run again; they get a :class:`Replayer`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any, Protocol
+
+import attrs
+
+from negsim.logic import compile_predicate, parse
+from negsim.model import (
+    TRANSITIONS,
+    Action,
+    ActionTaken,
+    Commitment,
+    CommitmentChanged,
+    CommitmentCreated,
+    CommitmentState,
+    DecisionReached,
+    DecisionRule,
+    Event,
+    FactChanged,
+    Message,
+    MessageSent,
+    MoveRejected,
+    OutcomeReached,
+    Performative,
+    ProposalClosed,
+)
+from negsim.testing._record import RunRecord
+
+__all__ = ["INVARIANTS", "Invariant", "Replayer"]
+
+_S = CommitmentState
+
+
+class Replayer(Protocol):
+    """Plays the recorded run's scenario and seed again, for the determinism checks."""
+
+    def again(self) -> RunRecord:
+        """The same run again in this process (under other global random seeds)."""
+
+    def in_subprocess(self) -> tuple[str, tuple[str, ...]]:
+        """The same run in a fresh process with another ``PYTHONHASHSEED``.
+
+        Returns:
+            The hash seed used and the run's JSON Lines.
+        """
+
+
+Check = Callable[[RunRecord, Replayer], list[str]]
+
+
+@attrs.frozen
+class Invariant:
+    """One invariant of the engine and of every doctrine.
+
+    Attributes:
+        name: Its short name (``delivery``), used to select it and named in failures.
+        summary: What must hold, in one sentence.
+        check: Returns the problems found in a recorded run.
+        cost: ``"run"`` (reads the record), ``"rerun"`` (plays the run again in
+            process) or ``"process"`` (plays it again in a subprocess: slow).
+    """
+
+    name: str
+    summary: str
+    check: Check = attrs.field(repr=False)
+    cost: str = "run"
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------
+
+
+def _msg(m: Message) -> str:
+    return f"{m.performative} {m.id or '(no id)'} {m.sender}->{','.join(m.recipients) or '-'}"
+
+
+def _doctrine(record: RunRecord, agent: str) -> str:
+    try:
+        return record.scenario.agent(agent).doctrine
+    except KeyError:
+        return "?"
+
+
+def _by_round(record: RunRecord) -> dict[int, list[Event]]:
+    rounds: dict[int, list[Event]] = defaultdict(list)
+    for e in record.events:
+        rounds[e.round].append(e)
+    return rounds
+
+
+@functools.lru_cache(maxsize=4096)
+def _predicate(text: str) -> Callable[[AbstractSet[str]], bool]:
+    return compile_predicate(parse(text))
+
+
+def _holds(text: str, facts: AbstractSet[str]) -> bool:
+    return _predicate(text)(facts)
+
+
+def _first_difference(a: Sequence[str], b: Sequence[str]) -> str:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return f"line {i + 1}{_where(x)}:\n      first:  {_cut(x)}\n      second: {_cut(y)}"
+    if len(a) != len(b):
+        n = min(len(a), len(b))
+        longer = a if len(a) > len(b) else b
+        which = "first" if len(a) > len(b) else "second"
+        return f"the {which} log goes on after line {n}: {_cut(longer[n])}"
+    return "no difference"
+
+
+def _where(line: str) -> str:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return ""
+    if isinstance(data, dict) and "round" in data and "kind" in data:
+        return f" (round {data['round']}, a {data['kind']} event)"
+    return ""
+
+
+def _cut(text: str, width: int = 400) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# --------------------------------------------------------------------------------------
+# termination
+# --------------------------------------------------------------------------------------
+
+
+def check_termination(record: RunRecord, replay: Replayer) -> list[str]:
+    """Every run ends within ``max_rounds`` with exactly one outcome, logged last."""
+    if record.timed_out:
+        return [
+            f"the run did not end: it was still in {record.where} when the time allowed "
+            f"ran out ({record.seconds:.1f} s); a hook that does not return never lets the "
+            "run end"
+        ]
+    if record.error is not None:
+        return [f"the run stopped in {record.where} with {record.describe_error()}"]
+    result = record.result
+    assert result is not None
+    problems = []
+    max_rounds = record.scenario.max_rounds
+    if result.rounds > max_rounds or len(record.rounds) > max_rounds:
+        problems.append(f"the run played {result.rounds} rounds; max_rounds is {max_rounds}")
+    ends = [e for e in result.events if isinstance(e, OutcomeReached)]
+    if len(ends) != 1:
+        problems.append(f"the log has {len(ends)} outcome events; a run ends with exactly one")
+    elif result.events[-1] is not ends[0]:
+        problems.append("the outcome event is not the last event of the log")
+    elif ends[0].round != result.rounds or ends[0].outcome is not result.outcome:
+        problems.append(
+            f"the outcome event ({ends[0].outcome} in round {ends[0].round}) disagrees with "
+            f"the result ({result.outcome} after {result.rounds} rounds)"
+        )
+    rounds = [e.round for e in result.events]
+    if rounds != sorted(rounds) or (rounds and rounds[-1] > result.rounds):
+        problems.append("the log's rounds are out of order or beyond the last round")
+    return problems
+
+
+# --------------------------------------------------------------------------------------
+# speaks-for-itself
+# --------------------------------------------------------------------------------------
+
+_SELF_RULES = ("sender-is-self", "actor-is-self")
+
+
+def check_speaks_for_itself(record: RunRecord, replay: Replayer) -> list[str]:
+    """No agent speaks or acts for another.
+
+    Every message an agent's doctrine returns has that agent as sender, every action
+    that agent as actor; the engine rejects no move for ``sender-is-self`` or
+    ``actor-is-self``; and every message and action in the log was returned by the
+    doctrine of the agent the log names.
+    """
+    problems = []
+    for rr in record.rounds:
+        reported = False
+        for agent, moves in sorted(rr.moves.items()):
+            d = _doctrine(record, agent)
+            for m in moves:
+                if isinstance(m, Message) and m.sender != agent:
+                    reported = True
+                    problems.append(
+                        f"round {rr.round}: agent {agent} (doctrine {d!r}) returned a "
+                        f"{m.performative} message in the name of {m.sender} "
+                        f"(to {', '.join(m.recipients)}, content {dict(m.content)})"
+                    )
+                elif isinstance(m, Action) and m.actor != agent:
+                    reported = True
+                    problems.append(
+                        f"round {rr.round}: agent {agent} (doctrine {d!r}) returned a {m.kind} "
+                        f"action in the name of {m.actor}"
+                        + (f" (target {m.target})" if m.target else "")
+                    )
+        for e in rr.events:
+            if isinstance(e, MoveRejected) and e.rule in _SELF_RULES and not reported:
+                problems.append(
+                    f"round {rr.round}: the engine rejected a move of agent {e.agent} (doctrine "
+                    f"{e.doctrine!r}) for {e.rule}: {e.detail}"
+                )
+            elif isinstance(e, MessageSent) and rr.moves:
+                if not any(e.message == m for m in rr.moves.get(e.message.sender, ())):
+                    problems.append(
+                        f"round {rr.round}: the log has {_msg(e.message)} from "
+                        f"{e.message.sender}, whose doctrine did not return it"
+                    )
+            elif isinstance(e, ActionTaken) and rr.moves:
+                if not any(e.action == m for m in rr.moves.get(e.action.actor, ())):
+                    problems.append(
+                        f"round {rr.round}: the log has a {e.action.kind} action by "
+                        f"{e.action.actor}, whose doctrine did not return it"
+                    )
+    return problems
+
+
+# --------------------------------------------------------------------------------------
+# delivery
+# --------------------------------------------------------------------------------------
+
+
+def check_delivery(record: RunRecord, replay: Replayer) -> list[str]:
+    """Every message is delivered once, to exactly its recipients, in the next round.
+
+    The valid messages of round t (:attr:`negsim.Simulation.sent`, the same as the
+    round's ``MessageSent`` events, each stamped round t) make up, and are all of, the
+    inboxes of round t+1: each recipient receives each message addressed to it exactly
+    once, ordered by sender id and then by the order sent; nobody else receives it; and
+    each agent's view holds exactly its inbox.
+    """
+    problems: list[str] = []
+    previous: tuple[Message, ...] = ()
+    agents = record.scenario.agent_ids
+    for rr in record.rounds:
+        t = rr.round
+        logged = tuple(e.message for e in rr.events if isinstance(e, MessageSent))
+        if logged != rr.sent:
+            problems.append(
+                f"round {t}: the messages sent ({len(rr.sent)}) are not the round's "
+                f"MessageSent events ({len(logged)})"
+            )
+        for m in rr.sent:
+            if m.round != t:
+                problems.append(f"round {t}: {_msg(m)} is stamped round {m.round}")
+        expected: dict[str, list[Message]] = defaultdict(list)
+        for m in sorted(previous, key=lambda m: m.sender):  # stable: order sent per sender
+            for r in m.recipients:
+                expected[r].append(m)
+        for agent in agents:
+            want = tuple(expected.get(agent, ()))
+            got = tuple(rr.inboxes.get(agent, ()))
+            if got != want:
+                missing = [m for m in want if got.count(m) < want.count(m)]
+                extra = [m for m in got if got.count(m) > want.count(m)]
+                what = []
+                if missing:
+                    what.append("missing " + "; ".join(_msg(m) for m in missing))
+                if extra:
+                    what.append("unexpected " + "; ".join(
+                        f"{_msg(m)} (sent in round {m.round})" for m in extra))
+                if not what:
+                    what.append("the right messages in the wrong order: "
+                                + "; ".join(_msg(m) for m in got))
+                problems.append(f"round {t}: the inbox of {agent} has " + ", ".join(what))
+            if agent in rr.seen and tuple(rr.seen[agent]) != got:
+                problems.append(f"round {t}: agent {agent}'s view does not hold its inbox")
+        stray = sorted(set(rr.inboxes) - set(agents))
+        if stray:
+            problems.append(f"round {t}: inboxes for unknown agents {stray}")
+        previous = rr.sent
+    return problems
+
+
+# --------------------------------------------------------------------------------------
+# commitment-lifecycle
+# --------------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Tracked:
+    commitment: Commitment
+    state: CommitmentState
+    detached_at: int | None = None
+
+
+def _facts_by_round(record: RunRecord, by_round: dict[int, list[Event]]) -> tuple[
+    dict[int, frozenset[str]], list[str]
+]:
+    """The facts after each round, rebuilt from the FactChanged events."""
+    problems = []
+    current = set(record.scenario.world.facts)
+    facts = {0: frozenset(current)}
+    for rr in record.rounds:
+        for e in by_round.get(rr.round, ()):
+            if isinstance(e, FactChanged):
+                if e.value and e.fact in current or not e.value and e.fact not in current:
+                    problems.append(
+                        f"round {rr.round}: FactChanged sets {e.fact} to {e.value}, its value "
+                        "already"
+                    )
+                (current.add if e.value else current.discard)(e.fact)
+        facts[rr.round] = frozenset(current)
+        if facts[rr.round] != rr.world.facts:
+            diff = sorted(facts[rr.round] ^ rr.world.facts)
+            problems.append(
+                f"round {rr.round}: the FactChanged events do not add up to the world's "
+                f"facts (they differ on {', '.join(diff)})"
+            )
+    return facts, problems
+
+
+def check_commitment_lifecycle(record: RunRecord, replay: Replayer) -> list[str]:
+    """Every commitment's history is a path of :data:`negsim.model.TRANSITIONS`.
+
+    With the facts after each round rebuilt from the ``FactChanged`` events: a terminal
+    state never changes; each transition has its cause (``detached``: the antecedent
+    holds and the consequent does not; ``discharged``: the consequent holds;
+    ``violated``: the antecedent held when it detached, the deadline has passed, and
+    the consequent held in no round from detaching until then; ``expired``: the
+    ``expires`` round has passed; ``cancelled`` / ``released``: the debtor / creditor
+    sent that message this round); after each round no active commitment is left in
+    a state the facts contradict; the result's final states are those of the log.
+    """
+    problems: list[str] = []
+    scenario = record.scenario
+    by_round = _by_round(record)
+    facts, fact_problems = _facts_by_round(record, by_round)
+    problems += fact_problems
+    tracked = {c.id: _Tracked(c, c.state) for c in scenario.commitments}
+    for c in scenario.commitments:
+        if c.state is not _S.CONDITIONAL:
+            problems.append(f"{c.id}: the scenario starts it {c.state}, not conditional")
+    played = [0, *(rr.round for rr in record.rounds)]
+    for t in played:
+        f_t = facts.get(t, facts[max(facts)])
+        ends = {
+            (e.message.performative, e.message.sender, str(e.message.content.get("commitment")))
+            for e in by_round.get(t, ()) if isinstance(e, MessageSent)
+            and e.message.performative in (Performative.CANCEL, Performative.RELEASE)
+        }
+        sent_ids = {
+            e.message.id: e.message for e in by_round.get(t, ()) if isinstance(e, MessageSent)
+        }
+        for e in by_round.get(t, ()):
+            if isinstance(e, CommitmentCreated):
+                c = e.commitment
+                if c.id in tracked:
+                    problems.append(f"round {t}: commitment {c.id} created twice")
+                    continue
+                source = sent_ids.get(c.source)
+                if source is None or source.sender != c.debtor or c.creditor not in \
+                        source.recipients:
+                    problems.append(
+                        f"round {t}: commitment {c.id} ({c.debtor} owes {c.creditor}) does not "
+                        "come from a message of its debtor to its creditor this round"
+                    )
+                if c.state is not _S.CONDITIONAL:
+                    problems.append(f"round {t}: commitment {c.id} created {c.state}")
+                tracked[c.id] = _Tracked(c, c.state)
+            elif isinstance(e, CommitmentChanged):
+                problems += _transition(e, tracked, facts, f_t, ends)
+        for cid, tr in sorted(tracked.items()):
+            problems += _consistent(cid, tr, t, f_t)
+    if record.result is not None:
+        final = {c.id: c.state for c in record.result.commitments}
+        for cid, tr in sorted(tracked.items()):
+            if final.get(cid) is not tr.state:
+                problems.append(
+                    f"{cid}: the result says {final.get(cid)}, the log says {tr.state}"
+                )
+        for cid in sorted(set(final) - set(tracked)):
+            problems.append(f"{cid}: in the result but never created in the log")
+    return problems
+
+
+def _transition(
+    e: CommitmentChanged,
+    tracked: dict[str, _Tracked],
+    facts: dict[int, frozenset[str]],
+    f_t: frozenset[str],
+    ends: set[tuple[Performative, str, str]],
+) -> list[str]:
+    t = e.round
+    tr = tracked.get(e.commitment)
+    if tr is None:
+        return [f"round {t}: {e.commitment} changes but was never created"]
+    c = tr.commitment
+    where = f"round {t}: {c.id} ({c.debtor} owes {c.creditor}: if {c.antecedent} then " \
+            f"{c.consequent}, deadline {c.deadline})"
+    problems = []
+    if e.old is not tr.state:
+        problems.append(f"{where} moves from {e.old}, but it was {tr.state}")
+    if tr.state.terminal:
+        problems.append(f"{where}: terminal state {tr.state} changed to {e.new}")
+    elif e.new not in TRANSITIONS[tr.state]:
+        problems.append(f"{where}: {tr.state} -> {e.new} is not a transition of the lifecycle")
+    if (e.debtor, e.creditor) != (c.debtor, c.creditor):
+        problems.append(f"{where}: the event names {e.debtor} owing {e.creditor}")
+    ante, cons = _holds(c.antecedent, f_t), _holds(c.consequent, f_t)
+    new = e.new
+    if new is _S.DETACHED and not (ante and not cons):
+        problems.append(f"{where} detached, but antecedent={ante} and consequent={cons}")
+    elif new is _S.DISCHARGED and not cons:
+        problems.append(f"{where} discharged, but its consequent does not hold")
+    elif new is _S.DISCHARGED and tr.state is _S.CONDITIONAL and not ante:
+        problems.append(f"{where} discharged while conditional, but its antecedent does not hold")
+    elif new is _S.VIOLATED:
+        at = tr.detached_at
+        if at is None or c.deadline is None:
+            problems.append(f"{where} violated, but it never detached or has no deadline")
+        else:
+            if t - at < c.deadline:
+                problems.append(f"{where} violated in round {t}, before its deadline "
+                                f"(detached in round {at})")
+            if not _holds(c.antecedent, facts.get(at, f_t)):
+                problems.append(f"{where} violated, but its antecedent did not hold when it "
+                                f"detached (round {at})")
+            kept = [s for s in range(at, t + 1) if s in facts and _holds(c.consequent, facts[s])]
+            if kept:
+                problems.append(f"{where} violated, but its consequent held in round {kept[0]}")
+    elif new is _S.EXPIRED and (c.expires is None or t <= c.expires):
+        problems.append(f"{where} expired, but it expires {c.expires}")
+    elif new is _S.CANCELLED and (Performative.CANCEL, c.debtor, c.id) not in ends:
+        problems.append(f"{where} cancelled without a cancel message from its debtor")
+    elif new is _S.RELEASED and (Performative.RELEASE, c.creditor, c.id) not in ends:
+        problems.append(f"{where} released without a release message from its creditor")
+    tr.state = new
+    if new is _S.DETACHED:
+        tr.detached_at = t
+    return problems
+
+
+def _consistent(cid: str, tr: _Tracked, t: int, f_t: frozenset[str]) -> list[str]:
+    c = tr.commitment
+    if tr.state is _S.CONDITIONAL:
+        if c.expires is not None and t > c.expires:
+            return [f"after round {t}: {cid} is still conditional past its expiry ({c.expires})"]
+        if _holds(c.antecedent, f_t):
+            return [f"after round {t}: {cid} is still conditional, but its antecedent "
+                    f"{c.antecedent} holds"]
+    elif tr.state is _S.DETACHED:
+        if _holds(c.consequent, f_t):
+            return [f"after round {t}: {cid} is still detached, but its consequent "
+                    f"{c.consequent} holds"]
+        if c.deadline is not None and tr.detached_at is not None and \
+                t - tr.detached_at >= c.deadline:
+            return [f"after round {t}: {cid} is still detached past its deadline "
+                    f"(detached in round {tr.detached_at}, deadline {c.deadline})"]
+    return []
+
+
+# --------------------------------------------------------------------------------------
+# consensus
+# --------------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Open:
+    alliance: str
+    proposer: str
+    decision: str
+    opened: int
+    deadline: int
+    excluded: frozenset[str]
+    votes: dict[str, bool]
+
+
+def check_consensus(record: RunRecord, replay: Replayer) -> list[str]:
+    """No collective decision under consensus without every non-excluded member's consent.
+
+    Precisely, for a proposal ``P`` put by a valid ``propose`` message to an alliance
+    deciding by consensus, with ``voters`` its members less those the proposal
+    ``exclude``-s, and each voter's consent its last valid ``vote`` on ``P`` (the
+    proposer consents by proposing): a ``DecisionReached`` for ``P`` in round ``t``
+    requires that no voter objected and that every voter consented, except under the
+    silence procedure once ``t >= opened + decision_deadline``, when voters who stayed
+    silent count as consenting; its ``consenting`` lists exactly the voters. A
+    proposal every voter has consented to is decided in that round, one with an
+    objection is closed in that round, and none stays open past its deadline. No
+    agent's doctrine casts a vote or puts a proposal in another agent's name.
+    (Hub and majority decisions are checked against their rules the same way.)
+    """
+    problems: list[str] = []
+    alliances = {al.id: al for al in record.scenario.alliances}
+    for rr in record.rounds:
+        for agent, moves in sorted(rr.moves.items()):
+            for m in moves:
+                if isinstance(m, Message) and m.sender != agent and m.performative in (
+                    Performative.VOTE, Performative.PROPOSE
+                ):
+                    what = f"a vote on proposal {m.content.get('proposal')!r} (consent=" \
+                        f"{m.content.get('consent')})" if m.performative is Performative.VOTE \
+                        else f"a proposal to {m.content.get('alliance')!r}"
+                    problems.append(
+                        f"round {rr.round}: agent {agent} (doctrine "
+                        f"{_doctrine(record, agent)!r}) cast {what} in the name of {m.sender}"
+                    )
+    open_: dict[str, _Open] = {}
+    by_round = _by_round(record)
+    for rr in record.rounds:
+        t = rr.round
+        outcome: dict[str, Event] = {}
+        for e in by_round.get(t, ()):
+            if isinstance(e, MessageSent):
+                m = e.message
+                if m.performative is Performative.PROPOSE:
+                    al = alliances.get(str(m.content.get("alliance")))
+                    if al is None:
+                        problems.append(f"round {t}: {_msg(m)} to an unknown alliance")
+                        continue
+                    pid = str(m.content.get("proposal") or m.id)
+                    excluded = frozenset(x for x in str(m.content.get("exclude", "")).split(",")
+                                         if x)
+                    open_[pid] = _Open(al.id, m.sender,
+                                       str(m.content.get("decision", "collective_response")),
+                                       t, t + al.decision_deadline, excluded, {m.sender: True})
+                elif m.performative is Performative.VOTE:
+                    pid = str(m.content.get("proposal"))
+                    if pid not in open_:
+                        problems.append(f"round {t}: {_msg(m)} on {pid!r}, which is not open")
+                        continue
+                    open_[pid].votes[m.sender] = bool(m.content.get("consent"))
+            elif isinstance(e, (DecisionReached, ProposalClosed)):
+                if e.proposal in outcome or e.proposal not in open_:
+                    problems.append(f"round {t}: {e.kind} for {e.proposal!r}, which is not open")
+                    continue
+                outcome[e.proposal] = e
+        for pid in sorted(open_):
+            p = open_[pid]
+            problems += _verdict(pid, p, alliances[p.alliance], t, outcome.get(pid))
+            if pid in outcome:
+                del open_[pid]
+    return problems
+
+
+def _verdict(pid: str, p: _Open, al: Any, t: int, event: Event | None) -> list[str]:
+    voters = tuple(m for m in al.members if m not in p.excluded)
+    yes = tuple(m for m in voters if p.votes.get(m) is True)
+    no = tuple(m for m in voters if p.votes.get(m) is False)
+    silent = tuple(m for m in voters if m not in p.votes)
+    overdue = t >= p.deadline
+    rule = al.decision_rule
+    expect: tuple[bool, tuple[str, ...]] | None
+    if rule is DecisionRule.CONSENSUS:
+        if no:
+            expect = (False, no)
+        elif not silent:
+            expect = (True, voters)
+        elif overdue and al.silence_procedure:
+            expect = (True, voters)
+        elif overdue:
+            expect = (False, silent)
+        else:
+            expect = None
+    elif rule is DecisionRule.MAJORITY:
+        if 2 * len(yes) > len(voters):
+            expect = (True, yes)
+        elif 2 * len(no) >= len(voters):
+            expect = (False, no)
+        else:
+            expect = (False, silent) if overdue else None
+    else:
+        hub = al.hub or p.proposer
+        if hub in p.votes:
+            expect = (p.votes[hub], (hub,))
+        else:
+            expect = (False, silent) if overdue else None
+    where = (f"round {t}: proposal {pid!r} of {p.proposer} to {al.id} ({rule}"
+             + (", silence procedure" if al.silence_procedure else "")
+             + f", opened round {p.opened}, deadline round {p.deadline}"
+             + (f", excluding {', '.join(sorted(p.excluded))}" if p.excluded else "")
+             + f"; consent: {', '.join(yes) or 'none'}; objections: {', '.join(no) or 'none'}"
+             + f"; silent: {', '.join(silent) or 'none'})")
+    if isinstance(event, DecisionReached):
+        if rule is DecisionRule.CONSENSUS and (no or (silent and not (
+                al.silence_procedure and overdue))):
+            missing = no + (silent if not (al.silence_procedure and overdue) else ())
+            return [f"{where} was decided without the consent of {', '.join(missing)}"]
+        if expect is None or not expect[0]:
+            return [f"{where} was decided, against its rule"]
+        if tuple(event.consenting) != expect[1]:
+            return [f"{where} was decided with consenting={list(event.consenting)}; the "
+                    f"members whose consent counted are {list(expect[1])}"]
+        return []
+    if isinstance(event, ProposalClosed):
+        if expect is None or expect[0]:
+            return [f"{where} was closed ({event.reason}), against its rule"]
+        return []
+    if expect is not None:
+        return [f"{where} should have been {'decided' if expect[0] else 'closed'} but stays "
+                "open"]
+    return []
+
+
+# --------------------------------------------------------------------------------------
+# determinism
+# --------------------------------------------------------------------------------------
+
+
+def check_determinism(record: RunRecord, replay: Replayer) -> list[str]:
+    """The same scenario and seed give the same log twice in one process.
+
+    The second run follows the first in the same process, with the global ``random``
+    (and ``numpy.random``) generators seeded differently: a doctrine that draws from
+    them, or keeps state between runs (in a module, a class or a default argument),
+    changes the log.
+    """
+    if record.timed_out:
+        return []
+    again = replay.again()
+    first, second = record.log_lines(), again.log_lines()
+    if first == second:
+        return []
+    return [
+        f"two runs of this scenario with seed {record.seed} differ, at "
+        + _first_difference(first, second)
+        + "\n    (randomness not drawn from view.rng or the rng argument, or state kept "
+        "between runs in a module, a class or a default argument?)"
+    ]
+
+
+def check_hash_seed_determinism(record: RunRecord, replay: Replayer) -> list[str]:
+    """The same scenario and seed give a byte-identical log in a process with another
+    ``PYTHONHASHSEED`` (set or dict iteration order must not leak into a run)."""
+    if record.timed_out or record.result is None:
+        return []
+    hashseed, lines = replay.in_subprocess()
+    mine = record.log_lines()
+    if lines == mine:
+        return []
+    return [
+        f"the run with seed {record.seed} differs in a process with PYTHONHASHSEED={hashseed}, "
+        "at " + _first_difference(mine, lines)
+        + "\n    (iterating over a set or over dict keys built from one, or hash(), decides "
+        "something? sort first)"
+    ]
+
+
+INVARIANTS: dict[str, Invariant] = {
+    i.name: i
+    for i in (
+        Invariant("termination", "every run ends within max_rounds with an outcome",
+                  check_termination),
+        Invariant("speaks-for-itself", "no agent speaks or acts for another",
+                  check_speaks_for_itself),
+        Invariant("delivery",
+                  "every message is delivered once, to exactly its recipients, in the round "
+                  "after it was sent", check_delivery),
+        Invariant("commitment-lifecycle",
+                  "every commitment's history is a path of the lifecycle machine, with a "
+                  "cause for each step", check_commitment_lifecycle),
+        Invariant("consensus",
+                  "no collective decision under consensus without every (non-excluded) "
+                  "member's consent", check_consensus),
+        Invariant("determinism", "the same scenario and seed give the same log in a process",
+                  check_determinism, cost="rerun"),
+        Invariant("hash-seed-determinism",
+                  "the same scenario and seed give a byte-identical log under another "
+                  "PYTHONHASHSEED", check_hash_seed_determinism, cost="process"),
+    )
+}
+"""Every invariant, by name, in the order they are checked."""
+
+
+def select(names: Iterable[str] | None) -> tuple[Invariant, ...]:
+    """The invariants named (all when ``None``), in :data:`INVARIANTS` order.
+
+    Raises:
+        ValueError: An unknown name; the message lists the valid ones.
+    """
+    if names is None:
+        return tuple(INVARIANTS.values())
+    wanted = list(names)
+    unknown = [n for n in wanted if n not in INVARIANTS]
+    if unknown:
+        raise ValueError(
+            f"unknown invariant(s) {', '.join(map(repr, unknown))}; valid: {', '.join(INVARIANTS)}"
+        )
+    return tuple(i for n, i in INVARIANTS.items() if n in wanted)

@@ -1,0 +1,271 @@
+"""Recording a run round by round: what was delivered, decided, sent and logged."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+import pluggy
+
+from negsim.engine import Simulation
+from negsim.model import Event, FrozenMap, Message, Result, Scenario, WorldState, freeze
+from negsim.plugins import PluginRegistry
+from negsim.results import dumps_lines
+from negsim.results._jsonl import event_to_dict
+
+__all__ = ["RoundRecord", "RunRecord", "record_run"]
+
+
+@attrs.frozen
+class RoundRecord:
+    """What happened in one round, as the engine and the doctrines saw it.
+
+    Attributes:
+        round: The round (1-based).
+        inboxes: The engine's inboxes for the round (:attr:`negsim.Simulation.inboxes`).
+        seen: The inbox each agent's :class:`negsim.AgentView` held.
+        moves: What each agent's :hook:`negsim_decide` returned, unvalidated, as a tuple.
+        sent: The round's valid messages (:attr:`negsim.Simulation.sent` after the round).
+        events: The round's events.
+        world: The world after the round.
+    """
+
+    round: int
+    inboxes: FrozenMap[str, tuple[Message, ...]]
+    seen: FrozenMap[str, tuple[Message, ...]]
+    moves: FrozenMap[str, tuple[object, ...]]
+    sent: tuple[Message, ...]
+    events: tuple[Event, ...]
+    world: WorldState
+
+
+@attrs.frozen
+class RunRecord:
+    """A run recorded round by round by :func:`record_run`.
+
+    Attributes:
+        scenario: The scenario run.
+        seed: The seed.
+        start_events: The events of the set-up (round 0).
+        rounds: Every round played, in order.
+        result: The result, or ``None`` when the run failed or timed out.
+        error: The exception that stopped the run, if any.
+        timed_out: Whether the run was stopped for taking longer than the time allowed.
+        where: The hook, agent and round being played when the run stopped early
+            (``"negsim_decide for agent 'A' in round 3"``), else ``""``.
+        seconds: Wall-clock time the run took.
+    """
+
+    scenario: Scenario
+    seed: int
+    start_events: tuple[Event, ...]
+    rounds: tuple[RoundRecord, ...]
+    result: Result | None
+    error: BaseException | None = attrs.field(default=None, eq=False)
+    timed_out: bool = False
+    where: str = ""
+    seconds: float = attrs.field(default=0.0, eq=False)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The whole event log so far (the result's, when the run finished)."""
+        if self.result is not None:
+            return self.result.events
+        return self.start_events + tuple(e for r in self.rounds for e in r.events)
+
+    def log_lines(self) -> tuple[str, ...]:
+        """The run as JSON Lines (:func:`negsim.results.dumps_lines`), or, for a run that
+        did not finish, its events followed by a line naming the error."""
+        if self.result is not None:
+            return tuple(dumps_lines(self.result))
+        import json
+
+        lines = [json.dumps(event_to_dict(e), sort_keys=True, default=str) for e in self.events]
+        if self.timed_out:
+            lines.append(f"timed out in {self.where}")
+        elif self.error is not None:
+            lines.append(f"error: {type(self.error).__name__}: {self.error}")
+        return tuple(lines)
+
+    def describe_error(self) -> str:
+        """The error that stopped the run, with the innermost frame of its cause."""
+        if self.error is None:
+            return ""
+        text = f"{type(self.error).__name__}: {self.error}"
+        cause = self.error.__cause__ or self.error
+        frames = traceback.extract_tb(cause.__traceback__)
+        if frames:
+            last = frames[-1]
+            text += f"\n      raised at {last.filename}:{last.lineno} in {last.name}: {last.line}"
+        return text
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm inside a run that takes too long (not an ``Exception``, so no
+    hook wrapper or engine handler swallows it)."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None) -> Iterator[bool]:
+    """Interrupt the block after ``seconds`` with :class:`_Timeout`.
+
+    Uses ``SIGALRM``: only in the main thread of a POSIX process; elsewhere the block
+    runs without a limit (and the context yields ``False``). A timer already running
+    (pytest-timeout's, say) is restored afterwards with the time it had left.
+    """
+    usable = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield False
+        return
+    assert seconds is not None
+
+    def alarm(signum: int, frame: object) -> None:
+        raise _Timeout
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, alarm)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer > 0:
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+
+
+@contextlib.contextmanager
+def global_randomness(seed: int) -> Iterator[None]:
+    """Seed the process-wide random generators (``random``, and ``numpy.random`` when
+    numpy is imported) with ``seed`` for the block, then restore their states.
+
+    A doctrine that draws from them instead of its agent's stream then behaves
+    differently under two seeds, which the determinism check sees.
+    """
+    state = random.getstate()
+    numpy = sys.modules.get("numpy")
+    np_state: Any = None
+    if numpy is not None:
+        np_state = numpy.random.get_state()
+        numpy.random.seed(seed)
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(state)
+        if numpy is not None:
+            numpy.random.set_state(np_state)
+
+
+def _as_moves(value: object) -> tuple[object, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return (value,)
+
+
+def record_run(
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    registry: PluginRegistry,
+    timeout: float | None = 10.0,
+) -> RunRecord:
+    """Play ``scenario`` round by round with :meth:`negsim.Simulation.step` and record it.
+
+    Besides the engine's inboxes, sent messages and events, the record holds what every
+    agent's doctrine returned before validation (through pluggy's hook-call
+    monitoring) and the inbox its view held. A plugin exception does not propagate: it
+    ends the record (:attr:`RunRecord.error`). Neither does a run that takes longer than
+    ``timeout`` seconds (:attr:`RunRecord.timed_out`).
+
+    Args:
+        scenario: The scenario.
+        seed: The seed; the scenario's when ``None``.
+        registry: The plugins.
+        timeout: Seconds allowed for the run; ``None`` for no limit. Enforced with
+            ``SIGALRM`` in the main thread on POSIX systems only.
+    """
+    started = time.monotonic()
+    sim = Simulation(scenario, seed=seed, registry=registry)
+    moves: dict[str, tuple[object, ...]] = {}
+    seen: dict[str, tuple[Message, ...]] = {}
+    where: list[str] = ["set-up"]
+
+    def before(name: str, impls: list[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
+        view = kwargs.get("view")
+        agent = kwargs.get("agent")
+        who = view.agent.id if view is not None else getattr(agent, "id", None)
+        where[0] = name + (f" for agent {who!r}" if who else "")
+        if name == "negsim_decide" and view is not None:
+            seen[view.agent.id] = view.inbox
+
+    def after(
+        outcome: Any, name: str, impls: list[pluggy.HookImpl], kwargs: Mapping[str, Any]
+    ) -> None:
+        if name == "negsim_decide" and outcome.exception is None:
+            moves[kwargs["view"].agent.id] = _as_moves(outcome.get_result())
+
+    rounds: list[RoundRecord] = []
+    start_events: tuple[Event, ...] = ()
+    result: Result | None = None
+    error: BaseException | None = None
+    timed_out = False
+    undo = registry.monitor(before, after)
+    started_ok = False
+    try:
+        with _deadline(timeout):
+            start_events = sim.start()
+            started_ok = True
+            while not sim.done:
+                moves.clear()
+                seen.clear()
+                events = sim.step()
+                rounds.append(
+                    RoundRecord(
+                        round=sim.round,
+                        inboxes=freeze(sim.inboxes),
+                        seen=freeze(seen),
+                        moves=freeze(moves),
+                        sent=sim.sent,
+                        events=events,
+                        world=sim.world,
+                    )
+                )
+            where[0] = "the end of the run"
+            result = sim.result()
+    except _Timeout:
+        timed_out = True
+    except Exception as exc:  # noqa: BLE001 - a failing plugin is a finding, not a crash
+        error = exc
+    finally:
+        undo()
+    stopped = ""
+    if timed_out or error is not None:
+        stopped = f"{where[0]} in round {len(rounds) + 1 if started_ok else 0}"
+    return RunRecord(
+        scenario=scenario,
+        seed=sim.seed,
+        start_events=start_events,
+        rounds=tuple(rounds),
+        result=result,
+        error=error,
+        timed_out=timed_out,
+        where=stopped,
+        seconds=time.monotonic() - started,
+    )
