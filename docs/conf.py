@@ -33,6 +33,7 @@ import negsim
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 # -- Project -------------------------------------------------------------------------
 
@@ -52,6 +53,7 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "sphinx_click",
+    "negsim_params",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

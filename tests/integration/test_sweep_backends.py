@@ -111,8 +111,8 @@ def test_dask_local_cluster_of_its_own(scenario_file: Path, tmp_path: Path,
 
 
 def test_a_lost_chunk_is_reported_and_resumed(scenario_file: Path, tmp_path: Path) -> None:
-    """A worker dies (SystemExit inside a run): its chunk is lost, the sweep reports
-    it; the other rows are written and the next call completes the sweep."""
+    """A chunk fails outside any run's error handling (SystemExit in a worker): it is
+    lost and reported; the other rows are written, and a new call retries only it."""
     out = tmp_path / "lost.parquet"
     definition = {**DEFINITION, "grid": ["agents.ROK.doctrine=chatter,exiter"],
                   "samples": None, "bounds": None, "registry": EXITING, "runs": 4}
@@ -120,8 +120,10 @@ def test_a_lost_chunk_is_reported_and_resumed(scenario_file: Path, tmp_path: Pat
         sweep(scenario_file, backend="process", workers=1, chunk_size=4, out=out, **definition)
     assert info.value.lost == 4
     assert len(read_results(out)) == 4
-    with pytest.raises(SweepError, match="lost 1 chunk"):
+    # Resumed, only the lost runs are left; when every chunk fails, the sweep stops at once.
+    with pytest.raises(SweepError, match="could not run the first chunk: SystemExit: 3"):
         sweep(scenario_file, backend="process", workers=1, out=out, **definition)
+    assert len(read_results(out)) == 4
 
 
 def test_cli_on_a_dask_scheduler_with_installed_plugins(tmp_path: Path, cluster: Any) -> None:
