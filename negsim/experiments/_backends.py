@@ -276,7 +276,7 @@ class DaskBackend:
                 n_workers=self.parallelism,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: never clashes with another cluster
                 silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster, set_as_default=False)

@@ -423,18 +423,25 @@ _CHALLENGER_KINDS = ("attack", "threaten", "attack", "offer", "demand", "threate
 
 
 def _script(
-    others: tuple[str, ...], max_rounds: int, kinds: Sequence[str] = STIMULI
+    others: tuple[str, ...], max_rounds: int, kinds: Sequence[str] = STIMULI,
+    opening: bool = False,
 ) -> st.SearchStrategy[str]:
-    step = st.builds(
-        Step,
-        round=st.integers(1, max(1, max_rounds)),
-        kind=st.sampled_from(tuple(kinds)),
-        target=st.sampled_from((*others, "*")) if others else st.just("*"),
-        value=st.integers(0, 4).map(lambda v: v / 4),
-    )
-    return st.lists(step, max_size=5).map(
-        lambda steps: script_text(sorted(steps, key=lambda s: s.round))
-    )
+    def step(kind: st.SearchStrategy[str]) -> st.SearchStrategy[Step]:
+        return st.builds(
+            Step,
+            round=st.integers(1, max(1, max_rounds)),
+            kind=kind,
+            target=st.sampled_from((*others, "*")) if others else st.just("*"),
+            value=st.integers(0, 4).map(lambda v: v / 4),
+        )
+
+    steps = st.lists(step(st.sampled_from(tuple(kinds))), max_size=5)
+    if opening and others:  # a challenger attacks early, one time out of two
+        first = st.one_of(st.none(), step(st.just("attack")).map(lambda s: attrs.evolve(
+            s, round=min(s.round, 3), target=others[0] if s.target == "*" else s.target,
+            value=s.value or 0.5)))
+        steps = st.builds(lambda f, rest: ([f] if f else []) + rest, first, steps)
+    return steps.map(lambda steps: script_text(sorted(steps, key=lambda s: s.round)))
 
 
 def _world_rules(registry: PluginRegistry, world_rules: str | None) -> str:
@@ -505,14 +512,15 @@ def scenario_data(
     doctrines = registry.names(PluginRole.DOCTRINE)
     has_stimulus = STIMULUS in doctrines
     if challengers is None:
-        challengers = [n for n in (STIMULUS, "wedge") if n in doctrines and n != doctrine]
+        challengers = [n for n in (STIMULUS, STIMULUS, "wedge") if n in doctrines
+                       and n != doctrine]
         challengers.append(doctrine)
     challengers = tuple(challengers)
     for name in challengers:
         if name not in doctrines:
             raise ValueError(f"challenger doctrine {name!r} is not registered")
-    member_doctrines = (doctrine, STIMULUS) if has_stimulus and doctrine != STIMULUS else (
-        doctrine,)
+    member_doctrines = (doctrine, doctrine, STIMULUS) if has_stimulus and doctrine != STIMULUS \
+        else (doctrine,)
     world_names = {p.name for p in world_spec.params}
     has_challenger_param = "challenger" in world_names and isinstance(
         world_spec.defaults.get("challenger"), str)
@@ -523,9 +531,11 @@ def scenario_data(
     def params_for(name: str, ids: tuple[str, ...], me: str) -> st.SearchStrategy[Any]:
         others = tuple(i for i in ids if i != me)
         if name == STIMULUS:
-            kinds = _CHALLENGER_KINDS if me == CHALLENGER_ID else STIMULI
-            return st.builds(lambda s: {"script": s} if s else {},
-                             _script(others, max_rounds, kinds))
+            if me == CHALLENGER_ID:
+                script = _script(others, max_rounds, _CHALLENGER_KINDS, opening=True)
+            else:
+                script = _script(others, max_rounds)
+            return st.builds(lambda s: {"script": s} if s else {}, script)
         overrides: dict[str, ParamStrategy] = dict(_AGENT_PARAMS.get(name, {}))
         if name == doctrine:
             overrides.update(param_strategies or {})
@@ -555,7 +565,7 @@ def scenario_data(
             agents_data.append(table)
         alliance_tables: list[dict[str, Any]] = []
         if n >= 2:
-            for k in range(draw(st.sampled_from((0, 1, 2)))):
+            for k in range(draw(st.sampled_from((0, 1, 1, 2)))):
                 alliance_tables.append(draw(_alliance_table(members, k + 1)))
         pairs = sorted({(i, j) for al in alliance_tables for i in al["members"]
                         for j in al["members"] if i != j})
