@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from negsim import __version__
+from negsim.cli._check import check
 from negsim.cli._errors import NegsimGroup
 from negsim.cli._plugins import plugins
 from negsim.cli._run import run
@@ -24,10 +25,13 @@ def main() -> None:
     Run a scenario file round by round with `negsim run FILE`; list the installed
     doctrines, world rules and observers with `negsim plugins`.
 
+    Check a scenario's commitments with `negsim check FILE`.
+
     Exit codes: 0 success; 2 bad command line or bad scenario; 1 the run failed
-    (set NEGSIM_DEBUG=1 to see the traceback).
+    (set NEGSIM_DEBUG=1 to see the traceback); 3 `negsim check` found conflicts.
     """
 
 
 main.add_command(run)
 main.add_command(plugins)
+main.add_command(check)

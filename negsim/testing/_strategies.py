@@ -60,11 +60,6 @@ _UNARY = ("attacked", "repelled", "mobilized", "struck", "stands_down", "withdre
 _BINARY = ("responds", "grants_access", "denies_access", "conceded", "nuclear_threat", "consulted")
 _NULLARY = ("escalated", "nuclear_used")
 
-# Parameters of well-known plugins whose (string) values name agents; the kit draws them
-# from the scenario's agent ids rather than keeping the default.
-_AGENT_PARAMS: dict[str, dict[str, Callable[[tuple[str, ...]], st.SearchStrategy[Any]]]] = {
-    "wedge": {"targets": lambda ids: st.sampled_from(("", *ids))},
-}
 
 
 # --------------------------------------------------------------------------------------
@@ -422,25 +417,32 @@ _CHALLENGER_KINDS = ("attack", "threaten", "attack", "offer", "demand", "threate
 """What a challenger's script is made of (repeats make a kind likelier)."""
 
 
-def _script(
-    others: tuple[str, ...], max_rounds: int, kinds: Sequence[str] = STIMULI,
-    opening: bool = False,
-) -> st.SearchStrategy[str]:
-    def step(kind: st.SearchStrategy[str]) -> st.SearchStrategy[Step]:
-        return st.builds(
-            Step,
-            round=st.integers(1, max(1, max_rounds)),
-            kind=kind,
-            target=st.sampled_from((*others, "*")) if others else st.just("*"),
-            value=st.integers(0, 4).map(lambda v: v / 4),
-        )
+def _step(
+    others: tuple[str, ...], max_rounds: int, kind: st.SearchStrategy[str]
+) -> st.SearchStrategy[Step]:
+    return st.builds(
+        Step,
+        round=st.integers(1, max(1, max_rounds)),
+        kind=kind,
+        target=st.sampled_from((*others, "*")) if others else st.just("*"),
+        value=st.integers(0, 4).map(lambda v: v / 4),
+    )
 
-    steps = st.lists(step(st.sampled_from(tuple(kinds))), max_size=5)
-    if opening and others:  # a challenger attacks early, one time out of two
-        first = st.one_of(st.none(), step(st.just("attack")).map(lambda s: attrs.evolve(
-            s, round=min(s.round, 3), target=others[0] if s.target == "*" else s.target,
-            value=s.value or 0.5)))
-        steps = st.builds(lambda f, rest: ([f] if f else []) + rest, first, steps)
+
+def _script(
+    others: tuple[str, ...],
+    max_rounds: int,
+    kinds: Sequence[str] = STIMULI,
+    opening: tuple[str, ...] = (),
+) -> st.SearchStrategy[str]:
+    """A stimulus script; with ``opening``, it starts with an attack on one of them in
+    round 1 to 3."""
+    steps = st.lists(_step(others, max_rounds, st.sampled_from(tuple(kinds))), max_size=5)
+    if opening:
+        first = st.builds(Step, round=st.integers(1, min(3, max_rounds)), kind=st.just("attack"),
+                          target=st.sampled_from(opening),
+                          value=st.integers(1, 4).map(lambda v: v / 4))
+        steps = st.builds(lambda f, rest: [f, *rest], first, steps)
     return steps.map(lambda steps: script_text(sorted(steps, key=lambda s: s.round)))
 
 
@@ -478,14 +480,20 @@ def scenario_data(
     Each scenario has 1 to ``max_members`` member agents ``A``, ``B``, ... and maybe a
     challenger ``X`` outside every alliance. ``A`` uses ``doctrine``; each other member
     uses ``doctrine`` or, when the registry has it, the kit's scripted ``stimulus``
-    doctrine; the challenger uses one of ``challengers``. Members form up to two
-    alliances (collective or bilateral, consensus with or without the silence
-    procedure, majority or hub) with treaty commitments
+    doctrine (:class:`Stimulus`); the challenger uses one of ``challengers``. Members
+    form up to two alliances (collective or bilateral; consensus with or without the
+    silence procedure, majority or hub) with treaty commitments
     ``C(i, j, attacked(j), responds(i,j))``, and up to two more commitments over
-    generated propositions. Capabilities vary (no forces, nuclear weapons, hosted
-    forces); a few facts may hold at the start. Every doctrine and world parameter is
-    drawn within its documented range (:func:`doctrine_params`); the world rules'
-    ``challenger`` parameter, if they have one, names the challenger.
+    generated :func:`propositions`. Capabilities vary (no forces, nuclear weapons,
+    forces hosted by an ally); a few facts may hold at the start. Every doctrine and
+    world parameter is drawn within its documented range (:func:`doctrine_params`);
+    the world rules' ``challenger`` parameter, if they have one, names the
+    challenger, and a ``wedge`` challenger's ``targets`` one of the members.
+
+    Half the scenarios are shaped as a crisis, so that deep code paths run: at least
+    two members, all in the first alliance and bound by its treaties, and a challenger
+    that attacks one of them in the first rounds (a stimulus script that opens with an
+    attack, or a ``wedge`` deciding in round 1 to 3), over at least four rounds.
 
     Args:
         doctrine: The doctrine under test (registered in ``registry``).
@@ -494,8 +502,8 @@ def scenario_data(
             registered world rules.
         challengers: Doctrines the challenger may use; by default ``stimulus``, ``wedge``
             and ``doctrine``, those that are registered.
-        max_members: The most member agents.
-        max_rounds: The largest ``max_rounds``.
+        max_members: The most member agents (at least 1).
+        max_rounds: The largest ``max_rounds`` (at least 1).
         param_strategies: Strategies for some of ``doctrine``'s parameters (see
             :func:`doctrine_params`).
 
@@ -510,70 +518,89 @@ def scenario_data(
     world_name = _world_rules(registry, world_rules)
     world_spec = registry.spec(world_name)
     doctrines = registry.names(PluginRole.DOCTRINE)
-    has_stimulus = STIMULUS in doctrines
     if challengers is None:
-        challengers = [n for n in (STIMULUS, STIMULUS, "wedge") if n in doctrines
-                       and n != doctrine]
+        challengers = [n for n in (STIMULUS, STIMULUS, "wedge")
+                       if n in doctrines and n != doctrine]
         challengers.append(doctrine)
     challengers = tuple(challengers)
     for name in challengers:
         if name not in doctrines:
             raise ValueError(f"challenger doctrine {name!r} is not registered")
-    member_doctrines = (doctrine, doctrine, STIMULUS) if has_stimulus and doctrine != STIMULUS \
-        else (doctrine,)
-    world_names = {p.name for p in world_spec.params}
-    has_challenger_param = "challenger" in world_names and isinstance(
-        world_spec.defaults.get("challenger"), str)
+    member_doctrines: tuple[str, ...] = (doctrine,)
+    if STIMULUS in doctrines and doctrine != STIMULUS:
+        member_doctrines = (doctrine, doctrine, STIMULUS)
+    has_challenger_param = isinstance(world_spec.defaults.get("challenger"), str)
     world_params = doctrine_params(
         attrs.evolve(world_spec, params=[p for p in world_spec.params if p.name != "challenger"])
     )
+    max_members = max(1, max_members)
+    max_rounds = max(1, max_rounds)
 
-    def params_for(name: str, ids: tuple[str, ...], me: str) -> st.SearchStrategy[Any]:
+    def agent_params(
+        name: str, me: str, ids: tuple[str, ...], members: tuple[str, ...], crisis: bool
+    ) -> st.SearchStrategy[dict[str, ParamValue]]:
         others = tuple(i for i in ids if i != me)
         if name == STIMULUS:
             if me == CHALLENGER_ID:
-                script = _script(others, max_rounds, _CHALLENGER_KINDS, opening=True)
+                script = _script(others, max_rounds, _CHALLENGER_KINDS,
+                                 opening=members if crisis else ())
             else:
                 script = _script(others, max_rounds)
             return st.builds(lambda s: {"script": s} if s else {}, script)
-        overrides: dict[str, ParamStrategy] = dict(_AGENT_PARAMS.get(name, {}))
+        overrides: dict[str, ParamStrategy] = {}
+        if name == "wedge" and me == CHALLENGER_ID:
+            overrides["targets"] = st.sampled_from(members if crisis else ("", *members))
+            if crisis:
+                overrides["attack_round"] = st.integers(1, 3)
         if name == doctrine:
             overrides.update(param_strategies or {})
         return doctrine_params(registry.spec(name), overrides, others)
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        n = draw(st.sampled_from(range(1, max_members + 1)))
+        crisis = max_members >= 2 and draw(st.booleans())
+        if crisis:
+            n = draw(st.sampled_from(range(2, max_members + 1)))
+            challenger = bool(challengers)
+            rounds = draw(st.sampled_from(range(min(4, max_rounds), max_rounds + 1)))
+        else:
+            n = draw(st.sampled_from(range(1, max_members + 1)))
+            # a challenger in three scenarios out of four (none is the simplest case)
+            challenger = bool(challengers) and draw(st.integers(0, 3)) > 0
+            rounds = draw(st.sampled_from(range(1, max_rounds + 1)))
         members = MEMBER_IDS[:n]
-        # a challenger in three scenarios out of four (none is the simplest case)
-        challenger = draw(st.integers(0, 3)) > 0 if challengers else False
         ids = (*members, CHALLENGER_ID) if challenger else members
         agents_data: list[dict[str, Any]] = []
         for i, me in enumerate(ids):
             if me == CHALLENGER_ID:
                 name = draw(st.sampled_from(challengers))
-            elif i == 0:
-                name = doctrine
             else:
-                name = draw(st.sampled_from(member_doctrines))
-            others = tuple(x for x in ids if x != me)
+                name = doctrine if i == 0 else draw(st.sampled_from(member_doctrines))
             table: dict[str, Any] = {"id": me, "name": f"State {me}", "doctrine": name}
-            params = draw(params_for(name, ids, me))
+            params = draw(agent_params(name, me, ids, members, crisis))
             if params:
                 table["params"] = params
-            table["capabilities"] = draw(_capabilities(me, others))
+            table["capabilities"] = draw(_capabilities(me, tuple(x for x in ids if x != me)))
             agents_data.append(table)
         alliance_tables: list[dict[str, Any]] = []
         if n >= 2:
-            for k in range(draw(st.sampled_from((0, 1, 1, 2)))):
-                alliance_tables.append(draw(_alliance_table(members, k + 1)))
+            count = draw(st.sampled_from((1, 2) if crisis else (0, 1, 1, 2)))
+            for k in range(count):
+                table = draw(_alliance_table(members, k + 1))
+                if crisis and k == 0 and table["kind"] == "collective":
+                    table["members"] = list(members)
+                alliance_tables.append(table)
         pairs = sorted({(i, j) for al in alliance_tables for i in al["members"]
                         for j in al["members"] if i != j})
-        treaty_pairs = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs \
-            else []
+        if crisis:
+            first = alliance_tables[0]["members"]
+            bound = [(i, j) for i, j in pairs if i in first and j in first]
+        else:
+            bound = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs \
+                else []
         commitment_tables: list[dict[str, Any]] = []
-        for debtor, creditor in sorted(treaty_pairs):
-            table = {
+        for debtor, creditor in sorted(bound):
+            treaty: dict[str, Any] = {
                 "id": f"treaty-{debtor}-{creditor}",
                 "debtor": debtor,
                 "creditor": creditor,
@@ -582,10 +609,10 @@ def scenario_data(
             }
             deadline = draw(_deadlines())
             if deadline is not None:
-                table["deadline"] = deadline
-            commitment_tables.append(table)
+                treaty["deadline"] = deadline
+            commitment_tables.append(treaty)
         if len(ids) >= 2:
-            for k in range(draw(st.integers(0, 2))):
+            for k in range(draw(st.sampled_from((0, 1, 2)))):
                 commitment_tables.append(draw(_commitment_table(ids, k + 1)))
         world: dict[str, Any] = {}
         initial = draw(st.lists(facts(ids, nullary=False), unique=True, max_size=2))
@@ -597,11 +624,7 @@ def scenario_data(
         if wparams:
             world["params"] = wparams
         data: dict[str, Any] = {
-            "scenario": {
-                "name": "fuzz",
-                "world_rules": world_name,
-                "max_rounds": draw(st.sampled_from(range(1, max_rounds + 1))),
-            },
+            "scenario": {"name": "fuzz", "world_rules": world_name, "max_rounds": rounds},
             "world": world,
             "agents": agents_data,
         }

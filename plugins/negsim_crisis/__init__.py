@@ -25,7 +25,8 @@ ends. The mechanics, with their sources (see ``docs/explanation/world-rules``):
   target (Schelling 1966; Powell 2015). A ``nuclear_strike`` escalates at once.
 * **Messages that change facts.** A nuclear ``threaten`` makes
   ``nuclear_threat(S,R)`` true; a ``request_support`` for access makes
-  ``consulted(S,R)`` true (prior consultation under Kishi-Herter).
+  ``consulted(S,R)`` true (prior consultation under Kishi-Herter); an ``accept`` of a
+  demand makes ``complied(S,R)`` true.
 * **Concessions and settlements.** ``concede`` to the challenger settles the crisis;
   ``withdraw`` by the challenger ends its attack; ``stand_down`` keeps a state out.
 
@@ -233,6 +234,9 @@ def negsim_adjudicate(
         elif m.performative is negsim.Performative.REQUEST_SUPPORT and m.content.get("access"):
             for r in m.recipients:
                 facts.add(f"consulted({m.sender},{r})")
+        elif m.performative is negsim.Performative.ACCEPT and m.content.get("demand"):
+            for r in m.recipients:
+                facts.add(f"complied({m.sender},{r})")
     frozen = frozenset(facts)
     for target in _targets_under_attack(frozen, scenario):
         attacker = _attacker_of(frozen, scenario, target)

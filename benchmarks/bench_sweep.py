@@ -1,0 +1,197 @@
+"""Sweeps: speed-up of the process pool and Dask over serial, and memory as runs grow.
+
+Run from the repository root::
+
+    python benchmarks/bench_sweep.py            # 2,000 runs on each backend
+    python benchmarks/bench_sweep.py --big      # ... and 20,000 runs, for memory (slow)
+    python benchmarks/bench_sweep.py --quick    # 400 runs (for benchmarks/run.py --quick)
+
+The sweep is the flagship Korea scenario (korea_bilateral.toml) over
+``agents.DPRK.params.threat_credibility=0:1:10`` with N/10 runs per point, written to a
+Parquet results directory. Each case runs in a fresh Python process, so imports and
+peak memory do not carry over between cases; the time is the ``sweep()`` call alone
+(the process pool's start-up included). For Dask the ``LocalCluster`` (2 worker
+processes) is started first and its start-up is shown apart, as a cluster is usually
+started once for many sweeps. Memory is the peak of the summed RSS of the parent and
+all its worker processes, sampled every 20 ms (psutil), and the parent's own peak
+(``ru_maxrss``). The rows of the backends are checked to be identical. Timings are
+wall-clock on this machine, in one run of this script; nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "examples" / "scenarios" / "korea_bilateral.toml"
+GRID = "agents.DPRK.params.threat_credibility=0:1:10"
+POINTS = 10
+WORKERS = 2
+
+
+class PeakRSS:
+    """Samples the RSS of this process and its descendants; keeps the peak of the sum."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import psutil
+
+        self.me = psutil.Process()
+        self.interval = interval
+        self.peak = 0
+        self.workers_peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        total = self.me.memory_info().rss
+        workers = 0
+        for child in self.me.children(recursive=True):
+            try:
+                workers += child.memory_info().rss
+            except psutil.Error:
+                pass
+        self.peak = max(self.peak, total + workers)
+        self.workers_peak = max(self.workers_peak, workers)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._sample()
+        self._stop.set()
+        self._thread.join()
+
+
+def case(backend: str, runs: int, out: str) -> dict[str, Any]:
+    """One sweep in this process; returns its figures."""
+    from negsim.experiments import sweep
+
+    result: dict[str, Any] = {"backend": backend, "runs": runs}
+    scheduler = None
+    cluster = client = None
+    if backend == "dask":
+        from distributed import Client, LocalCluster
+
+        start = time.perf_counter()
+        cluster = LocalCluster(n_workers=WORKERS, threads_per_worker=1, processes=True,
+                               dashboard_address=":0", silence_logs=40)
+        client = Client(cluster, set_as_default=False)
+        client.wait_for_workers(WORKERS)
+        result["startup"] = time.perf_counter() - start
+        scheduler = client
+    workers = 1 if backend == "serial" else WORKERS
+    with PeakRSS() as memory:
+        start = time.perf_counter()
+        report = sweep(SCENARIO, grid=[GRID], runs=runs // POINTS, seed=1, backend=backend,
+                       workers=None if backend == "serial" else WORKERS, scheduler=scheduler,
+                       out=out, progress=False)
+        result["seconds"] = time.perf_counter() - start
+    if client is not None:
+        client.close()
+        cluster.close()
+    result.update(
+        workers=workers,
+        ran=report.ran,
+        errors=report.errors,
+        peak_mb=memory.peak / 2**20,
+        workers_peak_mb=memory.workers_peak / 2**20,
+        parent_maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
+    return result
+
+
+def run_case(backend: str, runs: int, out: Path) -> dict[str, Any]:
+    """A case in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--case", backend, "--runs", str(runs), "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"{backend} x {runs} failed:\n{done.stderr}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def same_rows(paths: list[Path]) -> bool:
+    from negsim.experiments import read_results
+
+    frames = [read_results(p).sort_values("run_key").reset_index(drop=True) for p in paths]
+    return all(f.equals(frames[0]) for f in frames[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2000, help="runs per sweep (default 2000)")
+    parser.add_argument("--big", action="store_true",
+                        help="also 10x the runs on the process pool and Dask, for memory")
+    parser.add_argument("--quick", action="store_true", help="400 runs, no --big")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(case(args.case, args.runs, args.out)))
+        return
+    runs = 400 if args.quick else args.runs
+    cpus = len(os.sched_getaffinity(0))
+    print(f"Sweep of {SCENARIO.name} over `{GRID}`, {runs // POINTS} runs per point; "
+          f"{cpus} cores; workers: {WORKERS}.")
+    print()
+    with tempfile.TemporaryDirectory() as tmp:
+        results: dict[tuple[str, int], dict[str, Any]] = {}
+        paths = []
+        for backend in ("serial", "process", "dask"):
+            out = Path(tmp) / f"{backend}-{runs}.parquet"
+            results[(backend, runs)] = run_case(backend, runs, out)
+            paths.append(out)
+        identical = same_rows(paths)
+        serial = results[("serial", runs)]["seconds"]
+        print("| backend | workers | runs | time (s) | runs/s | speed-up vs serial "
+              "| peak RSS, parent + workers (MB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for backend in ("serial", "process", "dask"):
+            r = results[(backend, runs)]
+            print(f"| {backend} | {r['workers']} | {r['ran']} | {r['seconds']:.2f} "
+                  f"| {r['ran'] / r['seconds']:.0f} | {serial / r['seconds']:.2f}x "
+                  f"| {r['peak_mb']:.0f} |")
+        dask = results[("dask", runs)]
+        print()
+        print(f"Dask LocalCluster start-up (not in the time above): {dask['startup']:.2f} s; "
+              f"speed-up including it: {serial / (dask['seconds'] + dask['startup']):.2f}x. "
+              f"Rows identical on the three backends: {'yes' if identical else 'NO'}.")
+        if args.big and not args.quick:
+            big = runs * 10
+            print()
+            print("| backend | runs | time (s) | peak RSS, parent + workers (MB) "
+                  "| workers' peak (MB) | parent ru_maxrss (MB) | ratio to "
+                  f"{runs} runs |")
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            for backend in ("process", "dask"):
+                out = Path(tmp) / f"{backend}-{big}.parquet"
+                results[(backend, big)] = run_case(backend, big, out)
+                for n in (runs, big):
+                    r = results[(backend, n)]
+                    ratio = r["peak_mb"] / results[(backend, runs)]["peak_mb"]
+                    print(f"| {backend} | {r['ran']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} "
+                          f"| {r['workers_peak_mb']:.0f} | {r['parent_maxrss_mb']:.0f} "
+                          f"| {ratio:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
