@@ -8,6 +8,7 @@ when it is.
 from __future__ import annotations
 
 import json
+import tempfile
 import re
 from pathlib import Path
 
@@ -18,7 +19,19 @@ from negsim.cli._check import CONFLICT_EXIT, check
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "examples" / "scenarios"
-KOREA = SCENARIOS / "korea_bilateral.toml"
+FLAGSHIP = SCENARIOS / "korea_bilateral.toml"
+
+
+def _treaties_only() -> Path:
+    """korea_bilateral.toml without Japan's compliance commitment: the treaties alone."""
+    text = FLAGSHIP.read_text(encoding="utf-8")
+    start = text.index('[[commitments]]\nid = "jpn-complies"')
+    path = Path(tempfile.mkdtemp(prefix="negsim-check-")) / "korea_treaties.toml"
+    path.write_text(text[:start], encoding="utf-8")
+    return path
+
+
+KOREA = _treaties_only()
 BALTIC = SCENARIOS / "baltic_nato.toml"
 
 PLEDGE = """
@@ -176,6 +189,12 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     result = CliRunner().invoke(check, [str(KOREA), *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_the_flagship_shows_the_seam_and_exits_3() -> None:
+    result = invoke(FLAGSHIP)
+    assert result.exit_code == 3, result.output
+    assert "conflict: jpn-complies, jpn-us-art6" in result.output
 
 
 def test_registered_in_the_command_group() -> None:

@@ -554,8 +554,15 @@ def test_verdicts_agree_with_every_world(pairs: list[tuple[str, str]], excl: lis
 # -- flagship scenarios ---------------------------------------------------------------------
 
 
+def _treaties_only(name: str):
+    """The scenario without Japan's compliance commitment (the wedge's seam)."""
+    scenario = load(name)
+    kept = [c for c in scenario.commitments if c.id != "jpn-complies"]
+    return attrs.evolve(scenario, commitments=kept)
+
+
 def test_korea_bilateral_treaties_are_consistent_with_the_article_v_carve_out() -> None:
-    report = check_scenario(load("korea_bilateral"), given="attacked(ROK)",
+    report = check_scenario(_treaties_only("korea_bilateral"), given="attacked(ROK)",
                             obliged="grants_access(JPN,USA)", debtor="JPN", rules=False)
     assert not report.conflicted
     assert report.consistency.consistent
@@ -570,6 +577,19 @@ def test_korea_bilateral_treaties_are_consistent_with_the_article_v_carve_out() 
     assert entailment.witness["grants_access(JPN,USA)"] is False
 
 
+def test_flagship_korea_files_show_the_seam() -> None:
+    """Japan's compliance with the DPRK's demand clashes with its Art. VI grant."""
+    for name in ("korea_bilateral", "korea_integrated"):
+        report = check_scenario(load(name), rules=False)
+        assert report.conflicted
+        conflict = report.consistency.conflict
+        assert conflict is not None
+        assert conflict.commitments == ("jpn-complies", "jpn-us-art6")
+        assert {k for k, v in conflict.world.items() if v} == {
+            "attacked(ROK)", "complied(JPN,DPRK)"
+        }
+
+
 def test_korea_contingency_obliges_us_response_and_consultation() -> None:
     scenario = load("korea_bilateral")
     answer = check_scenario(scenario, given="attacked(ROK) & ~attacked(JPN)",
@@ -582,7 +602,7 @@ def test_korea_contingency_obliges_us_response_and_consultation() -> None:
 
 def test_coerced_neutrality_conflicts_with_the_article_vi_grant() -> None:
     # The commitment recommended for the Korea files to exhibit the wedge's seam.
-    scenario = load("korea_bilateral")
+    scenario = _treaties_only("korea_bilateral")
     pledge = Commitment(
         id="jpn-dprk-neutrality", debtor="JPN", creditor="DPRK",
         antecedent="nuclear_threat(DPRK,JPN) & attacked(ROK) & ~attacked(JPN)",
@@ -614,7 +634,7 @@ def test_baltic_art5_groups_are_decided_once() -> None:
 def test_report_to_dict_is_json_ready() -> None:
     import json
 
-    report = check_scenario(load("korea_integrated"), obliged="~denies_access(JPN,USA)")
+    report = check_scenario(_treaties_only("korea_integrated"), obliged="~denies_access(JPN,USA)")
     data = json.loads(json.dumps(report.to_dict()))
     assert data["conflicted"] is False
     assert data["entailment"]["because"] == ["jpn-us-art6"]
