@@ -1,0 +1,47 @@
+"""The example scripts the docs include run as printed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+pytestmark = pytest.mark.integration
+
+
+def _run(*args: str, cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_dilemma_script_prints_both_arrangements(tmp_path: Path) -> None:
+    out = _run(str(EXAMPLES / "dilemma.py"), "--runs", "5", "--out", "d.csv", cwd=tmp_path)
+    lines = [line for line in out.splitlines() if line.startswith(("bilateral", "integrated"))]
+    assert len(lines) == 14  # 7 credibilities x 2 arrangements
+    header = (tmp_path / "d.csv").read_text().splitlines()[0]
+    assert header.startswith("arrangement,credibility,deterred")
+
+
+def test_frames_script_tabulates_runs_and_events(tmp_path: Path) -> None:
+    out = _run(str(EXAMPLES / "frames.py"), cwd=tmp_path)
+    assert "outcome" in out
+    assert "messages" in out
+    assert (tmp_path / "wedge.jsonl").exists()
+
+
+def test_baltic_generator_is_in_step_with_the_file(tmp_path: Path) -> None:
+    """baltic_nato.toml is what make_baltic.py writes (no hand edits drift)."""
+    script = EXAMPLES / "scenarios" / "make_baltic.py"
+    copy = tmp_path / "make_baltic.py"
+    copy.write_text(script.read_text())
+    _run(str(copy), cwd=tmp_path)
+    assert (tmp_path / "baltic_nato.toml").read_text() == (
+        EXAMPLES / "scenarios" / "baltic_nato.toml"
+    ).read_text()
