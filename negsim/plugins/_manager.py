@@ -102,6 +102,7 @@ class PluginRegistry:
             self.pm.register(plugin, name=name)
         self._check()
         self._specs: dict[str, PluginSpec] = {}
+        self._info: tuple[PluginInfo, ...] | None = None
         self._read_specs()
 
     # -- registration ----------------------------------------------------------------
@@ -156,7 +157,7 @@ class PluginRegistry:
                 )
             specs[name] = spec
         self._specs = specs
-        self._info: tuple[PluginInfo, ...] | None = None
+        self._info = None
         self._relays.cache_clear()
 
     # -- queries ---------------------------------------------------------------------

@@ -8,8 +8,8 @@ when it is.
 from __future__ import annotations
 
 import json
-import tempfile
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
