@@ -1,10 +1,11 @@
 """Commitment and credibility analysis: what a scenario's treaties demand, and when doctrines flip.
 
 Static questions about a set of commitments and the world's exclusions (propositions that
-hold in every world), answered with sympy's satisfiability checker. A world is a truth
-value for every atom; a commitment is *honoured* in it when its antecedent does not hold
-or its consequent does (``antecedent >> consequent``); a detached commitment owes its
-consequent outright.
+hold in every world), answered with :func:`negsim.logic.satisfiable` (sympy's
+satisfiability checker; this package builds propositions and never imports sympy itself).
+A world is a truth value for every atom; a commitment is *honoured* in it when its
+antecedent does not hold or its consequent does (``antecedent >> consequent``); a detached
+commitment owes its consequent outright.
 
 * :func:`check_consistency` — can the commitments be honoured together? In every world the
   exclusions allow, can the commitments detached there all be discharged at once? If not,
@@ -24,8 +25,8 @@ Commitments are split into groups connected by shared atoms (commitments that sh
 atom cannot clash), every verdict is cached under the names of the commitments it is
 about, and groups that are the same formulas up to a renaming of atoms are decided once,
 so the 992 Art. 5 commitments of the Baltic scenario are checked in well under a second.
-sympy is imported only when a question needs it, never by ``import negsim.analysis``, and
-never in a simulation run.
+sympy is imported (by :mod:`negsim.logic`) only when a question needs it, never by
+``import negsim.analysis``, and never in a simulation run.
 
 >>> from negsim.analysis import entails
 >>> from negsim.model import Commitment

@@ -60,8 +60,10 @@ def check_scenario(
         >>> scenario = negsim.load_scenario("examples/scenarios/korea_bilateral.toml")
         >>> report = check_scenario(scenario, given="attacked(ROK)",
         ...                         obliged="responds(USA,ROK)", rules=False)
-        >>> report.conflicted, report.entailment.verdict, report.entailment.because
-        (False, True, ('us-rok-art3',))
+        >>> report.conflicted, report.consistency.conflict.commitments
+        (True, ('jpn-complies', 'jpn-us-art6'))
+        >>> report.entailment.verdict, report.entailment.because
+        (True, ('us-rok-art3',))
     """
     analysis = Analysis(scenario.commitments, scenario.exclusions, budget=budget)
     consistency = analysis.consistency()

@@ -9,26 +9,33 @@ Every question the analysis asks is "is there a world where all of these hold?",
 ``H:<id>``     honouring it: antecedent ``>>`` consequent
 ``X:<i>``      the world's exclusion number ``<i>``
 ``P:<text>``   any other proposition (the ``given`` of an entailment, ...)
-``D:<id>``     an auxiliary ``@d:<id> >> antecedent``, so that "some antecedent
-               outside this set holds" stays a single clause
+``D:<id>``     ``aux_detached(<n>) >> antecedent``, with an auxiliary atom, so
+               that "some antecedent outside this set holds" stays a single
+               clause
 ``B:<n>``      such a clause, registered with :meth:`Solver.block`
 =============  ==========================================================
 
+The auxiliary atoms are ordinary atoms of :mod:`negsim.logic`, numbered in the order the
+commitments first need one (a commitment id may hold characters an atom's argument may
+not, such as the ``/`` of a pledge's id). Their name, ``aux_detached``, is changed to one no
+atom of the commitments, exclusions or ``P`` parts uses if one does (``aux_detached1``,
+...), and they are left out of every model.
+
 A verdict (a model, or ``None`` for "unsatisfiable") is cached under the frozenset of
-the keys, never under the sympy expression, which is built only on a cache miss and only
-when the parts are not all conjunctions of literals (those are decided in Python by
-checking that no atom is both required and forbidden). sympy is imported on the first
-call that needs it.
+the keys, never under the proposition, which is built only on a cache miss and only when
+the parts are not all conjunctions of literals (those are decided in Python by checking
+that no atom is both required and forbidden). The rest go to
+:func:`negsim.logic.satisfiable` as one conjunction of the parts' propositions; this
+module never touches sympy itself (:mod:`negsim.logic` imports it on the first such
+question).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from negsim.analysis._formulas import Entry, Exclusion
-from negsim.logic import And, Atom, Const, Implies, Not, Prop, evaluate, to_sympy
+from negsim.logic import And, Atom, Const, Implies, Not, Or, Prop, atoms, evaluate, satisfiable
 
 __all__ = ["Model", "Solver"]
 
@@ -37,6 +44,8 @@ Model = dict[str, bool]
 
 _MISSING = object()
 _TRUE = Const(True)
+_FALSE = Const(False)
+_AUX = "aux_detached"
 _Literals = tuple[frozenset[str], frozenset[str]]
 _CONTRADICTION: _Literals = (frozenset({"\0"}), frozenset({"\0"}))
 
@@ -77,9 +86,12 @@ class Solver:
         self._props: dict[str, Prop] = {}
         self._blocks: dict[str, tuple[str, ...]] = {}
         self._literal_cache: dict[str, _Literals | None] = {}
-        self._expr_cache: dict[str, Any] = {}
+        self._formula_cache: dict[str, Prop] = {}
+        self._aux_name: str | None = None  # chosen when a D or B part is first needed
+        self._aux_atoms: dict[str, Atom] = {}
         self._verdicts: dict[frozenset[str], Model | None] = {}
-        #: How many questions went to sympy (the rest were cached or decided in Python).
+        #: How many questions went to :func:`negsim.logic.satisfiable` (sympy); the rest
+        #: were cached or decided in Python.
         self.sympy_calls = 0
 
     # -- naming parts ------------------------------------------------------------------
@@ -95,6 +107,12 @@ class Solver:
         """
         key = f"P:{prop}"
         self._props[key] = prop
+        if self._aux_name is not None and self._aux_name in _names(atoms(prop)):
+            # The auxiliary atoms must differ from every real one: rename them. Cached
+            # verdicts stay right, since auxiliary atoms never appear in a model.
+            self._aux_name = None
+            self._aux_atoms.clear()
+            self._formula_cache.clear()
         return key
 
     def block(self, outside: Sequence[str]) -> str:
@@ -127,7 +145,7 @@ class Solver:
             return self.exclusions[name].prop
         if kind == "P":
             return self._props[key]
-        return None  # D and B: sympy only
+        return None  # D and B: only for the SAT solver, with auxiliary atoms
 
     def _literals(self, key: str) -> _Literals | None:
         found = self._literal_cache.get(key, _MISSING)
@@ -137,22 +155,45 @@ class Solver:
             self._literal_cache[key] = found
         return found  # type: ignore[return-value]
 
-    def _expr(self, key: str) -> Any:
-        found = self._expr_cache.get(key)
+    def _aux(self, commitment_id: str) -> Atom:
+        """The auxiliary atom of a commitment, ``aux_detached(<n>)``."""
+        found = self._aux_atoms.get(commitment_id)
         if found is None:
-            sympy = importlib.import_module("sympy")
+            if self._aux_name is None:
+                self._aux_name = self._fresh_name()
+            number = str(len(self._aux_atoms))
+            found = self._aux_atoms[commitment_id] = Atom(self._aux_name, (number,))
+        return found
+
+    def _fresh_name(self) -> str:
+        """An atom name that no commitment, exclusion or ``P`` part uses."""
+        taken = _names(
+            set().union(
+                *(e.atoms for e in self.entries.values()),
+                *(x.atoms for x in self.exclusions.values()),
+                *(atoms(p) for p in self._props.values()),
+            )
+        )
+        name, n = _AUX, 0
+        while name in taken:
+            n += 1
+            name = f"{_AUX}{n}"
+        return name
+
+    def _formula(self, key: str) -> Prop:
+        """The proposition a part stands for, auxiliary atoms included."""
+        found = self._formula_cache.get(key)
+        if found is None:
             kind, _, name = key.partition(":")
             if kind == "D":
-                found = sympy.Implies(
-                    sympy.Symbol(f"@d:{name}"), to_sympy(self.entries[name].antecedent)
-                )
+                found = Implies(self._aux(name), self.entries[name].antecedent)
             elif kind == "B":
-                found = sympy.Or(*(sympy.Symbol(f"@d:{i}") for i in self._blocks[key]))
+                found = _disjunction([self._aux(i) for i in self._blocks[key]])
             else:
                 prop = self._prop_of(key)
                 assert prop is not None
-                found = to_sympy(prop)
-            self._expr_cache[key] = found
+                found = prop
+            self._formula_cache[key] = found
         return found
 
     # -- deciding ----------------------------------------------------------------------
@@ -192,19 +233,13 @@ class Solver:
         return {key: key in pos for key in sorted(pos | neg)}
 
     def _solve_sympy(self, parts: frozenset[str]) -> Model | None:
-        sympy = importlib.import_module("sympy")
-        inference = importlib.import_module("sympy.logic.inference")
         self.sympy_calls += 1
-        expr = sympy.And(*(self._expr(part) for part in sorted(parts)))
-        model = inference.satisfiable(expr)
-        if model is False:
-            return None
-        out = {
-            symbol.name: bool(value)
-            for symbol, value in model.items()
-            if isinstance(symbol, sympy.Symbol) and not symbol.name.startswith("@")
-        }
-        return dict(sorted(out.items()))
+        formulas = [self._formula(part) for part in sorted(parts)]
+        model = satisfiable(formulas[0] if len(formulas) == 1 else And(formulas))
+        if model is None or self._aux_name is None:
+            return model
+        aux = self._aux_name + "("
+        return {key: value for key, value in model.items() if not key.startswith(aux)}
 
     def simplest(self, parts: Iterable[str], model: Model) -> Model:
         """A model of the parts with as few atoms true as a greedy pass can make.
@@ -268,3 +303,15 @@ class Solver:
             return ()
         kept = set(explain([], False, list(items)))
         return tuple(i for i in items if i in kept)
+
+
+def _disjunction(props: Sequence[Prop]) -> Prop:
+    """``p | q | ...``; one proposition stands alone, and the empty disjunction is false."""
+    if len(props) >= 2:
+        return Or(props)
+    return props[0] if props else _FALSE
+
+
+def _names(keys: Iterable[str]) -> set[str]:
+    """The atom names of atom keys: ``attacked`` of ``attacked(ROK)``."""
+    return {key.partition("(")[0] for key in keys}

@@ -6,7 +6,8 @@ facts, written as text such as ``attacked(ROK) & ~denies_access(JPN, USA)``.
 :class:`Not`, :class:`And`, :class:`Or`, :class:`Implies` and :class:`Equiv` nodes, without
 evaluating anything; :func:`compile_predicate` turns a tree into a fast predicate over the set of
 true fact keys for the simulation loop; :func:`to_sympy` and :func:`from_sympy` carry trees to
-and from sympy for analysis. sympy is imported only when those two are called. Decision rules,
+and from sympy for analysis, and :func:`satisfiable` finds a world in which a tree holds. sympy
+is imported only when those three are called. Decision rules,
 arithmetic inequalities over numeric parameters, have their own language (see the last
 section).
 
@@ -76,8 +77,9 @@ from the scenario's value:
 >>> threshold.describe()
 'grant_access holds while p < 0.375 (scenario 0.25, margin 0.125)'
 
-sympy is imported only by :func:`to_sympy`, :func:`from_sympy`, :func:`expression_to_sympy`,
-:meth:`Rule.to_sympy` and :meth:`Rule.threshold`, never by ``import negsim.logic``.
+sympy is imported only by :func:`to_sympy`, :func:`from_sympy`, :func:`satisfiable`,
+:func:`expression_to_sympy`, :meth:`Rule.to_sympy` and :meth:`Rule.threshold`, never by
+``import negsim.logic``. No other part of negsim imports sympy.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._compile import atoms, compile_predicate, evaluate
 from negsim.logic._parser import parse
 from negsim.logic._rules import HoldsWhen, Rule, Threshold
-from negsim.logic._sympy import from_sympy, to_sympy
+from negsim.logic._sympy import from_sympy, satisfiable, to_sympy
 
 __all__ = [
     "Add",
@@ -133,6 +135,7 @@ __all__ = [
     "from_sympy",
     "parse",
     "parse_expression",
+    "satisfiable",
     "to_sympy",
 ]
 
@@ -164,6 +167,7 @@ for _public in (
     from_sympy,
     parse,
     parse_expression,
+    satisfiable,
     to_sympy,
 ):
     _public.__module__ = __name__

@@ -1,7 +1,8 @@
-"""Conversion between propositions and sympy boolean expressions.
+"""Conversion between propositions and sympy boolean expressions, and satisfiability.
 
 sympy does the analysis (satisfiability, simplification, entailment); the simulation loop
-never needs it. It takes most of a second to import, so it is imported inside these
+never needs it. Other layers never touch sympy themselves: they build propositions and ask
+:func:`satisfiable`. It takes most of a second to import, so it is imported inside these
 functions, never when :mod:`negsim.logic` is imported. Propositions only ever reach sympy as
 trees built here: no text is handed to ``sympify`` or ``parse_expr``.
 """
@@ -16,13 +17,16 @@ from typing import TYPE_CHECKING
 
 from negsim.errors import PropositionError
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
+from negsim.logic._compile import atoms
 from negsim.logic._parser import parse
 
 if TYPE_CHECKING:
     from sympy import Symbol  # type: ignore[import-untyped,unused-ignore]
     from sympy.logic.boolalg import Boolean  # type: ignore[import-untyped,unused-ignore]
 
-__all__ = ["from_sympy", "to_sympy"]
+__all__ = ["from_sympy", "satisfiable", "to_sympy"]
+
+_CONVERTED_CACHE_SIZE = 4096
 
 
 def _sympy() -> ModuleType:
@@ -131,3 +135,52 @@ def from_sympy(expr: Boolean) -> Prop:
             return Equiv(sides[0], sides[1])
         return And(tuple(Equiv(a, b) for a, b in itertools.pairwise(sides)))
     return from_sympy(expr.to_nnf(simplify=False))
+
+
+@functools.lru_cache(maxsize=_CONVERTED_CACHE_SIZE)
+def _converted(prop: Prop) -> Boolean:
+    """:func:`to_sympy`, remembered: the conjuncts of successive questions repeat."""
+    return to_sympy(prop)
+
+
+def satisfiable(prop: Prop) -> dict[str, bool] | None:
+    """Find a world in which a proposition holds, with sympy's satisfiability checker.
+
+    The proposition goes to sympy as a tree (:func:`to_sympy`), never as text. The
+    conjuncts of a conjunction are converted one by one and the conversions remembered
+    (up to 4,096 of them), so a sequence of questions that share conjuncts, such as the
+    commitment analysis asks, converts each only once. The answer itself is not cached:
+    callers that ask the same question again should keep the verdict under a cheap key of
+    their own.
+
+    Args:
+        prop: The proposition.
+
+    Returns:
+        A model: a truth value for every atom of the proposition, by atom key
+        (``attacked(ROK)``), sorted by key, under which the proposition is true; atoms
+        that do not matter (sympy simplified them away, as in ``a >> a``) are given
+        ``False``. ``None`` when no world satisfies the proposition.
+
+    Example:
+        >>> from negsim.logic import parse, satisfiable
+        >>> satisfiable(parse("attacked(ROK) & ~denies_access(JPN,USA)"))
+        {'attacked(ROK)': True, 'denies_access(JPN,USA)': False}
+        >>> satisfiable(parse("grants_access(JPN,USA) & ~grants_access(JPN,USA)")) is None
+        True
+        >>> satisfiable(parse("true"))
+        {}
+    """
+    sympy = _sympy()
+    inference = importlib.import_module("sympy.logic.inference")
+    conjuncts = prop.operands if isinstance(prop, And) else (prop,)
+    model = inference.satisfiable(sympy.And(*(_converted(c) for c in conjuncts)))
+    if model is False:
+        return None
+    values = {
+        symbol.name: bool(value)
+        for symbol, value in model.items()
+        if isinstance(symbol, sympy.Symbol)
+    }
+    keys = frozenset().union(*(atoms(c) for c in conjuncts))
+    return {key: values.get(key, False) for key in sorted(keys)}

@@ -751,3 +751,55 @@ def test_conflict_objects_are_frozen_values() -> None:
     assert hash(conflict) == hash(Conflict(("b", "a"), (), {"a": False, "z": True}, "x"))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         conflict.explanation = "y"  # type: ignore[misc]
+
+
+# -- layering: only negsim.logic talks to sympy ------------------------------------------------
+
+_SYMPY_IMPORT = (
+    r"^\s*import\s+sympy\b"
+    r"|^\s*from\s+sympy\b"
+    r"|import_module\(\s*[\"']sympy"
+    r"|__import__\(\s*[\"']sympy"
+)
+
+
+def test_analysis_never_imports_sympy() -> None:
+    import re
+
+    pattern = re.compile(_SYMPY_IMPORT, re.MULTILINE)
+    sources = sorted((ROOT / "negsim" / "analysis").glob("**/*.py"))
+    assert sources
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0).strip()}"
+        for path in sources
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "negsim.analysis must ask negsim.logic, not import sympy"
+    # The pattern does catch what it is meant to.
+    assert pattern.search('x = importlib.import_module("sympy.logic.inference")')
+    assert pattern.search("    from sympy.logic import inference")
+
+
+def test_auxiliary_atoms_never_collide_with_real_ones() -> None:
+    # The world-by-world search (antecedents that cannot all hold) numbers an auxiliary
+    # atom per commitment; here the ids hold characters no atom may, and the real atoms
+    # are named like the auxiliary ones.
+    commitments = [
+        c("msg-1/x1", "aux_detached(0)", "x"),
+        c("msg-1/x2", "aux_detached(0) & aux_detached", "~x"),
+        c("y 1", "~aux_detached(0)", "y"),
+        c("y 2", "~aux_detached(0)", "z"),
+    ]
+    analysis = Analysis(commitments)
+    conflict = analysis.consistency().conflict
+    assert conflict is not None
+    assert conflict.commitments == ("msg-1/x1", "msg-1/x2")
+    assert dict(conflict.world) == {"aux_detached": True, "aux_detached(0)": True}
+    assert analysis.solver.sympy_calls > 0
+    # A question about an atom named like the auxiliary atoms (now aux_detached1) renames
+    # them, and keeps that atom in its world.
+    answer = analysis.entails("aux_detached1(0) & ~aux_detached(0)", "x")
+    assert answer.verdict is False
+    assert answer.witness is not None
+    assert answer.witness["aux_detached1(0)"] is True
+    assert analysis.consistency().conflict == conflict

@@ -616,3 +616,34 @@ def test_parse_returns_a_tree_or_refuses_cleanly(text: str) -> None:
         assert outcome.reason.startswith(("unexpected ", "the proposition is "))
     else:
         assert parse(str(outcome)) == outcome
+
+
+# -- satisfiability -------------------------------------------------------------------------
+
+
+def test_satisfiable_examples() -> None:
+    assert logic.satisfiable(parse("attacked(ROK) & ~denies_access(JPN, USA)")) == {
+        "attacked(ROK)": True,
+        "denies_access(JPN,USA)": False,
+    }
+    assert logic.satisfiable(parse("a & ~a")) is None
+    assert logic.satisfiable(F) is None
+    assert logic.satisfiable(T) == {}
+    # Atoms sympy simplifies away still get a value; the keys come sorted.
+    model = logic.satisfiable(And((b, Implies(a, a), attacked)))
+    assert model == {"a": False, "attacked(ROK)": True, "b": True}
+    assert list(model) == sorted(model)
+    assert logic.satisfiable.__module__ == "negsim.logic"
+    assert "satisfiable" in logic.__all__
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pool_props)
+def test_satisfiable_agrees_with_every_world(prop: Prop) -> None:
+    model = logic.satisfiable(prop)
+    worlds = all_assignments(atoms(prop))
+    if model is None:
+        assert not any(evaluate(prop, facts) for facts in worlds)
+    else:
+        assert set(model) == atoms(prop)
+        assert evaluate(prop, {key for key, value in model.items() if value})
