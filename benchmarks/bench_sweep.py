@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python benchmarks/bench_sweep.py            # 2,000 runs on each backend
-    python benchmarks/bench_sweep.py --big      # ... and 20,000 runs, for memory (slow)
+    python benchmarks/bench_sweep.py --big      # ... and 20,000 runs: memory, speed-up
     python benchmarks/bench_sweep.py --quick    # 400 runs (for benchmarks/run.py --quick)
 
 The sweep is the flagship Korea scenario (korea_bilateral.toml) over
@@ -11,19 +11,24 @@ The sweep is the flagship Korea scenario (korea_bilateral.toml) over
 Parquet results directory. Each case runs in a fresh Python process, so imports and
 peak memory do not carry over between cases; the time is the ``sweep()`` call alone
 (the process pool's start-up included). For Dask the ``LocalCluster`` (2 worker
-processes) is started first and its start-up is shown apart, as a cluster is usually
-started once for many sweeps. Memory is the peak of the summed RSS of the parent and
-all its worker processes, sampled every 20 ms (psutil), and the parent's own peak
-(``ru_maxrss``). The rows of the backends are checked to be identical. Timings are
-wall-clock on this machine, in one run of this script; nothing here is asserted.
+processes) is started first and its start-up (workers importing negsim and its plugins
+included) is shown apart, as a cluster is usually started once for many sweeps.
+Memory is the peak of the summed RSS of the parent and all its worker processes,
+sampled every 20 ms (psutil), and the parent's own peak (``ru_maxrss``). Each case
+runs ``--repeat`` times, the backends interleaved; times are medians with their range,
+speed-ups ratios of medians, all from one run of this script. The rows of every case
+are checked to be identical. The load average before and after is printed: other
+processes on the machine slow the parallel cases most. Nothing here is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,10 +63,8 @@ class PeakRSS:
         total = self.me.memory_info().rss
         workers = 0
         for child in self.me.children(recursive=True):
-            try:
+            with contextlib.suppress(psutil.Error):  # a worker that just exited
                 workers += child.memory_info().rss
-            except psutil.Error:
-                pass
         self.peak = max(self.peak, total + workers)
         self.workers_peak = max(self.workers_peak, workers)
 
@@ -91,18 +94,33 @@ def case(backend: str, runs: int, out: str) -> dict[str, Any]:
         from distributed import Client, LocalCluster
 
         start = time.perf_counter()
-        cluster = LocalCluster(n_workers=WORKERS, threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=40)
+        cluster = LocalCluster(
+            n_workers=WORKERS,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=40,
+        )
         client = Client(cluster, set_as_default=False)
         client.wait_for_workers(WORKERS)
+        # Workers import negsim and discover the installed plugins once per cluster.
+        client.run(exec, "from negsim.plugins import default_registry; default_registry()")
         result["startup"] = time.perf_counter() - start
         scheduler = client
     workers = 1 if backend == "serial" else WORKERS
     with PeakRSS() as memory:
         start = time.perf_counter()
-        report = sweep(SCENARIO, grid=[GRID], runs=runs // POINTS, seed=1, backend=backend,
-                       workers=None if backend == "serial" else WORKERS, scheduler=scheduler,
-                       out=out, progress=False)
+        report = sweep(
+            SCENARIO,
+            grid=[GRID],
+            runs=runs // POINTS,
+            seed=1,
+            backend=backend,
+            workers=None if backend == "serial" else WORKERS,
+            scheduler=scheduler,
+            out=out,
+            progress=False,
+        )
         result["seconds"] = time.perf_counter() - start
     if client is not None:
         client.close()
@@ -122,26 +140,52 @@ def run_case(backend: str, runs: int, out: Path) -> dict[str, Any]:
     """A case in a fresh interpreter."""
     done = subprocess.run(
         [sys.executable, __file__, "--case", backend, "--runs", str(runs), "--out", str(out)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     if done.returncode:
         raise RuntimeError(f"{backend} x {runs} failed:\n{done.stderr}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def same_rows(paths: list[Path]) -> bool:
+def differences(paths: list[Path]) -> list[str]:
+    """The columns in which each results table differs from the first one."""
     from negsim.experiments import read_results
 
     frames = [read_results(p).sort_values("run_key").reset_index(drop=True) for p in paths]
-    return all(f.equals(frames[0]) for f in frames[1:])
+    out = []
+    for path, frame in zip(paths[1:], frames[1:], strict=True):
+        cols = [
+            c
+            for c in frames[0].columns
+            if c not in frame.columns or not frame[c].equals(frames[0][c])
+        ]
+        if cols or len(frame.columns) != len(frames[0].columns):
+            out.append(f"{path.stem}: {', '.join(cols) or 'columns'}")
+    return out
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000, help="runs per sweep (default 2000)")
-    parser.add_argument("--big", action="store_true",
-                        help="also 10x the runs on the process pool and Dask, for memory")
-    parser.add_argument("--quick", action="store_true", help="400 runs, no --big")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="times each case runs, each in a fresh process (default 3)",
+    )
+    parser.add_argument(
+        "--big",
+        action="store_true",
+        help="also 10x the runs on every backend, once each: memory and speed-up",
+    )
+    parser.add_argument("--quick", action="store_true", help="400 runs, once each, no --big")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -149,48 +193,71 @@ def main() -> None:
         print(json.dumps(case(args.case, args.runs, args.out)))
         return
     runs = 400 if args.quick else args.runs
+    repeat = 1 if args.quick else max(1, args.repeat)
     cpus = len(os.sched_getaffinity(0))
-    print(f"Sweep of {SCENARIO.name} over `{GRID}`, {runs // POINTS} runs per point; "
-          f"{cpus} cores; workers: {WORKERS}.")
+    load = os.getloadavg()[0]
+    print(
+        f"Sweep of {SCENARIO.name} over `{GRID}`, {runs // POINTS} runs per point; "
+        f"{cpus} cores; {WORKERS} workers; each case {repeat}x in a fresh process: "
+        "median [min-max]."
+    )
     print()
+    backends = ("serial", "process", "dask")
     with tempfile.TemporaryDirectory() as tmp:
-        results: dict[tuple[str, int], dict[str, Any]] = {}
+        results: dict[str, list[dict[str, Any]]] = {b: [] for b in backends}
         paths = []
-        for backend in ("serial", "process", "dask"):
-            out = Path(tmp) / f"{backend}-{runs}.parquet"
-            results[(backend, runs)] = run_case(backend, runs, out)
-            paths.append(out)
-        identical = same_rows(paths)
-        serial = results[("serial", runs)]["seconds"]
-        print("| backend | workers | runs | time (s) | runs/s | speed-up vs serial "
-              "| peak RSS, parent + workers (MB) |")
+        for i in range(repeat):
+            for backend in backends:  # interleaved, so a burst of load hits every backend
+                out = Path(tmp) / f"{backend}-{runs}-{i}.parquet"
+                results[backend].append(run_case(backend, runs, out))
+                paths.append(out)
+        differ = differences(paths)
+        serial = _median([r["seconds"] for r in results["serial"]])
+        print(
+            "| backend | workers | runs | time (s) | runs/s | speed-up vs serial "
+            "| peak RSS, parent + workers (MB) |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|")
-        for backend in ("serial", "process", "dask"):
-            r = results[(backend, runs)]
-            print(f"| {backend} | {r['workers']} | {r['ran']} | {r['seconds']:.2f} "
-                  f"| {r['ran'] / r['seconds']:.0f} | {serial / r['seconds']:.2f}x "
-                  f"| {r['peak_mb']:.0f} |")
-        dask = results[("dask", runs)]
+        for backend in backends:
+            rs = results[backend]
+            times = [r["seconds"] for r in rs]
+            t = _median(times)
+            print(
+                f"| {backend} | {rs[0]['workers']} | {rs[0]['ran']} | {t:.2f} "
+                f"[{min(times):.2f}-{max(times):.2f}] | {rs[0]['ran'] / t:.0f} "
+                f"| {serial / t:.2f}x | {max(r['peak_mb'] for r in rs):.0f} |"
+            )
+        startup = _median([r["startup"] for r in results["dask"]])
+        dask = _median([r["seconds"] for r in results["dask"]])
         print()
-        print(f"Dask LocalCluster start-up (not in the time above): {dask['startup']:.2f} s; "
-              f"speed-up including it: {serial / (dask['seconds'] + dask['startup']):.2f}x. "
-              f"Rows identical on the three backends: {'yes' if identical else 'NO'}.")
+        print(
+            f"Dask LocalCluster start-up, workers importing negsim and plugins included "
+            f"(not in the time above): {startup:.2f} s; speed-up including it: "
+            f"{serial / (dask + startup):.2f}x. Rows identical on every backend and "
+            f"repeat: {'yes' if not differ else 'NO (' + '; '.join(differ) + ')'}. "
+            f"Load average before the cases: {load:.2f}, after: {os.getloadavg()[0]:.2f}."
+        )
         if args.big and not args.quick:
             big = runs * 10
             print()
-            print("| backend | runs | time (s) | peak RSS, parent + workers (MB) "
-                  "| workers' peak (MB) | parent ru_maxrss (MB) | ratio to "
-                  f"{runs} runs |")
-            print("|---|---:|---:|---:|---:|---:|---:|")
-            for backend in ("process", "dask"):
-                out = Path(tmp) / f"{backend}-{big}.parquet"
-                results[(backend, big)] = run_case(backend, big, out)
-                for n in (runs, big):
-                    r = results[(backend, n)]
-                    ratio = r["peak_mb"] / results[(backend, runs)]["peak_mb"]
-                    print(f"| {backend} | {r['ran']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} "
-                          f"| {r['workers_peak_mb']:.0f} | {r['parent_maxrss_mb']:.0f} "
-                          f"| {ratio:.2f}x |")
+            print(
+                f"| backend | runs | time (s) | speed-up vs serial | peak RSS, parent + workers "
+                f"(MB) | workers' peak (MB) | parent ru_maxrss (MB) | peak RSS: ratio to "
+                f"{runs} runs |"
+            )
+            print("|---|---:|---:|---:|---:|---:|---:|---:|")
+            large: dict[str, dict[str, Any]] = {}
+            for backend in backends:
+                large[backend] = run_case(backend, big, Path(tmp) / f"{backend}-{big}.parquet")
+            for backend in backends:
+                small = max(results[backend], key=lambda r: r["peak_mb"])
+                for r, base in ((small, serial), (large[backend], large["serial"]["seconds"])):
+                    print(
+                        f"| {backend} | {r['ran']} | {r['seconds']:.1f} "
+                        f"| {base / r['seconds']:.2f}x | {r['peak_mb']:.0f} "
+                        f"| {r['workers_peak_mb']:.0f} | {r['parent_maxrss_mb']:.0f} "
+                        f"| {r['peak_mb'] / small['peak_mb']:.2f}x |"
+                    )
 
 
 if __name__ == "__main__":

@@ -141,7 +141,7 @@ intersphinx_timeout = 10
 _THIRD_PARTY = ("attrs", "attr", "pluggy", "sympy", "hypothesis", "dask", "distributed")
 # Third-party packages negsim's annotations name that the mapping has no inventory for
 # (``pd`` is how negsim imports pandas for type checking): always ignored.
-_NO_INVENTORY = ("cattrs", "click", "rich", "pandas", "pd", "pyarrow", "numpy")
+_NO_INVENTORY = ("cattrs", "click", "rich", "pandas", "pd", "pyarrow", "numpy", "matplotlib")
 # Every module of the standard library (``random.Random``, ``collections.abc.Mapping``).
 _STDLIB = tuple(sorted(m for m in sys.stdlib_module_names if not m.startswith("_")))
 _BUILTINS = (
@@ -241,6 +241,7 @@ _PUBLIC_MODULES = (
     "negsim.logic",
     "negsim.analysis",
     "negsim.experiments",
+    "negsim.plotting",
     "negsim.errors",
     "negsim.hookspecs",
 )

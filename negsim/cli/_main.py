@@ -7,8 +7,10 @@ import click
 from negsim import __version__
 from negsim.cli._check import check
 from negsim.cli._errors import NegsimGroup
+from negsim.cli._plot import plot, plot_timeline
 from negsim.cli._plugins import plugins
 from negsim.cli._run import run
+from negsim.cli._sweep import summary, sweep
 
 __all__ = ["main"]
 
@@ -25,7 +27,9 @@ def main() -> None:
     Run a scenario file round by round with `negsim run FILE`; list the installed
     doctrines, world rules and observers with `negsim plugins`.
 
-    Check a scenario's commitments with `negsim check FILE`.
+    Check a scenario's commitments with `negsim check FILE`; sweep parameters with
+    `negsim sweep FILE --grid PATH=LO:HI:N --runs N --out results.parquet`, then
+    `negsim summary` and `negsim plot` the results.
 
     Exit codes: 0 success; 2 bad command line or bad scenario; 1 the run failed
     (set NEGSIM_DEBUG=1 to see the traceback); 3 `negsim check` found conflicts.
@@ -35,3 +39,7 @@ def main() -> None:
 main.add_command(run)
 main.add_command(plugins)
 main.add_command(check)
+main.add_command(sweep)
+main.add_command(summary)
+main.add_command(plot)
+main.add_command(plot_timeline)

@@ -10,7 +10,7 @@ import click
 from negsim.cli._errors import SCENARIO_EXIT, CliError
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    import matplotlib.figure
 
 __all__ = ["plot", "plot_timeline"]
 
@@ -33,12 +33,13 @@ Examples:
 
 def _output(path: Path) -> Path:
     if path.suffix.lower().lstrip(".") not in _FORMATS:
-        raise click.BadParameter(f"name the figure *.png, *.svg or *.pdf, got {str(path)!r}",
-                                 param_hint="-o/--output")
+        raise click.BadParameter(
+            f"name the figure *.png, *.svg or *.pdf, got {str(path)!r}", param_hint="-o/--output"
+        )
     return path
 
 
-def _save(fig: Figure, output: Path) -> None:
+def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
     try:
         fig.savefig(output, dpi=150)
     except OSError as exc:
@@ -47,19 +48,45 @@ def _save(fig: Figure, output: Path) -> None:
 
 @click.command("plot", help=_PLOT_HELP, short_help="Plot outcome probabilities of a sweep.")
 @click.argument("results", type=click.Path(exists=True, path_type=Path))
-@click.option("--x", "x", required=True, metavar="PARAM",
-              help="The parameter on the x axis: a column, a parameter path or its last "
-                   "part (threat_credibility).")
-@click.option("--by", "by", default=None, metavar="COLUMN",
-              help="One line per outcome and value of this column.")
-@click.option("--outcome", "outcomes", multiple=True, metavar="OUTCOME",
-              help="Only these outcomes (default: every outcome seen). Repeatable.")
-@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              default=0.95, show_default=True, help="Coverage of the Wilson bands.")
+@click.option(
+    "--x",
+    "x",
+    required=True,
+    metavar="PARAM",
+    help="The parameter on the x axis: a column, a parameter path or its last "
+    "part (threat_credibility).",
+)
+@click.option(
+    "--by",
+    "by",
+    default=None,
+    metavar="COLUMN",
+    help="One line per outcome and value of this column.",
+)
+@click.option(
+    "--outcome",
+    "outcomes",
+    multiple=True,
+    metavar="OUTCOME",
+    help="Only these outcomes (default: every outcome seen). Repeatable.",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Coverage of the Wilson bands.",
+)
 @click.option("--title", default=None, help="The figure's title.")
-@click.option("-o", "--output", "output", required=True, metavar="FILE",
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the figure: .png, .svg or .pdf.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the figure: .png, .svg or .pdf.",
+)
 def plot(
     results: Path,
     x: str,
@@ -90,8 +117,9 @@ def plot(
     try:
         from negsim.plotting import plot_outcomes
 
-        fig = plot_outcomes(results, x, by=by, outcomes=list(outcomes) or None,
-                            confidence=confidence, title=title)
+        fig = plot_outcomes(
+            results, x, by=by, outcomes=list(outcomes) or None, confidence=confidence, title=title
+        )
     except SweepError as exc:
         raise CliError(str(exc), exit_code=SCENARIO_EXIT) from exc
     except ImportError as exc:
@@ -114,13 +142,20 @@ Example:
 """
 
 
-@click.command("plot-timeline", help=_TIMELINE_HELP,
-               short_help="Draw a message-sequence chart of one run.")
+@click.command(
+    "plot-timeline", help=_TIMELINE_HELP, short_help="Draw a message-sequence chart of one run."
+)
 @click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--title", default=None, help="The figure's title.")
-@click.option("-o", "--output", "output", required=True, metavar="FILE",
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the chart: .png, .svg or .pdf.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the chart: .png, .svg or .pdf.",
+)
 def plot_timeline(log: Path, title: str | None, output: Path) -> None:
     """Write the message-sequence chart of the run logged in ``log``.
 

@@ -53,48 +53,116 @@ Examples:
 
 
 def _grid_help() -> str:
-    return ("A swept parameter: PATH=lo:hi:n (a range, n points inclusive) or "
-            "PATH=a,b,c (a list). Repeat for a cartesian product.")
+    return (
+        "A swept parameter: PATH=lo:hi:n (a range, n points inclusive) or "
+        "PATH=a,b,c (a list). Repeat for a cartesian product."
+    )
 
 
-@click.command("sweep", help=_HELP,
-               short_help="Run a scenario over a grid or sample of parameters.")
+@click.command(
+    "sweep", help=_HELP, short_help="Run a scenario over a grid or sample of parameters."
+)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--grid", "grids", multiple=True, metavar="PATH=SPEC", help=_grid_help())
-@click.option("--sample", "n_samples", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Also draw N random parameter points within --bounds.")
-@click.option("--bounds", "bounds", multiple=True, metavar="PATH=LO:HI",
-              help="A sampled parameter and its range (with --sample). Repeatable.")
-@click.option("--method", type=click.Choice(["lhs", "uniform"]), default="lhs", show_default=True,
-              help="How --sample draws: Latin hypercube or independent uniform.")
-@click.option("--runs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="Runs (replicates) per parameter point.")
-@click.option("--seed", type=int, default=None, metavar="N",
-              help="The sweep's seed (default: the scenario's [scenario] seed).")
-@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-              help="Override a value for every run, as for `negsim run`. Repeatable.")
-@click.option("--backend", type=click.Choice(["serial", "process", "dask"]), default="process",
-              show_default=True, help="Where runs execute: this process, a local process "
-              "pool, or Dask distributed.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes (process pool or a new Dask LocalCluster); "
-                   "default: one per core.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="A Dask scheduler to use instead of a LocalCluster "
-                   "(tcp://host:8786); implies --backend dask.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Runs sent to a worker at a time (default: chosen from the sweep size).")
-@click.option("--out", "-o", "out", type=click.Path(path_type=Path), default=None,
-              metavar="PATH", help="Results directory: NAME.parquet or NAME.csv. Required "
-              "unless --summary-only.")
-@click.option("--overwrite", is_flag=True,
-              help="Replace the results of a different sweep at --out (the same sweep "
-                   "is always resumed).")
-@click.option("--by", "by", multiple=True, metavar="COLUMN",
-              help="Group the summary by this column or parameter (default: the grid "
-                   "parameters). Repeatable.")
-@click.option("--summary-only", is_flag=True,
-              help="Do not run anything: FILE is a results directory; print its summary.")
+@click.option(
+    "--sample",
+    "n_samples",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Also draw N random parameter points within --bounds.",
+)
+@click.option(
+    "--bounds",
+    "bounds",
+    multiple=True,
+    metavar="PATH=LO:HI",
+    help="A sampled parameter and its range (with --sample). Repeatable.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["lhs", "uniform"]),
+    default="lhs",
+    show_default=True,
+    help="How --sample draws: Latin hypercube or independent uniform.",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Runs (replicates) per parameter point.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    metavar="N",
+    help="The sweep's seed (default: the scenario's [scenario] seed).",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a value for every run, as for `negsim run`. Repeatable.",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["serial", "process", "dask"]),
+    default="process",
+    show_default=True,
+    help="Where runs execute: this process, a local process pool, or Dask distributed.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes (process pool or a new Dask LocalCluster); default: one per core.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="A Dask scheduler to use instead of a LocalCluster "
+    "(tcp://host:8786); implies --backend dask.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Runs sent to a worker at a time (default: chosen from the sweep size).",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="Results directory: NAME.parquet or NAME.csv. Required unless --summary-only.",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace the results of a different sweep at --out (the same sweep is always resumed).",
+)
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="COLUMN",
+    help="Group the summary by this column or parameter (default: the grid "
+    "parameters). Repeatable.",
+)
+@click.option(
+    "--summary-only",
+    is_flag=True,
+    help="Do not run anything: FILE is a results directory; print its summary.",
+)
 @click.option("--no-summary", is_flag=True, help="Do not print the summary table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no report line.")
 @click.pass_context
@@ -164,8 +232,7 @@ def sweep(
     if n_samples is not None and not bounds:
         raise click.UsageError("--sample needs at least one --bounds PATH=LO:HI")
     if not grids and n_samples is None and runs == 1:
-        click.echo("note: no --grid or --sample and --runs 1: the sweep is a single run",
-                   err=True)
+        click.echo("note: no --grid or --sample and --runs 1: the sweep is a single run", err=True)
     from negsim.experiments import sweep as run_sweep
 
     registry = _registry.get_registry() if backend == "serial" else None
@@ -189,8 +256,11 @@ def sweep(
             progress=False if quiet else None,
         )
     except KeyboardInterrupt:
-        click.echo(f"interrupted: the finished runs are in {out}; run the same command "
-                   "again to complete the sweep", err=True)
+        click.echo(
+            f"interrupted: the finished runs are in {out}; run the same command "
+            "again to complete the sweep",
+            err=True,
+        )
         raise click.exceptions.Exit(INTERRUPTED_EXIT) from None
     except SweepError as exc:
         raise CliError(str(exc), exit_code=1 if exc.lost else SCENARIO_EXIT) from exc
@@ -222,15 +292,36 @@ Examples:
 
 @click.command("summary", help=_SUMMARY_HELP, short_help="Summarize a sweep's results.")
 @click.argument("results", type=click.Path(exists=True, path_type=Path))
-@click.option("--by", "by", multiple=True, metavar="COLUMN",
-              help="Group by this column, parameter path or its last part "
-                   "(threat_credibility). Repeatable. Default: the grid parameters.")
-@click.option("--outcome", "outcomes", multiple=True, metavar="OUTCOME",
-              help="Only these outcomes (default: every outcome seen). Repeatable.")
-@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              default=0.95, show_default=True, help="Coverage of the Wilson intervals.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="A table, or the long-form data as CSV or JSON.")
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="COLUMN",
+    help="Group by this column, parameter path or its last part "
+    "(threat_credibility). Repeatable. Default: the grid parameters.",
+)
+@click.option(
+    "--outcome",
+    "outcomes",
+    multiple=True,
+    metavar="OUTCOME",
+    help="Only these outcomes (default: every outcome seen). Repeatable.",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Coverage of the Wilson intervals.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="A table, or the long-form data as CSV or JSON.",
+)
 def summary(
     results: Path,
     by: tuple[str, ...],
@@ -276,8 +367,9 @@ def _print_summary(
     except SweepError as exc:
         raise CliError(str(exc), exit_code=SCENARIO_EXIT) from exc
     except ImportError as exc:
-        raise CliError(f"{exc}; summaries need pandas and pyarrow: "
-                       "pip install 'negsim[parquet,frames]'") from exc
+        raise CliError(
+            f"{exc}; summaries need pandas and pyarrow: pip install 'negsim[parquet,frames]'"
+        ) from exc
     if fmt == "csv":
         click.echo(table.to_csv(index=False), nl=False)
         return
@@ -289,8 +381,7 @@ def _print_summary(
 
     # On a terminal the table fits its width; piped, it keeps its natural width.
     console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 1000)
-    render_summary(console, table, confidence=confidence,
-                   title=f"{results}: {len(frame)} runs")
+    render_summary(console, table, confidence=confidence, title=f"{results}: {len(frame)} runs")
 
 
 def _cell(p: float, low: float, high: float) -> str:
@@ -355,4 +446,3 @@ def _fmt_key(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
-

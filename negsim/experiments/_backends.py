@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
+from negsim.experiments._errors import SweepError
 from negsim.experiments._plan import RunSpec
 from negsim.experiments._worker import WorkerSetup, WorkerState, init_worker, run_chunk
 from negsim.plugins import PluginRegistry
@@ -259,17 +260,24 @@ class DaskBackend:
 
         Raises:
             ImportError: dask.distributed is not installed.
+            SweepError: The scheduler cannot be reached.
         """
         try:
             distributed: Any = importlib.import_module("distributed")
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("the dask backend needs dask.distributed: "
-                              "pip install 'negsim[dask]'") from exc
+            raise ImportError(
+                "the dask backend needs dask.distributed: pip install 'negsim[dask]'"
+            ) from exc
         Client, LocalCluster = distributed.Client, distributed.LocalCluster
         if isinstance(self.scheduler, Client):
             self._client = self.scheduler
         elif self.scheduler:
-            self._client = Client(self.scheduler, set_as_default=False)
+            try:
+                self._client = Client(self.scheduler, set_as_default=False)
+            except OSError as exc:  # refused, unreachable, timed out
+                raise SweepError(
+                    f"cannot connect to the Dask scheduler at {self.scheduler!r}: {exc}"
+                ) from exc
             self._own_client = True
         else:
             self._cluster = LocalCluster(

@@ -187,8 +187,10 @@ def _split(text: str, where: str) -> tuple[str, str]:
     path, sep, spec = text.partition("=")
     path = path.strip()
     if not sep or not path or not spec.strip():
-        raise SweepError(f"{where} {text!r}: expected PATH=SPEC, e.g. "
-                         "agents.DPRK.params.threat_credibility=0:1:11")
+        raise SweepError(
+            f"{where} {text!r}: expected PATH=SPEC, e.g. "
+            "agents.DPRK.params.threat_credibility=0:1:11"
+        )
     return path, spec.strip()
 
 
@@ -259,8 +261,10 @@ def _number(text: str, what: str, path: str, spec: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise SweepError(f"--grid {path}={spec}: {what} {text!r} is not a number; "
-                         "a range is lo:hi:n, e.g. 0:1:11") from None
+        raise SweepError(
+            f"--grid {path}={spec}: {what} {text!r} is not a number; "
+            "a range is lo:hi:n, e.g. 0:1:11"
+        ) from None
     if not math.isfinite(value):
         raise SweepError(f"--grid {path}={spec}: {what} must be finite")
     return value
@@ -274,8 +278,9 @@ def _range(
     try:
         n = int(n_text)
     except ValueError:
-        raise SweepError(f"--grid {path}={spec}: n must be a whole number of points, "
-                         f"got {n_text!r}") from None
+        raise SweepError(
+            f"--grid {path}={spec}: n must be a whole number of points, got {n_text!r}"
+        ) from None
     if n < 1:
         raise SweepError(f"--grid {path}={spec}: n must be at least 1")
     if n == 1:
@@ -376,8 +381,10 @@ def make_bound(path: str, low: float, high: float, current: object = None) -> Bo
         raise SweepError(f"--bounds {path}: expected finite LO <= HI, got {low}:{high}")
     if _kind(current) == "int":
         if not (float(low).is_integer() and float(high).is_integer()):
-            raise SweepError(f"--bounds {path}: the parameter is an integer; "
-                             f"bounds must be whole numbers, got {low}:{high}")
+            raise SweepError(
+                f"--bounds {path}: the parameter is an integer; "
+                f"bounds must be whole numbers, got {low}:{high}"
+            )
         return Bound(path, float(low), float(high), "int")
     return Bound(path, float(low), float(high), "float")
 

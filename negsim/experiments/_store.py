@@ -83,8 +83,16 @@ _PART = re.compile(r"^part-(\d{5,})\.(parquet|csv)$")
 HEAD = ("run_key", "point")
 MIDDLE = ("replicate", "seed", "outcome", "rounds", "reason")
 TAIL = ("error", "negsim_version", "scenario", "scenario_digest", "plugins")
-STRING_COLUMNS = ("run_key", "outcome", "reason", "error", "negsim_version", "scenario",
-                  "scenario_digest", "plugins")
+STRING_COLUMNS = (
+    "run_key",
+    "outcome",
+    "reason",
+    "error",
+    "negsim_version",
+    "scenario",
+    "scenario_digest",
+    "plugins",
+)
 
 
 def column_order(params: Sequence[str], metrics: Iterable[str]) -> list[str]:
@@ -137,6 +145,9 @@ class MemoryStore:
             The keys of runs already done: none.
         """
         return set()
+
+    def prepare(self) -> None:
+        """Nothing to prepare."""
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         """Keep ``rows``."""
@@ -211,8 +222,10 @@ class ResultStore:
         p = self.path
         if p.exists() and not p.is_dir():
             if not overwrite:
-                raise SweepError(f"{p} is a file, not a sweep's results directory; "
-                                 "choose another --out or pass --overwrite to replace it")
+                raise SweepError(
+                    f"{p} is a file, not a sweep's results directory; "
+                    "choose another --out or pass --overwrite to replace it"
+                )
             p.unlink()
         if p.is_dir():
             self._check_existing(manifest, overwrite)
@@ -231,14 +244,19 @@ class ResultStore:
 
     def _check_existing(self, manifest: Mapping[str, Any], overwrite: bool) -> None:
         p = self.path
-        ours = [f for f in p.iterdir() if f.name in (MANIFEST, LOCK) or _PART.match(f.name)
-                or f.name.startswith(".part-")]
+        ours = [
+            f
+            for f in p.iterdir()
+            if f.name in (MANIFEST, LOCK) or _PART.match(f.name) or f.name.startswith(".part-")
+        ]
         others = [f.name for f in p.iterdir() if f not in ours]
         if not (p / MANIFEST).exists():
             if others or ours:
                 held = ", ".join(sorted(others or [f.name for f in ours])[:5])
-                raise SweepError(f"{p} exists and is not a negsim sweep's results directory "
-                                 f"(it holds {held}); choose another --out")
+                raise SweepError(
+                    f"{p} exists and is not a negsim sweep's results directory "
+                    f"(it holds {held}); choose another --out"
+                )
             return
         try:
             old = json.loads((p / MANIFEST).read_text(encoding="utf-8"))
@@ -250,8 +268,7 @@ class ResultStore:
             return
         if others:
             held = ", ".join(sorted(others)[:5])
-            raise SweepError(f"{p} holds files negsim did not write ({held}); "
-                             "choose another --out")
+            raise SweepError(f"{p} holds files negsim did not write ({held}); choose another --out")
         if not overwrite:
             diff = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
             raise SweepError(
@@ -273,10 +290,16 @@ class ResultStore:
         with contextlib.suppress(OSError, ValueError):  # no lock, or a torn one
             holder = dict(json.loads(lock.read_text(encoding="utf-8")))
         pid = holder.get("pid")
-        if holder.get("host") == me["host"] and isinstance(pid, int) and pid != me["pid"] \
-                and _alive(pid):
-            raise SweepError(f"{self.path} is being written by another sweep (pid {pid}); "
-                             "wait for it or stop it first")
+        if (
+            holder.get("host") == me["host"]
+            and isinstance(pid, int)
+            and pid != me["pid"]
+            and _alive(pid)
+        ):
+            raise SweepError(
+                f"{self.path} is being written by another sweep (pid {pid}); "
+                "wait for it or stop it first"
+            )
         _atomic_write(lock, json.dumps(me))
         self._locked = True
 
@@ -292,13 +315,27 @@ class ResultStore:
             try:
                 keys, metrics = _read_keys(part)
             except Exception as exc:
-                raise SweepError(f"{part} cannot be read ({exc}); delete it and re-run the "
-                                 "sweep to run its runs again") from None
+                raise SweepError(
+                    f"{part} cannot be read ({exc}); delete it and re-run the "
+                    "sweep to run its runs again"
+                ) from None
             done.update(keys)
             self.metrics.update(metrics)
         return done
 
     # -- writing ---------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Import the writer's libraries now, not at the first write.
+
+        pyarrow imports pandas on its first conversion, a few hundred milliseconds;
+        done while the workers run their queued chunks, it costs no wall time.
+        """
+        if self.format == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet
+
+            pa.array([0], type=pa.int64())  # the first conversion imports pandas
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         """Write ``rows`` as the next part file, atomically."""
@@ -390,8 +427,11 @@ def _to_pandas(table: Any) -> pd.DataFrame:
     import pandas as pd
     import pyarrow as pa
 
-    mapping = {pa.int64(): pd.Int64Dtype(), pa.uint64(): pd.UInt64Dtype(),
-               pa.bool_(): pd.BooleanDtype()}
+    mapping = {
+        pa.int64(): pd.Int64Dtype(),
+        pa.uint64(): pd.UInt64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
     frame: pd.DataFrame = table.to_pandas(types_mapper=mapping.get)
     return frame
 
@@ -454,8 +494,11 @@ def _read_part(f: Path, columns: Sequence[str] | None, kinds: Mapping[str, str])
         import pyarrow.parquet as pq
 
         names = pq.read_schema(f).names
-        wanted = names if columns is None else [c for c in names if c in set(columns) | {
-            "point", "replicate"}]
+        wanted = (
+            names
+            if columns is None
+            else [c for c in names if c in set(columns) | {"point", "replicate"}]
+        )
         return pq.read_table(f, columns=wanted)
     import pyarrow.csv as pcsv
 
@@ -473,12 +516,18 @@ def _read_part(f: Path, columns: Sequence[str] | None, kinds: Mapping[str, str])
             types[name] = pa.float64()
         elif name in STRING_COLUMNS:
             types[name] = pa.string()
-    include = header if columns is None else [c for c in header if c in set(columns) | {
-        "point", "replicate"}]
+    include = (
+        header
+        if columns is None
+        else [c for c in header if c in set(columns) | {"point", "replicate"}]
+    )
     return pcsv.read_csv(
         f,
         convert_options=pcsv.ConvertOptions(
-            column_types=types, include_columns=include, strings_can_be_null=True,
-            true_values=["True", "true"], false_values=["False", "false"],
+            column_types=types,
+            include_columns=include,
+            strings_can_be_null=True,
+            true_values=["True", "true"],
+            false_values=["False", "false"],
         ),
     )

@@ -87,8 +87,10 @@ def resolve_column(columns: Sequence[str], name: str) -> str:
     if matches:
         raise SweepError(f"{name!r} matches several columns: {', '.join(matches)}; name one")
     shown = ", ".join(params) or "(none)"
-    raise SweepError(f"no column {name!r}; parameters: {shown}; other columns: outcome, "
-                     "replicate, rounds, metric.<name>, ...")
+    raise SweepError(
+        f"no column {name!r}; parameters: {shown}; other columns: outcome, "
+        "replicate, rounds, metric.<name>, ..."
+    )
 
 
 def _outcome_order(values: Sequence[str]) -> list[str]:
@@ -172,8 +174,13 @@ def summarize(
             low, high = wilson_interval(count, n, confidence)
             record = dict(zip(keys, key, strict=True))
             record.update(
-                outcome=outcome, count=count, n=n, p=count / n if n else math.nan,
-                low=low, high=high, errors=errors,
+                outcome=outcome,
+                count=count,
+                n=n,
+                p=count / n if n else math.nan,
+                low=low,
+                high=high,
+                errors=errors,
             )
             records.append(record)
     out = pd.DataFrame.from_records(records, columns=[*keys, *SUMMARY_COLUMNS])

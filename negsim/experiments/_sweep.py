@@ -37,7 +37,7 @@ from negsim.experiments._params import (
     parse_bounds,
     parse_grid,
 )
-from negsim.experiments._plan import Plan, chunked
+from negsim.experiments._plan import Plan, RunSpec, chunked
 from negsim.experiments._store import MemoryStore, ResultStore
 from negsim.experiments._worker import RegistryFactory, WorkerSetup, format_plugins, scenario_data
 from negsim.model import ParamValue, Scenario
@@ -180,8 +180,12 @@ class _Checker:
     def __call__(self, path: str, values: Iterable[ParamValue]) -> None:
         for value in values:
             try:
-                scenario_from_dict(self.data, source=self.source,
-                                   overrides=[*self.sets, (path, value)], registry=self.registry)
+                scenario_from_dict(
+                    self.data,
+                    source=self.source,
+                    overrides=[*self.sets, (path, value)],
+                    registry=self.registry,
+                )
             except ScenarioError as exc:
                 where = f"--grid {path}={format_value(value)}"
                 problems = [Problem(where, str(p)) for p in exc.problems]
@@ -301,72 +305,27 @@ def sweep(
     if workers is not None and workers < 1:
         raise SweepError(f"workers must be at least 1, got {workers}")
     parent_registry, serial_registry, factory = _registry(registry, backend)
-
     sets = [parse_override(o) if isinstance(o, str) else (o[0], o[1]) for o in overrides]
-    if isinstance(scenario, Scenario):
-        source = scenario.name
-        raw = scenario_data(scenario, parent_registry)
-        base = scenario_from_dict(raw, source=source, overrides=sets, registry=parent_registry)
-    else:
-        source = str(scenario)
-        base = load_scenario(Path(scenario), overrides=sets, registry=parent_registry)
-        raw = tomllib.loads(Path(scenario).read_text(encoding="utf-8"))  # loaded above: valid
+    source, raw, base = _load(scenario, sets, parent_registry)
     data = scenario_data(base)  # with the plugins' defaults, for the parameters' types
+    plan = Plan(
+        tuple(_parameters(grid, data)),
+        _sample(samples, bounds, method, data),
+        runs,
+        base.seed if seed is None else seed,
+    )
+    _check_plan(plan, _Checker(raw, source, sets, parent_registry))
 
-    parameters = _parameters(grid, data)
-    sample = _sample(samples, bounds, method, data)
-    plan = Plan(tuple(parameters), sample, runs, base.seed if seed is None else seed)
-    swept = plan.paths
-    dupes = sorted({p for p in swept if swept.count(p) > 1})
-    if dupes:
-        raise SweepError(f"swept twice: {', '.join(dupes)}")
-    fixed = sorted({p for p, _ in sets} & set(swept))
-    if fixed:
-        raise SweepError(f"both swept and fixed by an override: {', '.join(fixed)}")
-    check = _Checker(raw, source, sets, parent_registry)
-    for param in parameters:
-        check(param.path, param.values)
-    for bound in sample.bounds if sample else ():
-        check(bound.path,
-                      sorted({int(bound.low), int(bound.high)}) if bound.kind == "int"
-                      else sorted({bound.low, bound.high}))
-
-    digest = scenario_digest(base)
-    used = {base.world_rules, *(n for a in base.agents for n in a.stack)}
-    plugins = format_plugins([p for p in parent_registry.info()
-                              if p.name in used or p.role == "observer"])
     kinds = dict(zip(plan.columns, plan.kinds, strict=True))
-    import negsim
-
-    manifest: dict[str, Any] = {
-        "negsim_sweep": 1,
-        "scenario": base.name,
-        "scenario_digest": digest,
-        "overrides": sorted(f"{p}={format_value(v)}" for p, v in sets),
-        "parameters": [attrs.asdict(p) for p in parameters],
-        "sample": None if sample is None else attrs.asdict(sample),
-        "runs": runs,
-        "seed": plan.seed,
-        "total": len(plan),
-        "param_kinds": kinds,
-        "negsim_version": negsim.__version__,
-        "plugins": plugins,
-    }
-    manifest = json.loads(json.dumps(manifest))
-
-    store: ResultStore | MemoryStore
     store = MemoryStore(kinds) if out is None else ResultStore(out, kinds)
-    done = store.open(manifest, overwrite=overwrite)
-    total = len(plan)
-    remaining = total - len(done)
-
+    done = store.open(_manifest(plan, base, sets, parent_registry), overwrite=overwrite)
     setup = WorkerSetup(
         token=uuid.uuid4().hex,
-        paths=swept,
+        paths=plan.paths,
         data=raw,
         source=source,
         sets=tuple(sets),
-        digest=digest,
+        digest=scenario_digest(base),
         registry_factory=factory,
     )
     runner: Backend
@@ -376,70 +335,156 @@ def sweep(
         runner = ProcessBackend(setup, workers, start_method)
     else:
         runner = DaskBackend(setup, workers, scheduler)
-
-    ran = errors = 0
-    lost: list[tuple[int, BaseException]] = []
-    buffer: list[dict[str, Any]] = []
-    writing = False
+    loop = _Loop(store, len(plan), len(done), part_rows, flush_every, on_chunk)
     try:
-        if remaining > 0:
+        if loop.remaining > 0:
             runner.start()
-            size = _chunk_size(chunk_size, remaining, runner.parallelism, backend)
-            chunks = chunked(plan.remaining(done), size)
-            with _Progress(_progress_enabled(progress), total, len(done)) as bar:
-                last = time.monotonic()
-                for chunk in runner.run(chunks):
-                    if chunk.rows is None:
-                        assert chunk.error is not None
-                        if ran == 0 and not lost:
-                            raise SweepError(
-                                f"the {backend} backend could not run the first chunk: "
-                                f"{type(chunk.error).__name__}: {chunk.error}",
-                                lost=remaining,
-                            ) from chunk.error
-                        lost.append((chunk.size, chunk.error))
-                        continue
-                    buffer.extend(chunk.rows)
-                    ran += len(chunk.rows)
-                    errors += sum(r.get("error") is not None for r in chunk.rows)
-                    bar.advance(len(chunk.rows), errors)
-                    now = time.monotonic()
-                    if len(buffer) >= part_rows or now - last >= flush_every:
-                        writing = True
-                        store.write(buffer)
-                        writing = False
-                        buffer = []
-                        last = now
-                    if on_chunk is not None:
-                        on_chunk(len(done) + ran, total)
+            size = _chunk_size(chunk_size, loop.remaining, runner.parallelism, backend)
+            with _Progress(_progress_enabled(progress), len(plan), len(done)) as bar:
+                loop.drive(runner, chunked(plan.remaining(done), size), bar)
     finally:
         try:
-            if buffer and not writing:
-                store.write(buffer)
+            loop.flush()
         finally:
             runner.close()
             store.close()
-    if lost:
-        n_lost = sum(size for size, _ in lost)
-        size, first = lost[0]
+    if loop.lost:
+        n_lost = sum(size for size, _ in loop.lost)
+        first = loop.lost[0][1]
         raise SweepError(
-            f"the {backend} backend lost {len(lost)} chunk(s) ({n_lost} runs; first: "
+            f"the {backend} backend lost {len(loop.lost)} chunk(s) ({n_lost} runs; first: "
             f"{type(first).__name__}: {first}); the other runs are recorded: run the same "
             "sweep again to complete it",
             lost=n_lost,
         ) from first
     return SweepReport(
         out=None if out is None else Path(out),
-        total=total,
+        total=len(plan),
         skipped=len(done),
-        ran=ran,
-        errors=errors,
+        ran=loop.ran,
+        errors=loop.errors,
         elapsed=time.perf_counter() - started,
         backend=backend,
         workers=runner.parallelism,
         parameters=plan.columns,
         memory=store if isinstance(store, MemoryStore) else None,
     )
+
+
+def _load(
+    scenario: str | os.PathLike[str] | Scenario,
+    sets: list[Override],
+    registry: PluginRegistry,
+) -> tuple[str, dict[str, Any], Scenario]:
+    """(source name, scenario-file data to ship to workers, base scenario with ``sets``)."""
+    if isinstance(scenario, Scenario):
+        raw = scenario_data(scenario, registry)
+        base = scenario_from_dict(raw, source=scenario.name, overrides=sets, registry=registry)
+        return scenario.name, raw, base
+    path = Path(scenario)
+    base = load_scenario(path, overrides=sets, registry=registry)  # errors name the file
+    return str(path), tomllib.loads(path.read_text(encoding="utf-8")), base
+
+
+def _check_plan(plan: Plan, check: _Checker) -> None:
+    swept = plan.paths
+    dupes = sorted({p for p in swept if swept.count(p) > 1})
+    if dupes:
+        raise SweepError(f"swept twice: {', '.join(dupes)}")
+    fixed = sorted({p for p, _ in check.sets} & set(swept))
+    if fixed:
+        raise SweepError(f"both swept and fixed by an override: {', '.join(fixed)}")
+    for param in plan.parameters:
+        check(param.path, param.values)
+    for bound in plan.sample.bounds if plan.sample else ():
+        ends: list[ParamValue] = [bound.low, bound.high]
+        check(bound.path, sorted({int(v) for v in ends} if bound.kind == "int" else set(ends)))
+
+
+def _manifest(
+    plan: Plan, base: Scenario, sets: list[Override], registry: PluginRegistry
+) -> dict[str, Any]:
+    """The sweep's definition, as JSON data: a resumed sweep must have the same."""
+    import negsim
+
+    used = {base.world_rules, *(n for a in base.agents for n in a.stack)}
+    plugins = [p for p in registry.info() if p.name in used or p.role == "observer"]
+    manifest = {
+        "negsim_sweep": 1,
+        "scenario": base.name,
+        "scenario_digest": scenario_digest(base),
+        "overrides": sorted(f"{p}={format_value(v)}" for p, v in sets),
+        "parameters": [attrs.asdict(p) for p in plan.parameters],
+        "sample": None if plan.sample is None else attrs.asdict(plan.sample),
+        "runs": plan.runs,
+        "seed": plan.seed,
+        "total": len(plan),
+        "param_kinds": dict(zip(plan.columns, plan.kinds, strict=True)),
+        "negsim_version": negsim.__version__,
+        "plugins": format_plugins(plugins),
+    }
+    return dict(json.loads(json.dumps(manifest)))
+
+
+class _Loop:
+    """The parent's side of a sweep: collect finished chunks, write parts, count."""
+
+    def __init__(
+        self,
+        store: ResultStore | MemoryStore,
+        total: int,
+        done: int,
+        part_rows: int,
+        flush_every: float,
+        on_chunk: Callable[[int, int], None] | None,
+    ) -> None:
+        self.store = store
+        self.total = total
+        self.done = done
+        self.remaining = total - done
+        self.part_rows = part_rows
+        self.flush_every = flush_every
+        self.on_chunk = on_chunk
+        self.ran = self.errors = 0
+        self.lost: list[tuple[int, BaseException]] = []
+        self._buffer: list[dict[str, Any]] = []
+        self._writing = False
+        self._last = time.monotonic()
+
+    def drive(self, runner: Backend, chunks: Iterable[list[RunSpec]], bar: _Progress) -> None:
+        """Record each chunk as the backend finishes it."""
+        for chunk in runner.run(chunks):
+            if chunk.rows is None:
+                assert chunk.error is not None
+                if self.ran == 0 and not self.lost:
+                    raise SweepError(
+                        f"the {runner.name} backend could not run the first chunk: "
+                        f"{type(chunk.error).__name__}: {chunk.error}",
+                        lost=self.remaining,
+                    ) from chunk.error
+                self.lost.append((chunk.size, chunk.error))
+                continue
+            if self.ran == 0:
+                self.store.prepare()  # the workers are busy with queued chunks meanwhile
+            self._buffer.extend(chunk.rows)
+            self.ran += len(chunk.rows)
+            self.errors += sum(r.get("error") is not None for r in chunk.rows)
+            bar.advance(len(chunk.rows), self.errors)
+            now = time.monotonic()
+            if len(self._buffer) >= self.part_rows or now - self._last >= self.flush_every:
+                self.flush()
+                self._last = now
+            if self.on_chunk is not None:
+                self.on_chunk(self.done + self.ran, self.total)
+
+    def flush(self) -> None:
+        """Write the buffered rows as a part (not again after a write that failed)."""
+        if not self._buffer or self._writing:
+            return
+        self._writing = True
+        self.store.write(self._buffer)
+        self._writing = False
+        self._buffer = []
 
 
 class _Progress:
@@ -486,8 +531,9 @@ class _Progress:
             transient=False,
         )
         self._progress.start()
-        self._task = self._progress.add_task("sweep", total=self.total, completed=self.done,
-                                             errors=0)
+        self._task = self._progress.add_task(
+            "sweep", total=self.total, completed=self.done, errors=0
+        )
         return self
 
     def advance(self, n: int, errors: int) -> None:

@@ -111,8 +111,11 @@ def scenario_data(scenario: Scenario, registry: PluginRegistry | None = None) ->
 
 
 def _without(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items()
-            if k not in defaults or type(v) is not type(defaults[k]) or v != defaults[k]}
+    return {
+        k: v
+        for k, v in params.items()
+        if k not in defaults or type(v) is not type(defaults[k]) or v != defaults[k]
+    }
 
 
 def format_plugins(plugins: Sequence[PluginInfo]) -> str:
@@ -126,8 +129,9 @@ def format_plugins(plugins: Sequence[PluginInfo]) -> str:
     """
     parts = []
     for p in sorted(plugins, key=lambda p: p.name):
-        parts.append(f"{p.name}={p.distribution} {p.version}" if p.distribution
-                     else f"{p.name}=in-process")
+        parts.append(
+            f"{p.name}={p.distribution} {p.version}" if p.distribution else f"{p.name}=in-process"
+        )
     return "; ".join(parts)
 
 

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from negsim.model import Outcome
 
 if TYPE_CHECKING:
+    import matplotlib.axes
+    import matplotlib.figure
     import pandas as pd
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 __all__ = ["OUTCOME_COLORS", "plot_outcomes"]
 
@@ -58,9 +58,9 @@ def plot_outcomes(
     by: str | None = None,
     outcomes: Sequence[str] | None = None,
     confidence: float = 0.95,
-    ax: Axes | None = None,
+    ax: matplotlib.axes.Axes | None = None,
     title: str | None = None,
-) -> Figure:
+) -> matplotlib.figure.Figure:
     """Plot each outcome's probability against a parameter, with Wilson bands.
 
     One line per outcome (and per value of ``by``), the shaded band its Wilson
@@ -103,7 +103,8 @@ def plot_outcomes(
     else:
         fig = ax.figure  # type: ignore[assignment]
     numeric = pd.api.types.is_numeric_dtype(frame[xcol]) and not pd.api.types.is_bool_dtype(
-        frame[xcol])
+        frame[xcol]
+    )
     levels = list(dict.fromkeys(table[xcol]))
     position = {v: i for i, v in enumerate(levels)}
     groups = list(dict.fromkeys(table[bycol])) if bycol else [None]
@@ -120,11 +121,23 @@ def plot_outcomes(
             label = outcome if bycol is None else f"{outcome}, {_short(bycol)}={group}"
             style = _STYLES[g_index % len(_STYLES)]
             marker = _MARKERS[g_index % len(_MARKERS)]
-            ax.plot(xs, sub["p"].to_numpy(dtype=float), linestyle=style, marker=marker,
-                    markersize=4, color=colors[outcome], label=label)
-            ax.fill_between(xs, sub["low"].to_numpy(dtype=float),
-                            sub["high"].to_numpy(dtype=float), color=colors[outcome],
-                            alpha=0.15, linewidth=0)
+            ax.plot(
+                xs,
+                sub["p"].to_numpy(dtype=float),
+                linestyle=style,
+                marker=marker,
+                markersize=4,
+                color=colors[outcome],
+                label=label,
+            )
+            ax.fill_between(
+                xs,
+                sub["low"].to_numpy(dtype=float),
+                sub["high"].to_numpy(dtype=float),
+                color=colors[outcome],
+                alpha=0.15,
+                linewidth=0,
+            )
     if not numeric:
         ax.set_xticks(range(len(levels)), [str(v) for v in levels])
     ax.set_xlabel(xcol.removeprefix("param."))
@@ -135,7 +148,9 @@ def plot_outcomes(
     if title is None:
         names = list(frame["scenario"].dropna().unique()) if "scenario" in frame.columns else []
         head = f"{names[0]}: " if len(names) == 1 else ""
-        title = (f"{head}outcome probability by {_short(xcol)}\n"
-                 f"{len(frame)} runs, {confidence:.0%} Wilson bands")
+        title = (
+            f"{head}outcome probability by {_short(xcol)}\n"
+            f"{len(frame)} runs, {confidence:.0%} Wilson bands"
+        )
     ax.set_title(title, fontsize="medium", loc="left")
     return fig

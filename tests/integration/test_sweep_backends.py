@@ -63,8 +63,9 @@ def reference(scenario_file: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", silence_logs=40) as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+    ) as local:
         yield local
 
 
@@ -72,22 +73,42 @@ def by_key(frame: Any) -> Any:
     return frame.sort_values("run_key", kind="stable").reset_index(drop=True)
 
 
-@pytest.mark.parametrize(("start_method", "chunk_size"), [("fork", 1), ("forkserver", 5),
-                                                          (None, None)])
-def test_process_pool_matches_serial(scenario_file: Path, tmp_path: Path, reference: Any,
-                                     start_method: str | None, chunk_size: int | None) -> None:
+@pytest.mark.parametrize(
+    ("start_method", "chunk_size"), [("fork", 1), ("forkserver", 5), (None, None)]
+)
+def test_process_pool_matches_serial(
+    scenario_file: Path,
+    tmp_path: Path,
+    reference: Any,
+    start_method: str | None,
+    chunk_size: int | None,
+) -> None:
     out = tmp_path / "process.parquet"
-    report = sweep(scenario_file, backend="process", workers=2, chunk_size=chunk_size,
-                   start_method=start_method, out=out, **DEFINITION)
+    report = sweep(
+        scenario_file,
+        backend="process",
+        workers=2,
+        chunk_size=chunk_size,
+        start_method=start_method,
+        out=out,
+        **DEFINITION,
+    )
     assert (report.ran, report.workers) == (TOTAL, 2)
     assert by_key(read_results(out)).equals(reference)
 
 
-def test_dask_matches_serial(scenario_file: Path, tmp_path: Path, reference: Any,
-                             cluster: Any) -> None:
+def test_dask_matches_serial(
+    scenario_file: Path, tmp_path: Path, reference: Any, cluster: Any
+) -> None:
     out = tmp_path / "dask.parquet"
-    report = sweep(scenario_file, backend="dask", scheduler=cluster.scheduler_address,
-                   chunk_size=4, out=out, **DEFINITION)
+    report = sweep(
+        scenario_file,
+        backend="dask",
+        scheduler=cluster.scheduler_address,
+        chunk_size=4,
+        out=out,
+        **DEFINITION,
+    )
     assert (report.ran, report.workers) == (TOTAL, 2)
     assert by_key(read_results(out)).equals(reference)
     # An existing Client works too, and resuming on another backend adds nothing.
@@ -97,8 +118,7 @@ def test_dask_matches_serial(scenario_file: Path, tmp_path: Path, reference: Any
     assert (again.ran, again.skipped) == (0, TOTAL)
 
 
-def test_dask_local_cluster_of_its_own(scenario_file: Path, tmp_path: Path,
-                                       reference: Any) -> None:
+def test_dask_local_cluster_of_its_own(scenario_file: Path, tmp_path: Path, reference: Any) -> None:
     pytest.importorskip("distributed")
     out = tmp_path / "dask.csv"
     report = sweep(scenario_file, backend="dask", workers=2, out=out, **DEFINITION)
@@ -114,8 +134,14 @@ def test_a_lost_chunk_is_reported_and_resumed(scenario_file: Path, tmp_path: Pat
     """A chunk fails outside any run's error handling (SystemExit in a worker): it is
     lost and reported; the other rows are written, and a new call retries only it."""
     out = tmp_path / "lost.parquet"
-    definition = {**DEFINITION, "grid": ["agents.ROK.doctrine=chatter,exiter"],
-                  "samples": None, "bounds": None, "registry": EXITING, "runs": 4}
+    definition = {
+        **DEFINITION,
+        "grid": ["agents.ROK.doctrine=chatter,exiter"],
+        "samples": None,
+        "bounds": None,
+        "registry": EXITING,
+        "runs": 4,
+    }
     with pytest.raises(SweepError, match="lost 1 chunk") as info:
         sweep(scenario_file, backend="process", workers=1, chunk_size=4, out=out, **definition)
     assert info.value.lost == 4
@@ -132,17 +158,48 @@ def test_cli_on_a_dask_scheduler_with_installed_plugins(tmp_path: Path, cluster:
         pass
 
     group.add_command(sweep_command)
-    common = [str(KOREA), "--grid", "agents.DPRK.params.threat_credibility=0.2,0.8",
-              "--runs", "4", "--seed", "3", "--quiet", "--no-summary"]
+    common = [
+        str(KOREA),
+        "--grid",
+        "agents.DPRK.params.threat_credibility=0.2,0.8",
+        "--runs",
+        "4",
+        "--seed",
+        "3",
+        "--quiet",
+        "--no-summary",
+    ]
     runner = CliRunner()
-    serial = runner.invoke(group, ["sweep", *common, "--backend", "serial",
-                                   "--out", str(tmp_path / "s.parquet")])
+    serial = runner.invoke(
+        group, ["sweep", *common, "--backend", "serial", "--out", str(tmp_path / "s.parquet")]
+    )
     assert serial.exit_code == 0, serial.output
-    dask = runner.invoke(group, ["sweep", *common, "--scheduler", cluster.scheduler_address,
-                                 "--out", str(tmp_path / "d.parquet")])
+    dask = runner.invoke(
+        group,
+        [
+            "sweep",
+            *common,
+            "--scheduler",
+            cluster.scheduler_address,
+            "--out",
+            str(tmp_path / "d.parquet"),
+        ],
+    )
     assert dask.exit_code == 0, dask.output
     a = by_key(read_results(tmp_path / "s.parquet"))
     b = by_key(read_results(tmp_path / "d.parquet"))
     assert a.equals(b)
     assert a["error"].isna().all()
     assert a["plugins"].str.contains("crisis=negsim").all()
+
+
+def test_an_unreachable_scheduler_is_an_error(scenario_file: Path, tmp_path: Path) -> None:
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    out = tmp_path / "r.parquet"
+    with (
+        dask.config.set({"distributed.comm.timeouts.connect": "1s"}),
+        pytest.raises(SweepError, match="cannot connect to the Dask scheduler at 'tcp://"),
+    ):
+        sweep(scenario_file, backend="dask", scheduler="tcp://127.0.0.1:1", out=out, **DEFINITION)
+    assert not (out / "_lock").exists()

@@ -89,9 +89,17 @@ def reference(scenario_file: Path, tmp_path: Path) -> Any:
     from tests.toyplugins import Raiser, make_registry
 
     out = tmp_path / "reference.parquet"
-    sweep(scenario_file, grid=GRID, runs=RUNS, seed=99, overrides=SETS, backend="serial",
-          out=out, progress=False,
-          registry=lambda: make_registry(("raiser", Raiser(when=2))))
+    sweep(
+        scenario_file,
+        grid=GRID,
+        runs=RUNS,
+        seed=99,
+        overrides=SETS,
+        backend="serial",
+        out=out,
+        progress=False,
+        registry=lambda: make_registry(("raiser", Raiser(when=2))),
+    )
     return by_key(read_results(out))
 
 
@@ -101,9 +109,15 @@ def by_key(frame: Any) -> Any:
 
 def start(args: list[str]) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def parts(out: Path) -> list[Path]:
@@ -139,22 +153,39 @@ def test_killed_process_pool_sweep_resumes(scenario_file: Path, tmp_path: Path) 
     assert (out / "_lock").exists()  # left by the killed sweep; taken over below
 
     rerun = start(["-c", API_SCRIPT, str(scenario_file), str(out), "0"])
-    stdout, stderr = rerun.communicate(timeout=120)
+    _stdout, stderr = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, stderr
     final = by_key(read_results(out))
-    assert len(final) == TOTAL and final["run_key"].is_unique
+    assert len(final) == TOTAL
+    assert final["run_key"].is_unique
     assert final.equals(reference(scenario_file, tmp_path))
     # The rows written before the kill were kept, not run again.
     assert set(partial["run_key"]) < set(final["run_key"])
-    assert len(parts(out)) > 3 and not (out / "_lock").exists()
+    assert len(parts(out)) > 3
+    assert not (out / "_lock").exists()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
 def test_interrupted_cli_sweep_resumes(scenario_file: Path, tmp_path: Path, sig: int) -> None:
     out = tmp_path / "results.csv"
-    command = ["sweep", str(scenario_file), *(a for g in GRID for a in ("--grid", g)),
-               "--runs", str(RUNS), "--seed", "99", "--set", SETS[0], "--backend", "serial",
-               "--chunk-size", "4", "--out", str(out), "--no-summary"]
+    command = [
+        "sweep",
+        str(scenario_file),
+        *(a for g in GRID for a in ("--grid", g)),
+        "--runs",
+        str(RUNS),
+        "--seed",
+        "99",
+        "--set",
+        SETS[0],
+        "--backend",
+        "serial",
+        "--chunk-size",
+        "4",
+        "--out",
+        str(out),
+        "--no-summary",
+    ]
     proc = start(["-c", CLI_SCRIPT, "0.25", *command])
     stop_after_parts(proc, out, 2, sig)
     _, stderr = proc.communicate(timeout=30)
@@ -167,12 +198,14 @@ def test_interrupted_cli_sweep_resumes(scenario_file: Path, tmp_path: Path, sig:
     check_partial(out)
 
     rerun = start(["-c", CLI_SCRIPT, "0", *command])
-    stdout, stderr = rerun.communicate(timeout=120)
+    _stdout, stderr = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, stderr
     assert "already done" in stderr
     final = by_key(read_results(out))
     expected = reference(scenario_file, tmp_path)
-    assert len(final) == TOTAL and final["run_key"].is_unique
+    assert len(final) == TOTAL
+    assert final["run_key"].is_unique
     for column in expected.columns:
         assert final[column].equals(expected[column]) or (
-            final[column].isna().all() and expected[column].isna().all()), column
+            final[column].isna().all() and expected[column].isna().all()
+        ), column

@@ -62,7 +62,9 @@ def scenario_file(tmp_path: Path) -> Path:
     return path
 
 
-def small_sweep(path: Path, out: Path | None = None, **kw: object) -> negsim.experiments.SweepReport:
+def small_sweep(
+    path: Path, out: Path | None = None, **kw: object
+) -> negsim.experiments.SweepReport:
     args: dict[str, object] = {
         "grid": [f"{P_ATTACK}=0.2,0.8", f"{DOCTRINE}=chatter,raiser"],
         "runs": 3,
@@ -101,7 +103,10 @@ def test_lists_of_literals() -> None:
     assert parse_grid("x=1,2", current=0.5).values == (1.0, 2.0)
     assert parse_grid("x=true,false") == Parameter("x", (True, False), "bool")
     assert parse_grid('x=bilateral,"collective", "a,b"').values == (
-        "bilateral", "collective", "a,b")
+        "bilateral",
+        "collective",
+        "a,b",
+    )
 
 
 @pytest.mark.parametrize(
@@ -134,8 +139,12 @@ def test_bounds() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(1, 40), seed=st.integers(0, 2**32), lo=st.floats(-10, 10),
-       width=st.floats(0.001, 10))
+@given(
+    n=st.integers(1, 40),
+    seed=st.integers(0, 2**32),
+    lo=st.floats(-10, 10),
+    width=st.floats(0.001, 10),
+)
 def test_latin_hypercube_puts_one_point_in_each_stratum(
     n: int, seed: int, lo: float, width: float
 ) -> None:
@@ -146,8 +155,9 @@ def test_latin_hypercube_puts_one_point_in_each_stratum(
     for dim, bound in enumerate(sample.bounds):
         values = [float(p[dim]) for p in points]
         assert all(bound.low <= v <= bound.high for v in values)
-        strata = sorted(min(n - 1, int((v - bound.low) / (bound.high - bound.low) * n))
-                        for v in values)
+        strata = sorted(
+            min(n - 1, int((v - bound.low) / (bound.high - bound.low) * n)) for v in values
+        )
         assert strata == list(range(n))
 
 
@@ -167,14 +177,18 @@ def test_samples_are_seeded_and_typed() -> None:
 
 
 def test_run_keys_are_canonical_and_seed_the_runs() -> None:
-    assert run_key(["b", "a"], [0.5, "x"], 2) == run_key(["a", "b"], ["x", 0.5], 2) == (
-        'a="x";b=0.5;replicate=2')
+    assert (
+        run_key(["b", "a"], [0.5, "x"], 2)
+        == run_key(["a", "b"], ["x", 0.5], 2)
+        == ('a="x";b=0.5;replicate=2')
+    )
     assert run_key([], [], 0) == "replicate=0"
     plan = Plan((Parameter("p", (0.1, 0.2)), Parameter("q", (True, False), "bool")), None, 3, 9)
     runs = list(plan)
     assert len(runs) == len(plan) == 12
     assert [r.replicate for r in runs[:4]] == [0, 1, 2, 0]
-    assert runs[0].values == (0.1, True) and runs[3].values == (0.1, False)
+    assert runs[0].values == (0.1, True)
+    assert runs[3].values == (0.1, False)
     assert len({r.key for r in runs}) == 12
     assert all(r.seed == derive_seed(9, "run", r.key) for r in runs)
     done = {runs[0].key, runs[5].key}
@@ -183,8 +197,10 @@ def test_run_keys_are_canonical_and_seed_the_runs() -> None:
 
 def test_a_sample_crossed_with_a_grid() -> None:
     plan = Plan((Parameter("g", (1, 2), "int"),), Sample(4, (Bound("u", 0, 1),)), 2, 3)
-    assert plan.paths == ("g", "u") and plan.columns == ("param.g", "param.u")
-    assert plan.n_points == 8 and len(list(plan)) == 16
+    assert plan.paths == ("g", "u")
+    assert plan.columns == ("param.g", "param.u")
+    assert plan.n_points == 8
+    assert len(list(plan)) == 16
 
 
 # -- Wilson intervals and summaries ------------------------------------------------------
@@ -201,11 +217,13 @@ def test_wilson_interval() -> None:
 
 
 @given(n=st.integers(1, 500), data=st.data(), confidence=st.floats(0.5, 0.999))
-def test_wilson_interval_contains_the_estimate(n: int, data: st.DataObject,
-                                               confidence: float) -> None:
+def test_wilson_interval_contains_the_estimate(
+    n: int, data: st.DataObject, confidence: float
+) -> None:
     k = data.draw(st.integers(0, n))
     low, high = wilson_interval(k, n, confidence)
-    assert 0.0 <= low <= k / n + 1e-12 and k / n - 1e-12 <= high <= 1.0
+    assert 0.0 <= low <= k / n + 1e-12
+    assert k / n - 1e-12 <= high <= 1.0
 
 
 def frame_of(rows: list[tuple[float, str | None, str | None]]) -> object:
@@ -215,14 +233,29 @@ def frame_of(rows: list[tuple[float, str | None, str | None]]) -> object:
 
 
 def test_summarize_counts_proportions_and_failures() -> None:
-    frame = frame_of([(0.0, "deterred", None), (0.0, "deterred", None),
-                      (0.0, None, "PluginCallError: boom"), (1.0, "escalation", None),
-                      (1.0, "deterred", None)])
+    frame = frame_of(
+        [
+            (0.0, "deterred", None),
+            (0.0, "deterred", None),
+            (0.0, None, "PluginCallError: boom"),
+            (1.0, "escalation", None),
+            (1.0, "deterred", None),
+        ]
+    )
     table = summarize(frame)  # type: ignore[arg-type]
-    assert list(table.columns) == ["param.agents.X.params.t", "outcome", "count", "n", "p",
-                                   "low", "high", "errors"]
+    assert list(table.columns) == [
+        "param.agents.X.params.t",
+        "outcome",
+        "count",
+        "n",
+        "p",
+        "low",
+        "high",
+        "errors",
+    ]
     rows = {(r[0], r[1]): r[2:] for r in table.itertuples(index=False)}
-    assert rows[(0.0, "deterred")][:2] == (2, 2) and rows[(0.0, "deterred")][2] == 1.0
+    assert rows[(0.0, "deterred")][:2] == (2, 2)
+    assert rows[(0.0, "deterred")][2] == 1.0
     assert rows[(0.0, "escalation")][:2] == (0, 2)  # zero-filled
     assert rows[(0.0, "deterred")][-1] == 1  # the failed run counted apart
     assert rows[(1.0, "escalation")][2] == 0.5
@@ -234,8 +267,7 @@ def test_summarize_counts_proportions_and_failures() -> None:
 
 
 def test_resolve_column() -> None:
-    cols = ["param.agents.X.params.t", "param.agents.Y.params.t", "param.world.params.k",
-            "outcome"]
+    cols = ["param.agents.X.params.t", "param.agents.Y.params.t", "param.world.params.k", "outcome"]
     assert resolve_column(cols, "outcome") == "outcome"
     assert resolve_column(cols, "world.params.k") == "param.world.params.k"
     assert resolve_column(cols, "k") == "param.world.params.k"
@@ -253,18 +285,20 @@ def test_serial_sweep_rows(scenario_file: Path) -> None:
     assert (report.total, report.ran, report.skipped, report.complete) == (12, 12, 0, True)
     assert report.errors == 6  # ROK's doctrine "raiser" fails in round 2
     frame = report.frame()
-    assert list(frame.columns[:4]) == ["run_key", "point", f"param.{P_ATTACK}",
-                                       f"param.{DOCTRINE}"]
+    assert list(frame.columns[:4]) == ["run_key", "point", f"param.{P_ATTACK}", f"param.{DOCTRINE}"]
     assert frame["run_key"].is_unique
     assert all(frame["seed"] == [derive_seed(11, "run", k) for k in frame["run_key"]])
     failed = frame[frame[f"param.{DOCTRINE}"] == "raiser"]
-    assert failed["outcome"].isna().all() and (failed["rounds"] == 2).all()
+    assert failed["outcome"].isna().all()
+    assert (failed["rounds"] == 2).all()
     assert failed["error"].str.startswith("PluginCallError: plugin 'raiser'").all()
     ok = frame[frame[f"param.{DOCTRINE}"] == "chatter"]
-    assert ok["error"].isna().all() and (ok["outcome"] == "unresolved").all()
+    assert ok["error"].isna().all()
+    assert (ok["outcome"] == "unresolved").all()
     assert (ok["metric.rounds"] == 5).all()
     assert set(ok["plugins"]) == {"chatter=in-process; toy=in-process"}
-    assert ok["scenario"].eq("demo").all() and ok["negsim_version"].eq(negsim.__version__).all()
+    assert ok["scenario"].eq("demo").all()
+    assert ok["negsim_version"].eq(negsim.__version__).all()
     # Different points, different scenarios; the same point, the same scenario.
     assert ok.groupby("point")["scenario_digest"].nunique().eq(1).all()
     assert ok["scenario_digest"].nunique() == 2
@@ -275,8 +309,9 @@ def test_a_run_equals_simulate_with_its_seed(scenario_file: Path) -> None:
     registry = REGISTRY()
     base = negsim.load_scenario(scenario_file, registry=registry)
     for row in frame.to_dict("records"):
-        result = negsim.simulate(base, seed=int(row["seed"]), registry=registry,
-                                 overrides=[*FAST, f"{P_ATTACK}=0.8"])
+        result = negsim.simulate(
+            base, seed=int(row["seed"]), registry=registry, overrides=[*FAST, f"{P_ATTACK}=0.8"]
+        )
         assert (str(result.outcome), result.rounds) == (row["outcome"], row["rounds"])
         assert result.metrics["messages"] == row["metric.messages"]
         assert result.provenance is not None
@@ -306,23 +341,26 @@ def test_csv_results_match_parquet(scenario_file: Path, tmp_path: Path) -> None:
     a = small_sweep(scenario_file, tmp_path / "r.parquet").frame()
     b = small_sweep(scenario_file, tmp_path / "r.csv").frame()
     assert sorted(p.name for p in (tmp_path / "r.csv").iterdir()) == [
-        "_sweep.json", "part-00000.csv"]
-    for column in ("run_key", "seed", "outcome", "rounds", f"param.{P_ATTACK}",
-                   "metric.messages"):
+        "_sweep.json",
+        "part-00000.csv",
+    ]
+    for column in ("run_key", "seed", "outcome", "rounds", f"param.{P_ATTACK}", "metric.messages"):
         assert a[column].equals(b[column]), column
     assert (a["error"].isna() == b["error"].isna()).all()
 
 
 def test_in_memory_frame_matches_disk(scenario_file: Path, tmp_path: Path) -> None:
-    assert small_sweep(scenario_file).frame().equals(
-        small_sweep(scenario_file, tmp_path / "r.parquet").frame())
+    assert (
+        small_sweep(scenario_file)
+        .frame()
+        .equals(small_sweep(scenario_file, tmp_path / "r.parquet").frame())
+    )
 
 
-def test_a_different_sweep_is_refused_then_overwritten(scenario_file: Path,
-                                                        tmp_path: Path) -> None:
+def test_a_different_sweep_is_refused_then_overwritten(scenario_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.parquet"
     small_sweep(scenario_file, out)
-    with pytest.raises(SweepError, match="different sweep .*differs in: .*runs"):
+    with pytest.raises(SweepError, match=r"different sweep .*differs in: .*runs"):
         small_sweep(scenario_file, out, runs=4)
     report = small_sweep(scenario_file, out, runs=4, overwrite=True)
     assert (report.ran, len(read_results(out))) == (16, 16)
@@ -346,8 +384,7 @@ def test_a_running_sweep_holds_the_lock(scenario_file: Path, tmp_path: Path) -> 
 
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        (out / "_lock").write_text(json.dumps({"pid": holder.pid,
-                                               "host": socket.gethostname()}))
+        (out / "_lock").write_text(json.dumps({"pid": holder.pid, "host": socket.gethostname()}))
         with pytest.raises(SweepError, match=f"another sweep \\(pid {holder.pid}\\)"):
             small_sweep(scenario_file, out, runs=1)
     finally:
@@ -357,9 +394,9 @@ def test_a_running_sweep_holds_the_lock(scenario_file: Path, tmp_path: Path) -> 
 
 
 def test_sweep_definition_errors(scenario_file: Path) -> None:
-    with pytest.raises(negsim.ScenarioError, match=r"--grid agents.DPRK.params.p_attack=1.5"):
+    with pytest.raises(negsim.ScenarioError, match=r"--grid agents\.DPRK\.params\.p_attack=1\.5"):
         small_sweep(scenario_file, grid=[f"{P_ATTACK}=0.5,1.5"])
-    with pytest.raises(negsim.OverrideError, match="--grid agents.ZZZ"):
+    with pytest.raises(negsim.OverrideError, match=r"--grid agents\.ZZZ"):
         small_sweep(scenario_file, grid=["agents.ZZZ.params.x=1,2"])
     with pytest.raises(SweepError, match="both swept and fixed"):
         small_sweep(scenario_file, overrides=[f"{P_ATTACK}=0.1"])
@@ -374,9 +411,14 @@ def test_sweep_definition_errors(scenario_file: Path) -> None:
 
 
 def test_samples_and_mapping_grids(scenario_file: Path) -> None:
-    report = small_sweep(scenario_file, grid={DOCTRINE: ["chatter"]}, samples=5,
-                         bounds={P_ATTACK: (0.0, 1.0), "scenario.max_rounds": "3:6"},
-                         overrides=[], runs=1)
+    report = small_sweep(
+        scenario_file,
+        grid={DOCTRINE: ["chatter"]},
+        samples=5,
+        bounds={P_ATTACK: (0.0, 1.0), "scenario.max_rounds": "3:6"},
+        overrides=[],
+        runs=1,
+    )
     frame = report.frame()
     assert report.total == 5
     assert frame["param.scenario.max_rounds"].between(3, 6).all()
@@ -411,9 +453,17 @@ def test_memory_stays_flat_as_runs_grow(scenario_file: Path, tmp_path: Path) -> 
         gc.collect()
         tracemalloc.start()
         try:
-            small_sweep(scenario_file, tmp_path / f"m{runs}.parquet", grid=[f"{P_ATTACK}=0.5"],
-                        runs=runs, overrides=["scenario.max_rounds=2"], part_rows=20,
-                        flush_every=1e9, chunk_size=25, on_chunk=measure)
+            small_sweep(
+                scenario_file,
+                tmp_path / f"m{runs}.parquet",
+                grid=[f"{P_ATTACK}=0.5"],
+                runs=runs,
+                overrides=["scenario.max_rounds=2"],
+                part_rows=20,
+                flush_every=1e9,
+                chunk_size=25,
+                on_chunk=measure,
+            )
         finally:
             tracemalloc.stop()
         return max(samples)
@@ -446,19 +496,41 @@ def invoke(group: click.Group, *args: str) -> tuple[int, str, str]:
 
 def test_sweep_command(cli: click.Group, scenario_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.parquet"
-    args = ["sweep", scenario_file, "--grid", f"{P_ATTACK}=0.2,0.8", "--grid",
-            f"{DOCTRINE}=chatter,raiser", "--runs", "3", "--seed", "11", "--set", FAST[0],
-            "--backend", "serial", "--out", out]
+    args = [
+        "sweep",
+        scenario_file,
+        "--grid",
+        f"{P_ATTACK}=0.2,0.8",
+        "--grid",
+        f"{DOCTRINE}=chatter,raiser",
+        "--runs",
+        "3",
+        "--seed",
+        "11",
+        "--set",
+        FAST[0],
+        "--backend",
+        "serial",
+        "--out",
+        out,
+    ]
     code, stdout, stderr = invoke(cli, *args)
     assert code == 0, stderr
-    assert "12 runs, 6 failed in" in stderr and f"results in {out}" in stderr
-    assert "p_attack" in stdout and "doctrine" in stdout and "unresolved" in stdout
+    assert "12 runs, 6 failed in" in stderr
+    assert f"results in {out}" in stderr
+    assert "p_attack" in stdout
+    assert "doctrine" in stdout
+    assert "unresolved" in stdout
     assert "1.00 [0.44, 1.00]" in stdout  # 3 of 3, 95% Wilson
     assert read_results(out).equals(small_sweep(scenario_file).frame())
     code, _, stderr = invoke(cli, *args)
-    assert code == 0 and "0 runs in" in stderr and "(12 already done)" in stderr
+    assert code == 0
+    assert "0 runs in" in stderr
+    assert "(12 already done)" in stderr
     code, stdout, _ = invoke(cli, "sweep", "--summary-only", out, "--by", "doctrine")
-    assert code == 0 and "chatter" in stdout and "p_attack" not in stdout
+    assert code == 0
+    assert "chatter" in stdout
+    assert "p_attack" not in stdout
 
 
 def test_summary_command_formats(cli: click.Group, scenario_file: Path, tmp_path: Path) -> None:
@@ -472,26 +544,61 @@ def test_summary_command_formats(cli: click.Group, scenario_file: Path, tmp_path
     assert lines[2].startswith("raiser,unresolved,0,0,")
     code, stdout, _ = invoke(cli, "summary", out, "--format", "json", "--by", "p_attack")
     records = json.loads(stdout)
-    assert [r["errors"] for r in records] == [3, 3] and records[0]["n"] == 3
+    assert [r["errors"] for r in records] == [3, 3]
+    assert records[0]["n"] == 3
     code, _, stderr = invoke(cli, "summary", out, "--by", "nope")
-    assert code == 2 and "no column 'nope'" in stderr
+    assert code == 2
+    assert "no column 'nope'" in stderr
 
 
 def test_sweep_command_errors(cli: click.Group, scenario_file: Path, tmp_path: Path) -> None:
     code, _, stderr = invoke(cli, "sweep", scenario_file, "--grid", "x=0:1")
-    assert code == 2 and "--out is required" in stderr
+    assert code == 2
+    assert "--out is required" in stderr
     out = tmp_path / "r.parquet"
-    code, _, stderr = invoke(cli, "sweep", scenario_file, "--grid", f"{P_ATTACK}=0:1:0",
-                             "--out", out, "--backend", "serial")
-    assert code == 2 and "n must be at least 1" in stderr
-    code, _, stderr = invoke(cli, "sweep", scenario_file, "--grid", f"{P_ATTACK}=0:2:3",
-                             "--out", out, "--backend", "serial")
-    assert code == 2 and f"--grid {P_ATTACK}=2.0" in stderr and "must be <= 1" in stderr
+    code, _, stderr = invoke(
+        cli,
+        "sweep",
+        scenario_file,
+        "--grid",
+        f"{P_ATTACK}=0:1:0",
+        "--out",
+        out,
+        "--backend",
+        "serial",
+    )
+    assert code == 2
+    assert "n must be at least 1" in stderr
+    code, _, stderr = invoke(
+        cli,
+        "sweep",
+        scenario_file,
+        "--grid",
+        f"{P_ATTACK}=0:2:3",
+        "--out",
+        out,
+        "--backend",
+        "serial",
+    )
+    assert code == 2
+    assert f"--grid {P_ATTACK}=2.0" in stderr
+    assert "must be <= 1" in stderr
     code, _, stderr = invoke(cli, "sweep", scenario_file, "--sample", "3", "--out", out)
-    assert code == 2 and "--sample needs at least one --bounds" in stderr
-    code, _, stderr = invoke(cli, "sweep", scenario_file, "--scheduler", "tcp://x:1",
-                             "--backend", "process", "--out", out)
-    assert code == 2 and "--scheduler needs --backend dask" in stderr
+    assert code == 2
+    assert "--sample needs at least one --bounds" in stderr
+    code, _, stderr = invoke(
+        cli,
+        "sweep",
+        scenario_file,
+        "--scheduler",
+        "tcp://x:1",
+        "--backend",
+        "process",
+        "--out",
+        out,
+    )
+    assert code == 2
+    assert "--scheduler needs --backend dask" in stderr
 
 
 def test_plot_commands(cli: click.Group, scenario_file: Path, tmp_path: Path) -> None:
@@ -502,17 +609,19 @@ def test_plot_commands(cli: click.Group, scenario_file: Path, tmp_path: Path) ->
     code, _, stderr = invoke(cli, "plot", out, "--x", "p_attack", "--by", "doctrine", "-o", fig)
     assert code == 0, stderr
     svg = fig.read_text()
-    assert "unresolved, doctrine=chatter" in svg and "p_attack" in svg
+    assert "unresolved, doctrine=chatter" in svg
+    assert "p_attack" in svg
     code, _, stderr = invoke(cli, "plot", out, "--x", "nope", "-o", fig)
-    assert code == 2 and "no column 'nope'" in stderr
+    assert code == 2
+    assert "no column 'nope'" in stderr
     code, _, stderr = invoke(cli, "plot", out, "--x", "p_attack", "-o", tmp_path / "f.gif")
-    assert code == 2 and ".png, *.svg or *.pdf" in stderr
+    assert code == 2
+    assert ".png, *.svg or *.pdf" in stderr
 
     registry = REGISTRY()
     scenario = negsim.load_scenario(scenario_file, registry=registry)
     log = tmp_path / "run.jsonl"
-    negsim.write_jsonl(negsim.simulate(scenario, seed=3, registry=registry,
-                                       overrides=FAST), log)
+    negsim.write_jsonl(negsim.simulate(scenario, seed=3, registry=registry, overrides=FAST), log)
     chart = tmp_path / "run.svg"
     code, _, stderr = invoke(cli, "plot-timeline", log, "-o", chart)
     assert code == 0, stderr
@@ -521,7 +630,8 @@ def test_plot_commands(cli: click.Group, scenario_file: Path, tmp_path: Path) ->
         assert text in svg, text
     assert (tmp_path / "run.png").exists() is False
     code, _, stderr = invoke(cli, "plot-timeline", log, "-o", tmp_path / "run.png")
-    assert code == 0 and (tmp_path / "run.png").stat().st_size > 10_000
+    assert code == 0
+    assert (tmp_path / "run.png").stat().st_size > 10_000
 
 
 def test_imports_stay_lazy() -> None:
