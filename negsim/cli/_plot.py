@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from typing import TYPE_CHECKING
 
 import click
@@ -16,18 +17,19 @@ __all__ = ["plot", "plot_timeline"]
 
 _FORMATS = ("png", "svg", "pdf")
 
-_PLOT_HELP = """Plot outcome probabilities from the sweep results RESULTS.
+_PLOT_HELP = """Plot outcome probabilities from the sweep results RESULTS (one or more).
 
 One line per outcome (and per value of --by): the share of runs with that
 outcome at each value of the --x parameter, with its Wilson confidence band.
-The format follows the -o suffix: .png, .svg or .pdf. Needs matplotlib
+Several RESULTS are drawn together, one line per outcome and scenario. The
+format follows the -o suffix: .png, .svg or .pdf. Needs matplotlib
 (pip install 'negsim[plot]').
 
 \b
 Examples:
   negsim plot results.parquet --x threat_credibility -o tc.png
-  negsim plot results.parquet --x threat_credibility --by agents.JPN.doctrine \\
-      --outcome deterred --outcome wedge_success -o tc.svg
+  negsim plot bilateral.parquet integrated.parquet --x threat_credibility \\
+      --outcome deterred --outcome wedge_success -o dilemma.svg
 """
 
 
@@ -47,7 +49,7 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
 
 
 @click.command("plot", help=_PLOT_HELP, short_help="Plot outcome probabilities of a sweep.")
-@click.argument("results", type=click.Path(exists=True, path_type=Path))
+@click.argument("results", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--x",
     "x",
@@ -88,7 +90,7 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
     help="Where to write the figure: .png, .svg or .pdf.",
 )
 def plot(
-    results: Path,
+    results: tuple[Path, ...],
     x: str,
     by: str | None,
     outcomes: tuple[str, ...],
@@ -99,7 +101,8 @@ def plot(
     """Write a figure of outcome probability against a swept parameter.
 
     Args:
-        results: A sweep's results directory or file.
+        results: One or more sweeps' results (directories or files). With several,
+            their rows are drawn together and ``by`` defaults to ``scenario``.
         x: The x-axis parameter.
         by: A column to draw one line per value of.
         outcomes: Only these outcomes.
@@ -117,8 +120,16 @@ def plot(
     try:
         from negsim.plotting import plot_outcomes
 
+        data: Any = results[0]
+        if len(results) > 1:
+            import pandas as pd
+
+            from negsim.experiments import read_results
+
+            data = pd.concat([read_results(r) for r in results], ignore_index=True)
+            by = by or "scenario"
         fig = plot_outcomes(
-            results, x, by=by, outcomes=list(outcomes) or None, confidence=confidence, title=title
+            data, x, by=by, outcomes=list(outcomes) or None, confidence=confidence, title=title
         )
     except SweepError as exc:
         raise CliError(str(exc), exit_code=SCENARIO_EXIT) from exc
