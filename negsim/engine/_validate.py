@@ -24,6 +24,7 @@ RULES: dict[str, str] = {
     "capability": "an agent acts only within its capabilities",
     "hosts-target": "access is granted or denied only to forces the agent hosts",
     "alliance-member": "only a member puts a proposal to an alliance",
+    "exclusion": "a proposal excludes only other members and leaves at least two",
     "vote-eligible": "only a member votes, on an open proposal, with a boolean consent",
     "proposition": "commitment text in a message parses",
     "deadline": "a commitment's deadline in a message is an integer >= 0",
@@ -73,6 +74,13 @@ class Validator:
             alliance = self.alliances.get(str(content.get("alliance", "")))
             if alliance is None or agent.id not in alliance.members:
                 return "alliance-member", f"proposal to alliance {content.get('alliance')!r}"
+            excluded = {x for x in str(content.get("exclude", "")).split(",") if x}
+            voters = set(alliance.members) - excluded
+            if not excluded <= set(alliance.members) or agent.id in excluded or len(voters) < 2:
+                return "exclusion", (
+                    f"exclude={content.get('exclude')!r}: only other members may be excluded, "
+                    "and at least two members must remain"
+                )
         elif m.performative is Performative.VOTE:
             proposal = self.desk.open.get(str(content.get("proposal", "")))
             if (
