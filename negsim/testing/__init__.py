@@ -52,7 +52,7 @@ if TYPE_CHECKING:
         check_run,
         registry_with,
     )
-    from negsim.testing._invariants import INVARIANTS, Invariant
+    from negsim.testing._invariants import INVARIANTS, Invariant, Replayer
     from negsim.testing._record import RoundRecord, RunRecord, record_run
     from negsim.testing._stimulus import STIMULI, STIMULUS, Step, Stimulus
     from negsim.testing._strategies import (
@@ -82,6 +82,7 @@ _WHERE = {
     "registry_with": "_check",
     "INVARIANTS": "_invariants",
     "Invariant": "_invariants",
+    "Replayer": "_invariants",
     "RoundRecord": "_record",
     "RunRecord": "_record",
     "record_run": "_record",
@@ -116,6 +117,7 @@ __all__ = [
     "Invariant",
     "InvariantViolation",
     "ParamStrategy",
+    "Replayer",
     "RoundRecord",
     "RunCase",
     "RunRecord",
@@ -145,7 +147,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'negsim.testing' has no attribute {name!r}")
     value = getattr(importlib.import_module(f"negsim.testing.{module}"), name)
-    if isinstance(value, type) or callable(value) and hasattr(value, "__code__"):
+    if isinstance(value, type) or (callable(value) and hasattr(value, "__code__")):
         value.__module__ = __name__  # shown, documented and pickled as negsim.testing.X
     globals()[name] = value
     return value

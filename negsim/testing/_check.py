@@ -10,14 +10,14 @@ from typing import Any
 
 import attrs
 import hypothesis
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, Phase, given
 from hypothesis.errors import Flaky
 
 from negsim.errors import PluginError
-from negsim.model import FrozenMap, PluginRole, Scenario, freeze
+from negsim.model import FrozenMap, MoveRejected, PluginRole, Scenario, freeze
 from negsim.plugins import PluginRegistry, default_registry
-from negsim.scenario import dump_scenario, scenario_from_dict
-from negsim.testing._child import describe_plugins, run_in_subprocess
+from negsim.scenario import dump_scenario
+from negsim.testing._child import Worker, describe_plugins
 from negsim.testing._invariants import Invariant, select
 from negsim.testing._record import RunRecord, global_randomness, record_run
 from negsim.testing._stimulus import STIMULUS, Stimulus
@@ -74,6 +74,9 @@ class CheckReport:
             again).
         outcomes: How many runs ended with each outcome.
         rounds: Rounds played in all.
+        rejected: How many of the doctrine's own moves validation rejected, by rule
+            (:data:`negsim.engine.RULES`). Not an invariant, but usually a bug: a move
+            the doctrine thought it made and did not.
     """
 
     doctrine: str
@@ -81,14 +84,19 @@ class CheckReport:
     runs: int
     outcomes: FrozenMap[str, int]
     rounds: int
+    rejected: FrozenMap[str, int] = attrs.field(factory=FrozenMap)
 
     def __str__(self) -> str:
         outcomes = ", ".join(f"{k} {v}" for k, v in self.outcomes.items()) or "none"
-        return (
+        text = (
             f"doctrine {self.doctrine!r} held {len(self.invariants)} invariants "
             f"({', '.join(self.invariants)}) over {self.runs} runs, {self.rounds} rounds "
             f"(outcomes: {outcomes})"
         )
+        if self.rejected:
+            text += "; moves of it rejected: " + ", ".join(
+                f"{k} {v}" for k, v in self.rejected.items())
+        return text
 
 
 # --------------------------------------------------------------------------------------
@@ -96,15 +104,27 @@ class CheckReport:
 # --------------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.define
 class _Setup:
     registry: PluginRegistry
     plugins: tuple[tuple[str, object], ...]
     doctrine: str
     world: str | None
+    _worker: Worker | None = None
 
     def transport(self) -> list[dict[str, str]]:
         return describe_plugins(self.plugins)
+
+    def worker(self) -> Worker:
+        """The child process that replays runs (started on first use)."""
+        if self._worker is None:
+            self._worker = Worker(self.transport())
+        return self._worker
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
 
 def _plugin_name(plugin: object) -> str:
@@ -203,7 +223,8 @@ class _Replay:
                               timeout=self.timeout)
 
     def in_subprocess(self) -> tuple[str, tuple[str, ...]]:
-        return run_in_subprocess(self.case.data, self.case.seed, self.setup.transport())
+        worker = self.setup.worker()
+        return worker.hashseed, worker.run(self.case.data, self.case.seed)
 
 
 def _check_case(
@@ -312,7 +333,10 @@ def check_run(
     chosen = select(invariants)
     setup = _build(registry, [])
     case = _case_of(scenario, seed)
-    record, broken = _check_case(setup, case, chosen, timeout)
+    try:
+        record, broken = _check_case(setup, case, chosen, timeout)
+    finally:
+        setup.close()
     if broken:
         raise _violation(f"the run of scenario {record.scenario.name!r}", case, broken,
                          "as given")
@@ -325,8 +349,10 @@ def check_run(
 
 
 class _Abort(BaseException):
-    """Stops a hypothesis search at once (no shrinking): a run that never ends would
-    make every shrinking step wait for the time limit."""
+    """Stops a hypothesis search at once, without shrinking.
+
+    A run that never ends would make every shrinking step wait for the time limit.
+    """
 
     def __init__(self, violation: InvariantViolation) -> None:
         super().__init__(str(violation))
@@ -335,15 +361,20 @@ class _Abort(BaseException):
 
 @attrs.define
 class _Stats:
+    doctrine: str
     runs: int = 0
     rounds: int = 0
     outcomes: Counter[str] = attrs.field(factory=Counter)
+    rejected: Counter[str] = attrs.field(factory=Counter)
 
     def add(self, record: RunRecord) -> None:
         self.runs += 1
         self.rounds += len(record.rounds)
         if record.result is not None:
             self.outcomes[str(record.result.outcome)] += 1
+        for e in record.events:
+            if isinstance(e, MoveRejected) and e.doctrine == self.doctrine:
+                self.rejected[e.rule] += 1
 
 
 def check_doctrine(
@@ -413,23 +444,29 @@ def check_doctrine(
     )
     base = settings if settings is not None else hypothesis.settings()
     examples = max_examples if max_examples is not None else base.max_examples
-    stats = _Stats()
+    stats = _Stats(setup.doctrine)
     local = [i for i in chosen if i.cost != "process"]
     slow = [i for i in chosen if i.cost == "process"]
     if slow:
         setup.transport()  # fail early and clearly if a plugin cannot be sent
     who = f"doctrine {setup.doctrine!r}"
-    if local:
-        _search(setup, strategy, local, examples, base, timeout, stats, who)
-    if slow:
-        _search(setup, strategy, slow, min(examples, hash_seed_examples), base, timeout,
-                stats, who)
+    config = f"{who} (world {setup.world}, {max_members} members, {max_rounds} rounds, " \
+        f"params {sorted(param_strategies or {})})"
+    try:
+        if local:
+            _search(setup, strategy, local, examples, base, timeout, stats, who, config)
+        if slow:
+            _search(setup, strategy, slow, min(examples, hash_seed_examples), base, timeout,
+                    stats, who, config)
+    finally:
+        setup.close()
     return CheckReport(
         doctrine=setup.doctrine,
         invariants=tuple(i.name for i in chosen),
         runs=stats.runs,
         outcomes=freeze(dict(sorted(stats.outcomes.items()))),
         rounds=stats.rounds,
+        rejected=freeze(dict(sorted(stats.rejected.items()))),
     )
 
 
@@ -442,11 +479,15 @@ def _search(
     timeout: float | None,
     stats: _Stats,
     who: str,
+    config: str,
 ) -> None:
     conf = hypothesis.settings(
         base,
         max_examples=max(1, examples),
         deadline=None,
+        # the explain phase replays the minimal run many times to say which parts of it
+        # matter; the invariant's message says that already, far more cheaply
+        phases=[p for p in base.phases if p is not Phase.explain],
         report_multiple_bugs=False,
         suppress_health_check=[
             HealthCheck.too_slow,
@@ -466,6 +507,13 @@ def _search(
         if broken:
             raise _violation(who, case, broken, "a minimal one hypothesis found")
 
+    # One database key per doctrine, invariants and generator: hypothesis would otherwise
+    # key every search by this function's source and replay one doctrine's failures for
+    # another (the mechanism hypothesis.stateful uses for the same purpose).
+    key = repr((config, [i.name for i in invariants]))
+    inner = getattr(getattr(search, "hypothesis", None), "inner_test", None)
+    if inner is not None:
+        inner._hypothesis_internal_add_digest = key.encode()
     try:
         search()
     except _Abort as abort:
@@ -478,11 +526,16 @@ def _search(
             case=violation.case,
         ) from None
     except Flaky as flaky:
+        inner = next((e for e in getattr(flaky, "exceptions", ())
+                      if isinstance(e, InvariantViolation)), None)
+        names = tuple(dict.fromkeys([*(inner.invariants if inner else ()), "determinism"]))
         raise InvariantViolation(
             f"{who} broke the invariant 'determinism' (the same scenario and seed give the "
-            "same log in a process): a failing run passed when hypothesis played it again, so "
-            "the doctrine's behaviour depends on something other than the scenario and the "
-            f"seed (global randomness, or state kept between runs?). Hypothesis reported:\n"
-            + _indent(str(flaky)),
-            invariants=("determinism",),
+            "same log in a process): a run that failed passed when hypothesis played it "
+            "again, so the doctrine's behaviour depends on something other than the scenario "
+            "and the seed (global randomness, or state kept between runs?). The failure as "
+            "first seen:\n\n" + _indent(str(inner or flaky)),
+            invariants=names,
+            problems=inner.problems if inner else None,
+            case=inner.case if inner else None,
         ) from flaky

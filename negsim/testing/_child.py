@@ -1,10 +1,11 @@
-"""Playing a run again in a fresh Python process (for the hash-seed determinism check).
+"""Playing runs again in another Python process (for the hash-seed determinism check).
 
 The parent describes its plugins so that the child can build the very same registry:
 a module by its name and file (imported by name if possible, else loaded from the
-file), any other plugin object pickled. The child reads a JSON payload on stdin and
-writes the run's JSON Lines on stdout. Importing this module imports neither
-hypothesis nor the rest of :mod:`negsim.testing`.
+file), any other plugin object pickled. A :class:`Worker` starts one child with
+another ``PYTHONHASHSEED`` and sends it runs one JSON line at a time, so a search pays
+for the interpreter's start-up once. Importing this module imports neither hypothesis
+nor the rest of :mod:`negsim.testing`.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from __future__ import annotations
 import base64
 import importlib
 import importlib.util
+import io
 import json
 import os
 import pickle
+import select
 import subprocess
 import sys
 import types
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["describe_plugins", "main", "run_in_subprocess"]
+__all__ = ["TransportError", "Worker", "describe_plugins", "serve"]
 
 
 class TransportError(TypeError):
@@ -46,7 +49,7 @@ def describe_plugins(plugins: Sequence[tuple[str, object]]) -> list[dict[str, st
         try:
             blob = pickle.dumps(plugin)
             pickle.loads(blob)
-        except Exception as exc:  # noqa: BLE001 - anything pickle refuses
+        except Exception as exc:
             raise TransportError(
                 f"plugin {name!r} ({type(plugin).__module__}.{type(plugin).__qualname__}) cannot "
                 f"be sent to a subprocess: {exc}. Make it a module, or an instance of a class "
@@ -78,59 +81,121 @@ def _load(entry: Mapping[str, str]) -> object:
     return loaded
 
 
-def main() -> None:
-    """Run the payload read from stdin and print its JSON Lines."""
-    import io
+def serve() -> None:
+    """The child's loop: read the plugins, then one run per line; answer one line each.
+
+    Each request is ``{"scenario": data, "seed": n}``; each answer ``{"lines": [...]}``
+    (the run's JSON Lines) or ``{"error": "..."}``. Anything plugins print goes to
+    stderr, so it cannot garble the answers.
+    """
+    import traceback
 
     import negsim
     from negsim.scenario import scenario_from_dict
 
-    payload = json.load(sys.stdin)
-    plugins = [(e["name"], _load(e)) for e in payload["plugins"]]
+    channel = sys.stdout
+    sys.stdout = sys.stderr
+    plugins = [(e["name"], _load(e)) for e in json.loads(sys.stdin.readline())["plugins"]]
     registry = negsim.PluginRegistry(plugins, discover=False)
-    scenario = scenario_from_dict(payload["scenario"], source="<generated>", registry=registry)
-    result = negsim.simulate(scenario, seed=payload["seed"], registry=registry)
-    out = io.StringIO()
-    negsim.write_jsonl(result, out)
-    sys.stdout.write(out.getvalue())
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            scenario = scenario_from_dict(request["scenario"], source="<generated>",
+                                          registry=registry)
+            result = negsim.simulate(scenario, seed=request["seed"], registry=registry)
+            out = io.StringIO()
+            negsim.write_jsonl(result, out)
+            answer: dict[str, Any] = {"lines": out.getvalue().splitlines()}
+        except Exception as exc:
+            answer = {"error": "".join(traceback.format_exception_only(exc)).strip()}
+        channel.write(json.dumps(answer) + "\n")
+        channel.flush()
 
 
-def run_in_subprocess(
-    data: Mapping[str, Any],
-    seed: int,
-    plugins: Sequence[dict[str, str]],
-    *,
-    timeout: float = 120.0,
-) -> tuple[str, tuple[str, ...]]:
-    """Play a run in a fresh interpreter with another ``PYTHONHASHSEED``.
+class Worker:
+    """A child interpreter, with another ``PYTHONHASHSEED``, that replays runs.
 
-    Returns:
-        The hash seed used and the run's JSON Lines; when the child fails, one line
-        saying so, with the end of its stderr.
+    Args:
+        plugins: From :func:`describe_plugins`.
+        timeout: Seconds to wait for one answer before giving up on the child.
     """
-    parent = os.environ.get("PYTHONHASHSEED")
-    hashseed = "4242" if parent == "0" else "0"
-    env = dict(os.environ)
-    env["PYTHONHASHSEED"] = hashseed
-    env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)
-    payload = json.dumps({"scenario": data, "seed": seed, "plugins": list(plugins)})
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-c", "from negsim.testing._child import main; main()"],
-            input=payload,
-            capture_output=True,
+
+    def __init__(self, plugins: Sequence[Mapping[str, str]], timeout: float = 120.0) -> None:
+        parent = os.environ.get("PYTHONHASHSEED")
+        self.hashseed = "4242" if parent == "0" else "0"
+        self.timeout = timeout
+        self._plugins = list(plugins)
+        self._proc: subprocess.Popen[str] | None = None
+        self._log: IO[str] | None = None
+
+    def _start(self) -> subprocess.Popen[str]:
+        env = dict(os.environ)
+        env["PYTHONHASHSEED"] = self.hashseed
+        env["PYTHONPATH"] = os.pathsep.join(p or os.getcwd() for p in sys.path)
+        import tempfile
+
+        self._log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - kept open
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from negsim.testing._child import serve; serve()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
             text=True,
             env=env,
-            timeout=timeout,
-            check=False,
         )
-    except subprocess.TimeoutExpired:
-        return hashseed, (f"<the subprocess did not finish within {timeout:.0f} s>",)
-    if proc.returncode != 0:
-        tail = " | ".join(proc.stderr.strip().splitlines()[-8:])
-        return hashseed, (f"<the subprocess failed: {tail}>",)
-    return hashseed, tuple(proc.stdout.splitlines())
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps({"plugins": self._plugins}) + "\n")
+        proc.stdin.flush()
+        return proc
+
+    def _stderr(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return " | ".join(self._log.read().strip().splitlines()[-8:])
+
+    def run(self, data: Mapping[str, Any], seed: int) -> tuple[str, ...]:
+        """The run's JSON Lines in the child; on failure, one line saying what failed."""
+        if self._proc is None or self._proc.poll() is not None:
+            self.close()
+            self._proc = self._start()
+        proc = self._proc
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        try:
+            proc.stdin.write(json.dumps({"scenario": data, "seed": seed}) + "\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], self.timeout)
+            line = proc.stdout.readline() if ready else ""
+        except OSError:
+            line = ""
+        if not line:
+            problem = (f"the subprocess did not answer within {self.timeout:.0f} s" if
+                       proc.poll() is None else f"the subprocess died: {self._stderr()}")
+            self.close()
+            return (f"<{problem}>",)
+        answer = json.loads(line)
+        if "error" in answer:
+            return (f"<the run failed in the subprocess: {answer['error']}>",)
+        return tuple(answer["lines"])
+
+    def close(self) -> None:
+        """Stop the child (it is started again on the next :meth:`run`)."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    serve()

@@ -38,7 +38,7 @@ from negsim.model import (
 )
 from negsim.testing._record import RunRecord
 
-__all__ = ["INVARIANTS", "Invariant", "Replayer"]
+__all__ = ["INVARIANTS", "Invariant", "Replayer", "select"]
 
 _S = CommitmentState
 
@@ -50,14 +50,11 @@ class Replayer(Protocol):
         """The same run again in this process (under other global random seeds)."""
 
     def in_subprocess(self) -> tuple[str, tuple[str, ...]]:
-        """The same run in a fresh process with another ``PYTHONHASHSEED``.
+        """The same run in another process with another ``PYTHONHASHSEED``.
 
         Returns:
             The hash seed used and the run's JSON Lines.
         """
-
-
-Check = Callable[[RunRecord, Replayer], list[str]]
 
 
 @attrs.frozen
@@ -74,13 +71,19 @@ class Invariant:
 
     name: str
     summary: str
-    check: Check = attrs.field(repr=False)
+    check: Callable[[RunRecord, Replayer], list[str]] = attrs.field(repr=False)
     cost: str = "run"
 
 
 # --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------
+
+
+def _a(word: object) -> str:
+    """``word`` with its indefinite article: ``an inform``, ``a vote``."""
+    text = str(word)
+    return f"{'an' if text[:1] in 'aeiou' else 'a'} {text}"
 
 
 def _msg(m: Message) -> str:
@@ -128,7 +131,7 @@ def _where(line: str) -> str:
     except ValueError:
         return ""
     if isinstance(data, dict) and "round" in data and "kind" in data:
-        return f" (round {data['round']}, a {data['kind']} event)"
+        return f" (round {data['round']}, {_a(data['kind'])} event)"
     return ""
 
 
@@ -197,15 +200,15 @@ def check_speaks_for_itself(record: RunRecord, replay: Replayer) -> list[str]:
                 if isinstance(m, Message) and m.sender != agent:
                     reported = True
                     problems.append(
-                        f"round {rr.round}: agent {agent} (doctrine {d!r}) returned a "
-                        f"{m.performative} message in the name of {m.sender} "
+                        f"round {rr.round}: agent {agent} (doctrine {d!r}) returned "
+                        f"{_a(m.performative)} message in the name of {m.sender} "
                         f"(to {', '.join(m.recipients)}, content {dict(m.content)})"
                     )
                 elif isinstance(m, Action) and m.actor != agent:
                     reported = True
                     problems.append(
-                        f"round {rr.round}: agent {agent} (doctrine {d!r}) returned a {m.kind} "
-                        f"action in the name of {m.actor}"
+                        f"round {rr.round}: agent {agent} (doctrine {d!r}) returned "
+                        f"{_a(m.kind)} action in the name of {m.actor}"
                         + (f" (target {m.target})" if m.target else "")
                     )
         for e in rr.events:
@@ -220,12 +223,13 @@ def check_speaks_for_itself(record: RunRecord, replay: Replayer) -> list[str]:
                         f"round {rr.round}: the log has {_msg(e.message)} from "
                         f"{e.message.sender}, whose doctrine did not return it"
                     )
-            elif isinstance(e, ActionTaken) and rr.moves:
-                if not any(e.action == m for m in rr.moves.get(e.action.actor, ())):
-                    problems.append(
-                        f"round {rr.round}: the log has a {e.action.kind} action by "
-                        f"{e.action.actor}, whose doctrine did not return it"
-                    )
+            elif isinstance(e, ActionTaken) and rr.moves and not any(
+                e.action == m for m in rr.moves.get(e.action.actor, ())
+            ):
+                problems.append(
+                    f"round {rr.round}: the log has {_a(e.action.kind)} action by "
+                    f"{e.action.actor}, whose doctrine did not return it"
+                )
     return problems
 
 
@@ -308,7 +312,7 @@ def _facts_by_round(record: RunRecord, by_round: dict[int, list[Event]]) -> tupl
     for rr in record.rounds:
         for e in by_round.get(rr.round, ()):
             if isinstance(e, FactChanged):
-                if e.value and e.fact in current or not e.value and e.fact not in current:
+                if (e.value and e.fact in current) or (not e.value and e.fact not in current):
                     problems.append(
                         f"round {rr.round}: FactChanged sets {e.fact} to {e.value}, its value "
                         "already"
@@ -335,6 +339,9 @@ def check_commitment_lifecycle(record: RunRecord, replay: Replayer) -> list[str]
     ``expires`` round has passed; ``cancelled`` / ``released``: the debtor / creditor
     sent that message this round); after each round no active commitment is left in
     a state the facts contradict; the result's final states are those of the log.
+    A standing commitment (``standing``) detaches whenever its antecedent holds, is
+    never discharged, and is violated in a round its consequent does not hold (its
+    deadline is ignored).
     """
     problems: list[str] = []
     scenario = record.scenario
@@ -348,7 +355,7 @@ def check_commitment_lifecycle(record: RunRecord, replay: Replayer) -> list[str]
     played = [0, *(rr.round for rr in record.rounds)]
     for t in played:
         f_t = facts.get(t, facts[max(facts)])
-        ends = {
+        ends: set[tuple[Performative, str, str]] = {
             (e.message.performative, e.message.sender, str(e.message.content.get("commitment")))
             for e in by_round.get(t, ()) if isinstance(e, MessageSent)
             and e.message.performative in (Performative.CANCEL, Performative.RELEASE)
@@ -413,8 +420,14 @@ def _transition(
         problems.append(f"{where}: the event names {e.debtor} owing {e.creditor}")
     ante, cons = _holds(c.antecedent, f_t), _holds(c.consequent, f_t)
     new = e.new
-    if new is _S.DETACHED and not (ante and not cons):
+    if new is _S.DETACHED and not (ante and (c.standing or not cons)):
         problems.append(f"{where} detached, but antecedent={ante} and consequent={cons}")
+    elif new is _S.DISCHARGED and c.standing:
+        problems.append(f"{where} is standing, and was discharged")
+    elif new is _S.VIOLATED and c.standing:
+        if tr.state is not _S.DETACHED or cons:
+            problems.append(f"{where} is standing, and was violated while {tr.state} with "
+                            f"consequent={cons}")
     elif new is _S.DISCHARGED and not cons:
         problems.append(f"{where} discharged, but its consequent does not hold")
     elif new is _S.DISCHARGED and tr.state is _S.CONDITIONAL and not ante:
@@ -453,6 +466,10 @@ def _consistent(cid: str, tr: _Tracked, t: int, f_t: frozenset[str]) -> list[str
         if _holds(c.antecedent, f_t):
             return [f"after round {t}: {cid} is still conditional, but its antecedent "
                     f"{c.antecedent} holds"]
+    elif tr.state is _S.DETACHED and c.standing:
+        if not _holds(c.consequent, f_t):
+            return [f"after round {t}: standing {cid} is still detached, but its consequent "
+                    f"{c.consequent} does not hold"]
     elif tr.state is _S.DETACHED:
         if _holds(c.consequent, f_t):
             return [f"after round {t}: {cid} is still detached, but its consequent "
@@ -489,10 +506,11 @@ def check_consensus(record: RunRecord, replay: Replayer) -> list[str]:
     proposer consents by proposing): a ``DecisionReached`` for ``P`` in round ``t``
     requires that no voter objected and that every voter consented, except under the
     silence procedure once ``t >= opened + decision_deadline``, when voters who stayed
-    silent count as consenting; its ``consenting`` lists exactly the voters. A
-    proposal every voter has consented to is decided in that round, one with an
-    objection is closed in that round, and none stays open past its deadline. No
-    agent's doctrine casts a vote or puts a proposal in another agent's name.
+    silent count as consenting; its ``consenting`` lists exactly the voters, and is not
+    empty (no decision with nobody's consent). A proposal every voter has consented to
+    is decided in that round, one with an objection is closed in that round, and none
+    stays open past its deadline. No agent's doctrine casts a vote or puts a proposal
+    in another agent's name.
     (Hub and majority decisions are checked against their rules the same way.)
     """
     problems: list[str] = []
@@ -559,9 +577,7 @@ def _verdict(pid: str, p: _Open, al: Any, t: int, event: Event | None) -> list[s
     if rule is DecisionRule.CONSENSUS:
         if no:
             expect = (False, no)
-        elif not silent:
-            expect = (True, voters)
-        elif overdue and al.silence_procedure:
+        elif not silent or (overdue and al.silence_procedure):
             expect = (True, voters)
         elif overdue:
             expect = (False, silent)
@@ -576,10 +592,8 @@ def _verdict(pid: str, p: _Open, al: Any, t: int, event: Event | None) -> list[s
             expect = (False, silent) if overdue else None
     else:
         hub = al.hub or p.proposer
-        if hub in p.votes:
-            expect = (p.votes[hub], (hub,))
-        else:
-            expect = (False, silent) if overdue else None
+        expect = (p.votes[hub], (hub,)) if hub in p.votes else (
+            (False, silent) if overdue else None)
     where = (f"round {t}: proposal {pid!r} of {p.proposer} to {al.id} ({rule}"
              + (", silence procedure" if al.silence_procedure else "")
              + f", opened round {p.opened}, deadline round {p.deadline}"
@@ -587,6 +601,8 @@ def _verdict(pid: str, p: _Open, al: Any, t: int, event: Event | None) -> list[s
              + f"; consent: {', '.join(yes) or 'none'}; objections: {', '.join(no) or 'none'}"
              + f"; silent: {', '.join(silent) or 'none'})")
     if isinstance(event, DecisionReached):
+        if not event.consenting:
+            return [f"{where} was decided with nobody's consent"]
         if rule is DecisionRule.CONSENSUS and (no or (silent and not (
                 al.silence_procedure and overdue))):
             missing = no + (silent if not (al.silence_procedure and overdue) else ())
@@ -635,8 +651,13 @@ def check_determinism(record: RunRecord, replay: Replayer) -> list[str]:
 
 
 def check_hash_seed_determinism(record: RunRecord, replay: Replayer) -> list[str]:
-    """The same scenario and seed give a byte-identical log in a process with another
-    ``PYTHONHASHSEED`` (set or dict iteration order must not leak into a run)."""
+    """The same scenario and seed give a byte-identical log under another hash seed.
+
+    The run is replayed in a process with another ``PYTHONHASHSEED``: set or dict
+    iteration order must not leak into a run.
+
+    The runs of one check are replayed in one worker process, started once.
+    """
     if record.timed_out or record.result is None:
         return []
     hashseed, lines = replay.in_subprocess()

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -30,10 +30,10 @@ class RoundRecord:
 
     Attributes:
         round: The round (1-based).
-        inboxes: The engine's inboxes for the round (:attr:`negsim.Simulation.inboxes`).
+        inboxes: The engine's inboxes for the round (``Simulation.inboxes``).
         seen: The inbox each agent's :class:`negsim.AgentView` held.
         moves: What each agent's :hook:`negsim_decide` returned, unvalidated, as a tuple.
-        sent: The round's valid messages (:attr:`negsim.Simulation.sent` after the round).
+        sent: The round's valid messages (``Simulation.sent`` after the round).
         events: The round's events.
         world: The world after the round.
     """
@@ -82,8 +82,10 @@ class RunRecord:
         return self.start_events + tuple(e for r in self.rounds for e in r.events)
 
     def log_lines(self) -> tuple[str, ...]:
-        """The run as JSON Lines (:func:`negsim.results.dumps_lines`), or, for a run that
-        did not finish, its events followed by a line naming the error."""
+        """The run as JSON Lines (:func:`negsim.results.dumps_lines`).
+
+        For a run that did not finish: its events, then a line naming the error.
+        """
         if self.result is not None:
             return tuple(dumps_lines(self.result))
         import json
@@ -109,8 +111,10 @@ class RunRecord:
 
 
 class _Timeout(BaseException):
-    """Raised by the alarm inside a run that takes too long (not an ``Exception``, so no
-    hook wrapper or engine handler swallows it)."""
+    """Raised by the alarm inside a run that takes too long.
+
+    Not an ``Exception``, so no hook wrapper or engine handler swallows it.
+    """
 
 
 @contextlib.contextmanager
@@ -150,8 +154,10 @@ def _deadline(seconds: float | None) -> Iterator[bool]:
 
 @contextlib.contextmanager
 def global_randomness(seed: int) -> Iterator[None]:
-    """Seed the process-wide random generators (``random``, and ``numpy.random`` when
-    numpy is imported) with ``seed`` for the block, then restore their states.
+    """Seed the process-wide random generators with ``seed`` for the block.
+
+    The generators are :mod:`random`'s and, when numpy is imported, ``numpy.random``'s;
+    their states are restored afterwards.
 
     A doctrine that draws from them instead of its agent's stream then behaves
     differently under two seeds, which the determinism check sees.
@@ -207,7 +213,7 @@ def record_run(
     seen: dict[str, tuple[Message, ...]] = {}
     where: list[str] = ["set-up"]
 
-    def before(name: str, impls: list[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
+    def before(name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
         view = kwargs.get("view")
         agent = kwargs.get("agent")
         who = view.agent.id if view is not None else getattr(agent, "id", None)
@@ -216,7 +222,7 @@ def record_run(
             seen[view.agent.id] = view.inbox
 
     def after(
-        outcome: Any, name: str, impls: list[pluggy.HookImpl], kwargs: Mapping[str, Any]
+        outcome: Any, name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
     ) -> None:
         if name == "negsim_decide" and outcome.exception is None:
             moves[kwargs["view"].agent.id] = _as_moves(outcome.get_result())
@@ -251,7 +257,7 @@ def record_run(
             result = sim.result()
     except _Timeout:
         timed_out = True
-    except Exception as exc:  # noqa: BLE001 - a failing plugin is a finding, not a crash
+    except Exception as exc:
         error = exc
     finally:
         undo()

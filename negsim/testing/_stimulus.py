@@ -168,17 +168,18 @@ def _play(view: AgentView, step: Step) -> list[Move]:
         return [view.act("mobilize")]
     if not targets:
         return moves
-    if kind in ("inform", "consult", "demand", "offer", "request_support", "request_access"):
-        content: dict[str, str | float | int | bool] = {
-            "inform": {"about": "stimulus"},
-            "consult": {"article": 4},
-            "demand": {"demand": "concede"},
-            "offer": {"value": round(value * 100, 2), "demand": "stand_down"},
-            "request_support": {"target": me},
-            "request_access": {"access": True, "target": me},
-        }[kind]
-        performative = "request_support" if kind == "request_access" else kind
-        return [view.say(targets, performative, **content)]
+    if kind == "inform":
+        return [view.say(targets, "inform", about="stimulus")]
+    if kind == "consult":
+        return [view.say(targets, "consult", article=4)]
+    if kind == "demand":
+        return [view.say(targets, "demand", demand="concede")]
+    if kind == "offer":
+        return [view.say(targets, "offer", value=round(value * 100, 2), demand="stand_down")]
+    if kind == "request_support":
+        return [view.say(targets, "request_support", target=me)]
+    if kind == "request_access":
+        return [view.say(targets, "request_support", access=True, target=me)]
     for target in targets:
         if kind == "threaten":
             users = sorted(view.public.capabilities[target].forces_hosted) or [""]
@@ -196,8 +197,8 @@ def _play(view: AgentView, step: Step) -> list[Move]:
             moves.append(view.act("attack", target, value))
         elif kind == "nuclear_strike" and caps.nuclear > 0:
             moves.append(view.act("nuclear_strike", target))
-        elif kind in ("respond", "concede"):
-            moves.append(view.act(kind, target))
-        elif kind in ("grant_access", "deny_access") and target in caps.forces_hosted:
+        elif kind in ("respond", "concede") or (
+            kind in ("grant_access", "deny_access") and target in caps.forces_hosted
+        ):
             moves.append(view.act(kind, target))
     return moves

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -125,11 +126,11 @@ def doctrine_params(
         agent_ids: The scenario's agent ids, passed to such functions.
 
     Example:
+        >>> from hypothesis import find
         >>> from negsim.plugins import default_registry
-        >>> strategy = doctrine_params(default_registry().spec("bilateral"))
-        >>> sorted(strategy.example()) <= sorted(p.name for p in default_registry().spec(
-        ...     "bilateral").params)
-        True
+        >>> spec = default_registry().spec("bilateral")
+        >>> find(doctrine_params(spec), lambda table: "cost_strike" in table)
+        {'cost_strike': 0.0}
     """
     overrides = dict(overrides or {})
     fields: dict[str, st.SearchStrategy[ParamValue]] = {}
@@ -164,7 +165,11 @@ def facts(agent_ids: Sequence[str], *, nullary: bool = True) -> st.SearchStrateg
         agent_ids: The ids atoms may name.
         nullary: Also ``escalated`` and ``nuclear_used``, which end a crisis at once.
     """
-    ids = tuple(agent_ids)
+    return _facts(tuple(agent_ids), nullary)
+
+
+@functools.lru_cache(maxsize=256)
+def _facts(ids: tuple[str, ...], nullary: bool) -> st.SearchStrategy[str]:
     unary = st.builds("{}({})".format, st.sampled_from(_UNARY), st.sampled_from(ids))
     binary = st.builds(
         "{}({},{})".format, st.sampled_from(_BINARY), st.sampled_from(ids), st.sampled_from(ids)
@@ -179,6 +184,11 @@ def propositions(agent_ids: Sequence[str], max_leaves: int = 4) -> st.SearchStra
 
     Every value parses with :func:`negsim.logic.parse`.
     """
+    return _propositions(tuple(agent_ids), max_leaves)
+
+
+@functools.lru_cache(maxsize=256)
+def _propositions(agent_ids: tuple[str, ...], max_leaves: int) -> st.SearchStrategy[str]:
     leaves = st.one_of(facts(agent_ids), st.sampled_from(("true", "false")))
 
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -209,8 +219,13 @@ def world_states(agent_ids: Sequence[str], max_round: int = 20) -> st.SearchStra
 # --------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
+def _capabilities(me: str, others: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    return _capabilities_of(me, others)
+
+
 @st.composite
-def _capabilities(
+def _capabilities_of(
     draw: st.DrawFn, me: str, others: tuple[str, ...]
 ) -> dict[str, Any]:
     table: dict[str, Any] = {
@@ -265,8 +280,13 @@ def agents(
     return build()
 
 
+@functools.lru_cache(maxsize=256)
+def _alliance_table(members: tuple[str, ...], index: int) -> st.SearchStrategy[dict[str, Any]]:
+    return _alliance_table_of(members, index)
+
+
 @st.composite
-def _alliance_table(
+def _alliance_table_of(
     draw: st.DrawFn, members: tuple[str, ...], index: int
 ) -> dict[str, Any]:
     kind = draw(st.sampled_from(("collective", "bilateral")))
@@ -298,6 +318,7 @@ def alliances(agent_ids: Sequence[str]) -> st.SearchStrategy[Alliance]:
     return st.builds(lambda t: Alliance(**t), _alliance_table(ids, 1))
 
 
+@functools.lru_cache(maxsize=1)
 def _deadlines() -> st.SearchStrategy[int | None]:
     return st.one_of(st.none(), st.integers(0, 5))
 
@@ -307,8 +328,13 @@ def commitments(agent_ids: Sequence[str], *, index: int = 1) -> st.SearchStrateg
     return _commitment_table(tuple(agent_ids), index).map(lambda t: Commitment(**t))
 
 
+@functools.lru_cache(maxsize=256)
+def _commitment_table(ids: tuple[str, ...], index: int) -> st.SearchStrategy[dict[str, Any]]:
+    return _commitment_table_of(ids, index)
+
+
 @st.composite
-def _commitment_table(draw: st.DrawFn, ids: tuple[str, ...], index: int) -> dict[str, Any]:
+def _commitment_table_of(draw: st.DrawFn, ids: tuple[str, ...], index: int) -> dict[str, Any]:
     debtor = draw(st.sampled_from(ids))
     creditor = draw(st.sampled_from([i for i in ids if i != debtor] or [debtor]))
     table: dict[str, Any] = {
@@ -324,6 +350,8 @@ def _commitment_table(draw: st.DrawFn, ids: tuple[str, ...], index: int) -> dict
     expires = draw(st.one_of(st.none(), st.integers(0, 8)))
     if expires is not None:
         table["expires"] = expires
+    if draw(st.integers(0, 3)) == 3:
+        table["standing"] = True
     table["source"] = "generated"
     return table
 
@@ -429,20 +457,28 @@ def _step(
     )
 
 
+@functools.lru_cache(maxsize=512)
 def _script(
     others: tuple[str, ...],
     max_rounds: int,
-    kinds: Sequence[str] = STIMULI,
+    kinds: tuple[str, ...] = STIMULI,
     opening: tuple[str, ...] = (),
+    force_opening: bool = False,
 ) -> st.SearchStrategy[str]:
-    """A stimulus script; with ``opening``, it starts with an attack on one of them in
-    round 1 to 3."""
-    steps = st.lists(_step(others, max_rounds, st.sampled_from(tuple(kinds))), max_size=5)
+    """A stimulus script of up to five steps of ``kinds``.
+
+    With ``opening``, maybe (always with ``force_opening``) first an attack on one of
+    them in round 1 to 3.
+    """
+    steps = st.lists(_step(others, max_rounds, st.sampled_from(kinds)), max_size=5)
     if opening:
         first = st.builds(Step, round=st.integers(1, min(3, max_rounds)), kind=st.just("attack"),
                           target=st.sampled_from(opening),
                           value=st.integers(1, 4).map(lambda v: v / 4))
-        steps = st.builds(lambda f, rest: [f, *rest], first, steps)
+        steps = st.builds(
+            lambda use, f, rest: [f, *rest] if use or force_opening else rest,
+            st.booleans(), first, steps,
+        )
     return steps.map(lambda steps: script_text(sorted(steps, key=lambda s: s.round)))
 
 
@@ -536,38 +572,50 @@ def scenario_data(
     max_members = max(1, max_members)
     max_rounds = max(1, max_rounds)
 
+    cache: dict[tuple[Any, ...], st.SearchStrategy[dict[str, ParamValue]]] = {}
+
     def agent_params(
         name: str, me: str, ids: tuple[str, ...], members: tuple[str, ...], crisis: bool
     ) -> st.SearchStrategy[dict[str, ParamValue]]:
+        key = (name, me, ids, members, crisis)
+        if key not in cache:
+            cache[key] = _agent_params(name, me, ids, members, crisis)
+        return cache[key]
+
+    def _agent_params(
+        name: str, me: str, ids: tuple[str, ...], members: tuple[str, ...], crisis: bool
+    ) -> st.SearchStrategy[dict[str, ParamValue]]:
+        # The draws do not depend on ``crisis`` (only their use does), so that shrinking
+        # a crisis-shaped scenario to a plain one keeps everything else.
         others = tuple(i for i in ids if i != me)
         if name == STIMULUS:
             if me == CHALLENGER_ID:
-                script = _script(others, max_rounds, _CHALLENGER_KINDS,
-                                 opening=members if crisis else ())
+                script = _script(others, max_rounds, _CHALLENGER_KINDS, opening=members,
+                                 force_opening=crisis)
             else:
                 script = _script(others, max_rounds)
             return st.builds(lambda s: {"script": s} if s else {}, script)
         overrides: dict[str, ParamStrategy] = {}
         if name == "wedge" and me == CHALLENGER_ID:
-            overrides["targets"] = st.sampled_from(members if crisis else ("", *members))
-            if crisis:
-                overrides["attack_round"] = st.integers(1, 3)
+            overrides["targets"] = st.sampled_from(("", *members)).map(
+                lambda t: t or members[0] if crisis else t)
         if name == doctrine:
             overrides.update(param_strategies or {})
-        return doctrine_params(registry.spec(name), overrides, others)
+        table = doctrine_params(registry.spec(name), overrides, others)
+        if name == "wedge" and me == CHALLENGER_ID and crisis:
+            table = table.map(lambda t: t | {"attack_round": min(int(t.get("attack_round", 3)), 3)}
+                              if int(t.get("attack_round", 3)) > 3 else t)
+        return table
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        crisis = max_members >= 2 and draw(st.booleans())
+        n = draw(st.sampled_from(range(1, max_members + 1)))
+        crisis = n >= 2 and draw(st.booleans())
+        # a challenger in three plain scenarios out of four (none is the simplest case)
+        challenger = bool(challengers) and (draw(st.integers(0, 3)) > 0 or crisis)
+        rounds = draw(st.sampled_from(range(1, max_rounds + 1)))
         if crisis:
-            n = draw(st.sampled_from(range(2, max_members + 1)))
-            challenger = bool(challengers)
-            rounds = draw(st.sampled_from(range(min(4, max_rounds), max_rounds + 1)))
-        else:
-            n = draw(st.sampled_from(range(1, max_members + 1)))
-            # a challenger in three scenarios out of four (none is the simplest case)
-            challenger = bool(challengers) and draw(st.integers(0, 3)) > 0
-            rounds = draw(st.sampled_from(range(1, max_rounds + 1)))
+            rounds = max(rounds, min(4, max_rounds))
         members = MEMBER_IDS[:n]
         ids = (*members, CHALLENGER_ID) if challenger else members
         agents_data: list[dict[str, Any]] = []
@@ -584,20 +632,18 @@ def scenario_data(
             agents_data.append(table)
         alliance_tables: list[dict[str, Any]] = []
         if n >= 2:
-            count = draw(st.sampled_from((1, 2) if crisis else (0, 1, 1, 2)))
-            for k in range(count):
+            count = draw(st.sampled_from((0, 1, 1, 2)))
+            for k in range(max(count, 1) if crisis else count):
                 table = draw(_alliance_table(members, k + 1))
                 if crisis and k == 0 and table["kind"] == "collective":
                     table["members"] = list(members)
                 alliance_tables.append(table)
         pairs = sorted({(i, j) for al in alliance_tables for i in al["members"]
                         for j in al["members"] if i != j})
+        bound = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs else []
         if crisis:
             first = alliance_tables[0]["members"]
             bound = [(i, j) for i, j in pairs if i in first and j in first]
-        else:
-            bound = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs \
-                else []
         commitment_tables: list[dict[str, Any]] = []
         for debtor, creditor in sorted(bound):
             treaty: dict[str, Any] = {
@@ -625,9 +671,10 @@ def scenario_data(
             world["params"] = wparams
         data: dict[str, Any] = {
             "scenario": {"name": "fuzz", "world_rules": world_name, "max_rounds": rounds},
-            "world": world,
-            "agents": agents_data,
         }
+        if world:
+            data["world"] = world
+        data["agents"] = agents_data
         if alliance_tables:
             data["alliances"] = alliance_tables
         if commitment_tables:

@@ -33,9 +33,10 @@ def _value(v: Any) -> str:
         )
         return f'"{escaped}"'
     if isinstance(v, Mapping):
-        if not v:
+        items = [(k, x) for k, x in v.items() if x is not None]
+        if not items:
             return "{}"
-        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
+        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in items) + " }"
     if isinstance(v, Sequence):
         return "[" + ", ".join(_value(x) for x in v) + "]"
     raise TypeError(f"cannot write {type(v).__name__} {v!r} as TOML")
@@ -53,20 +54,21 @@ def scenario_toml(data: Mapping[str, Any]) -> str:
 
     Tables become ``[scenario]`` and ``[world]`` sections, the arrays of tables
     ``[[agents]]``, ``[[alliances]]`` and ``[[commitments]]``; nested tables are written
-    inline. :func:`tomllib.loads` reads the text back to equal data.
+    inline. TOML has no null: keys whose value is ``None`` (a default) are left out.
+    :func:`tomllib.loads` reads the text back to equal data otherwise.
     """
     out: list[str] = []
     for section in _TABLES:
         table = data.get(section)
-        if not isinstance(table, Mapping):
+        if not isinstance(table, Mapping) or not table:
             continue
         out.append(f"[{section}]")
-        out.extend(f"{_key(k)} = {_value(v)}" for k, v in table.items())
+        out.extend(f"{_key(k)} = {_value(v)}" for k, v in table.items() if v is not None)
         out.append("")
     for section in _ARRAYS:
         items = data.get(section) or ()
         for item in items:
             out.append(f"[[{section}]]")
-            out.extend(f"{_key(k)} = {_value(v)}" for k, v in item.items())
+            out.extend(f"{_key(k)} = {_value(v)}" for k, v in item.items() if v is not None)
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -55,8 +55,11 @@ def _is_invariants_class(cls: type | None) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests of :class:`~negsim.testing.DoctrineInvariants` subclasses and the
-    tests that use ``doctrine_checker``."""
+    """Mark the tests that fuzz doctrines with ``negsim_invariants``.
+
+    Those are the tests of :class:`~negsim.testing.DoctrineInvariants` subclasses and the
+    tests that use ``doctrine_checker``.
+    """
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if _is_invariants_class(getattr(item, "cls", None)) or "doctrine_checker" in fixtures:
