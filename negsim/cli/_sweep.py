@@ -37,7 +37,7 @@ on.
                       N random points (Latin hypercube or uniform), seeded
 
 Rows are written to --out as runs finish: a directory of part files
-(results.parquet/part-00000.parquet, ... or results.csv/part-*.csv). If the
+(results.parquet/part-00000.parquet, ... or results.csv/part-00000.csv). If the
 sweep is interrupted (Ctrl-C, a killed process), run the same command again:
 only the missing runs are run. Afterwards, a table of outcome frequencies per
 parameter value with 95% Wilson intervals is printed (see `negsim summary`).

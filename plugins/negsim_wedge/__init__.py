@@ -384,25 +384,22 @@ def negsim_decide(view: AgentView) -> list[Move]:
             for s in _sizes(view.agent.params)
         ]
         best = max(options, key=lambda e: (e.utility, -e.size), default=None)
-        if best is not None and best.utility > 0:
+        armed = view.agent.capabilities.conventional > 0
+        if armed and best is not None and best.utility > 0:
             state.target, state.size = best.target, best.size
-            moves.append(
-                view.say(
-                    [a for a in view.public.agents if a != me],
-                    "inform",
-                    about="operation",
-                    target=best.target,
-                )
-            )
+            others = [a for a in view.public.agents if a != me]
+            if others:
+                moves.append(view.say(others, "inform", about="operation", target=best.target))
         else:
             moves.append(view.act("stand_down"))
     if state.target is not None and f"repelled({state.target})" not in view.world.facts:
         moves.append(view.act("attack", state.target, state.size))
     p_execute = float(view.param("p_execute"))
-    for c in view.commitments:
-        detached = c.debtor == me and c.state is CommitmentState.DETACHED
-        if detached and p_execute > 0 and view.rng.random() < p_execute:
-            moves.append(view.act("nuclear_strike", c.creditor))
+    for c in view.commitments:  # only its own threats, not treaty obligations it may owe
+        threat = c.debtor == me and c.consequent == f"struck({c.creditor})"
+        if threat and c.state is CommitmentState.DETACHED and p_execute > 0:
+            if view.rng.random() < p_execute:
+                moves.append(view.act("nuclear_strike", c.creditor))
     return moves
 
 
@@ -411,7 +408,9 @@ def _first_round(view: AgentView, state: WedgeState, targets: list[str]) -> list
     moves: list[Move] = []
     public = view.public
     helpers = sorted({h for t in targets for h in _helpers(public, t, me)})
-    hosts = sorted({host for h in helpers for host in public.hosts_of(h) if host not in targets})
+    hosts = sorted(
+        {h for helper in helpers for h in public.hosts_of(helper) if h not in (*targets, me)}
+    )
     hubs = sorted({al.hub for al in public.alliances if al.hub})
     if view.param("coerce") and public.capabilities[me].nuclear > 0:
         credibility = float(view.param("threat_credibility"))

@@ -35,14 +35,6 @@ def _run(data: dict[str, Any], seed: int = 0) -> negsim.Result:
                            registry=REGISTRY)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="plugins/negsim_wedge/__init__.py:401-405 carries out every detached commitment "
-    "the wedge owes with a nuclear strike on its creditor (p_execute > 0), not only its "
-    "threats: a treaty obligation to its own ally, detached when the ally is attacked, "
-    "makes it strike the ally",
-)
 def test_the_wedge_carries_out_only_its_threats() -> None:
     result = _run({
         "scenario": {"name": "ally", "world_rules": "crisis", "max_rounds": 3},
@@ -72,13 +64,6 @@ def test_the_wedge_carries_out_only_its_threats() -> None:
     assert struck <= threatened, f"X struck {sorted(struck)}, threatened {sorted(threatened)}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="plugins/negsim_wedge/__init__.py:414 (_first_round) threatens every host of a "
-    "helper's forces without leaving itself out: a wedge that hosts the forces of the "
-    "target's ally threatens itself, and the engine rejects the message (known-recipient)",
-)
 def test_the_wedge_never_threatens_itself() -> None:
     result = _run({
         "scenario": {"name": "host", "world_rules": "crisis", "max_rounds": 1},
@@ -97,13 +82,6 @@ def test_the_wedge_never_threatens_itself() -> None:
     assert not result.events_of(MoveRejected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="plugins/negsim_wedge/__init__.py:379-400 chooses and repeats an attack whatever "
-    "its conventional forces: with none (and a status quo below 0, so that any move "
-    "beats it) every attack is rejected (capability)",
-)
 def test_the_wedge_does_not_attack_without_forces() -> None:
     result = _run({
         "scenario": {"name": "unarmed", "world_rules": "crisis", "max_rounds": 3},
