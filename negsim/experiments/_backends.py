@@ -40,7 +40,7 @@ BackendName = Literal["serial", "process", "dask"]
 BACKENDS: tuple[BackendName, ...] = ("serial", "process", "dask")
 """The backend names ``sweep`` accepts."""
 
-_IN_FLIGHT = 2
+_IN_FLIGHT = 8
 """Chunks submitted per worker before waiting for one to finish."""
 
 
