@@ -34,7 +34,8 @@ def parse_override(text: str) -> Override:
     path = path.strip()
     if not sep or not path:
         raise OverrideError(
-            "--set", [Problem(text, "expected PATH=VALUE, e.g. agents.JPN.params.korea_minute=true")]
+            "--set",
+            [Problem(text, "expected PATH=VALUE, e.g. agents.JPN.params.korea_minute=true")],
         )
     raw = raw.strip()
     try:

@@ -397,9 +397,9 @@ def negsim_decide(view: AgentView) -> list[Move]:
     p_execute = float(view.param("p_execute"))
     for c in view.commitments:  # only its own threats, not treaty obligations it may owe
         threat = c.debtor == me and c.consequent == f"struck({c.creditor})"
-        if threat and c.state is CommitmentState.DETACHED and p_execute > 0:
-            if view.rng.random() < p_execute:
-                moves.append(view.act("nuclear_strike", c.creditor))
+        due = threat and c.state is CommitmentState.DETACHED and p_execute > 0
+        if due and view.rng.random() < p_execute:
+            moves.append(view.act("nuclear_strike", c.creditor))
     return moves
 
 
