@@ -4,6 +4,12 @@ Plugins are found through the ``negsim`` entry-point group, exactly as third-par
 plugins are, and checked with :meth:`pluggy.PluginManager.check_pending`.
 """
 
-from negsim.plugins._manager import ENTRY_POINT_GROUP, HookRelay, PluginRegistry, default_registry
+from negsim.plugins._manager import (
+    ENTRY_POINT_GROUP,
+    HookRelay,
+    PluginRegistry,
+    RelayCaller,
+    default_registry,
+)
 
-__all__ = ["ENTRY_POINT_GROUP", "HookRelay", "PluginRegistry", "default_registry"]
+__all__ = ["ENTRY_POINT_GROUP", "HookRelay", "PluginRegistry", "RelayCaller", "default_registry"]

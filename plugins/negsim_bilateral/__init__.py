@@ -25,7 +25,6 @@ otherwise.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Mapping, Sequence
 
@@ -35,7 +34,14 @@ import negsim
 from negsim.engine import AgentView
 from negsim.logic import Rule
 from negsim.model import Agent, Move, ParamSpec, ParamValue, PluginSpec, Scenario
-from negsim_crisis.vocabulary import attacked, denies_access, grants_access, offers, threats
+from negsim_crisis.vocabulary import (
+    attacked,
+    denies_access,
+    grants_access,
+    offers,
+    perception_noise,
+    threats,
+)
 
 __all__ = [
     "COOPERATION",
@@ -234,7 +240,7 @@ def negsim_plugin_spec() -> PluginSpec:
 def negsim_agent_start(agent: Agent, rng: random.Random) -> HubState:
     """Draw this run's perception noise."""
     sigma = float(agent.params["noise"])
-    return HubState(perception=math.exp(rng.gauss(0.0, sigma)) if sigma else 1.0)
+    return HubState(perception=perception_noise(rng, sigma))
 
 
 def support_values(params: Mapping[str, ParamValue], *, t: int) -> dict[str, float]:

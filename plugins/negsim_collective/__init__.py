@@ -27,7 +27,6 @@ Parameters are listed in :data:`PARAMS`; the honour-or-defect rule in :data:`SUP
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Mapping, Sequence
 
@@ -42,6 +41,7 @@ from negsim_crisis.vocabulary import (
     denies_access,
     grants_access,
     offers,
+    perception_noise,
     threats,
     under_attack,
 )
@@ -211,7 +211,7 @@ def negsim_plugin_spec() -> PluginSpec:
 def negsim_agent_start(agent: Agent, rng: random.Random) -> MemberState:
     """Draw this run's perception noise."""
     sigma = float(agent.params["noise"])
-    return MemberState(perception=math.exp(rng.gauss(0.0, sigma)) if sigma else 1.0)
+    return MemberState(perception=perception_noise(rng, sigma))
 
 
 @negsim.hookimpl

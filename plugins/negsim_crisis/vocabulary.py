@@ -6,6 +6,8 @@ these helpers, so every doctrine spells facts the same way.
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Set as AbstractSet
 
 import attrs
@@ -15,6 +17,7 @@ from negsim.model import Performative
 
 __all__ = [
     "Threat",
+    "perception_noise",
     "attacked",
     "decided",
     "grants_access",
@@ -106,3 +109,11 @@ def offers(view: AgentView) -> list[tuple[str, float, str, str]]:
         for m in view.inbox
         if m.performative is Performative.OFFER
     ]
+
+
+def perception_noise(rng: random.Random, sigma: float) -> float:
+    """A multiplicative log-normal perception error for one run: ``exp(N(0, sigma))``.
+
+    ``1.0`` (no error, and no draw from ``rng``) when ``sigma`` is 0.
+    """
+    return math.exp(rng.gauss(0.0, sigma)) if sigma else 1.0

@@ -43,7 +43,7 @@ from negsim.model import (
     PluginSpec,
     Scenario,
 )
-from negsim_crisis.vocabulary import attacked, grants_access
+from negsim_crisis.vocabulary import attacked, grants_access, perception_noise
 
 __all__ = ["ATTACK", "PARAMS", "Estimate", "WedgeState", "attack_values", "estimate"]
 
@@ -221,7 +221,7 @@ def negsim_plugin_spec() -> PluginSpec:
 def negsim_agent_start(agent: Agent, rng: random.Random) -> WedgeState:
     """Draw this run's resolve."""
     sigma = float(agent.params["resolve_noise"])
-    return WedgeState(resolve=math.exp(rng.gauss(0.0, sigma)) if sigma else 1.0)
+    return WedgeState(resolve=perception_noise(rng, sigma))
 
 
 def attack_values(
