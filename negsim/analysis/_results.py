@@ -317,7 +317,10 @@ class RuleReport:
         source: The citation the rule rests on.
         value: The rule's expression at the scenario's values; the rule holds while > 0.
         thresholds: For each parameter examined, where the rule flips
-            (:class:`negsim.logic.Threshold`).
+            (:class:`negsim.logic.Threshold`), within the parameter's documented range.
+        outside: Parameters whose threshold lies outside their documented range
+            (:class:`negsim.ParamSpec` ``low``/``high``): within that range the rule's
+            verdict does not change with them.
     """
 
     agent: str
@@ -327,6 +330,7 @@ class RuleReport:
     source: str
     value: float
     thresholds: tuple[Threshold, ...] = attrs.field(converter=_thresholds)
+    outside: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     @property
     def holds(self) -> bool:
@@ -352,6 +356,7 @@ class RuleReport:
                 attrs.asdict(t) | {"other_roots": list(t.other_roots), "description": t.describe()}
                 for t in self.thresholds
             ],
+            "outside": list(self.outside),
         }
 
 

@@ -99,12 +99,14 @@ def thresholds(
             ]
             try:
                 value = rule.value(values)
-                found = tuple(rule.threshold(name, values) for name in names)
+                solved = [rule.threshold(name, values) for name in names]
             except (KeyError, ArithmeticError, ValueError) as exc:
                 raise PluginError(
                     f"plugin {agent.doctrine!r}: rule {rule.name!r} for agent {agent.id!r} "
                     f"cannot be evaluated at the values from {_HOOK}: {exc}"
                 ) from exc
+            ranges = _ranges(registry, agent)
+            inside = [t for t in solved if _within(t.value, ranges.get(t.param))]
             out.append(
                 RuleReport(
                     agent=agent.id,
@@ -113,7 +115,25 @@ def thresholds(
                     doc=rule.doc,
                     source=rule.source,
                     value=value,
-                    thresholds=found,
+                    thresholds=inside,
+                    outside=[t.param for t in solved if t not in inside],
                 )
             )
     return tuple(out)
+
+
+def _ranges(registry: PluginRegistry, agent: Agent) -> dict[str, tuple[float | None, float | None]]:
+    """The documented range of each parameter of the agent's doctrine and modifiers."""
+    out: dict[str, tuple[float | None, float | None]] = {}
+    for name in agent.stack:
+        for p in registry.spec(name).params:
+            out.setdefault(p.name, (p.low, p.high))
+    return out
+
+
+def _within(value: float | None, bounds: tuple[float | None, float | None] | None) -> bool:
+    """Whether a threshold lies in a parameter's documented range (unknown: keep it)."""
+    if value is None or bounds is None:
+        return True
+    low, high = bounds
+    return (low is None or value >= low) and (high is None or value <= high)

@@ -231,10 +231,10 @@ def _rule_lines(rules: Sequence[RuleReport], *, solved_only: bool) -> list[str]:
     for r in rules:
         if solved_only and not r.thresholds:
             continue
-        key = (r.doctrine, r.rule, r.value, r.thresholds)
+        key = (r.doctrine, r.rule, r.value, r.thresholds, r.outside)
         groups.setdefault(key, []).append(r)
     lines = []
-    for (doctrine, rule, value, found), rs in groups.items():
+    for (doctrine, rule, value, found, outside), rs in groups.items():
         who = _ids(r.agent for r in rs)
         count = "" if len(rs) == 1 else f", {len(rs)} agents"
         verdict = "holds" if value > 0 else "fails"
@@ -243,11 +243,16 @@ def _rule_lines(rules: Sequence[RuleReport], *, solved_only: bool) -> list[str]:
             f"(value {value:.4g}): {rs[0].doc}",
             _INDENT,
         )
-        if not found:
+        if not found and not outside:
             lines.append(_INDENT * 2 + "(no parameter to solve for)")
         ordered = sorted(found, key=lambda t: (t.margin is None, abs(t.margin or 0.0)))
         for t in ordered:
             lines += _wrap(t.describe(), _INDENT * 2)
+        if outside:
+            lines += _wrap(
+                f"{rule} does not flip within the documented range of: {', '.join(outside)}",
+                _INDENT * 2,
+            )
     return lines
 
 

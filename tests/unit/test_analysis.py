@@ -803,3 +803,21 @@ def test_auxiliary_atoms_never_collide_with_real_ones() -> None:
     assert answer.witness is not None
     assert answer.witness["aux_detached1(0)"] is True
     assert analysis.consistency().conflict == conflict
+
+
+def test_thresholds_outside_a_parameters_documented_range_are_set_apart() -> None:
+    registry = default_registry()
+    reports = thresholds(load("korea_bilateral"))
+    for report in reports:
+        specs = {p.name: p for p in registry.spec(report.doctrine).params}
+        for t in report.thresholds:
+            spec = specs.get(t.param)
+            if spec is None or t.value is None:
+                continue
+            assert spec.low is None or t.value >= spec.low, t.describe()
+            assert spec.high is None or t.value <= spec.high, t.describe()
+    wedge = next(r for r in reports if r.agent == "DPRK")
+    # the attack rule would flip only at value_gain ~ 3.5e8, beyond its range (0-10000)
+    assert "value_gain" in wedge.outside
+    assert "value_gain" not in {t.param for t in wedge.thresholds}
+    assert wedge.to_dict()["outside"] == list(wedge.outside)
