@@ -305,6 +305,10 @@ class Entailment:
         }
 
 
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class RuleReport:
     """One of an agent's decision rules at the scenario's values, with its thresholds.
@@ -330,7 +334,7 @@ class RuleReport:
     source: str
     value: float
     thresholds: tuple[Threshold, ...] = attrs.field(converter=_thresholds)
-    outside: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    outside: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
     @property
     def holds(self) -> bool:

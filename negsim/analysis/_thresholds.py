@@ -94,9 +94,11 @@ def thresholds(
     for agent in scenario.agents:
         own = numeric_params(agent)
         for rule, values in _rules(registry, agent, scenario):
-            names = [p for p in chosen if p in rule.symbols] if chosen else [
-                s for s in rule.symbols if s in own
-            ]
+            names = (
+                [p for p in chosen if p in rule.symbols]
+                if chosen
+                else [s for s in rule.symbols if s in own]
+            )
             try:
                 value = rule.value(values)
                 solved = [rule.threshold(name, values) for name in names]

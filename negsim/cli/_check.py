@@ -65,20 +65,40 @@ Examples:
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@click.option("--given", metavar="PROP", default=None,
-              help="The condition of the entailment question, e.g. \"attacked(ROK)\" "
-                   "(needs --obliged).")
-@click.option("--obliged", metavar="PROP", default=None,
-              help="Ask whether honouring every commitment obliges PROP, e.g. "
-                   "\"grants_access(JPN,USA)\".")
-@click.option("--debtor", metavar="AGENT", default=None,
-              help="With --obliged: ask whether AGENT's own commitments oblige it.")
-@click.option("--param", "params", multiple=True, metavar="NAME",
-              help="Solve the rules for NAME (e.g. p_strike) instead of each agent's "
-                   "numeric parameters. Repeatable.")
-@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-              help="Override a value of the file by its dotted path, e.g. "
-                   "agents.JPN.params.cost_strike=30. Repeatable.")
+@click.option(
+    "--given",
+    metavar="PROP",
+    default=None,
+    help='The condition of the entailment question, e.g. "attacked(ROK)" (needs --obliged).',
+)
+@click.option(
+    "--obliged",
+    metavar="PROP",
+    default=None,
+    help='Ask whether honouring every commitment obliges PROP, e.g. "grants_access(JPN,USA)".',
+)
+@click.option(
+    "--debtor",
+    metavar="AGENT",
+    default=None,
+    help="With --obliged: ask whether AGENT's own commitments oblige it.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME",
+    help="Solve the rules for NAME (e.g. p_strike) instead of each agent's "
+    "numeric parameters. Repeatable.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a value of the file by its dotted path, e.g. "
+    "agents.JPN.params.cost_strike=30. Repeatable.",
+)
 def check(
     file: Path,
     as_json: bool,
@@ -179,8 +199,12 @@ def _finite(value: Any) -> Any:
 
 def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(
-        text, _WIDTH, initial_indent=indent, subsequent_indent=indent + _INDENT,
-        break_long_words=False, break_on_hyphens=False,
+        text,
+        _WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + _INDENT,
+        break_long_words=False,
+        break_on_hyphens=False,
     ) or [indent]
 
 
@@ -277,9 +301,7 @@ def report_lines(report: Report, file: Path | str, *, solved_only: bool = False)
     ]
     lines += _commitment_lines(report.commitments) or [_INDENT + "(none)"]
     lines.append("Exclusions (hold in every world)")
-    lines += [line for x in report.exclusions for line in _wrap(x, _INDENT)] or [
-        _INDENT + "(none)"
-    ]
+    lines += [line for x in report.exclusions for line in _wrap(x, _INDENT)] or [_INDENT + "(none)"]
     lines.append("")
     groups = (
         f"{_plural(c.commitments, 'commitment')} in "
