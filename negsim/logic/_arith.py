@@ -50,7 +50,23 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
 
 import attrs
 
-from negsim.errors import PropositionError
+from negsim.logic._text import (
+    CACHE_SIZE,
+    DIGITS,
+    LETTERS,
+    MAX_DEPTH,
+    MAX_LENGTH,
+    NAME_CHARS,
+    SPACE,
+    ParseError,
+    Token,
+    TokenReader,
+    cached_parser,
+    parse_text,
+    scan,
+    too_deep,
+    unexpected,
+)
 
 if TYPE_CHECKING:
     from sympy import Expr as SympyExpr  # type: ignore[import-untyped,unused-ignore]
@@ -77,12 +93,10 @@ __all__ = [
     "parse_expression",
 ]
 
-#: The longest expression text accepted, in characters.
-MAX_LENGTH = 10_000
+# MAX_LENGTH and MAX_DEPTH (shared with the proposition parser) are re-exported from _text;
+# here a number or name has depth 0, ``-a`` 1, ``-a * b`` 2.
 
-#: The deepest nesting accepted: parentheses inside each other, and operators inside each other
-#: (a number or name has depth 0, ``-a`` 1, ``-a * b`` 2).
-MAX_DEPTH = 200
+_NOUN = "expression"
 
 #: The functions an expression may call, with their least and greatest number of arguments
 #: (``None``: no upper bound).
@@ -97,15 +111,8 @@ FUNCTIONS: Mapping[str, tuple[int, int | None]] = {
 #: Words that cannot name a parameter: the function names and Python's keywords.
 RESERVED_NAMES = frozenset(FUNCTIONS) | frozenset(keyword.kwlist)
 
-_CACHE_SIZE = 4096
-
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _NUMBER_RE = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_DIGITS = frozenset("0123456789")
-_NAME_CHARS = _LETTERS | _DIGITS | {"_"}
-_SPACE = frozenset(" \t\r\n\f\v")
 
 # Binding strength of each node kind, loosest first; used to place parentheses.
 _PREC_ADD = 1
@@ -454,26 +461,7 @@ _BINARY = _ADDITIVE | _MULTIPLICATIVE
 _OPERAND_STARTS = frozenset({_Kind.NAME, _Kind.NUMBER, _Kind.LPAREN})
 
 
-@attrs.frozen
-class _Token:
-    kind: _Kind
-    text: str
-    column: int  # 1-based
-    hint: str | None = None
-
-    def describe(self) -> str:
-        if self.kind is _Kind.END:
-            return "end of text"
-        return repr(self.text)
-
-
-class _ParseError(Exception):
-    """A parse failure before the text and source are attached."""
-
-    def __init__(self, column: int, reason: str) -> None:
-        super().__init__(column, reason)
-        self.column = column
-        self.reason = reason
+_Token = Token[_Kind]  # for annotations: build tokens with Token(...), which is faster
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -483,30 +471,28 @@ def _tokenize(text: str) -> list[_Token]:
     n = len(text)
     while i < n:
         char = text[i]
-        if char in _SPACE:
+        if char in SPACE:
             i += 1
             continue
         column = i + 1
-        if char in _LETTERS:
-            end = i + 1
-            while end < n and text[end] in _NAME_CHARS:
-                end += 1
-            tokens.append(_Token(_Kind.NAME, text[i:end], column))
+        if char in LETTERS:
+            end = scan(text, i, NAME_CHARS)
+            tokens.append(Token(_Kind.NAME, text[i:end], column))
             i = end
             continue
-        if char in _DIGITS or (char == "." and i + 1 < n and text[i + 1] in _DIGITS):
+        if char in DIGITS or (char == "." and i + 1 < n and text[i + 1] in DIGITS):
             match = _NUMBER_RE.match(text, i)
             assert match is not None  # a digit, or '.' and a digit, always starts a number
             end = match.end()
-            tokens.append(_Token(_Kind.NUMBER, match.group(), column))
-            if end < n and (text[end] in _NAME_CHARS or text[end] == "."):
+            tokens.append(Token(_Kind.NUMBER, match.group(), column))
+            if end < n and (text[end] in NAME_CHARS or text[end] == "."):
                 word = _NAME_RE.match(text, end)
                 hint = (
                     f"write '{match.group()} * {word.group() if word else text[end]}' to multiply"
-                    if text[end] in _LETTERS
+                    if text[end] in LETTERS
                     else "a number is digits with an optional '.' and exponent, such as 1.5e-3"
                 )
-                tokens.append(_Token(_Kind.BAD, text[end], end + 1, hint))
+                tokens.append(Token(_Kind.BAD, text[end], end + 1, hint))
                 return tokens
             i = end
             continue
@@ -515,11 +501,11 @@ def _tokenize(text: str) -> list[_Token]:
             symbol = char
         kind = _SYMBOLS.get(symbol)
         if kind is None:
-            tokens.append(_Token(_Kind.BAD, char, column, _HINTS.get(char)))
+            tokens.append(Token(_Kind.BAD, char, column, _HINTS.get(char)))
             return tokens
-        tokens.append(_Token(kind, symbol, column))
+        tokens.append(Token(kind, symbol, column))
         i += len(symbol)
-    tokens.append(_Token(_Kind.END, "", n + 1))
+    tokens.append(Token(_Kind.END, "", n + 1))
     return tokens
 
 
@@ -529,19 +515,15 @@ def _tokenize(text: str) -> list[_Token]:
 _Item = tuple[Expr, int]
 
 
-def _too_deep(column: int) -> _ParseError:
-    return _ParseError(column, f"the expression is nested deeper than {MAX_DEPTH} levels")
-
-
 def _node(height: int, column: int) -> int:
     """Check the height of a new node: one more than its deepest child."""
     if height > MAX_DEPTH:
-        raise _too_deep(column)
+        raise too_deep(_NOUN, column)
     return height
 
 
-class _Parser:
-    """Reads the tokens of one expression; raises :class:`_ParseError` on the first error.
+class _Parser(TokenReader[_Kind]):
+    """Reads the tokens of one expression; raises :class:`ParseError` on the first error.
 
     It recurses only into parentheses and function arguments (each a level of
     :data:`MAX_DEPTH`, and two stack frames); chains of operators, signs and powers are read
@@ -549,8 +531,7 @@ class _Parser:
     """
 
     def __init__(self, text: str) -> None:
-        self._tokens = _tokenize(text)
-        self._pos = 0
+        super().__init__(_tokenize(text))
 
     def parse(self) -> Expr:
         expr, _ = self._sum(0)
@@ -562,27 +543,14 @@ class _Parser:
             raise self._unexpected(token, expected)
         return expr
 
-    # -- token access -------------------------------------------------------------------
-
-    def _peek(self) -> _Token:
-        return self._tokens[self._pos]
-
-    def _advance(self) -> _Token:
-        token = self._tokens[self._pos]
-        self._pos += 1
-        return token
-
     @staticmethod
-    def _unexpected(token: _Token, expected: str) -> _ParseError:
-        reason = f"unexpected {token.describe()}; expected {expected}"
+    def _unexpected(token: _Token, expected: str) -> ParseError:
         hint = token.hint
         if token.kind is _Kind.NAME and token.text in keyword.kwlist:
             hint = f"{token.text!r} is a Python keyword, not part of the expression language"
         elif token.kind in _OPERAND_STARTS and expected.startswith(_EXPECT_OPERATOR):
             hint = "write '*' to multiply"
-        if hint:
-            reason += f" ({hint})"
-        return _ParseError(token.column, reason)
+        return unexpected(token, expected, hint)
 
     # -- grammar ------------------------------------------------------------------------
 
@@ -619,11 +587,11 @@ class _Parser:
         if token.kind is _Kind.NUMBER:
             value = float(token.text)
             if not math.isfinite(value):
-                raise _ParseError(token.column, f"the number {token.text!r} is too large")
+                raise ParseError(token.column, f"the number {token.text!r} is too large")
             return Num(value), 0
         if token.kind is _Kind.LPAREN:
             if depth >= MAX_DEPTH:
-                raise _too_deep(token.column)
+                raise too_deep(_NOUN, token.column)
             item = self._sum(depth + 1)
             closer = self._advance()
             if closer.kind is not _Kind.RPAREN:
@@ -636,21 +604,21 @@ class _Parser:
         name = token.text
         if self._peek().kind is not _Kind.LPAREN:
             if name in FUNCTIONS:
-                raise _ParseError(token.column, f"{name!r} is a function; call it as {name}(...)")
+                raise ParseError(token.column, f"{name!r} is a function; call it as {name}(...)")
             if name in RESERVED_NAMES:
-                raise _ParseError(
+                raise ParseError(
                     token.column, f"{name!r} is a Python keyword and cannot name a parameter"
                 )
             return Sym(name), 0
         # A call: NAME '(' sum (',' sum)* ')'.
         if name not in FUNCTIONS:
-            raise _ParseError(
+            raise ParseError(
                 token.column,
                 f"unknown function {name!r}; the functions are {', '.join(sorted(FUNCTIONS))}",
             )
         open_column = self._advance().column
         if depth >= MAX_DEPTH:
-            raise _too_deep(open_column)
+            raise too_deep(_NOUN, open_column)
         args: list[_Item] = []
         while True:
             args.append(self._sum(depth + 1))
@@ -665,7 +633,7 @@ class _Parser:
                 )
         problem = _arity_problem(name, len(args))
         if problem:
-            raise _ParseError(token.column, problem)
+            raise ParseError(token.column, problem)
         height = _node(max(h for _, h in args) + 1, token.column)
         return Call(name, tuple(arg for arg, _ in args)), height
 
@@ -743,15 +711,7 @@ def _group_sum(items: list[_Item], operators: list[_Token]) -> _Item:
     return Add(tuple(term for term, _ in terms)), height
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _parse_cached(text: str) -> Expr:
-    if not text.strip(" \t\r\n\f\v"):
-        raise _ParseError(1, f"the expression is empty; expected {_EXPECT_OPERAND}")
-    return _Parser(text).parse()
-
-
-def _excerpt(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else f"{text[:width]}... ({len(text)} characters)"
+_parse_cached = cached_parser(_NOUN, _EXPECT_OPERAND, lambda text: _Parser(text).parse())
 
 
 def parse_expression(text: str, *, source: str = "<expression>") -> Expr:
@@ -782,23 +742,7 @@ def parse_expression(text: str, *, source: str = "<expression>") -> Expr:
         >>> str(parse_expression("a+b*(c-d)**2"))
         'a + b * (c - d)^2'
     """
-    if not isinstance(text, str):
-        raise TypeError(f"an expression must be a str, not {type(text).__name__}: {text!r}")
-    if len(text) > MAX_LENGTH:
-        raise PropositionError(
-            _excerpt(text),
-            1,
-            f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
-            source=source,
-        )
-    try:
-        return _parse_cached(text)
-    except _ParseError as failure:
-        raise PropositionError(text, failure.column, failure.reason, source=source) from None
-    except RecursionError:  # only when called with little stack left; the depth cap avoids it
-        raise PropositionError(
-            text, 1, "the expression is nested too deeply to parse here", source=source
-        ) from None
+    return parse_text(text, source, _NOUN, _parse_cached)
 
 
 # -- symbols --------------------------------------------------------------------------------
@@ -821,7 +765,7 @@ def _children(expr: Expr) -> tuple[Expr, ...]:
     raise TypeError(f"not an expression: {expr!r}")
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _symbols_cached(expr: Expr) -> frozenset[str]:
     names: set[str] = set()
     stack: list[Expr] = [expr]
@@ -1322,7 +1266,7 @@ def _compile(expr: Expr) -> _Node:
     raise TypeError(f"not an expression: {expr!r}")
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _compile_cached(expr: Expr) -> Evaluator:
     return _compile(expr).fn
 
@@ -1379,7 +1323,7 @@ def _sympy_number(value: float) -> SympyExpr:
     return _sympy().Rational(fraction.numerator, fraction.denominator)
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _to_sympy_cached(expr: Expr) -> SympyExpr:
     sympy = _sympy()
 

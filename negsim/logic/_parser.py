@@ -11,31 +11,35 @@ there is no ``eval``, ``exec``, ``compile``, ``sympify`` or ``ast``.
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Callable
 
-import attrs
-
-from negsim.errors import PropositionError
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
+from negsim.logic._text import (
+    DIGITS,
+    LETTERS,
+    MAX_DEPTH,
+    MAX_LENGTH,
+    NAME_CHARS,
+    SPACE,
+    ParseError,
+    Token,
+    TokenReader,
+    cached_parser,
+    parse_text,
+    scan,
+    too_deep,
+    unexpected,
+)
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse"]
 
-#: The longest proposition text accepted, in characters.
-MAX_LENGTH = 10_000
+# MAX_LENGTH and MAX_DEPTH (shared with the expression parser) are re-exported from _text;
+# here an atom or constant has depth 0, ``~a`` 1, ``~a & b`` 2.
 
-#: The deepest nesting accepted: parentheses inside each other, and operators inside each other
-#: (an atom or constant has depth 0, ``~a`` 1, ``~a & b`` 2).
-MAX_DEPTH = 200
+_NOUN = "proposition"
 
-_CACHE_SIZE = 4096
-
-_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_DIGITS = frozenset("0123456789")
-_NAME_CHARS = _LETTERS | _DIGITS | {"_"}
-_ARG_START = _LETTERS | _DIGITS
-_ARG_CHARS = _NAME_CHARS | {"-"}
-_SPACE = frozenset(" \t\r\n\f\v")
+_ARG_START = LETTERS | DIGITS
+_ARG_CHARS = NAME_CHARS | {"-"}
 
 _EXPECT_OPERAND = "an atom name, '~', '(', 'true' or 'false'"
 _EXPECT_OPERATOR = "an operator ('&', '|', '>>', '->', '<->')"
@@ -91,32 +95,7 @@ _HINTS = {
 }
 
 
-@attrs.frozen
-class _Token:
-    kind: _Kind
-    text: str
-    column: int  # 1-based
-
-    def describe(self) -> str:
-        if self.kind is _Kind.END:
-            return "end of text"
-        return repr(self.text)
-
-
-class _ParseError(Exception):
-    """A parse failure before the text and source are attached."""
-
-    def __init__(self, column: int, reason: str) -> None:
-        super().__init__(column, reason)
-        self.column = column
-        self.reason = reason
-
-
-def _scan(text: str, start: int, chars: frozenset[str]) -> int:
-    end = start + 1
-    while end < len(text) and text[end] in chars:
-        end += 1
-    return end
+_Token = Token[_Kind]  # for annotations: build tokens with Token(...), which is faster
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -132,28 +111,28 @@ def _tokenize(text: str) -> list[_Token]:
     n = len(text)
     while i < n:
         char = text[i]
-        if char in _SPACE:
+        if char in SPACE:
             i += 1
             continue
         column = i + 1
         if in_args:
             if char in _ARG_START:
-                end = _scan(text, i, _ARG_CHARS)
-                tokens.append(_Token(_Kind.ARG, text[i:end], column))
+                end = scan(text, i, _ARG_CHARS)
+                tokens.append(Token(_Kind.ARG, text[i:end], column))
                 i = end
                 continue
             if char in ",)":
-                tokens.append(_Token(_SYMBOLS[char], char, column))
+                tokens.append(Token(_SYMBOLS[char], char, column))
                 in_args = char == ","
                 i += 1
                 continue
-            tokens.append(_Token(_Kind.BAD, char, column))
+            tokens.append(Token(_Kind.BAD, char, column))
             return tokens
-        if char in _LETTERS:
-            end = _scan(text, i, _NAME_CHARS)
+        if char in LETTERS:
+            end = scan(text, i, NAME_CHARS)
             word = text[i:end]
             kind = _KEYWORDS.get(word, _Kind.NAME)
-            tokens.append(_Token(kind, word, column))
+            tokens.append(Token(kind, word, column))
             after_name = kind is _Kind.NAME
             i = end
             continue
@@ -162,15 +141,15 @@ def _tokenize(text: str) -> list[_Token]:
             if kind_or_none is not None:
                 break
         else:
-            tokens.append(_Token(_Kind.BAD, char, column))
+            tokens.append(Token(_Kind.BAD, char, column))
             return tokens
         if kind_or_none is _Kind.LPAREN and after_name:
             kind_or_none = _Kind.ARGS_OPEN
             in_args = True
-        tokens.append(_Token(kind_or_none, symbol, column))
+        tokens.append(Token(kind_or_none, symbol, column))
         after_name = False
         i += len(symbol)
-    tokens.append(_Token(_Kind.END, "", n + 1))
+    tokens.append(Token(_Kind.END, "", n + 1))
     return tokens
 
 
@@ -180,40 +159,22 @@ _BINARY = frozenset({_Kind.AND, _Kind.OR, _Kind.IMPLIES, _Kind.EQUIV})
 _Item = tuple[Prop, int]
 
 
-def _too_deep(column: int) -> _ParseError:
-    return _ParseError(column, f"the proposition is nested deeper than {MAX_DEPTH} levels")
-
-
-class _Parser:
-    """Reads the tokens of one proposition; raises :class:`_ParseError` on the first error."""
+class _Parser(TokenReader[_Kind]):
+    """Reads the tokens of one proposition; raises :class:`ParseError` on the first error."""
 
     def __init__(self, text: str) -> None:
-        self._tokens = _tokenize(text)
-        self._pos = 0
+        super().__init__(_tokenize(text))
 
     def parse(self) -> Prop:
         prop, _ = self._group(0, None)
         return prop
 
-    # -- token access -------------------------------------------------------------------
-
-    def _peek(self) -> _Token:
-        return self._tokens[self._pos]
-
-    def _advance(self) -> _Token:
-        token = self._tokens[self._pos]
-        self._pos += 1
-        return token
-
     @staticmethod
-    def _unexpected(token: _Token, expected: str) -> _ParseError:
-        reason = f"unexpected {token.describe()}; expected {expected}"
+    def _unexpected(token: _Token, expected: str) -> ParseError:
         hint = _HINTS.get(token.text) if token.kind is _Kind.BAD else None
-        if token.kind is _Kind.BAD and token.text in _DIGITS:
+        if token.kind is _Kind.BAD and token.text in DIGITS:
             hint = "names must start with a letter"
-        if hint:
-            reason += f" ({hint})"
-        return _ParseError(token.column, reason)
+        return unexpected(token, expected, hint)
 
     # -- grammar ------------------------------------------------------------------------
 
@@ -254,14 +215,14 @@ class _Parser:
             prop, height = Const(False), 0
         elif token.kind is _Kind.LPAREN:
             if depth >= MAX_DEPTH:
-                raise _too_deep(token.column)
+                raise too_deep(_NOUN, token.column)
             prop, height = self._group(depth + 1, token.column)
         else:
             raise self._unexpected(token, _EXPECT_OPERAND)
         for column in reversed(negations):
             height += 1
             if height > MAX_DEPTH:
-                raise _too_deep(column)
+                raise too_deep(_NOUN, column)
             prop = Not(prop)
         return prop, height
 
@@ -315,14 +276,14 @@ def _nary(
         return operands[0]
     height = max(h for _, h in operands) + 1
     if height > MAX_DEPTH:
-        raise _too_deep(splits[0].column)
+        raise too_deep(_NOUN, splits[0].column)
     return make(tuple(p for p, _ in operands)), height
 
 
 def _combine(kind: _Kind, left: _Item, right: _Item, column: int) -> _Item:
     height = max(left[1], right[1]) + 1
     if height > MAX_DEPTH:
-        raise _too_deep(column)
+        raise too_deep(_NOUN, column)
     node = Implies(left[0], right[0]) if kind is _Kind.IMPLIES else Equiv(left[0], right[0])
     return node, height
 
@@ -364,15 +325,7 @@ def _group_by_precedence(items: list[_Item], operators: list[_Token]) -> _Item:
     return result
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _parse_cached(text: str) -> Prop:
-    if not text.strip(" \t\r\n\f\v"):
-        raise _ParseError(1, f"the proposition is empty; expected {_EXPECT_OPERAND}")
-    return _Parser(text).parse()
-
-
-def _excerpt(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else f"{text[:width]}... ({len(text)} characters)"
+_parse_cached = cached_parser(_NOUN, _EXPECT_OPERAND, lambda text: _Parser(text).parse())
 
 
 def parse(text: str, *, source: str = "<proposition>") -> Prop:
@@ -397,20 +350,4 @@ def parse(text: str, *, source: str = "<proposition>") -> Prop:
             shows only the start of the text.
         TypeError: ``text`` is not a string.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"a proposition must be a str, not {type(text).__name__}: {text!r}")
-    if len(text) > MAX_LENGTH:
-        raise PropositionError(
-            _excerpt(text),
-            1,
-            f"the proposition is {len(text)} characters long; the limit is {MAX_LENGTH}",
-            source=source,
-        )
-    try:
-        return _parse_cached(text)
-    except _ParseError as failure:
-        raise PropositionError(text, failure.column, failure.reason, source=source) from None
-    except RecursionError:  # only when called with little stack left; the depth cap avoids it
-        raise PropositionError(
-            text, 1, "the proposition is nested too deeply to parse here", source=source
-        ) from None
+    return parse_text(text, source, _NOUN, _parse_cached)
