@@ -122,7 +122,26 @@ class CommitmentFormula:
 
 
 @attrs.frozen
-class Conflict:
+class _Clash:
+    """What a conflict and a reachable violation both report (see their docstrings)."""
+
+    commitments: tuple[str, ...] = attrs.field(converter=_strings)
+    exclusions: tuple[str, ...] = attrs.field(converter=_strings)
+    world: FrozenMap[str, bool] = attrs.field(converter=_world)
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: ``commitments``, ``exclusions``, ``world`` and ``explanation``."""
+        return {
+            "commitments": list(self.commitments),
+            "exclusions": list(self.exclusions),
+            "world": dict(self.world),
+            "explanation": self.explanation,
+        }
+
+
+@attrs.frozen
+class Conflict(_Clash):
     """A minimal set of commitments that can all detach together but not all be honoured.
 
     Attributes:
@@ -133,24 +152,6 @@ class Conflict:
             (all their antecedents hold).
         explanation: The clash in plain language.
     """
-
-    commitments: tuple[str, ...] = attrs.field(converter=_strings)
-    exclusions: tuple[str, ...] = attrs.field(converter=_strings)
-    world: FrozenMap[str, bool] = attrs.field(converter=_world)
-    explanation: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The conflict as JSON-ready data.
-
-        Returns:
-            ``commitments``, ``exclusions``, ``world`` and ``explanation``.
-        """
-        return {
-            "commitments": list(self.commitments),
-            "exclusions": list(self.exclusions),
-            "world": dict(self.world),
-            "explanation": self.explanation,
-        }
 
 
 @attrs.frozen
@@ -225,7 +226,7 @@ class Consistency:
 
 
 @attrs.frozen
-class Violation:
+class Violation(_Clash):
     """Commitments that can all detach, after which one of them must be violated.
 
     Attributes:
@@ -238,24 +239,6 @@ class Violation:
             detached (every antecedent holds).
         explanation: The clash in plain language.
     """
-
-    commitments: tuple[str, ...] = attrs.field(converter=_strings)
-    exclusions: tuple[str, ...] = attrs.field(converter=_strings)
-    world: FrozenMap[str, bool] = attrs.field(converter=_world)
-    explanation: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The violation as JSON-ready data.
-
-        Returns:
-            ``commitments``, ``exclusions``, ``world`` and ``explanation``.
-        """
-        return {
-            "commitments": list(self.commitments),
-            "exclusions": list(self.exclusions),
-            "world": dict(self.world),
-            "explanation": self.explanation,
-        }
 
 
 @attrs.frozen
