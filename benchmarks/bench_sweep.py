@@ -6,19 +6,26 @@ Run from the repository root::
     python benchmarks/bench_sweep.py --big      # ... and 20,000 runs: memory, speed-up
     python benchmarks/bench_sweep.py --quick    # 400 runs (for benchmarks/run.py --quick)
 
-The sweep is the flagship Korea scenario (korea_bilateral.toml) over
+The sweep is a flagship Korea scenario (korea_bilateral.toml, the fastest run and so
+the hardest to speed up; ``--scenario`` picks another) over
 ``agents.DPRK.params.threat_credibility=0:1:10`` with N/10 runs per point, written to a
 Parquet results directory. Each case runs in a fresh Python process, so imports and
 peak memory do not carry over between cases; the time is the ``sweep()`` call alone
 (the process pool's start-up included). For Dask the ``LocalCluster`` (2 worker
 processes) is started first and its start-up (workers importing negsim and its plugins
 included) is shown apart, as a cluster is usually started once for many sweeps.
-Memory is the peak of the summed RSS of the parent and all its worker processes,
-sampled every 20 ms (psutil), and the parent's own peak (``ru_maxrss``). Each case
-runs ``--repeat`` times, the backends interleaved; times are medians with their range,
-speed-ups ratios of medians, all from one run of this script. The rows of every case
-are checked to be identical. The load average before and after is printed: other
-processes on the machine slow the parallel cases most. Nothing here is asserted.
+
+Times come from cases that run alone: nothing else runs in their process, so the
+process pool starts its workers by ``fork``, as it does from a script or the CLI (a
+process with other threads, such as a notebook kernel, uses ``forkserver``; see
+``--start-method``). Memory comes from separate cases, one per backend and size,
+whose process tree this script samples from outside every 20 ms (psutil): the peak of
+the summed RSS of the case's process and all its descendants, and the parent's own
+peak (``ru_maxrss``). Each timed case runs ``--repeat`` times, the backends
+interleaved; times are medians with their range, speed-ups ratios of medians, all from
+one run of this script. The rows of every case are checked to be identical. The load
+average before and after is printed: other processes on the machine slow the parallel
+cases most. Nothing here is asserted.
 """
 
 from __future__ import annotations
@@ -45,12 +52,17 @@ WORKERS = 2
 
 
 class PeakRSS:
-    """Samples the RSS of this process and its descendants; keeps the peak of the sum."""
+    """Samples the RSS of a process and its descendants from outside; keeps the peaks.
 
-    def __init__(self, interval: float = 0.02) -> None:
+    Args:
+        pid: The process to watch.
+        interval: Seconds between samples.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
         import psutil
 
-        self.me = psutil.Process()
+        self.root = psutil.Process(pid)
         self.interval = interval
         self.peak = 0
         self.workers_peak = 0
@@ -60,13 +72,14 @@ class PeakRSS:
     def _sample(self) -> None:
         import psutil
 
-        total = self.me.memory_info().rss
-        workers = 0
-        for child in self.me.children(recursive=True):
-            with contextlib.suppress(psutil.Error):  # a worker that just exited
-                workers += child.memory_info().rss
-        self.peak = max(self.peak, total + workers)
-        self.workers_peak = max(self.workers_peak, workers)
+        with contextlib.suppress(psutil.Error):  # the case just exited
+            total = self.root.memory_info().rss
+            workers = 0
+            for child in self.root.children(recursive=True):
+                with contextlib.suppress(psutil.Error):  # a worker that just exited
+                    workers += child.memory_info().rss
+            self.peak = max(self.peak, total + workers)
+            self.workers_peak = max(self.workers_peak, workers)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -78,14 +91,16 @@ class PeakRSS:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._sample()
         self._stop.set()
         self._thread.join()
 
 
-def case(backend: str, runs: int, out: str) -> dict[str, Any]:
+def case(
+    backend: str, runs: int, out: str, scenario: Path, start_method: str | None
+) -> dict[str, Any]:
     """One sweep in this process; returns its figures."""
     from negsim.experiments import sweep
+    from negsim.experiments._backends import default_start_method
 
     result: dict[str, Any] = {"backend": backend, "runs": runs}
     scheduler = None
@@ -107,47 +122,54 @@ def case(backend: str, runs: int, out: str) -> dict[str, Any]:
         client.run(exec, "from negsim.plugins import default_registry; default_registry()")
         result["startup"] = time.perf_counter() - start
         scheduler = client
-    workers = 1 if backend == "serial" else WORKERS
-    with PeakRSS() as memory:
-        start = time.perf_counter()
-        report = sweep(
-            SCENARIO,
-            grid=[GRID],
-            runs=runs // POINTS,
-            seed=1,
-            backend=backend,
-            workers=None if backend == "serial" else WORKERS,
-            scheduler=scheduler,
-            out=out,
-            progress=False,
-        )
-        result["seconds"] = time.perf_counter() - start
+    elif backend == "process":
+        result["start_method"] = start_method or default_start_method()
+    start = time.perf_counter()
+    report = sweep(
+        scenario,
+        grid=[GRID],
+        runs=runs // POINTS,
+        seed=1,
+        backend=backend,
+        workers=None if backend == "serial" else WORKERS,
+        scheduler=scheduler,
+        out=out,
+        progress=False,
+        start_method=start_method,
+    )
+    result["seconds"] = time.perf_counter() - start
     if client is not None:
         client.close()
         cluster.close()
     result.update(
-        workers=workers,
+        workers=1 if backend == "serial" else WORKERS,
         ran=report.ran,
         errors=report.errors,
-        peak_mb=memory.peak / 2**20,
-        workers_peak_mb=memory.workers_peak / 2**20,
         parent_maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
     return result
 
 
-def run_case(backend: str, runs: int, out: Path) -> dict[str, Any]:
-    """A case in a fresh interpreter."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--case", backend, "--runs", str(runs), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"{backend} x {runs} failed:\n{done.stderr}")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+def run_case(
+    backend: str, runs: int, out: Path, args: argparse.Namespace, memory: bool = False
+) -> dict[str, Any]:
+    """A case in a fresh interpreter; with ``memory``, its process tree is sampled."""
+    command = [sys.executable, __file__, "--case", backend, "--runs", str(runs)]
+    command += ["--out", str(out), "--scenario", str(args.scenario)]
+    if args.start_method:
+        command += ["--start-method", args.start_method]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    ) as proc:
+        sampler = PeakRSS(proc.pid) if memory else contextlib.nullcontext()
+        with sampler:
+            stdout, stderr = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"{backend} x {runs} failed:\n{stderr}")
+    result = dict(json.loads(stdout.strip().splitlines()[-1]))
+    if isinstance(sampler, PeakRSS):
+        result.update(peak_mb=sampler.peak / 2**20, workers_peak_mb=sampler.workers_peak / 2**20)
+    return result
 
 
 def differences(paths: list[Path]) -> list[str]:
@@ -178,7 +200,7 @@ def main() -> None:
         "--repeat",
         type=int,
         default=3,
-        help="times each case runs, each in a fresh process (default 3)",
+        help="times each timed case runs, each in a fresh process (default 3)",
     )
     parser.add_argument(
         "--big",
@@ -186,20 +208,32 @@ def main() -> None:
         help="also 10x the runs on every backend, once each: memory and speed-up",
     )
     parser.add_argument("--quick", action="store_true", help="400 runs, once each, no --big")
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=SCENARIO,
+        help=f"the scenario swept (default {SCENARIO.relative_to(ROOT)})",
+    )
+    parser.add_argument(
+        "--start-method",
+        choices=("fork", "forkserver", "spawn"),
+        help="the process pool's start method (default: what sweep() chooses)",
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(case(args.case, args.runs, args.out)))
+        result = case(args.case, args.runs, args.out, args.scenario, args.start_method)
+        print(json.dumps(result))
         return
     runs = 400 if args.quick else args.runs
     repeat = 1 if args.quick else max(1, args.repeat)
     cpus = len(os.sched_getaffinity(0))
     load = os.getloadavg()[0]
     print(
-        f"Sweep of {SCENARIO.name} over `{GRID}`, {runs // POINTS} runs per point; "
-        f"{cpus} cores; {WORKERS} workers; each case {repeat}x in a fresh process: "
-        "median [min-max]."
+        f"Sweep of {args.scenario.name} over `{GRID}`, {runs // POINTS} runs per point; "
+        f"{cpus} cores; {WORKERS} workers; each timed case {repeat}x in a fresh process: "
+        "median [min-max]; memory from one more case per backend, sampled."
     )
     print()
     backends = ("serial", "process", "dask")
@@ -209,8 +243,13 @@ def main() -> None:
         for i in range(repeat):
             for backend in backends:  # interleaved, so a burst of load hits every backend
                 out = Path(tmp) / f"{backend}-{runs}-{i}.parquet"
-                results[backend].append(run_case(backend, runs, out))
+                results[backend].append(run_case(backend, runs, out, args))
                 paths.append(out)
+        sampled: dict[str, dict[str, Any]] = {}
+        for backend in backends:
+            out = Path(tmp) / f"{backend}-{runs}-memory.parquet"
+            sampled[backend] = run_case(backend, runs, out, args, memory=True)
+            paths.append(out)
         differ = differences(paths)
         serial = _median([r["seconds"] for r in results["serial"]])
         print(
@@ -225,12 +264,13 @@ def main() -> None:
             print(
                 f"| {backend} | {rs[0]['workers']} | {rs[0]['ran']} | {t:.2f} "
                 f"[{min(times):.2f}-{max(times):.2f}] | {rs[0]['ran'] / t:.0f} "
-                f"| {serial / t:.2f}x | {max(r['peak_mb'] for r in rs):.0f} |"
+                f"| {serial / t:.2f}x | {sampled[backend]['peak_mb']:.0f} |"
             )
         startup = _median([r["startup"] for r in results["dask"]])
         dask = _median([r["seconds"] for r in results["dask"]])
         print()
         print(
+            f"Process pool start method: {results['process'][0]['start_method']}. "
             f"Dask LocalCluster start-up, workers importing negsim and plugins included "
             f"(not in the time above): {startup:.2f} s; speed-up including it: "
             f"{serial / (dask + startup):.2f}x. Rows identical on every backend and "
@@ -241,6 +281,11 @@ def main() -> None:
             big = runs * 10
             print()
             print(
+                f"Once each, sampled: {big} runs (times include the sampler's share of "
+                f"the CPU), against the sampled {runs}-run cases."
+            )
+            print()
+            print(
                 f"| backend | runs | time (s) | speed-up vs serial | peak RSS, parent + workers "
                 f"(MB) | workers' peak (MB) | parent ru_maxrss (MB) | peak RSS: ratio to "
                 f"{runs} runs |"
@@ -248,10 +293,14 @@ def main() -> None:
             print("|---|---:|---:|---:|---:|---:|---:|---:|")
             large: dict[str, dict[str, Any]] = {}
             for backend in backends:
-                large[backend] = run_case(backend, big, Path(tmp) / f"{backend}-{big}.parquet")
+                out = Path(tmp) / f"{backend}-{big}.parquet"
+                large[backend] = run_case(backend, big, out, args, memory=True)
             for backend in backends:
-                small = max(results[backend], key=lambda r: r["peak_mb"])
-                for r, base in ((small, serial), (large[backend], large["serial"]["seconds"])):
+                small = sampled[backend]
+                for r, base in (
+                    (small, sampled["serial"]["seconds"]),
+                    (large[backend], large["serial"]["seconds"]),
+                ):
                     print(
                         f"| {backend} | {r['ran']} | {r['seconds']:.1f} "
                         f"| {base / r['seconds']:.2f}x | {r['peak_mb']:.0f} "

@@ -349,6 +349,51 @@ def test_csv_results_match_parquet(scenario_file: Path, tmp_path: Path) -> None:
     assert (a["error"].isna() == b["error"].isna()).all()
 
 
+def test_parquet_parts_hold_every_value_exactly(tmp_path: Path) -> None:
+    from negsim.experiments._store import ResultStore
+
+    kinds = {"param.a.b": "float", "param.a.n": "int", "param.a.on": "bool", "param.a.s": "str"}
+    common = {"outcome": "deterred", "rounds": 3, "reason": "r", "error": None}
+    rows = [
+        {"run_key": "k0", "point": 0, "replicate": 0, "seed": 2**64 - 1, "param.a.b": 0.1 + 0.2,
+         "param.a.n": -(2**63), "param.a.on": True, "param.a.s": "Seoul — 서울 \"q\"\n",
+         "metric.x": math.nan, "metric.y": math.inf, **common},
+        {"run_key": "k1", "point": 1, "replicate": 0, "seed": 0, "param.a.b": -0.0,
+         "param.a.n": 2**63 - 1, "param.a.on": False, "param.a.s": "",
+         "metric.x": -math.inf, **common, "outcome": None, "error": "ValueError: x"},
+    ]  # fmt: skip
+    store = ResultStore(tmp_path / "r.parquet", kinds)
+    store.open({"negsim_sweep": 1, "param_kinds": kinds})
+    store.write(rows)
+    store.close()
+    import pyarrow.parquet as pq
+
+    back = pq.read_table(tmp_path / "r.parquet" / "part-00000.parquet").to_pylist()
+    assert back[1]["metric.y"] is None  # a metric the row lacks is null
+    for got, want in zip(back, rows, strict=True):
+        assert set(want) <= set(got)
+        for key, value in want.items():
+            if isinstance(value, float) and math.isnan(value):
+                assert math.isnan(got[key]), key
+            else:
+                assert got[key] == value, key
+                assert type(got[key]) is type(value), key
+    assert math.copysign(1.0, back[1]["param.a.b"]) == -1.0  # -0.0 stays negative
+
+
+def test_writing_parquet_does_not_import_pandas(scenario_file: Path, tmp_path: Path) -> None:
+    # pandas would cost the parent a few hundred ms of CPU that the workers need.
+    code = (
+        "import sys\n"
+        "from tests.unit.test_sweep import small_sweep\n"
+        f"small_sweep(__import__('pathlib').Path({str(scenario_file)!r}), "
+        f"__import__('pathlib').Path({str(tmp_path / 'r.parquet')!r}))\n"
+        "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+    assert len(read_results(tmp_path / "r.parquet")) == 12
+
+
 def test_in_memory_frame_matches_disk(scenario_file: Path, tmp_path: Path) -> None:
     assert (
         small_sweep(scenario_file)
