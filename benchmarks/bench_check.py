@@ -49,8 +49,13 @@ def synthetic(members: int) -> Scenario:
     agents = [Agent(id=i, name=i, doctrine="collective", params=defaults) for i in ids]
     commitments = [
         Commitment(
-            id=f"art5-{d}-{c}", debtor=d, creditor=c, antecedent=f"attacked({c})",
-            consequent=f"responds({d},{c})", deadline=5, source="Art. 5 (synthetic)",
+            id=f"art5-{d}-{c}",
+            debtor=d,
+            creditor=c,
+            antecedent=f"attacked({c})",
+            consequent=f"responds({d},{c})",
+            deadline=5,
+            source="Art. 5 (synthetic)",
         )
         for d in ids
         for c in ids
@@ -58,15 +63,27 @@ def synthetic(members: int) -> Scenario:
     ]
     hosts = ids[::10]
     commitments += [
-        Commitment(id=f"grant-{h}", debtor=h, creditor=ids[-1], antecedent="true",
-                   consequent=f"~denies_access({h},{ids[-1]})", source="host grant (synthetic)")
+        Commitment(
+            id=f"grant-{h}",
+            debtor=h,
+            creditor=ids[-1],
+            antecedent="true",
+            consequent=f"~denies_access({h},{ids[-1]})",
+            source="host grant (synthetic)",
+        )
         for h in hosts
     ]
     exclusions = [f"~(grants_access({h},{ids[-1]}) & denies_access({h},{ids[-1]}))" for h in hosts]
-    alliance = Alliance(id="ALL", name="synthetic", kind="collective", members=ids,
-                        decision_rule="consensus")
-    return Scenario(name=f"synthetic-{members}", agents=agents, alliances=[alliance],
-                    commitments=commitments, exclusions=exclusions)
+    alliance = Alliance(
+        id="ALL", name="synthetic", kind="collective", members=ids, decision_rule="consensus"
+    )
+    return Scenario(
+        name=f"synthetic-{members}",
+        agents=agents,
+        alliances=[alliance],
+        commitments=commitments,
+        exclusions=exclusions,
+    )
 
 
 def bench(name: str, scenario: Scenario, load: float | None) -> None:

@@ -95,9 +95,7 @@ class ToyWorld:
         )
 
     @hookimpl
-    def negsim_adjudicate(
-        self, world: WorldState, actions: tuple[Action, ...]
-    ) -> Adjudication:
+    def negsim_adjudicate(self, world: WorldState, actions: tuple[Action, ...]) -> Adjudication:
         facts = set(world.facts)
         variables = dict(world.variables)
         events: list[Event] = []

@@ -163,8 +163,13 @@ class Analysis:
         which = ", ".join(f"exclusions[{k[2:]}] {t!r}" for k, t in zip(core, texts, strict=True))
         raise ScenarioError(
             "world.exclusions",
-            [Problem("", f"the exclusions cannot all hold in any world: {which} contradict "
-                     "each other; every check would be vacuous. Fix or remove one of them.")],
+            [
+                Problem(
+                    "",
+                    f"the exclusions cannot all hold in any world: {which} contradict "
+                    "each other; every check would be vacuous. Fix or remove one of them.",
+                )
+            ],
         )
 
     def _reps(self, entries: Sequence[Entry], side: str) -> dict[Prop, list[Entry]]:
@@ -174,9 +179,7 @@ class Analysis:
             out.setdefault(e.antecedent if side == "A" else e.consequent, []).append(e)
         return out
 
-    def _minimal_exclusions(
-        self, xs: Sequence[str], fixed: Sequence[str]
-    ) -> tuple[int, ...]:
+    def _minimal_exclusions(self, xs: Sequence[str], fixed: Sequence[str]) -> tuple[int, ...]:
         """The exclusions (a minimal subset of ``xs``) that ``fixed`` needs to be unsatisfiable."""
         if not xs:
             return ()

@@ -23,10 +23,18 @@ agents.<ID>.params or world.params in a scenario file, or with
 
 
 @click.command("plugins", help=_HELP)
-@click.option("--params", "show_params", is_flag=True,
-              help="Also list each plugin's parameters: name, default, range, meaning.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print a JSON array instead of tables (always with parameters).")
+@click.option(
+    "--params",
+    "show_params",
+    is_flag=True,
+    help="Also list each plugin's parameters: name, default, range, meaning.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON array instead of tables (always with parameters).",
+)
 def plugins(show_params: bool, as_json: bool) -> None:
     """Print the installed plugins as tables, or as JSON.
 

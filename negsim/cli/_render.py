@@ -130,12 +130,19 @@ def render_header(console: Console, scenario: Scenario, seed: int) -> None:
         scenario: The scenario being run (overrides applied).
         seed: The run's seed.
     """
-    console.print(Text.assemble(("negsim run ", "bold"), (scenario.name, "bold cyan"),
-                                "  seed ", (str(seed), "bold")))
+    console.print(
+        Text.assemble(
+            ("negsim run ", "bold"), (scenario.name, "bold cyan"), "  seed ", (str(seed), "bold")
+        )
+    )
     agents = ", ".join(f"{a.id} ({a.doctrine})" for a in scenario.agents)
     console.print(Text(f"agents: {agents}", style="dim"))
-    console.print(Text(f"world rules: {scenario.world_rules}, at most "
-                       f"{scenario.max_rounds} rounds", style="dim"))
+    console.print(
+        Text(
+            f"world rules: {scenario.world_rules}, at most {scenario.max_rounds} rounds",
+            style="dim",
+        )
+    )
 
 
 def render_timeline(console: Console, scenario: Scenario, result: Result) -> None:
@@ -181,8 +188,11 @@ def event_line(event: Event, variables: dict[str, float] | None = None) -> Text 
     if isinstance(event, MessageSent):
         m = event.message
         line = Text.assemble(
-            (m.sender, "bold"), " -> ", (", ".join(m.recipients), "bold"),
-            "  ", (str(m.performative), "cyan"),
+            (m.sender, "bold"),
+            " -> ",
+            (", ".join(m.recipients), "bold"),
+            "  ",
+            (str(m.performative), "cyan"),
         )
         content = format_content(m.content)
         if content:
@@ -207,15 +217,23 @@ def event_line(event: Event, variables: dict[str, float] | None = None) -> Text 
         )
     if isinstance(event, DecisionReached):
         return Text.assemble(
-            (event.alliance, "bold"), " decided ", (event.decision, "bold green"),
+            (event.alliance, "bold"),
+            " decided ",
+            (event.decision, "bold green"),
             f" ({event.rule}; consenting: {', '.join(event.consenting) or 'none'};"
             f" proposal {event.proposal})",
         )
     if isinstance(event, ProposalClosed):
         blocking = f"; blocking: {', '.join(event.blocking)}" if event.blocking else ""
         return Text.assemble(
-            (event.alliance, "bold"), " proposal ", event.proposal, " (", event.decision,
-            ") ", ("closed", "magenta"), f": {event.reason}{blocking}",
+            (event.alliance, "bold"),
+            " proposal ",
+            event.proposal,
+            " (",
+            event.decision,
+            ") ",
+            ("closed", "magenta"),
+            f": {event.reason}{blocking}",
         )
     if isinstance(event, FactChanged):
         sign, style = ("+", "green") if event.value else ("-", "red")
@@ -231,13 +249,18 @@ def event_line(event: Event, variables: dict[str, float] | None = None) -> Text 
         deadline = "" if c.deadline is None else f", deadline {c.deadline} rounds"
         expires = "" if c.expires is None else f", expires after round {c.expires}"
         return Text.assemble(
-            ("new commitment ", "bold"), c.id, f" ({c.debtor} -> {c.creditor}): if ",
-            (c.antecedent, "italic"), " then ", (c.consequent, "italic"),
+            ("new commitment ", "bold"),
+            c.id,
+            f" ({c.debtor} -> {c.creditor}): if ",
+            (c.antecedent, "italic"),
+            " then ",
+            (c.consequent, "italic"),
             deadline + expires,
         )
     if isinstance(event, CommitmentChanged):
         return Text.assemble(
-            "commitment ", (event.commitment, "bold"),
+            "commitment ",
+            (event.commitment, "bold"),
             f" ({event.debtor} -> {event.creditor}): {event.old} -> ",
             (str(event.new), _STATE_STYLE.get(event.new, "")),
         )
@@ -281,11 +304,15 @@ def render_commitments(console: Console, result: Result) -> None:
     """
     if not result.commitments:
         return
-    table = Table("commitment", "debtor -> creditor", "state", box=None, padding=(0, 2),
-                  show_edge=False)
+    table = Table(
+        "commitment", "debtor -> creditor", "state", box=None, padding=(0, 2), show_edge=False
+    )
     for c in result.commitments:
-        table.add_row(c.id, f"{c.debtor} -> {c.creditor}",
-                      Text(str(c.state), style=_STATE_STYLE.get(c.state, "")))
+        table.add_row(
+            c.id,
+            f"{c.debtor} -> {c.creditor}",
+            Text(str(c.state), style=_STATE_STYLE.get(c.state, "")),
+        )
     console.print(table)
 
 
@@ -345,14 +372,20 @@ class TracePrinter:
             self._started = True
             self.console.rule(Text("Trace", style="bold"))
         plugins = " > ".join(record.plugins) if record.plugins else _NONE
-        self.console.print(Text.assemble(
-            _INDENT,
-            (f"r{record.round}".ljust(self.round_width), "dim"), "  ",
-            record.hook.ljust(24), "  ",
-            ((record.agent or "-").ljust(self.agent_width), "bold"), "  ",
-            (plugins.ljust(self.plugin_width), "cyan"), "  -> ",
-            (record.result, "dim"),
-        ))
+        self.console.print(
+            Text.assemble(
+                _INDENT,
+                (f"r{record.round}".ljust(self.round_width), "dim"),
+                "  ",
+                record.hook.ljust(24),
+                "  ",
+                ((record.agent or "-").ljust(self.agent_width), "bold"),
+                "  ",
+                (plugins.ljust(self.plugin_width), "cyan"),
+                "  -> ",
+                (record.result, "dim"),
+            )
+        )
 
 
 # -- plugins ---------------------------------------------------------------------------
@@ -392,8 +425,9 @@ def render_plugins(console: Console, registry: PluginRegistry, *, show_params: b
     for column in ("name", "role", "distribution", "version", "summary"):
         table.add_column(column, overflow="fold")
     for info in infos:
-        table.add_row(info.name, info.role, info.distribution or "-", info.version or "-",
-                      info.summary)
+        table.add_row(
+            info.name, info.role, info.distribution or "-", info.version or "-", info.summary
+        )
     console.print(table)
     if not show_params:
         return

@@ -37,20 +37,42 @@ Examples:
 
 @click.command("run", help=_HELP, short_help="Run a scenario file and print its timeline.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--seed", type=int, default=None, metavar="N",
-              help="The run's seed (default: the scenario's [scenario] seed).")
-@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-              help="Override a value of the file by its dotted path, e.g. "
-                   "agents.JPN.params.korea_minute=true or world.params.consolidation_rounds=3. "
-                   "Repeatable.")
-@click.option("--log", "log", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="PATH", help="Also write the full event log as JSON Lines to PATH.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object (outcome, reason, rounds, metrics, provenance) "
-                   "and nothing else.")
-@click.option("--trace", is_flag=True,
-              help="Show every hook call: round, hook, agent, the plugins in call order "
-                   "and what they returned.")
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    metavar="N",
+    help="The run's seed (default: the scenario's [scenario] seed).",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a value of the file by its dotted path, e.g. "
+    "agents.JPN.params.korea_minute=true or world.params.consolidation_rounds=3. "
+    "Repeatable.",
+)
+@click.option(
+    "--log",
+    "log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="Also write the full event log as JSON Lines to PATH.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object (outcome, reason, rounds, metrics, provenance) and nothing else.",
+)
+@click.option(
+    "--trace",
+    is_flag=True,
+    help="Show every hook call: round, hook, agent, the plugins in call order "
+    "and what they returned.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the outcome line.")
 def run(
     file: Path,

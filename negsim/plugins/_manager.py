@@ -249,8 +249,7 @@ class PluginRegistry:
             if spec.role != PluginRole.OBSERVER and name not in keep
         ]
         hooks = {
-            h: RelayCaller(self.pm.subset_hook_caller(h, remove_plugins=remove))
-            for h in hook_names
+            h: RelayCaller(self.pm.subset_hook_caller(h, remove_plugins=remove)) for h in hook_names
         }
         return HookRelay(keep, hooks)
 

@@ -95,7 +95,8 @@ class CheckReport:
         )
         if self.rejected:
             text += "; moves of it rejected: " + ", ".join(
-                f"{k} {v}" for k, v in self.rejected.items())
+                f"{k} {v}" for k, v in self.rejected.items()
+            )
         return text
 
 
@@ -167,7 +168,8 @@ def _build(
     extra_names = {n for n, _ in extra}
     extra_objects = [p for _, p in extra]
     plugins = [
-        (n, p) for n, p in _plugins_of(base)
+        (n, p)
+        for n, p in _plugins_of(base)
         if n not in extra_names and not any(p is q for q in extra_objects)
     ]
     plugins += extra
@@ -219,8 +221,12 @@ class _Replay:
 
     def again(self) -> RunRecord:
         with global_randomness(2):
-            return record_run(self.scenario, seed=self.case.seed, registry=self.setup.registry,
-                              timeout=self.timeout)
+            return record_run(
+                self.scenario,
+                seed=self.case.seed,
+                registry=self.setup.registry,
+                timeout=self.timeout,
+            )
 
     def in_subprocess(self) -> tuple[str, tuple[str, ...]]:
         worker = self.setup.worker()
@@ -338,8 +344,7 @@ def check_run(
     finally:
         setup.close()
     if broken:
-        raise _violation(f"the run of scenario {record.scenario.name!r}", case, broken,
-                         "as given")
+        raise _violation(f"the run of scenario {record.scenario.name!r}", case, broken, "as given")
     return record
 
 
@@ -450,14 +455,25 @@ def check_doctrine(
     if slow:
         setup.transport()  # fail early and clearly if a plugin cannot be sent
     who = f"doctrine {setup.doctrine!r}"
-    config = f"{who} (world {setup.world}, {max_members} members, {max_rounds} rounds, " \
+    config = (
+        f"{who} (world {setup.world}, {max_members} members, {max_rounds} rounds, "
         f"params {sorted(param_strategies or {})})"
+    )
     try:
         if local:
             _search(setup, strategy, local, examples, base, timeout, stats, who, config)
         if slow:
-            _search(setup, strategy, slow, min(examples, hash_seed_examples), base, timeout,
-                    stats, who, config)
+            _search(
+                setup,
+                strategy,
+                slow,
+                min(examples, hash_seed_examples),
+                base,
+                timeout,
+                stats,
+                who,
+                config,
+            )
     finally:
         setup.close()
     return CheckReport(
@@ -526,8 +542,9 @@ def _search(
             case=violation.case,
         ) from None
     except Flaky as flaky:
-        inner = next((e for e in getattr(flaky, "exceptions", ())
-                      if isinstance(e, InvariantViolation)), None)
+        inner = next(
+            (e for e in getattr(flaky, "exceptions", ()) if isinstance(e, InvariantViolation)), None
+        )
         names = tuple(dict.fromkeys([*(inner.invariants if inner else ()), "determinism"]))
         raise InvariantViolation(
             f"{who} broke the invariant 'determinism' (the same scenario and seed give the "

@@ -40,11 +40,13 @@ def describe_plugins(plugins: Sequence[tuple[str, object]]) -> list[dict[str, st
     out = []
     for name, plugin in plugins:
         if isinstance(plugin, types.ModuleType):
-            out.append({
-                "name": name,
-                "module": plugin.__name__,
-                "file": str(getattr(plugin, "__file__", "") or ""),
-            })
+            out.append(
+                {
+                    "name": name,
+                    "module": plugin.__name__,
+                    "file": str(getattr(plugin, "__file__", "") or ""),
+                }
+            )
             continue
         try:
             blob = pickle.dumps(plugin)
@@ -100,8 +102,9 @@ def serve() -> None:
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            scenario = scenario_from_dict(request["scenario"], source="<generated>",
-                                          registry=registry)
+            scenario = scenario_from_dict(
+                request["scenario"], source="<generated>", registry=registry
+            )
             result = negsim.simulate(scenario, seed=request["seed"], registry=registry)
             out = io.StringIO()
             negsim.write_jsonl(result, out)
@@ -170,8 +173,11 @@ class Worker:
         except OSError:
             line = ""
         if not line:
-            problem = (f"the subprocess did not answer within {self.timeout:.0f} s" if
-                       proc.poll() is None else f"the subprocess died: {self._stderr()}")
+            problem = (
+                f"the subprocess did not answer within {self.timeout:.0f} s"
+                if proc.poll() is None
+                else f"the subprocess died: {self._stderr()}"
+            )
             self.close()
             return (f"<{problem}>",)
         answer = json.loads(line)

@@ -223,8 +223,10 @@ def check_speaks_for_itself(record: RunRecord, replay: Replayer) -> list[str]:
                         f"round {rr.round}: the log has {_msg(e.message)} from "
                         f"{e.message.sender}, whose doctrine did not return it"
                     )
-            elif isinstance(e, ActionTaken) and rr.moves and not any(
-                e.action == m for m in rr.moves.get(e.action.actor, ())
+            elif (
+                isinstance(e, ActionTaken)
+                and rr.moves
+                and not any(e.action == m for m in rr.moves.get(e.action.actor, ()))
             ):
                 problems.append(
                     f"round {rr.round}: the log has {_a(e.action.kind)} action by "
@@ -275,11 +277,14 @@ def check_delivery(record: RunRecord, replay: Replayer) -> list[str]:
                 if missing:
                     what.append("missing " + "; ".join(_msg(m) for m in missing))
                 if extra:
-                    what.append("unexpected " + "; ".join(
-                        f"{_msg(m)} (sent in round {m.round})" for m in extra))
+                    what.append(
+                        "unexpected "
+                        + "; ".join(f"{_msg(m)} (sent in round {m.round})" for m in extra)
+                    )
                 if not what:
-                    what.append("the right messages in the wrong order: "
-                                + "; ".join(_msg(m) for m in got))
+                    what.append(
+                        "the right messages in the wrong order: " + "; ".join(_msg(m) for m in got)
+                    )
                 problems.append(f"round {t}: the inbox of {agent} has " + ", ".join(what))
             if agent in rr.seen and tuple(rr.seen[agent]) != got:
                 problems.append(f"round {t}: agent {agent}'s view does not hold its inbox")
@@ -302,9 +307,9 @@ class _Tracked:
     detached_at: int | None = None
 
 
-def _facts_by_round(record: RunRecord, by_round: dict[int, list[Event]]) -> tuple[
-    dict[int, frozenset[str]], list[str]
-]:
+def _facts_by_round(
+    record: RunRecord, by_round: dict[int, list[Event]]
+) -> tuple[dict[int, frozenset[str]], list[str]]:
     """The facts after each round, rebuilt from the FactChanged events."""
     problems = []
     current = set(record.scenario.world.facts)
@@ -357,7 +362,8 @@ def check_commitment_lifecycle(record: RunRecord, replay: Replayer) -> list[str]
         f_t = facts.get(t, facts[max(facts)])
         ends: set[tuple[Performative, str, str]] = {
             (e.message.performative, e.message.sender, str(e.message.content.get("commitment")))
-            for e in by_round.get(t, ()) if isinstance(e, MessageSent)
+            for e in by_round.get(t, ())
+            if isinstance(e, MessageSent)
             and e.message.performative in (Performative.CANCEL, Performative.RELEASE)
         }
         sent_ids = {
@@ -370,8 +376,11 @@ def check_commitment_lifecycle(record: RunRecord, replay: Replayer) -> list[str]
                     problems.append(f"round {t}: commitment {c.id} created twice")
                     continue
                 source = sent_ids.get(c.source)
-                if source is None or source.sender != c.debtor or c.creditor not in \
-                        source.recipients:
+                if (
+                    source is None
+                    or source.sender != c.debtor
+                    or c.creditor not in source.recipients
+                ):
                     problems.append(
                         f"round {t}: commitment {c.id} ({c.debtor} owes {c.creditor}) does not "
                         "come from a message of its debtor to its creditor this round"
@@ -387,9 +396,7 @@ def check_commitment_lifecycle(record: RunRecord, replay: Replayer) -> list[str]
         final = {c.id: c.state for c in record.result.commitments}
         for cid, tr in sorted(tracked.items()):
             if final.get(cid) is not tr.state:
-                problems.append(
-                    f"{cid}: the result says {final.get(cid)}, the log says {tr.state}"
-                )
+                problems.append(f"{cid}: the result says {final.get(cid)}, the log says {tr.state}")
         for cid in sorted(set(final) - set(tracked)):
             problems.append(f"{cid}: in the result but never created in the log")
     return problems
@@ -407,8 +414,10 @@ def _transition(
     if tr is None:
         return [f"round {t}: {e.commitment} changes but was never created"]
     c = tr.commitment
-    where = f"round {t}: {c.id} ({c.debtor} owes {c.creditor}: if {c.antecedent} then " \
-            f"{c.consequent}, deadline {c.deadline})"
+    where = (
+        f"round {t}: {c.id} ({c.debtor} owes {c.creditor}: if {c.antecedent} then "
+        f"{c.consequent}, deadline {c.deadline})"
+    )
     problems = []
     if e.old is not tr.state:
         problems.append(f"{where} moves from {e.old}, but it was {tr.state}")
@@ -426,8 +435,9 @@ def _transition(
         problems.append(f"{where} is standing, and was discharged")
     elif new is _S.VIOLATED and c.standing:
         if tr.state is not _S.DETACHED or cons:
-            problems.append(f"{where} is standing, and was violated while {tr.state} with "
-                            f"consequent={cons}")
+            problems.append(
+                f"{where} is standing, and was violated while {tr.state} with consequent={cons}"
+            )
     elif new is _S.DISCHARGED and not cons:
         problems.append(f"{where} discharged, but its consequent does not hold")
     elif new is _S.DISCHARGED and tr.state is _S.CONDITIONAL and not ante:
@@ -438,11 +448,14 @@ def _transition(
             problems.append(f"{where} violated, but it never detached or has no deadline")
         else:
             if t - at < c.deadline:
-                problems.append(f"{where} violated in round {t}, before its deadline "
-                                f"(detached in round {at})")
+                problems.append(
+                    f"{where} violated in round {t}, before its deadline (detached in round {at})"
+                )
             if not _holds(c.antecedent, facts.get(at, f_t)):
-                problems.append(f"{where} violated, but its antecedent did not hold when it "
-                                f"detached (round {at})")
+                problems.append(
+                    f"{where} violated, but its antecedent did not hold when it "
+                    f"detached (round {at})"
+                )
             kept = [s for s in range(at, t + 1) if s in facts and _holds(c.consequent, facts[s])]
             if kept:
                 problems.append(f"{where} violated, but its consequent held in round {kept[0]}")
@@ -464,20 +477,30 @@ def _consistent(cid: str, tr: _Tracked, t: int, f_t: frozenset[str]) -> list[str
         if c.expires is not None and t > c.expires:
             return [f"after round {t}: {cid} is still conditional past its expiry ({c.expires})"]
         if _holds(c.antecedent, f_t):
-            return [f"after round {t}: {cid} is still conditional, but its antecedent "
-                    f"{c.antecedent} holds"]
+            return [
+                f"after round {t}: {cid} is still conditional, but its antecedent "
+                f"{c.antecedent} holds"
+            ]
     elif tr.state is _S.DETACHED and c.standing:
         if not _holds(c.consequent, f_t):
-            return [f"after round {t}: standing {cid} is still detached, but its consequent "
-                    f"{c.consequent} does not hold"]
+            return [
+                f"after round {t}: standing {cid} is still detached, but its consequent "
+                f"{c.consequent} does not hold"
+            ]
     elif tr.state is _S.DETACHED:
         if _holds(c.consequent, f_t):
-            return [f"after round {t}: {cid} is still detached, but its consequent "
-                    f"{c.consequent} holds"]
-        if c.deadline is not None and tr.detached_at is not None and \
-                t - tr.detached_at >= c.deadline:
-            return [f"after round {t}: {cid} is still detached past its deadline "
-                    f"(detached in round {tr.detached_at}, deadline {c.deadline})"]
+            return [
+                f"after round {t}: {cid} is still detached, but its consequent {c.consequent} holds"
+            ]
+        if (
+            c.deadline is not None
+            and tr.detached_at is not None
+            and t - tr.detached_at >= c.deadline
+        ):
+            return [
+                f"after round {t}: {cid} is still detached past its deadline "
+                f"(detached in round {tr.detached_at}, deadline {c.deadline})"
+            ]
     return []
 
 
@@ -518,12 +541,17 @@ def check_consensus(record: RunRecord, replay: Replayer) -> list[str]:
     for rr in record.rounds:
         for agent, moves in sorted(rr.moves.items()):
             for m in moves:
-                if isinstance(m, Message) and m.sender != agent and m.performative in (
-                    Performative.VOTE, Performative.PROPOSE
+                if (
+                    isinstance(m, Message)
+                    and m.sender != agent
+                    and m.performative in (Performative.VOTE, Performative.PROPOSE)
                 ):
-                    what = f"a vote on proposal {m.content.get('proposal')!r} (consent=" \
-                        f"{m.content.get('consent')})" if m.performative is Performative.VOTE \
+                    what = (
+                        f"a vote on proposal {m.content.get('proposal')!r} (consent="
+                        f"{m.content.get('consent')})"
+                        if m.performative is Performative.VOTE
                         else f"a proposal to {m.content.get('alliance')!r}"
+                    )
                     problems.append(
                         f"round {rr.round}: agent {agent} (doctrine "
                         f"{_doctrine(record, agent)!r}) cast {what} in the name of {m.sender}"
@@ -542,11 +570,18 @@ def check_consensus(record: RunRecord, replay: Replayer) -> list[str]:
                         problems.append(f"round {t}: {_msg(m)} to an unknown alliance")
                         continue
                     pid = str(m.content.get("proposal") or m.id)
-                    excluded = frozenset(x for x in str(m.content.get("exclude", "")).split(",")
-                                         if x)
-                    open_[pid] = _Open(al.id, m.sender,
-                                       str(m.content.get("decision", "collective_response")),
-                                       t, t + al.decision_deadline, excluded, {m.sender: True})
+                    excluded = frozenset(
+                        x for x in str(m.content.get("exclude", "")).split(",") if x
+                    )
+                    open_[pid] = _Open(
+                        al.id,
+                        m.sender,
+                        str(m.content.get("decision", "collective_response")),
+                        t,
+                        t + al.decision_deadline,
+                        excluded,
+                        {m.sender: True},
+                    )
                 elif m.performative is Performative.VOTE:
                     pid = str(m.content.get("proposal"))
                     if pid not in open_:
@@ -592,34 +627,39 @@ def _verdict(pid: str, p: _Open, al: Any, t: int, event: Event | None) -> list[s
             expect = (False, silent) if overdue else None
     else:
         hub = al.hub or p.proposer
-        expect = (p.votes[hub], (hub,)) if hub in p.votes else (
-            (False, silent) if overdue else None)
-    where = (f"round {t}: proposal {pid!r} of {p.proposer} to {al.id} ({rule}"
-             + (", silence procedure" if al.silence_procedure else "")
-             + f", opened round {p.opened}, deadline round {p.deadline}"
-             + (f", excluding {', '.join(sorted(p.excluded))}" if p.excluded else "")
-             + f"; consent: {', '.join(yes) or 'none'}; objections: {', '.join(no) or 'none'}"
-             + f"; silent: {', '.join(silent) or 'none'})")
+        expect = (
+            (p.votes[hub], (hub,)) if hub in p.votes else ((False, silent) if overdue else None)
+        )
+    where = (
+        f"round {t}: proposal {pid!r} of {p.proposer} to {al.id} ({rule}"
+        + (", silence procedure" if al.silence_procedure else "")
+        + f", opened round {p.opened}, deadline round {p.deadline}"
+        + (f", excluding {', '.join(sorted(p.excluded))}" if p.excluded else "")
+        + f"; consent: {', '.join(yes) or 'none'}; objections: {', '.join(no) or 'none'}"
+        + f"; silent: {', '.join(silent) or 'none'})"
+    )
     if isinstance(event, DecisionReached):
         if not event.consenting:
             return [f"{where} was decided with nobody's consent"]
-        if rule is DecisionRule.CONSENSUS and (no or (silent and not (
-                al.silence_procedure and overdue))):
+        if rule is DecisionRule.CONSENSUS and (
+            no or (silent and not (al.silence_procedure and overdue))
+        ):
             missing = no + (silent if not (al.silence_procedure and overdue) else ())
             return [f"{where} was decided without the consent of {', '.join(missing)}"]
         if expect is None or not expect[0]:
             return [f"{where} was decided, against its rule"]
         if tuple(event.consenting) != expect[1]:
-            return [f"{where} was decided with consenting={list(event.consenting)}; the "
-                    f"members whose consent counted are {list(expect[1])}"]
+            return [
+                f"{where} was decided with consenting={list(event.consenting)}; the "
+                f"members whose consent counted are {list(expect[1])}"
+            ]
         return []
     if isinstance(event, ProposalClosed):
         if expect is None or expect[0]:
             return [f"{where} was closed ({event.reason}), against its rule"]
         return []
     if expect is not None:
-        return [f"{where} should have been {'decided' if expect[0] else 'closed'} but stays "
-                "open"]
+        return [f"{where} should have been {'decided' if expect[0] else 'closed'} but stays open"]
     return []
 
 
@@ -666,7 +706,8 @@ def check_hash_seed_determinism(record: RunRecord, replay: Replayer) -> list[str
         return []
     return [
         f"the run with seed {record.seed} differs in a process with PYTHONHASHSEED={hashseed}, "
-        "at " + _first_difference(mine, lines)
+        "at "
+        + _first_difference(mine, lines)
         + "\n    (iterating over a set or over dict keys built from one, or hash(), decides "
         "something? sort first)"
     ]
@@ -675,24 +716,41 @@ def check_hash_seed_determinism(record: RunRecord, replay: Replayer) -> list[str
 INVARIANTS: dict[str, Invariant] = {
     i.name: i
     for i in (
-        Invariant("termination", "every run ends within max_rounds with an outcome",
-                  check_termination),
-        Invariant("speaks-for-itself", "no agent speaks or acts for another",
-                  check_speaks_for_itself),
-        Invariant("delivery",
-                  "every message is delivered once, to exactly its recipients, in the round "
-                  "after it was sent", check_delivery),
-        Invariant("commitment-lifecycle",
-                  "every commitment's history is a path of the lifecycle machine, with a "
-                  "cause for each step", check_commitment_lifecycle),
-        Invariant("consensus",
-                  "no collective decision under consensus without every (non-excluded) "
-                  "member's consent", check_consensus),
-        Invariant("determinism", "the same scenario and seed give the same log in a process",
-                  check_determinism, cost="rerun"),
-        Invariant("hash-seed-determinism",
-                  "the same scenario and seed give a byte-identical log under another "
-                  "PYTHONHASHSEED", check_hash_seed_determinism, cost="process"),
+        Invariant(
+            "termination", "every run ends within max_rounds with an outcome", check_termination
+        ),
+        Invariant(
+            "speaks-for-itself", "no agent speaks or acts for another", check_speaks_for_itself
+        ),
+        Invariant(
+            "delivery",
+            "every message is delivered once, to exactly its recipients, in the round "
+            "after it was sent",
+            check_delivery,
+        ),
+        Invariant(
+            "commitment-lifecycle",
+            "every commitment's history is a path of the lifecycle machine, with a "
+            "cause for each step",
+            check_commitment_lifecycle,
+        ),
+        Invariant(
+            "consensus",
+            "no collective decision under consensus without every (non-excluded) member's consent",
+            check_consensus,
+        ),
+        Invariant(
+            "determinism",
+            "the same scenario and seed give the same log in a process",
+            check_determinism,
+            cost="rerun",
+        ),
+        Invariant(
+            "hash-seed-determinism",
+            "the same scenario and seed give a byte-identical log under another PYTHONHASHSEED",
+            check_hash_seed_determinism,
+            cost="process",
+        ),
     )
 }
 """Every invariant, by name, in the order they are checked."""

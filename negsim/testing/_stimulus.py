@@ -143,8 +143,11 @@ def _play(view: AgentView, step: Step) -> list[Move]:
     if kind == "propose":
         for al in view.public.alliances_of(me):
             others = [m for m in al.members if m != me]
-            moves.append(view.say(others, "propose", alliance=al.id,
-                                  decision="collective_response", target=me))
+            moves.append(
+                view.say(
+                    others, "propose", alliance=al.id, decision="collective_response", target=me
+                )
+            )
         return moves
     if kind == "vote":
         for p in view.proposals:
@@ -156,8 +159,9 @@ def _play(view: AgentView, step: Step) -> list[Move]:
             mine = c.debtor == me if kind == "cancel" else c.creditor == me
             active = c.state in (CommitmentState.CONDITIONAL, CommitmentState.DETACHED)
             if mine and active and (step.target == "*" or step.target in (c.debtor, c.creditor)):
-                moves.append(view.say(c.creditor if kind == "cancel" else c.debtor, kind,
-                                      commitment=c.id))
+                moves.append(
+                    view.say(c.creditor if kind == "cancel" else c.debtor, kind, commitment=c.id)
+                )
                 break
         return moves
     if kind == "withdraw":
@@ -184,15 +188,31 @@ def _play(view: AgentView, step: Step) -> list[Move]:
         if kind == "threaten":
             users = sorted(view.public.capabilities[target].forces_hosted) or [""]
             for user in users:
-                antecedent = (f"grants_access({target},{user})" if user
-                              else f"responds({target},{target})")
-                moves.append(view.say(target, "threaten", nuclear=True, credibility=value,
-                                      demand="deny_access", antecedent=antecedent,
-                                      consequent=f"struck({target})", deadline=3))
+                antecedent = (
+                    f"grants_access({target},{user})" if user else f"responds({target},{target})"
+                )
+                moves.append(
+                    view.say(
+                        target,
+                        "threaten",
+                        nuclear=True,
+                        credibility=value,
+                        demand="deny_access",
+                        antecedent=antecedent,
+                        consequent=f"struck({target})",
+                        deadline=3,
+                    )
+                )
         elif kind == "pledge":
-            moves.append(view.say(target, "pledge", antecedent=f"attacked({target})",
-                                  consequent=f"responds({me},{target})",
-                                  deadline=int(value * 4)))
+            moves.append(
+                view.say(
+                    target,
+                    "pledge",
+                    antecedent=f"attacked({target})",
+                    consequent=f"responds({me},{target})",
+                    deadline=int(value * 4),
+                )
+            )
         elif kind == "attack" and caps.conventional > 0:
             moves.append(view.act("attack", target, value))
         elif kind == "nuclear_strike" and caps.nuclear > 0:

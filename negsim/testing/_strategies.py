@@ -62,7 +62,6 @@ _BINARY = ("responds", "grants_access", "denies_access", "conceded", "nuclear_th
 _NULLARY = ("escalated", "nuclear_used")
 
 
-
 # --------------------------------------------------------------------------------------
 # Parameters
 # --------------------------------------------------------------------------------------
@@ -94,16 +93,19 @@ def param_values(spec: ParamSpec) -> st.SearchStrategy[ParamValue]:
     if isinstance(default, float):
         flow = float(spec.low) if spec.low is not None else min(default, 0.0) - 100.0
         fhigh = float(spec.high) if spec.high is not None else max(default, 0.0) + 100.0
-        return _mostly(default, st.one_of(
-            st.floats(flow, fhigh, allow_nan=False, allow_infinity=False),
-            st.sampled_from((flow, fhigh)),
-        ))
+        return _mostly(
+            default,
+            st.one_of(
+                st.floats(flow, fhigh, allow_nan=False, allow_infinity=False),
+                st.sampled_from((flow, fhigh)),
+            ),
+        )
     return st.just(default)
 
 
-def _mostly(default: ParamValue, varied: st.SearchStrategy[ParamValue]) -> st.SearchStrategy[
-    ParamValue
-]:
+def _mostly(
+    default: ParamValue, varied: st.SearchStrategy[ParamValue]
+) -> st.SearchStrategy[ParamValue]:
     """``default`` two times in three, else ``varied``; shrinks to ``default``."""
     return st.integers(0, 2).flatmap(lambda k: varied if k == 2 else st.just(default))
 
@@ -146,7 +148,8 @@ def doctrine_params(
 
     def drop_defaults(table: dict[str, ParamValue]) -> dict[str, ParamValue]:
         return {
-            k: v for k, v in table.items()
+            k: v
+            for k, v in table.items()
             if not (v == defaults[k] and type(v) is type(defaults[k]))
         }
 
@@ -225,9 +228,7 @@ def _capabilities(me: str, others: tuple[str, ...]) -> st.SearchStrategy[dict[st
 
 
 @st.composite
-def _capabilities_of(
-    draw: st.DrawFn, me: str, others: tuple[str, ...]
-) -> dict[str, Any]:
+def _capabilities_of(draw: st.DrawFn, me: str, others: tuple[str, ...]) -> dict[str, Any]:
     table: dict[str, Any] = {
         "conventional": draw(
             st.one_of(st.sampled_from((10.0, 0.0, 40.0, 100.0)), st.floats(0, 200))
@@ -286,13 +287,12 @@ def _alliance_table(members: tuple[str, ...], index: int) -> st.SearchStrategy[d
 
 
 @st.composite
-def _alliance_table_of(
-    draw: st.DrawFn, members: tuple[str, ...], index: int
-) -> dict[str, Any]:
+def _alliance_table_of(draw: st.DrawFn, members: tuple[str, ...], index: int) -> dict[str, Any]:
     kind = draw(st.sampled_from(("collective", "bilateral")))
     if kind == "bilateral" or len(members) == 2:
-        chosen = sorted(draw(st.lists(st.sampled_from(members), unique=True, min_size=2,
-                                      max_size=2)))
+        chosen = sorted(
+            draw(st.lists(st.sampled_from(members), unique=True, min_size=2, max_size=2))
+        )
     else:
         chosen = sorted(draw(st.lists(st.sampled_from(members), unique=True, min_size=2)))
     rules = ("hub", "consensus") if kind == "bilateral" else ("consensus", "majority", "hub")
@@ -382,14 +382,24 @@ def messages(
         sender = draw(st.sampled_from(ids))
         others = [i for i in ids if i != sender]
         mine_al = [al for al in alliances if sender in al.members]
-        open_p = [p for p in proposals if any(
-            p.alliance == al.id and sender in al.members for al in alliances)]
+        open_p = [
+            p
+            for p in proposals
+            if any(p.alliance == al.id and sender in al.members for al in alliances)
+        ]
         as_debtor = [c for c in commitments if c.debtor == sender and not c.state.terminal]
         as_creditor = [c for c in commitments if c.creditor == sender and not c.state.terminal]
         choices = [
-            Performative.INFORM, Performative.CONSULT, Performative.DEMAND, Performative.OFFER,
-            Performative.ACCEPT, Performative.REJECT, Performative.THREATEN,
-            Performative.PROMISE, Performative.REQUEST_SUPPORT, Performative.PLEDGE,
+            Performative.INFORM,
+            Performative.CONSULT,
+            Performative.DEMAND,
+            Performative.OFFER,
+            Performative.ACCEPT,
+            Performative.REJECT,
+            Performative.THREATEN,
+            Performative.PROMISE,
+            Performative.REQUEST_SUPPORT,
+            Performative.PLEDGE,
         ]
         if mine_al:
             choices.append(Performative.PROPOSE)
@@ -440,8 +450,19 @@ def messages(
 # --------------------------------------------------------------------------------------
 
 
-_CHALLENGER_KINDS = ("attack", "threaten", "attack", "offer", "demand", "threaten", "attack",
-                     "withdraw", "inform", "stand_down", "nuclear_strike")
+_CHALLENGER_KINDS = (
+    "attack",
+    "threaten",
+    "attack",
+    "offer",
+    "demand",
+    "threaten",
+    "attack",
+    "withdraw",
+    "inform",
+    "stand_down",
+    "nuclear_strike",
+)
 """What a challenger's script is made of (repeats make a kind likelier)."""
 
 
@@ -472,12 +493,18 @@ def _script(
     """
     steps = st.lists(_step(others, max_rounds, st.sampled_from(kinds)), max_size=5)
     if opening:
-        first = st.builds(Step, round=st.integers(1, min(3, max_rounds)), kind=st.just("attack"),
-                          target=st.sampled_from(opening),
-                          value=st.integers(1, 4).map(lambda v: v / 4))
+        first = st.builds(
+            Step,
+            round=st.integers(1, min(3, max_rounds)),
+            kind=st.just("attack"),
+            target=st.sampled_from(opening),
+            value=st.integers(1, 4).map(lambda v: v / 4),
+        )
         steps = st.builds(
             lambda use, f, rest: [f, *rest] if use or force_opening else rest,
-            st.booleans(), first, steps,
+            st.booleans(),
+            first,
+            steps,
         )
     return steps.map(lambda steps: script_text(sorted(steps, key=lambda s: s.round)))
 
@@ -555,8 +582,7 @@ def scenario_data(
     world_spec = registry.spec(world_name)
     doctrines = registry.names(PluginRole.DOCTRINE)
     if challengers is None:
-        challengers = [n for n in (STIMULUS, STIMULUS, "wedge")
-                       if n in doctrines and n != doctrine]
+        challengers = [n for n in (STIMULUS, STIMULUS, "wedge") if n in doctrines and n != doctrine]
         challengers.append(doctrine)
     challengers = tuple(challengers)
     for name in challengers:
@@ -590,21 +616,28 @@ def scenario_data(
         others = tuple(i for i in ids if i != me)
         if name == STIMULUS:
             if me == CHALLENGER_ID:
-                script = _script(others, max_rounds, _CHALLENGER_KINDS, opening=members,
-                                 force_opening=crisis)
+                script = _script(
+                    others, max_rounds, _CHALLENGER_KINDS, opening=members, force_opening=crisis
+                )
             else:
                 script = _script(others, max_rounds)
             return st.builds(lambda s: {"script": s} if s else {}, script)
         overrides: dict[str, ParamStrategy] = {}
         if name == "wedge" and me == CHALLENGER_ID:
             overrides["targets"] = st.sampled_from(("", *members)).map(
-                lambda t: t or members[0] if crisis else t)
+                lambda t: t or members[0] if crisis else t
+            )
         if name == doctrine:
             overrides.update(param_strategies or {})
         table = doctrine_params(registry.spec(name), overrides, others)
         if name == "wedge" and me == CHALLENGER_ID and crisis:
-            table = table.map(lambda t: t | {"attack_round": min(int(t.get("attack_round", 3)), 3)}
-                              if int(t.get("attack_round", 3)) > 3 else t)
+            table = table.map(
+                lambda t: (
+                    t | {"attack_round": min(int(t.get("attack_round", 3)), 3)}
+                    if int(t.get("attack_round", 3)) > 3
+                    else t
+                )
+            )
         return table
 
     @st.composite
@@ -638,8 +671,15 @@ def scenario_data(
                 if crisis and k == 0 and table["kind"] == "collective":
                     table["members"] = list(members)
                 alliance_tables.append(table)
-        pairs = sorted({(i, j) for al in alliance_tables for i in al["members"]
-                        for j in al["members"] if i != j})
+        pairs = sorted(
+            {
+                (i, j)
+                for al in alliance_tables
+                for i in al["members"]
+                for j in al["members"]
+                if i != j
+            }
+        )
         bound = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs else []
         if crisis:
             first = alliance_tables[0]["members"]

@@ -28,9 +28,7 @@ def _value(v: Any) -> str:
         escaped = (
             v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
         )
-        escaped = "".join(
-            c if " " <= c != "\x7f" else f"\\u{ord(c):04x}" for c in escaped
-        )
+        escaped = "".join(c if " " <= c != "\x7f" else f"\\u{ord(c):04x}" for c in escaped)
         return f'"{escaped}"'
     if isinstance(v, Mapping):
         items = [(k, x) for k, x in v.items() if x is not None]

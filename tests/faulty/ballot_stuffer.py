@@ -26,8 +26,14 @@ def negsim_decide(view: AgentView) -> list[object]:
     me = view.me
     if view.round == 1:
         for al in view.public.alliances_of(me):
-            moves.append(view.say([m for m in al.members if m != me], "propose",
-                                  alliance=al.id, decision="collective_response"))
+            moves.append(
+                view.say(
+                    [m for m in al.members if m != me],
+                    "propose",
+                    alliance=al.id,
+                    decision="collective_response",
+                )
+            )
     for p in view.proposals:
         members = view.public.alliance(p.alliance).members
         others = [m for m in members if m != me]
@@ -35,7 +41,8 @@ def negsim_decide(view: AgentView) -> list[object]:
             moves.append(view.say(others, "vote", proposal=p.id, consent=True))
         for m in others:
             if m not in p.votes:
-                ballot = view.say([x for x in members if x != m], "vote", proposal=p.id,
-                                  consent=True)
+                ballot = view.say(
+                    [x for x in members if x != m], "vote", proposal=p.id, consent=True
+                )
                 moves.append(attrs.evolve(ballot, sender=m))  # BUG: consents for m
     return moves

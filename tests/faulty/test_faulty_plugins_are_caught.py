@@ -31,8 +31,14 @@ CASES = [
     pytest.param(shared_state, "determinism", id="shared_state"),
     pytest.param(shared_default, "determinism", id="shared_default"),
     pytest.param(set_order, "hash-seed-determinism", id="set_order"),
-    pytest.param(never_ends, "termination", id="never_ends", marks=pytest.mark.skipif(
-        not hasattr(signal, "setitimer"), reason="run time limits need SIGALRM")),
+    pytest.param(
+        never_ends,
+        "termination",
+        id="never_ends",
+        marks=pytest.mark.skipif(
+            not hasattr(signal, "setitimer"), reason="run time limits need SIGALRM"
+        ),
+    ),
 ]
 
 # Enough runs to meet each fault whatever the hypothesis profile; the search stops at
@@ -47,8 +53,13 @@ def _name(plugin: ModuleType) -> str:
 
 def _check(plugin: ModuleType, invariants: list[str] | None) -> InvariantViolation:
     with pytest.raises(InvariantViolation) as info:
-        check_doctrine(plugin, invariants=invariants, max_examples=EXAMPLES,
-                       hash_seed_examples=EXAMPLES, timeout=TIMEOUT)
+        check_doctrine(
+            plugin,
+            invariants=invariants,
+            max_examples=EXAMPLES,
+            hash_seed_examples=EXAMPLES,
+            timeout=TIMEOUT,
+        )
     return info.value
 
 
@@ -100,8 +111,10 @@ def test_the_counterexample_is_small() -> None:
     message = str(_check(impersonator, ["speaks-for-itself"]))
     assert message.count("[[agents]]") <= 3
     assert message.count("[[alliances]]") == 1
-    assert "round 1: agent A (doctrine 'impersonator') returned an inform message in the " \
+    assert (
+        "round 1: agent A (doctrine 'impersonator') returned an inform message in the "
         "name of B" in message
+    )
 
 
 def test_the_consensus_message_names_the_forged_ballot() -> None:

@@ -72,13 +72,15 @@ def test_korea_bilateral_is_consistent() -> None:
 
 
 def test_entailment_question() -> None:
-    result = invoke(KOREA, "--given", "attacked(ROK)", "--obliged", "grants_access(JPN,USA)",
-                    "--debtor", "JPN")
+    result = invoke(
+        KOREA, "--given", "attacked(ROK)", "--obliged", "grants_access(JPN,USA)", "--debtor", "JPN"
+    )
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
     assert "Entailment: given attacked(ROK), is grants_access(JPN,USA) obliged of JPN? no" in out
-    result = invoke(KOREA, "--given", "attacked(ROK) & ~attacked(JPN)", "--obliged",
-                    "consulted(USA,JPN)")
+    result = invoke(
+        KOREA, "--given", "attacked(ROK) & ~attacked(JPN)", "--obliged", "consulted(USA,JPN)"
+    )
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
     assert "obliged? yes" in out
@@ -94,8 +96,11 @@ def test_param_threshold() -> None:
 
 def test_overrides_move_the_threshold() -> None:
     base = json.loads(invoke(KOREA, "--json", "--param", "cost_strike").output)
-    moved = json.loads(invoke(KOREA, "--json", "--param", "cost_strike",
-                              "--set", "agents.JPN.params.cost_strike=10").output)
+    moved = json.loads(
+        invoke(
+            KOREA, "--json", "--param", "cost_strike", "--set", "agents.JPN.params.cost_strike=10"
+        ).output
+    )
 
     def margin(data: dict[str, object]) -> float:
         rules = data["rules"]

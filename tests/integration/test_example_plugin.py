@@ -38,7 +38,12 @@ VERSION = tomllib.loads((PACKAGE / "pyproject.toml").read_text())["project"]["ve
 
 def _run(args: list[str], *, env: dict[str, str] | None = None, timeout: int = 300):
     return subprocess.run(
-        args, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False,
+        args,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
         env={**os.environ, **(env or {})},
     )
 
@@ -94,7 +99,9 @@ def test_negsim_plugins_lists_the_installed_plugin(installed):
     assert proc.returncode == 0, proc.stderr
     [record] = [r for r in json.loads(proc.stdout) if r["name"] == "hawkish"]
     assert (record["role"], record["distribution"], record["version"]) == (
-        "doctrine", DIST, VERSION
+        "doctrine",
+        DIST,
+        VERSION,
     )
     assert {p["name"] for p in record["params"]} >= {"resolve", "threshold"}
 
@@ -217,8 +224,11 @@ def scenario(registry, blue=None, red=None, max_rounds=6):
 
 
 def messages(result, sender, performative):
-    return [e.message for e in result.events_of(MessageSent)
-            if e.message.sender == sender and e.message.performative == performative]
+    return [
+        e.message
+        for e in result.events_of(MessageSent)
+        if e.message.sender == sender and e.message.performative == performative
+    ]
 
 
 def test_spec_declares_the_documented_parameters(hawkish):
@@ -226,7 +236,11 @@ def test_spec_declares_the_documented_parameters(hawkish):
     assert spec.role == "doctrine"
     assert spec.summary
     assert spec.defaults == {
-        "resolve": 0.7, "threshold": 0.5, "noise": 0.1, "deadline": 2, "target": "",
+        "resolve": 0.7,
+        "threshold": 0.5,
+        "noise": 0.1,
+        "deadline": 2,
+        "target": "",
         "open_round": 1,
     }
     for p in spec.params:
@@ -249,8 +263,10 @@ def test_out_of_range_parameter_is_refused(registry):
 def test_opens_pledges_warns_and_responds(registry):
     s = scenario(registry, blue={"resolve": 0.9, "noise": 0.0})
     result = negsim.simulate(s, seed=1, registry=registry)
-    acts = [(e.round, e.action.actor, str(e.action.kind), e.action.target)
-            for e in result.events_of(ActionTaken)]
+    acts = [
+        (e.round, e.action.actor, str(e.action.kind), e.action.target)
+        for e in result.events_of(ActionTaken)
+    ]
     assert (1, "RED", "attack", "GREEN") in acts
     assert (2, "BLUE", "respond", "GREEN") in acts
     assert (2, "GREEN", "respond", "GREEN") in acts  # self-defence
@@ -262,7 +278,11 @@ def test_opens_pledges_warns_and_responds(registry):
     created = {e.commitment.id: e.commitment for e in result.events_of(CommitmentCreated)}
     c = created[f"{pledge.id}/GREEN"]
     assert (c.debtor, c.creditor, c.antecedent, c.consequent, c.deadline) == (
-        "BLUE", "GREEN", "attacked(GREEN)", "responds(BLUE,GREEN)", 2
+        "BLUE",
+        "GREEN",
+        "attacked(GREEN)",
+        "responds(BLUE,GREEN)",
+        2,
     )
     assert {x.id: x.state for x in result.commitments}[c.id] == "discharged"
 
@@ -288,8 +308,11 @@ def test_below_threshold_it_talks_but_does_not_fight_and_breaks_its_pledge(regis
     result = negsim.simulate(s, seed=4, registry=registry)
     assert not [e for e in result.events_of(ActionTaken) if e.action.actor == "BLUE"]
     [pledge] = messages(result, "BLUE", "pledge")
-    history = [(e.round, str(e.new)) for e in result.events_of(CommitmentChanged)
-               if e.commitment == f"{pledge.id}/GREEN"]
+    history = [
+        (e.round, str(e.new))
+        for e in result.events_of(CommitmentChanged)
+        if e.commitment == f"{pledge.id}/GREEN"
+    ]
     assert history == [(2, "detached"), (4, "violated")]
 
 
@@ -300,7 +323,8 @@ def test_jitter_comes_from_the_agents_stream_only(registry):
     assert again.events == runs[3].events
 
     def first_response(result):
-        return next((e.round for e in result.events_of(ActionTaken)
-                     if e.action.actor == "BLUE"), None)
+        return next(
+            (e.round for e in result.events_of(ActionTaken) if e.action.actor == "BLUE"), None
+        )
 
     assert len({first_response(r) for r in runs.values()}) > 1  # the seed does matter

@@ -55,6 +55,13 @@ def doctrine_params() -> list[object]:
     names = list(fuzz_registry().names(PluginRole.DOCTRINE))
     params: list[object] = [pytest.param(n, id=n) for n in names]
     if HAWKISH not in names:
-        params.append(pytest.param(HAWKISH, id=HAWKISH, marks=pytest.mark.skip(
-            reason=f"the example plugin is not installed and {HAWKISH_SRC} does not exist")))
+        params.append(
+            pytest.param(
+                HAWKISH,
+                id=HAWKISH,
+                marks=pytest.mark.skip(
+                    reason=f"the example plugin is not installed and {HAWKISH_SRC} does not exist"
+                ),
+            )
+        )
     return params

@@ -58,13 +58,22 @@ credibilities = st.floats(0.0, 1.0)
     perception=perceptions,
 )
 def test_bilateral_higher_strike_cost_never_makes_a_host_more_willing_to_grant_access(
-    params: dict[str, ParamValue], costs: tuple[float, float], credibility: float,
-    reward: float, cooperation: float, t: int, perception: float,
+    params: dict[str, ParamValue],
+    costs: tuple[float, float],
+    credibility: float,
+    reward: float,
+    cooperation: float,
+    t: int,
+    perception: float,
 ) -> None:
     def value(cost: float) -> float:
         values = bilateral.access_values(
-            params | {"cost_strike": cost}, credibility=credibility, reward=reward,
-            cooperation=cooperation, t=t, perception=perception,
+            params | {"cost_strike": cost},
+            credibility=credibility,
+            reward=reward,
+            cooperation=cooperation,
+            t=t,
+            perception=perception,
         )
         return bilateral.GRANT_ACCESS.value(values)
 
@@ -81,14 +90,19 @@ def test_bilateral_higher_strike_cost_never_makes_a_host_more_willing_to_grant_a
     perception=perceptions,
 )
 def test_bilateral_a_more_credible_threat_never_makes_a_threatened_host_more_willing(
-    params: dict[str, ParamValue], credibility: tuple[float, float], t: int,
+    params: dict[str, ParamValue],
+    credibility: tuple[float, float],
+    t: int,
     perception: float,
 ) -> None:
     # Both threats are real (credibility > 0): going from no threat to one adds the
     # backfire term by design (coercion can backfire), so that step is not monotone.
     def value(c: float) -> float:
-        return bilateral.GRANT_ACCESS.value(bilateral.access_values(
-            params, credibility=c, reward=0.0, cooperation=0.0, t=t, perception=perception))
+        return bilateral.GRANT_ACCESS.value(
+            bilateral.access_values(
+                params, credibility=c, reward=0.0, cooperation=0.0, t=t, perception=perception
+            )
+        )
 
     low, high = credibility
     assert value(high) <= value(low)
@@ -103,10 +117,17 @@ def _access_runs_scenario(
 ) -> dict[str, Any]:
     """Hub H (bilateral) with spokes S (attacked) and J (hosts H's forces); a scripted
     challenger X that never reacts, so J's inputs are the same in both runs."""
-    def agent(id_: str, doctrine: str, params: Mapping[str, ParamValue],
-              caps: dict[str, Any]) -> dict[str, Any]:
-        return {"id": id_, "name": id_, "doctrine": doctrine, "params": dict(params),
-                "capabilities": caps}
+
+    def agent(
+        id_: str, doctrine: str, params: Mapping[str, ParamValue], caps: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "id": id_,
+            "name": id_,
+            "doctrine": doctrine,
+            "params": dict(params),
+            "capabilities": caps,
+        }
 
     return {
         "scenario": {"name": "access", "world_rules": "crisis", "max_rounds": max_rounds},
@@ -114,28 +135,48 @@ def _access_runs_scenario(
         "agents": [
             agent("H", "bilateral", hub, {"conventional": 60.0, "nuclear": 100}),
             agent("S", "bilateral", spoke, {"conventional": 30.0}),
-            agent("J", "bilateral", host, {"conventional": 20.0,
-                                           "forces_hosted": {"H": 54000.0}}),
+            agent("J", "bilateral", host, {"conventional": 20.0, "forces_hosted": {"H": 54000.0}}),
             agent("X", "stimulus", {"script": script}, {"conventional": 100.0, "nuclear": 50}),
         ],
         "alliances": [
-            {"id": "H-S", "name": "H-S", "kind": "bilateral", "members": ["H", "S"],
-             "decision_rule": "hub", "hub": "H"},
-            {"id": "H-J", "name": "H-J", "kind": "bilateral", "members": ["H", "J"],
-             "decision_rule": "hub", "hub": "H"},
+            {
+                "id": "H-S",
+                "name": "H-S",
+                "kind": "bilateral",
+                "members": ["H", "S"],
+                "decision_rule": "hub",
+                "hub": "H",
+            },
+            {
+                "id": "H-J",
+                "name": "H-J",
+                "kind": "bilateral",
+                "members": ["H", "J"],
+                "decision_rule": "hub",
+                "hub": "H",
+            },
         ],
         "commitments": [
-            {"id": "h-s", "debtor": "H", "creditor": "S", "antecedent": "attacked(S)",
-             "consequent": "responds(H,S)", "deadline": 2},
+            {
+                "id": "h-s",
+                "debtor": "H",
+                "creditor": "S",
+                "antecedent": "attacked(S)",
+                "consequent": "responds(H,S)",
+                "deadline": 2,
+            },
         ],
     }
 
 
 challenger_scripts = st.builds(
-    lambda attack, threat, cred, offer: script_text(sorted(
-        [Step(attack, "attack", "S", 0.5), Step(threat, "threaten", "J", cred)]
-        + ([Step(offer[0], "offer", "J", offer[1])] if offer else []),
-        key=lambda s: s.round)),
+    lambda attack, threat, cred, offer: script_text(
+        sorted(
+            [Step(attack, "attack", "S", 0.5), Step(threat, "threaten", "J", cred)]
+            + ([Step(offer[0], "offer", "J", offer[1])] if offer else []),
+            key=lambda s: s.round,
+        )
+    ),
     st.integers(1, 2),
     st.integers(1, 3),
     st.sampled_from((0.25, 0.5, 0.75, 1.0)),
@@ -144,8 +185,11 @@ challenger_scripts = st.builds(
 
 
 def _host_acts(result: negsim.Result, kind: str) -> list[int]:
-    return [e.round for e in result.events_of(ActionTaken)
-            if isinstance(e, ActionTaken) and e.action.actor == "J" and e.action.kind == kind]
+    return [
+        e.round
+        for e in result.events_of(ActionTaken)
+        if isinstance(e, ActionTaken) and e.action.actor == "J" and e.action.kind == kind
+    ]
 
 
 @given(
@@ -158,14 +202,18 @@ def _host_acts(result: negsim.Result, kind: str) -> list[int]:
     seed=st.integers(0, 2**16),
 )
 def test_bilateral_in_runs_access_granted_at_a_higher_strike_cost_is_granted_at_a_lower(
-    host: dict[str, ParamValue], hub: dict[str, ParamValue], spoke: dict[str, ParamValue],
-    costs: tuple[float, float], script: str, max_rounds: int, seed: int,
+    host: dict[str, ParamValue],
+    hub: dict[str, ParamValue],
+    spoke: dict[str, ParamValue],
+    costs: tuple[float, float],
+    script: str,
+    max_rounds: int,
+    seed: int,
 ) -> None:
     low, high = costs
     results = {}
     for cost in (low, high):
-        data = _access_runs_scenario(host | {"cost_strike": cost}, hub, spoke, script,
-                                     max_rounds)
+        data = _access_runs_scenario(host | {"cost_strike": cost}, hub, spoke, script, max_rounds)
         scenario = scenario_from_dict(data, registry=REGISTRY)
         results[cost] = negsim.simulate(scenario, seed=seed, registry=REGISTRY)
     granted_high = _host_acts(results[high], "grant_access")
@@ -189,11 +237,14 @@ def test_bilateral_in_runs_access_granted_at_a_higher_strike_cost_is_granted_at_
     perception=perceptions,
 )
 def test_collective_a_more_threatened_member_never_consents_later(
-    perception_of_threat: tuple[float, float], max_deliberation: int, perception: float,
+    perception_of_threat: tuple[float, float],
+    max_deliberation: int,
+    perception: float,
 ) -> None:
     low, high = perception_of_threat
-    assert collective.consent_delay(high, max_deliberation, perception) <= \
-        collective.consent_delay(low, max_deliberation, perception)
+    assert collective.consent_delay(high, max_deliberation, perception) <= collective.consent_delay(
+        low, max_deliberation, perception
+    )
 
 
 @given(
@@ -204,13 +255,18 @@ def test_collective_a_more_threatened_member_never_consents_later(
     perception=perceptions,
 )
 def test_collective_a_higher_nuclear_cost_never_makes_a_member_more_willing(
-    params: dict[str, ParamValue], costs: tuple[float, float], credibility: float, t: int,
+    params: dict[str, ParamValue],
+    costs: tuple[float, float],
+    credibility: float,
+    t: int,
     perception: float,
 ) -> None:
     def value(cost: float) -> float:
-        return collective.SUPPORT.value(collective.support_values(
-            params | {"cost_nuclear": cost}, credibility=credibility, t=t,
-            perception=perception))
+        return collective.SUPPORT.value(
+            collective.support_values(
+                params | {"cost_nuclear": cost}, credibility=credibility, t=t, perception=perception
+            )
+        )
 
     low, high = costs
     assert value(high) <= value(low)
@@ -223,18 +279,24 @@ def test_collective_a_higher_nuclear_cost_never_makes_a_member_more_willing(
     perception=perceptions,
 )
 def test_collective_a_more_credible_threat_never_makes_a_member_more_willing(
-    params: dict[str, ParamValue], credibility: tuple[float, float], t: int, perception: float,
+    params: dict[str, ParamValue],
+    credibility: tuple[float, float],
+    t: int,
+    perception: float,
 ) -> None:
     def value(c: float) -> float:
-        return collective.SUPPORT.value(collective.support_values(
-            params, credibility=c, t=t, perception=perception))
+        return collective.SUPPORT.value(
+            collective.support_values(params, credibility=c, t=t, perception=perception)
+        )
 
     low, high = credibility
     assert value(high) <= value(low)
 
 
 def _vote_runs_scenario(
-    member: Mapping[str, ParamValue], proposer: Mapping[str, ParamValue], attack_round: int,
+    member: Mapping[str, ParamValue],
+    proposer: Mapping[str, ParamValue],
+    attack_round: int,
     max_rounds: int,
 ) -> dict[str, Any]:
     """P (collective) is attacked by a scripted X and proposes a collective response to
@@ -243,42 +305,76 @@ def _vote_runs_scenario(
         "scenario": {"name": "vote", "world_rules": "crisis", "max_rounds": max_rounds},
         "world": {"params": {"challenger": "X", "consolidation_rounds": 60}},
         "agents": [
-            {"id": "P", "name": "P", "doctrine": "collective", "params": dict(proposer),
-             "capabilities": {"conventional": 1.0}},
-            {"id": "M", "name": "M", "doctrine": "collective", "params": dict(member),
-             "capabilities": {"conventional": 1.0}},
-            {"id": "X", "name": "X", "doctrine": "stimulus",
-             "params": {"script": f"{attack_round}:attack:P:1"},
-             "capabilities": {"conventional": 100.0}},
+            {
+                "id": "P",
+                "name": "P",
+                "doctrine": "collective",
+                "params": dict(proposer),
+                "capabilities": {"conventional": 1.0},
+            },
+            {
+                "id": "M",
+                "name": "M",
+                "doctrine": "collective",
+                "params": dict(member),
+                "capabilities": {"conventional": 1.0},
+            },
+            {
+                "id": "X",
+                "name": "X",
+                "doctrine": "stimulus",
+                "params": {"script": f"{attack_round}:attack:P:1"},
+                "capabilities": {"conventional": 100.0},
+            },
         ],
-        "alliances": [{"id": "PM", "name": "P-M", "kind": "collective", "members": ["P", "M"],
-                       "decision_rule": "consensus", "decision_deadline": 40}],
+        "alliances": [
+            {
+                "id": "PM",
+                "name": "P-M",
+                "kind": "collective",
+                "members": ["P", "M"],
+                "decision_rule": "consensus",
+                "decision_deadline": 40,
+            }
+        ],
     }
 
 
 def _first_vote(result: negsim.Result) -> int | None:
-    return next((e.round for e in result.events_of(MessageSent)
-                 if isinstance(e, MessageSent) and e.message.sender == "M"
-                 and e.message.performative is Performative.VOTE), None)
+    return next(
+        (
+            e.round
+            for e in result.events_of(MessageSent)
+            if isinstance(e, MessageSent)
+            and e.message.sender == "M"
+            and e.message.performative is Performative.VOTE
+        ),
+        None,
+    )
 
 
 @given(
-    member=full_params("collective").map(lambda p: p | {"max_deliberation": min(
-        int(p["max_deliberation"]), 8)}),
+    member=full_params("collective").map(
+        lambda p: p | {"max_deliberation": min(int(p["max_deliberation"]), 8)}
+    ),
     proposer=full_params("collective"),
     perception_of_threat=ordered(0, 1),
     attack_round=st.integers(1, 3),
     seed=st.integers(0, 2**16),
 )
 def test_collective_in_runs_a_more_threatened_member_never_votes_later(
-    member: dict[str, ParamValue], proposer: dict[str, ParamValue],
-    perception_of_threat: tuple[float, float], attack_round: int, seed: int,
+    member: dict[str, ParamValue],
+    proposer: dict[str, ParamValue],
+    perception_of_threat: tuple[float, float],
+    attack_round: int,
+    seed: int,
 ) -> None:
     low, high = perception_of_threat
     rounds = {}
     for tp in (low, high):
-        data = _vote_runs_scenario(member | {"threat_perception": tp}, proposer, attack_round,
-                                   max_rounds=40)
+        data = _vote_runs_scenario(
+            member | {"threat_perception": tp}, proposer, attack_round, max_rounds=40
+        )
         scenario = scenario_from_dict(data, registry=REGISTRY)
         rounds[tp] = _first_vote(negsim.simulate(scenario, seed=seed, registry=REGISTRY))
     note(f"first vote in round {rounds[low]} (perception {low}), {rounds[high]} ({high})")
@@ -297,7 +393,9 @@ def _sizes(params: Mapping[str, ParamValue]) -> list[float]:
 
 
 def _choice(
-    public: PublicInfo, params: Mapping[str, ParamValue], p_deny: Mapping[str, float] = {},
+    public: PublicInfo,
+    params: Mapping[str, ParamValue],
+    p_deny: Mapping[str, float] = {},
 ) -> wedge.Estimate | None:
     """The challenger X's attack on A as negsim_decide picks it: the best (utility, then
     the smaller size); ``None`` when no attack pays (it stands down)."""
@@ -310,31 +408,67 @@ def _choice(
 def duels(draw: st.DrawFn) -> tuple[PublicInfo, dict[str, ParamValue]]:
     """A challenger X (wedge) and its target A, maybe with a helper B whose forces a host
     H holds; world parameters within their ranges."""
-    world = draw(doctrine_params(REGISTRY.spec("crisis")).map(
-        lambda p: {k: v for k, v in p.items() if k != "challenger"}))
+    world = draw(
+        doctrine_params(REGISTRY.spec("crisis")).map(
+            lambda p: {k: v for k, v in p.items() if k != "challenger"}
+        )
+    )
     params = draw(full_params("wedge")) | {"targets": "A"}
-    sizes = draw(st.lists(st.sampled_from((0.1, 0.2, 0.3, 0.5, 0.7, 1.0)), min_size=1,
-                          max_size=4, unique=True))
+    sizes = draw(
+        st.lists(
+            st.sampled_from((0.1, 0.2, 0.3, 0.5, 0.7, 1.0)), min_size=1, max_size=4, unique=True
+        )
+    )
     params["sizes"] = ",".join(str(s) for s in sorted(sizes))
     agents = [
-        {"id": "X", "name": "X", "doctrine": "wedge", "params": params,
-         "capabilities": {"conventional": draw(st.floats(1, 200)), "nuclear": 20}},
-        {"id": "A", "name": "A", "doctrine": "wedge",
-         "capabilities": {"conventional": draw(st.sampled_from((0.0, 5.0, 20.0, 80.0))),
-                          "forces_hosted": {"B": 1000.0} if draw(st.booleans()) else {}}},
+        {
+            "id": "X",
+            "name": "X",
+            "doctrine": "wedge",
+            "params": params,
+            "capabilities": {"conventional": draw(st.floats(1, 200)), "nuclear": 20},
+        },
+        {
+            "id": "A",
+            "name": "A",
+            "doctrine": "wedge",
+            "capabilities": {
+                "conventional": draw(st.sampled_from((0.0, 5.0, 20.0, 80.0))),
+                "forces_hosted": {"B": 1000.0} if draw(st.booleans()) else {},
+            },
+        },
     ]
     commitments = []
     if draw(st.booleans()):
         agents += [
-            {"id": "B", "name": "B", "doctrine": "wedge",
-             "capabilities": {"conventional": draw(st.floats(0, 100))}},
-            {"id": "H", "name": "H", "doctrine": "wedge",
-             "capabilities": {"forces_hosted": {"B": 1000.0}}},
+            {
+                "id": "B",
+                "name": "B",
+                "doctrine": "wedge",
+                "capabilities": {"conventional": draw(st.floats(0, 100))},
+            },
+            {
+                "id": "H",
+                "name": "H",
+                "doctrine": "wedge",
+                "capabilities": {"forces_hosted": {"B": 1000.0}},
+            },
         ]
-        commitments = [{"id": "b-a", "debtor": "B", "creditor": "A",
-                        "antecedent": "attacked(A)", "consequent": "responds(B,A)"}]
-    data = {"scenario": {"name": "duel", "world_rules": "crisis"},
-            "world": {"params": world}, "agents": agents, "commitments": commitments}
+        commitments = [
+            {
+                "id": "b-a",
+                "debtor": "B",
+                "creditor": "A",
+                "antecedent": "attacked(A)",
+                "consequent": "responds(B,A)",
+            }
+        ]
+    data = {
+        "scenario": {"name": "duel", "world_rules": "crisis"},
+        "world": {"params": world},
+        "agents": agents,
+        "commitments": commitments,
+    }
     scenario = scenario_from_dict(data, registry=REGISTRY)
     return PublicInfo.of(scenario), scenario.agent("X").params | {}
 
@@ -344,13 +478,28 @@ def duels(draw: st.DrawFn) -> tuple[PublicInfo, dict[str, ParamValue]]:
 # That is the stability-instability paradox at work (limited war gets safer, so a larger
 # limited probe pays); what DOMAIN.md predicts is the shift away from *large* attacks.
 _SURVIVABLE_CASE = (
-    PublicInfo.of(scenario_from_dict({
-        "scenario": {"name": "duel", "world_rules": "crisis"},
-        "agents": [
-            {"id": "X", "name": "X", "doctrine": "wedge",
-             "capabilities": {"conventional": 10.0, "nuclear": 20}},
-            {"id": "A", "name": "A", "doctrine": "wedge", "capabilities": {"conventional": 0.0}},
-        ]}, registry=REGISTRY)),
+    PublicInfo.of(
+        scenario_from_dict(
+            {
+                "scenario": {"name": "duel", "world_rules": "crisis"},
+                "agents": [
+                    {
+                        "id": "X",
+                        "name": "X",
+                        "doctrine": "wedge",
+                        "capabilities": {"conventional": 10.0, "nuclear": 20},
+                    },
+                    {
+                        "id": "A",
+                        "name": "A",
+                        "doctrine": "wedge",
+                        "capabilities": {"conventional": 0.0},
+                    },
+                ],
+            },
+            registry=REGISTRY,
+        )
+    ),
     REGISTRY.spec("wedge").defaults | {"cost_nuclear": 300.0, "targets": "A"},
 )
 
@@ -358,7 +507,8 @@ _SURVIVABLE_CASE = (
 @given(duel=duels(), survivable=ordered(0, 1))
 @example(duel=_SURVIVABLE_CASE, survivable=(0.5, 1.0))
 def test_wedge_a_more_survivable_arsenal_never_turns_a_probe_into_a_full_attack(
-    duel: tuple[PublicInfo, dict[str, ParamValue]], survivable: tuple[float, float],
+    duel: tuple[PublicInfo, dict[str, ParamValue]],
+    survivable: tuple[float, float],
 ) -> None:
     """Stability-instability: a more survivable arsenal never moves the choice from a
     limited probe (m < 1) to the largest attack; it discounts only limited war's risk."""
@@ -378,7 +528,8 @@ def test_wedge_a_more_survivable_arsenal_never_turns_a_probe_into_a_full_attack(
 
 @given(duel=duels(), survivable=ordered(0, 1))
 def test_wedge_a_more_survivable_arsenal_never_deters_an_attack(
-    duel: tuple[PublicInfo, dict[str, ParamValue]], survivable: tuple[float, float],
+    duel: tuple[PublicInfo, dict[str, ParamValue]],
+    survivable: tuple[float, float],
 ) -> None:
     # the stability-instability paradox: survivability makes probing more attractive
     public, params = duel
@@ -389,7 +540,8 @@ def test_wedge_a_more_survivable_arsenal_never_deters_an_attack(
 
 @given(duel=duels(), costs=ordered(0, 1e6))
 def test_wedge_a_higher_cost_of_nuclear_war_never_raises_the_attack_size(
-    duel: tuple[PublicInfo, dict[str, ParamValue]], costs: tuple[float, float],
+    duel: tuple[PublicInfo, dict[str, ParamValue]],
+    costs: tuple[float, float],
 ) -> None:
     public, params = duel
     low, high = costs
@@ -402,7 +554,9 @@ def test_wedge_a_higher_cost_of_nuclear_war_never_raises_the_attack_size(
 
 @given(duel=duels(), p_deny=ordered(0, 1), size=st.sampled_from((0.2, 0.5, 1.0)))
 def test_wedge_a_likelier_access_denial_never_lowers_the_chance_of_a_fait_accompli(
-    duel: tuple[PublicInfo, dict[str, ParamValue]], p_deny: tuple[float, float], size: float,
+    duel: tuple[PublicInfo, dict[str, ParamValue]],
+    p_deny: tuple[float, float],
+    size: float,
 ) -> None:
     public, params = duel
     low, high = p_deny

@@ -55,8 +55,7 @@ def test_example_scenarios_hold_every_invariant(path: Path, seed: int) -> None:
     if not path.exists():
         pytest.skip(f"{path} does not exist")
     registry = fuzz_registry()
-    record = check_run(negsim.load_scenario(path, registry=registry), seed=seed,
-                       registry=registry)
+    record = check_run(negsim.load_scenario(path, registry=registry), seed=seed, registry=registry)
     assert record.result is not None
 
 

@@ -35,16 +35,25 @@ def test_no_consensus_decision_by_excluding_the_others(exclude: str) -> None:
     """Regression: excluding every member (or all but the proposer, or the proposer, or
     a non-member) once let a proposal pass at once, with consenting=() for "A,B,C"; such
     a proposal is now refused by validation (rule ``exclusion``)."""
-    script = {("A", 1): lambda v: [v.say(["B", "C"], "propose", alliance="ALL",
-                                         exclude=exclude)]}
+    script = {("A", 1): lambda v: [v.say(["B", "C"], "propose", alliance="ALL", exclude=exclude)]}
     registry = make_registry(script=Scripted(script))
     scenario = make_scenario(
-        registry, [agent("A"), agent("B"), agent("C")], max_rounds=2,
-        alliances=[{"id": "ALL", "name": "all", "kind": "collective",
-                    "members": ["A", "B", "C"], "decision_rule": "consensus"}],
+        registry,
+        [agent("A"), agent("B"), agent("C")],
+        max_rounds=2,
+        alliances=[
+            {
+                "id": "ALL",
+                "name": "all",
+                "kind": "collective",
+                "members": ["A", "B", "C"],
+                "decision_rule": "consensus",
+            }
+        ],
     )
     record = check_run(scenario, seed=0, registry=registry, invariants=["consensus"])
     assert record.result is not None
     assert not record.result.events_of(DecisionReached)
-    assert [e.rule for e in record.result.events_of(MoveRejected)
-            if isinstance(e, MoveRejected)] == ["exclusion"]
+    assert [
+        e.rule for e in record.result.events_of(MoveRejected) if isinstance(e, MoveRejected)
+    ] == ["exclusion"]

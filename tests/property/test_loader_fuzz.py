@@ -30,7 +30,8 @@ from negsim.testing import RunCase, registry_with, scenario_data
 REGISTRY = registry_with()
 DOCTRINES = [d for d in REGISTRY.names(PluginRole.DOCTRINE) if d != "stimulus"]
 VALID = st.sampled_from(DOCTRINES).flatmap(
-    lambda d: scenario_data(d, registry=REGISTRY, max_members=3, max_rounds=4))
+    lambda d: scenario_data(d, registry=REGISTRY, max_members=3, max_rounds=4)
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -90,15 +91,29 @@ def weird_values(marker: Path) -> st.SearchStrategy[Any]:
         st.integers(-(2**63), 2**63 - 1),
         st.floats(allow_nan=True, allow_infinity=True),
         st.booleans(),
-        st.sampled_from(["", "nosuchdoctrine", "NOSUCHAGENT", "attacked(", "responds(A,)",
-                         "a" * 20000, "(" * 300 + "x" + ")" * 300, "~" * 500 + "x",
-                         "attacked(ZZZ)", "true", "-1", "1e999"]),
+        st.sampled_from(
+            [
+                "",
+                "nosuchdoctrine",
+                "NOSUCHAGENT",
+                "attacked(",
+                "responds(A,)",
+                "a" * 20000,
+                "(" * 300 + "x" + ")" * 300,
+                "~" * 500 + "x",
+                "attacked(ZZZ)",
+                "true",
+                "-1",
+                "1e999",
+            ]
+        ),
     )
     return st.recursive(
         scalars,
-        lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                st.dictionaries(st.text(max_size=8).filter(str.isprintable),
-                                                inner, max_size=3)),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(st.text(max_size=8).filter(str.isprintable), inner, max_size=3),
+        ),
         max_leaves=5,
     )
 
@@ -121,9 +136,21 @@ def mutated_data(draw: st.DrawFn, marker: Path) -> dict[str, Any]:
             for part in path:
                 node = node[part]
             if isinstance(node, dict):
-                node[draw(st.sampled_from(["nosuchkey", "state", "detached_at", "doctrine",
-                                           "params", "__class__", ""]))] = draw(
-                    weird_values(marker))
+                node[
+                    draw(
+                        st.sampled_from(
+                            [
+                                "nosuchkey",
+                                "state",
+                                "detached_at",
+                                "doctrine",
+                                "params",
+                                "__class__",
+                                "",
+                            ]
+                        )
+                    )
+                ] = draw(weird_values(marker))
             elif isinstance(node, list):
                 node.append(draw(weird_values(marker)))
     return data
@@ -136,9 +163,30 @@ def _toml(data: dict[str, Any]) -> str:
         return repr(data)
 
 
-GARBAGE = ['"', "'", "[", "]]", "[[agents]]\n", "=", "{", "}", "\\", '"""', "'''", "#",
-           "\x00", "\u202e", "é", "\n", "= 1979-05-27T07:32:00Z", "inf", "nan", "0x_1",
-           "[scenario]\n", "a.b.c = 1\n"]
+GARBAGE = [
+    '"',
+    "'",
+    "[",
+    "]]",
+    "[[agents]]\n",
+    "=",
+    "{",
+    "}",
+    "\\",
+    '"""',
+    "'''",
+    "#",
+    "\x00",
+    "\u202e",
+    "é",
+    "\n",
+    "= 1979-05-27T07:32:00Z",
+    "inf",
+    "nan",
+    "0x_1",
+    "[scenario]\n",
+    "a.b.c = 1\n",
+]
 
 
 @st.composite
@@ -185,8 +233,13 @@ def _load(path: Path) -> None:
         _refused_properly(exc)
 
 
-FUZZ = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ]
+)
 
 
 @FUZZ
@@ -203,9 +256,7 @@ def test_mutated_files_load_or_raise_a_scenario_error(workdir: Path, data: st.Da
 
 @FUZZ
 @given(data=st.data())
-def test_mutated_data_builds_or_raises_a_scenario_error(
-    workdir: Path, data: st.DataObject
-) -> None:
+def test_mutated_data_builds_or_raises_a_scenario_error(workdir: Path, data: st.DataObject) -> None:
     marker = workdir / "MARKER"
     scenario = data.draw(mutated_data(marker))
     note(repr(scenario))
@@ -224,7 +275,8 @@ def test_valid_files_load_and_round_trip(workdir: Path, data: st.DataObject) -> 
     path.write_text(_toml(scenario_data_), encoding="utf-8")
     scenario = negsim.load_scenario(path, registry=REGISTRY)
     again = negsim.scenario.scenario_from_dict(
-        negsim.scenario.dump_scenario(scenario), registry=REGISTRY)
+        negsim.scenario.dump_scenario(scenario), registry=REGISTRY
+    )
     assert again == scenario
 
 
@@ -242,9 +294,16 @@ def test_hostile_propositions_are_refused_without_running(
     elif where == "exclusion":
         scenario.setdefault("world", {})["exclusions"] = [text]
     else:
-        scenario.setdefault("commitments", []).append({
-            "id": "hostile", "debtor": "A", "creditor": "A", "antecedent": "true",
-            "consequent": "true", where: text})
+        scenario.setdefault("commitments", []).append(
+            {
+                "id": "hostile",
+                "debtor": "A",
+                "creditor": "A",
+                "antecedent": "true",
+                "consequent": "true",
+                where: text,
+            }
+        )
     path = workdir / "hostile.toml"
     path.write_text(_toml(scenario), encoding="utf-8")
     with pytest.raises(ScenarioError):
@@ -252,12 +311,27 @@ def test_hostile_propositions_are_refused_without_running(
     assert not marker.exists()
 
 
-OVERRIDE_PATHS = st.sampled_from([
-    "scenario.max_rounds", "scenario.seed", "scenario.name", "world.params.challenger",
-    "agents.A.params.noise", "agents.A.doctrine", "agents.A.capabilities.conventional",
-    "agents.ZZ.params.x", "alliances.AL1.decision_deadline", "commitments.c1.antecedent",
-    "nosuch", "", ".", "agents", "agents.A", "world.facts", "agents.A.params.script",
-])
+OVERRIDE_PATHS = st.sampled_from(
+    [
+        "scenario.max_rounds",
+        "scenario.seed",
+        "scenario.name",
+        "world.params.challenger",
+        "agents.A.params.noise",
+        "agents.A.doctrine",
+        "agents.A.capabilities.conventional",
+        "agents.ZZ.params.x",
+        "alliances.AL1.decision_deadline",
+        "commitments.c1.antecedent",
+        "nosuch",
+        "",
+        ".",
+        "agents",
+        "agents.A",
+        "world.facts",
+        "agents.A.params.script",
+    ]
+)
 
 
 @FUZZ
@@ -269,11 +343,27 @@ def test_overrides_apply_or_raise_a_scenario_error(workdir: Path, data: st.DataO
         scenario = negsim.scenario.scenario_from_dict(base, registry=REGISTRY)
     except ScenarioError:
         return
-    values = st.one_of(st.sampled_from(hostile(marker)).map(repr), st.text(max_size=20),
-                       st.sampled_from(["1", "-1", "0.5", "true", "[1, 2]", "{a = 1}", "nan",
-                                        "inf", '"x"', "1979-05-27", "1e999", ""]))
-    overrides = data.draw(st.lists(st.builds("{}={}".format, OVERRIDE_PATHS, values),
-                                   max_size=3))
+    values = st.one_of(
+        st.sampled_from(hostile(marker)).map(repr),
+        st.text(max_size=20),
+        st.sampled_from(
+            [
+                "1",
+                "-1",
+                "0.5",
+                "true",
+                "[1, 2]",
+                "{a = 1}",
+                "nan",
+                "inf",
+                '"x"',
+                "1979-05-27",
+                "1e999",
+                "",
+            ]
+        ),
+    )
+    overrides = data.draw(st.lists(st.builds("{}={}".format, OVERRIDE_PATHS, values), max_size=3))
     try:
         negsim.apply_overrides(scenario, overrides, registry=REGISTRY)
     except ScenarioError as exc:

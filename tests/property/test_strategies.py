@@ -66,7 +66,8 @@ def test_doctrine_params_hold_only_valid_non_default_values(
 def test_doctrine_params_takes_strategies_and_functions_of_the_agent_ids() -> None:
     spec = REGISTRY.spec("wedge")
     strategy = doctrine_params(
-        spec, {"targets": lambda ids: st.sampled_from(ids), "value_gain": st.just(1.0)},
+        spec,
+        {"targets": lambda ids: st.sampled_from(ids), "value_gain": st.just(1.0)},
         agent_ids=("ROK",),
     )
     table = find(strategy, lambda t: True)
@@ -93,8 +94,13 @@ def test_alliances_and_commitments_load(alliance: Alliance, commitment: Commitme
         "scenario": {"name": "t", "world_rules": "crisis"},
         "agents": [{"id": i, "name": i, "doctrine": "collective"} for i in IDS],
         "alliances": [negsim.scenario.converter.unstructure(alliance)],
-        "commitments": [{k: v for k, v in negsim.scenario.converter.unstructure(
-            commitment).items() if v is not None and k not in ("state", "detached_at")}],
+        "commitments": [
+            {
+                k: v
+                for k, v in negsim.scenario.converter.unstructure(commitment).items()
+                if v is not None and k not in ("state", "detached_at")
+            }
+        ],
     }
     scenario = scenario_from_dict(data, registry=REGISTRY)
     assert scenario.alliances == (alliance,)
@@ -110,22 +116,40 @@ def test_agents_have_every_parameter_in_range(agent: Agent) -> None:
 
 
 def _scenario_for_messages() -> negsim.Scenario:
-    return scenario_from_dict({
-        "scenario": {"name": "t", "world_rules": "crisis"},
-        "agents": [{"id": i, "name": i, "doctrine": "collective"} for i in IDS],
-        "alliances": [{"id": "AL", "name": "AL", "kind": "collective", "members": ["A", "B"],
-                       "decision_rule": "consensus"}],
-        "commitments": [{"id": "c", "debtor": "A", "creditor": "C"}],
-    }, registry=REGISTRY)
+    return scenario_from_dict(
+        {
+            "scenario": {"name": "t", "world_rules": "crisis"},
+            "agents": [{"id": i, "name": i, "doctrine": "collective"} for i in IDS],
+            "alliances": [
+                {
+                    "id": "AL",
+                    "name": "AL",
+                    "kind": "collective",
+                    "members": ["A", "B"],
+                    "decision_rule": "consensus",
+                }
+            ],
+            "commitments": [{"id": "c", "debtor": "A", "creditor": "C"}],
+        },
+        registry=REGISTRY,
+    )
 
 
 MESSAGE_SCENARIO = _scenario_for_messages()
-OPEN = Proposal(id="p1", alliance="AL", decision="collective_response", proposer="A",
-                opened=1, deadline=5)
+OPEN = Proposal(
+    id="p1", alliance="AL", decision="collective_response", proposer="A", opened=1, deadline=5
+)
 
 
-@given(message=messages(IDS, round=3, alliances=MESSAGE_SCENARIO.alliances, proposals=[OPEN],
-                        commitments=MESSAGE_SCENARIO.commitments))
+@given(
+    message=messages(
+        IDS,
+        round=3,
+        alliances=MESSAGE_SCENARIO.alliances,
+        proposals=[OPEN],
+        commitments=MESSAGE_SCENARIO.commitments,
+    )
+)
 def test_messages_pass_the_engines_validation(message: Message) -> None:
     desk = AllianceDesk(MESSAGE_SCENARIO.alliances)
     desk.open[OPEN.id] = OPEN
@@ -161,9 +185,17 @@ def test_scenarios_respect_their_bounds(scenario: negsim.Scenario) -> None:
     assert scenario.max_rounds <= 3
 
 
-@given(steps=st.lists(st.builds(Step, round=st.integers(1, 50), kind=st.sampled_from(STIMULI),
-                                target=st.sampled_from(("*", "A", "B")),
-                                value=st.sampled_from((0.0, 0.25, 1.0)))))
+@given(
+    steps=st.lists(
+        st.builds(
+            Step,
+            round=st.integers(1, 50),
+            kind=st.sampled_from(STIMULI),
+            target=st.sampled_from(("*", "A", "B")),
+            value=st.sampled_from((0.0, 0.25, 1.0)),
+        )
+    )
+)
 def test_stimulus_scripts_round_trip(steps: list[Step]) -> None:
     assert parse_script(script_text(steps)) == tuple(steps)
 
@@ -174,12 +206,15 @@ def test_a_bad_stimulus_script_is_refused() -> None:
 
 
 def test_importing_negsim_does_not_import_hypothesis_or_the_kit() -> None:
-    code = ("import sys, negsim, negsim.testing; "
-            "print('hypothesis' in sys.modules, 'negsim.testing._check' in sys.modules)")
+    code = (
+        "import sys, negsim, negsim.testing; "
+        "print('hypothesis' in sys.modules, 'negsim.testing._check' in sys.modules)"
+    )
     import subprocess
 
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["False", "False"]
 
 

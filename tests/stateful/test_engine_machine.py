@@ -148,28 +148,52 @@ class EngineMachine(RuleBasedStateMachine):
         rule_=st.sampled_from(("consensus", "majority")),
         silence=st.booleans(),
         decision_deadline=st.integers(1, 3),
-        treaties=st.lists(st.tuples(agents, agents, props, props, deadlines,
-                                    st.one_of(st.none(), st.integers(0, 6)), st.booleans()),
-                          max_size=3),
+        treaties=st.lists(
+            st.tuples(
+                agents,
+                agents,
+                props,
+                props,
+                deadlines,
+                st.one_of(st.none(), st.integers(0, 6)),
+                st.booleans(),
+            ),
+            max_size=3,
+        ),
         initial=st.lists(atoms, unique=True, max_size=2),
     )
-    def setup(self, rule_: str, silence: bool, decision_deadline: int,
-              treaties: list[tuple[Any, ...]], initial: list[str]) -> None:
+    def setup(
+        self,
+        rule_: str,
+        silence: bool,
+        decision_deadline: int,
+        treaties: list[tuple[Any, ...]],
+        initial: list[str],
+    ) -> None:
         self.scripted = Scripted()
         registry = make_registry(script=self.scripted)
-        alliance = {"id": "ALL", "name": "all", "kind": "collective", "members": list(AGENTS),
-                    "decision_rule": rule_, "silence_procedure": silence and rule_ == "consensus",
-                    "decision_deadline": decision_deadline}
+        alliance = {
+            "id": "ALL",
+            "name": "all",
+            "kind": "collective",
+            "members": list(AGENTS),
+            "decision_rule": rule_,
+            "silence_procedure": silence and rule_ == "consensus",
+            "decision_deadline": decision_deadline,
+        }
         self.alliance = alliance
         tables = []
         self.commitments: dict[str, ModelCommitment] = {}
-        for i, (debtor, creditor, ante, cons, deadline, expires, standing) in enumerate(
-                treaties):
-            c = ModelCommitment(f"t{i}", debtor, creditor, ante, cons, deadline, expires,
-                                standing)
+        for i, (debtor, creditor, ante, cons, deadline, expires, standing) in enumerate(treaties):
+            c = ModelCommitment(f"t{i}", debtor, creditor, ante, cons, deadline, expires, standing)
             self.commitments[c.id] = c
-            table = {"id": c.id, "debtor": debtor, "creditor": creditor,
-                     "antecedent": render(ante), "consequent": render(cons)}
+            table = {
+                "id": c.id,
+                "debtor": debtor,
+                "creditor": creditor,
+                "antecedent": render(ante),
+                "consequent": render(cons),
+            }
             if deadline is not None:
                 table["deadline"] = deadline
             if expires is not None:
@@ -177,8 +201,14 @@ class EngineMachine(RuleBasedStateMachine):
             if standing:
                 table["standing"] = True
             tables.append(table)
-        scenario = make_scenario(registry, [agent(a) for a in AGENTS], alliances=[alliance],
-                                 commitments=tables, facts=initial, max_rounds=MAX_ROUNDS)
+        scenario = make_scenario(
+            registry,
+            [agent(a) for a in AGENTS],
+            alliances=[alliance],
+            commitments=tables,
+            facts=initial,
+            max_rounds=MAX_ROUNDS,
+        )
         self.sim = negsim.Simulation(scenario, seed=0, registry=registry)
         self.sim.start()
         self.facts = set(initial)
@@ -199,21 +229,27 @@ class EngineMachine(RuleBasedStateMachine):
         return tuple(a for a in AGENTS if a != me)
 
     @precondition(lambda self: not self.sim.done)
-    @rule(sender=agents, to=st.sets(agents, min_size=1), performative=st.sampled_from(
-        ("inform", "offer", "demand", "consult", "accept")))
+    @rule(
+        sender=agents,
+        to=st.sets(agents, min_size=1),
+        performative=st.sampled_from(("inform", "offer", "demand", "consult", "accept")),
+    )
     def say(self, sender: str, to: set[str], performative: str) -> None:
         recipients = tuple(sorted(to - {sender})) or self._others(sender)[:1]
-        self.queue[sender].append(Queued("say", performative, recipients,
-                                         (("n", len(self.queue[sender])),)))
+        self.queue[sender].append(
+            Queued("say", performative, recipients, (("n", len(self.queue[sender])),))
+        )
 
     @precondition(lambda self: not self.sim.done)
-    @rule(debtor=agents, to=st.sets(agents, min_size=1), ante=props, cons=props,
-          deadline=deadlines)
-    def pledge(self, debtor: str, to: set[str], ante: Prop, cons: Prop,
-               deadline: int | None) -> None:
+    @rule(debtor=agents, to=st.sets(agents, min_size=1), ante=props, cons=props, deadline=deadlines)
+    def pledge(
+        self, debtor: str, to: set[str], ante: Prop, cons: Prop, deadline: int | None
+    ) -> None:
         recipients = tuple(sorted(to - {debtor})) or self._others(debtor)[:1]
-        content: tuple[tuple[str, Any], ...] = (("antecedent", render(ante)),
-                                                ("consequent", render(cons)))
+        content: tuple[tuple[str, Any], ...] = (
+            ("antecedent", render(ante)),
+            ("consequent", render(cons)),
+        )
         if deadline is not None:
             content += (("deadline", deadline),)
         self.queue[debtor].append(Queued("say", "pledge", recipients, content))
@@ -227,15 +263,17 @@ class EngineMachine(RuleBasedStateMachine):
     @precondition(lambda self: not self.sim.done)
     @rule(proposer=agents)
     def propose(self, proposer: str) -> None:
-        self.queue[proposer].append(Queued("say", "propose", self._others(proposer),
-                                           (("alliance", "ALL"),)))
+        self.queue[proposer].append(
+            Queued("say", "propose", self._others(proposer), (("alliance", "ALL"),))
+        )
 
     @precondition(lambda self: not self.sim.done and bool(self.open))
     @rule(data=st.data(), voter=agents, consent=st.booleans())
     def vote(self, data: st.DataObject, voter: str, consent: bool) -> None:
         pid = data.draw(st.sampled_from(sorted(self.open)))
-        self.queue[voter].append(Queued("say", "vote", self._others(voter),
-                                        (("proposal", pid), ("consent", consent))))
+        self.queue[voter].append(
+            Queued("say", "vote", self._others(voter), (("proposal", pid), ("consent", consent)))
+        )
 
     @precondition(lambda self: not self.sim.done and bool(self.commitments))
     @rule(data=st.data(), cancel=st.booleans())
@@ -244,15 +282,17 @@ class EngineMachine(RuleBasedStateMachine):
         who, to = (c.debtor, c.creditor) if cancel else (c.creditor, c.debtor)
         if who == to:
             return
-        self.queue[who].append(Queued("say", "cancel" if cancel else "release", (to,),
-                                      (("commitment", c.id),)))
+        self.queue[who].append(
+            Queued("say", "cancel" if cancel else "release", (to,), (("commitment", c.id),))
+        )
 
     @precondition(lambda self: not self.sim.done)
     @rule(forger=agents, victim=agents)
     def forge(self, forger: str, victim: str) -> None:
         if forger != victim:
-            self.queue[forger].append(Queued("say", "inform", self._others(victim),
-                                             (("forged", True),), as_=victim))
+            self.queue[forger].append(
+                Queued("say", "inform", self._others(victim), (("forged", True),), as_=victim)
+            )
 
     @precondition(lambda self: not self.sim.done)
     @rule(sender=agents)
@@ -274,8 +314,12 @@ class EngineMachine(RuleBasedStateMachine):
         self.queue.clear()
         self.pledged.clear()
 
-    def _predict(self, t: int, queue: dict[str, list[Queued]],
-                 pledges: dict[tuple[str, int], tuple[Prop, Prop, int | None]]) -> None:
+    def _predict(
+        self,
+        t: int,
+        queue: dict[str, list[Queued]],
+        pledges: dict[tuple[str, int], tuple[Prop, Prop, int | None]],
+    ) -> None:
         accepted: list[tuple[str, str, Queued, int]] = []  # (sender, id, move, index)
         actions: list[Queued] = []
         self.rejected = []
@@ -313,8 +357,9 @@ class EngineMachine(RuleBasedStateMachine):
         for sender, mid, q, _ in accepted:
             content = dict(q.content)
             if q.performative == "propose":
-                self.open[mid] = ModelProposal(sender, t + self.alliance["decision_deadline"],
-                                               {sender: True})
+                self.open[mid] = ModelProposal(
+                    sender, t + self.alliance["decision_deadline"], {sender: True}
+                )
             elif q.performative == "vote":
                 self.open[content["proposal"]].votes[sender] = content["consent"]
         self.decided = []
@@ -333,8 +378,9 @@ class EngineMachine(RuleBasedStateMachine):
                 ante, cons, deadline = pledges[(sender, i)]
                 for r in q.recipients:
                     cid = f"{mid}/{r}"
-                    self.commitments[cid] = ModelCommitment(cid, sender, r, ante, cons,
-                                                            deadline, None)
+                    self.commitments[cid] = ModelCommitment(
+                        cid, sender, r, ante, cons, deadline, None
+                    )
             elif q.performative in ("cancel", "release"):
                 c = self.commitments[content["commitment"]]
                 if c.state in (_S.CONDITIONAL, _S.DETACHED):

@@ -22,9 +22,7 @@ _ids = itertools.count()
 
 
 def alliance(members="ABC", rule="consensus", **kw) -> Alliance:
-    return Alliance(
-        kw.pop("id", "X"), "x", "collective", list(members), rule, **kw
-    )
+    return Alliance(kw.pop("id", "X"), "x", "collective", list(members), rule, **kw)
 
 
 def propose(sender: str, round: int, alliance_id: str = "X", **content) -> Message:
@@ -34,8 +32,12 @@ def propose(sender: str, round: int, alliance_id: str = "X", **content) -> Messa
 
 def vote(sender: str, round: int, consent: bool, proposal: str) -> Message:
     return Message(
-        sender, ["Z"], "vote", {"proposal": proposal, "consent": consent},
-        round=round, id=f"{round}:{sender}:{next(_ids)}",
+        sender,
+        ["Z"],
+        "vote",
+        {"proposal": proposal, "consent": consent},
+        round=round,
+        id=f"{round}:{sender}:{next(_ids)}",
     )
 
 
@@ -171,12 +173,12 @@ def test_hub_proposing_decides_at_once():
 @pytest.mark.parametrize(
     ("members", "yes", "no", "passed"),
     [
-        ("ABCDE", "BC", "", True),      # 3 of 5
-        ("ABCDE", "B", "CD", None),     # 2 yes, 2 no: undecided
-        ("ABCDE", "B", "CDE", False),   # 3 of 5 object
-        ("ABCD", "B", "", None),        # 2 of 4 is not more than half
+        ("ABCDE", "BC", "", True),  # 3 of 5
+        ("ABCDE", "B", "CD", None),  # 2 yes, 2 no: undecided
+        ("ABCDE", "B", "CDE", False),  # 3 of 5 object
+        ("ABCD", "B", "", None),  # 2 of 4 is not more than half
         ("ABCD", "BC", "", True),
-        ("ABCD", "", "CD", False),      # the proposal can no longer win
+        ("ABCD", "", "CD", False),  # the proposal can no longer win
     ],
 )
 def test_majority_rule(members, yes, no, passed):
@@ -227,8 +229,13 @@ def run(script, alliances, agents="ABC", max_rounds=6):
 
 
 def ally(members="ABC", rule="consensus", **kw):
-    table = {"id": "X", "name": "x", "kind": "collective", "members": list(members),
-             "decision_rule": rule}
+    table = {
+        "id": "X",
+        "name": "x",
+        "kind": "collective",
+        "members": list(members),
+        "decision_rule": rule,
+    }
     table.update(kw)
     return table
 
@@ -240,6 +247,7 @@ def say_propose(v):
 def say_vote(consent):
     def play(v):
         return [v.say("A", "vote", proposal="p1", consent=consent)]
+
     return play
 
 
@@ -312,8 +320,13 @@ def test_deadline_failure_through_a_run():
         # a vote on no open proposal
         ({("B", 1): say_vote(True)}, "vote-eligible"),
         # consent must be a boolean
-        ({("A", 1): say_propose, ("B", 2): lambda v: [
-            v.say("A", "vote", proposal="p1", consent="yes")]}, "vote-eligible"),
+        (
+            {
+                ("A", 1): say_propose,
+                ("B", 2): lambda v: [v.say("A", "vote", proposal="p1", consent="yes")],
+            },
+            "vote-eligible",
+        ),
         # a non-member proposes
         ({("D", 1): lambda v: [v.say("A", "propose", alliance="X")]}, "alliance-member"),
         ({("A", 1): lambda v: [v.say("B", "propose", alliance="NOPE")]}, "alliance-member"),

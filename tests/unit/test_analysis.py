@@ -43,8 +43,9 @@ SCENARIOS = ROOT / "examples" / "scenarios"
 EXCLUDE_BOTH = "~(grants_access(JPN,USA) & denies_access(JPN,USA))"
 
 
-def c(cid: str, antecedent: str, consequent: str, debtor: str = "A", creditor: str = "B",
-      **kw: object) -> Commitment:
+def c(
+    cid: str, antecedent: str, consequent: str, debtor: str = "A", creditor: str = "B", **kw: object
+) -> Commitment:
     return Commitment(cid, debtor, creditor, antecedent, consequent, **kw)  # type: ignore[arg-type]
 
 
@@ -172,8 +173,9 @@ def test_never_detaching_commitment_is_reported() -> None:
 
 
 def test_states_detached_and_terminal() -> None:
-    detached = c("pledge", "attacked(ROK)", "denies_access(JPN,USA)",
-                 state=CommitmentState.DETACHED)
+    detached = c(
+        "pledge", "attacked(ROK)", "denies_access(JPN,USA)", state=CommitmentState.DETACHED
+    )
     released = c("gone", "true", "grants_access(JPN,USA)", state=CommitmentState.RELEASED)
     grant = c("grant", "never_happens", "grants_access(JPN,USA)")
     analysis = Analysis([detached, released, grant], [EXCLUDE_BOTH])
@@ -271,8 +273,9 @@ KOREA = [
 
 
 def test_entailed_with_the_commitments_it_rests_on() -> None:
-    answer = entails(KOREA, [EXCLUDE_BOTH], given="attacked(ROK) & ~attacked(JPN)",
-                     obliged="consulted(USA,JPN)")
+    answer = entails(
+        KOREA, [EXCLUDE_BOTH], given="attacked(ROK) & ~attacked(JPN)", obliged="consulted(USA,JPN)"
+    )
     assert answer.verdict
     assert not answer.vacuous
     assert answer.witness is None
@@ -294,15 +297,21 @@ def test_not_entailed_gives_a_counter_world() -> None:
 
 
 def test_japan_is_not_obliged_to_grant_access() -> None:
-    answer = entails(KOREA, [EXCLUDE_BOTH], given="attacked(ROK)",
-                     obliged="grants_access(JPN,USA)", debtor="JPN")
+    answer = entails(
+        KOREA, [EXCLUDE_BOTH], given="attacked(ROK)", obliged="grants_access(JPN,USA)", debtor="JPN"
+    )
     assert not answer.verdict
     assert answer.witness is not None
     assert answer.witness["grants_access(JPN,USA)"] is False
     assert answer.witness["denies_access(JPN,USA)"] is False
     # Art. VI only forbids a denial:
-    assert entails(KOREA, [EXCLUDE_BOTH], given="attacked(ROK)",
-                   obliged="~denies_access(JPN,USA)", debtor="JPN").because == ("art6",)
+    assert entails(
+        KOREA,
+        [EXCLUDE_BOTH],
+        given="attacked(ROK)",
+        obliged="~denies_access(JPN,USA)",
+        debtor="JPN",
+    ).because == ("art6",)
 
 
 def test_debtor_must_be_the_one_obliged() -> None:
@@ -318,8 +327,9 @@ def test_debtor_must_be_the_one_obliged() -> None:
 
 
 def test_entailed_by_the_exclusions_alone() -> None:
-    answer = entails([], [EXCLUDE_BOTH], given="grants_access(JPN,USA)",
-                     obliged="~denies_access(JPN,USA)")
+    answer = entails(
+        [], [EXCLUDE_BOTH], given="grants_access(JPN,USA)", obliged="~denies_access(JPN,USA)"
+    )
     assert answer.verdict
     assert answer.because == ()
     assert "exclusions" in answer.explanation
@@ -343,8 +353,12 @@ def test_unrelated_commitments_do_not_make_an_answer_vacuous() -> None:
 
 def test_entailment_minimal_set_is_small_in_a_large_group() -> None:
     members = [f"M{i:02d}" for i in range(40)]
-    art5 = [c(f"art5-{d}-{cr}", f"attacked({cr})", f"responds({d},{cr})", d, cr)
-            for d in members for cr in members if d != cr]
+    art5 = [
+        c(f"art5-{d}-{cr}", f"attacked({cr})", f"responds({d},{cr})", d, cr)
+        for d in members
+        for cr in members
+        if d != cr
+    ]
     analysis = Analysis(art5, [f"~(attacked({m}) & surrendered({m}))" for m in members])
     answer = analysis.entails("attacked(M07)", "responds(M03,M07)", "M03")
     assert answer.verdict
@@ -357,8 +371,12 @@ def test_entailment_minimal_set_is_small_in_a_large_group() -> None:
 
 def _collective(n: int, exclusions: bool = True) -> tuple[list[Commitment], list[str]]:
     ids = [f"S{i}" for i in range(n)]
-    commitments = [c(f"art5-{d}-{cr}", f"attacked({cr})", f"responds({d},{cr})", d, cr)
-                   for d in ids for cr in ids if d != cr]
+    commitments = [
+        c(f"art5-{d}-{cr}", f"attacked({cr})", f"responds({d},{cr})", d, cr)
+        for d in ids
+        for cr in ids
+        if d != cr
+    ]
     excl = [f"~(responds({d},{cr}) & neutral({d},{cr}))" for d in ids for cr in ids if d != cr]
     return commitments, excl if exclusions else []
 
@@ -381,8 +399,10 @@ def test_identical_groups_are_decided_once() -> None:
 
 def test_renamed_verdicts_name_their_own_group() -> None:
     commitments, exclusions = _collective(3)
-    commitments += [c(f"stay-{d}-{cr}", "true", f"neutral({d},{cr})", d, cr)
-                    for d, cr in [("S0", "S1"), ("S0", "S2"), ("S1", "S0")]]
+    commitments += [
+        c(f"stay-{d}-{cr}", "true", f"neutral({d},{cr})", d, cr)
+        for d, cr in [("S0", "S1"), ("S0", "S2"), ("S1", "S0")]
+    ]
     analysis = Analysis(commitments, exclusions)
     conflicts = analysis.consistency().conflicts
     assert [x.commitments for x in conflicts] == [  # groups by their first commitment id
@@ -412,8 +432,7 @@ def test_literal_groups_never_reach_sympy() -> None:
 
 def test_import_is_cheap() -> None:
     code = "import sys, negsim.analysis; print('sympy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
@@ -448,9 +467,7 @@ def _sat(texts: Sequence[str]) -> bool:
 
 def _world_ok(world: Mapping[str, bool], texts: Sequence[str]) -> bool:
     """Whether a world (its atoms as given, the others free) can make all the texts hold."""
-    return any(
-        _holds(texts, w) for w in WORLDS if all((k in w) == v for k, v in world.items())
-    )
+    return any(_holds(texts, w) for w in WORLDS if all((k in w) == v for k, v in world.items()))
 
 
 def _connected(focus: set[str], cs: Sequence[Commitment], excl: Sequence[str]) -> list[str]:
@@ -562,8 +579,13 @@ def _treaties_only(name: str):
 
 
 def test_korea_bilateral_treaties_are_consistent_with_the_article_v_carve_out() -> None:
-    report = check_scenario(_treaties_only("korea_bilateral"), given="attacked(ROK)",
-                            obliged="grants_access(JPN,USA)", debtor="JPN", rules=False)
+    report = check_scenario(
+        _treaties_only("korea_bilateral"),
+        given="attacked(ROK)",
+        obliged="grants_access(JPN,USA)",
+        debtor="JPN",
+        rules=False,
+    )
     assert not report.conflicted
     assert report.consistency.consistent
     assert report.violations == ()
@@ -586,15 +608,20 @@ def test_flagship_korea_files_show_the_seam() -> None:
         assert conflict is not None
         assert conflict.commitments == ("jpn-complies", "jpn-us-art6")
         assert {k for k, v in conflict.world.items() if v} == {
-            "attacked(ROK)", "complied(JPN,DPRK)"
+            "attacked(ROK)",
+            "complied(JPN,DPRK)",
         }
 
 
 def test_korea_contingency_obliges_us_response_and_consultation() -> None:
     scenario = load("korea_bilateral")
-    answer = check_scenario(scenario, given="attacked(ROK) & ~attacked(JPN)",
-                            obliged="responds(USA,ROK) & consulted(USA,JPN)",
-                            debtor="USA", rules=False).entailment
+    answer = check_scenario(
+        scenario,
+        given="attacked(ROK) & ~attacked(JPN)",
+        obliged="responds(USA,ROK) & consulted(USA,JPN)",
+        debtor="USA",
+        rules=False,
+    ).entailment
     assert answer is not None
     assert answer.verdict
     assert answer.because == ("kishi-herter", "us-rok-art3")
@@ -604,7 +631,9 @@ def test_coerced_neutrality_conflicts_with_the_article_vi_grant() -> None:
     # The commitment recommended for the Korea files to exhibit the wedge's seam.
     scenario = _treaties_only("korea_bilateral")
     pledge = Commitment(
-        id="jpn-dprk-neutrality", debtor="JPN", creditor="DPRK",
+        id="jpn-dprk-neutrality",
+        debtor="JPN",
+        creditor="DPRK",
         antecedent="nuclear_threat(DPRK,JPN) & attacked(ROK) & ~attacked(JPN)",
         consequent="denies_access(JPN,USA)",
         source="Coerced neutrality (Crawford 2011; Izumikawa 2013)",
@@ -616,14 +645,20 @@ def test_coerced_neutrality_conflicts_with_the_article_vi_grant() -> None:
     assert conflict is not None
     assert conflict.commitments == ("jpn-dprk-neutrality", "jpn-us-art6")
     assert {k for k, v in conflict.world.items() if v} == {
-        "attacked(ROK)", "nuclear_threat(DPRK,JPN)"
+        "attacked(ROK)",
+        "nuclear_threat(DPRK,JPN)",
     }
     assert [v.commitments for v in report.violations] == [("jpn-dprk-neutrality", "jpn-us-art6")]
 
 
 def test_baltic_art5_groups_are_decided_once() -> None:
-    report = check_scenario(load("baltic_nato"), given="attacked(EST)",
-                            obliged="responds(USA,EST)", debtor="USA", rules=False)
+    report = check_scenario(
+        load("baltic_nato"),
+        given="attacked(EST)",
+        obliged="responds(USA,EST)",
+        debtor="USA",
+        rules=False,
+    )
     assert not report.conflicted
     assert len(report.commitments) == 992
     assert (report.consistency.groups, report.consistency.distinct_groups) == (32, 1)

@@ -130,7 +130,9 @@ class ToyWorld:
                 events.append(Narration(world.round, f"{a.actor} crosses into {a.target}", a.actor))
         # The ignores: attrs' generic converters (freeze, tuple) defeat mypy; see the report.
         world = WorldState(
-            round=world.round, facts=facts, variables=freeze(variables)  # type: ignore[arg-type]
+            round=world.round,
+            facts=facts,
+            variables=freeze(variables),  # type: ignore[arg-type]
         )
         return Adjudication(world, events)  # type: ignore[arg-type]
 
@@ -464,9 +466,18 @@ def test_same_seed_gives_byte_identical_logs_across_processes(
         log = tmp_path / f"hash{hash_seed}.jsonl"
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         proc = subprocess.run(
-            [sys.executable, "-c", script, str(Path(__file__).parent), str(scenario_file),
-             str(log)],
-            capture_output=True, text=True, env=env, check=False,
+            [
+                sys.executable,
+                "-c",
+                script,
+                str(Path(__file__).parent),
+                str(scenario_file),
+                str(log),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         assert proc.returncode == 0, proc.stderr
         logs.append(log.read_bytes())
@@ -679,7 +690,10 @@ def test_plugins_params(registry: negsim.PluginRegistry) -> None:
     assert "raiser (doctrine) parameters" not in out  # no parameters, no table
     row = next(line for line in out.splitlines() if "aggression" in line)
     assert [c.strip() for c in row.strip("│").split("│")] == [
-        "aggression", "0.3", "0 .. 1", "Share of forces sent."
+        "aggression",
+        "0.3",
+        "0 .. 1",
+        "Share of forces sent.",
     ]
     row = next(line for line in out.splitlines() if "end_round" in line)
     assert ">= 1" in row
@@ -692,8 +706,14 @@ def test_plugins_json(registry: negsim.PluginRegistry) -> None:
     assert hawk["role"] == "doctrine"
     assert hawk["summary"] == "Threatens, then attacks."
     assert hawk["params"] == [
-        {"name": "aggression", "default": 0.3, "doc": "Share of forces sent.", "low": 0.0,
-         "high": 1.0, "source": "assumption"}
+        {
+            "name": "aggression",
+            "default": 0.3,
+            "doc": "Share of forces sent.",
+            "low": 0.0,
+            "high": 1.0,
+            "source": "assumption",
+        }
     ]
 
 

@@ -61,7 +61,9 @@ def test_delivery_next_round_once_to_exactly_the_recipients_in_order():
     assert inbox("C") == [("B", 5)]
     assert all(m.round == 1 for a in "ABC" for m in scripted.view(a, 2).inbox)
     assert {a: [m.content["n"] for m in ms] for a, ms in sim.inboxes.items()} == {
-        "A": [4, 1, 2], "B": [3, 2], "C": [5]
+        "A": [4, 1, 2],
+        "B": [3, 2],
+        "C": [5],
     }
     sim.step()
     assert all(scripted.view(a, 3).inbox == () for a in "ABC")  # delivered exactly once
@@ -119,9 +121,7 @@ def test_every_agent_in_a_round_sees_the_same_world():
 
 
 def test_views_expose_own_params_and_public_info_only():
-    sim, scripted = build(
-        agents=[agent("A", params={"aggr": 0.9}), agent("B", conventional=4.0)]
-    )
+    sim, scripted = build(agents=[agent("A", params={"aggr": 0.9}), agent("B", conventional=4.0)])
     sim.step()
     va = scripted.view("A", 1)
     assert va.me == "A"
@@ -159,8 +159,9 @@ RULES = {
         "proposition",
     ),
     "hostile-proposition": (
-        lambda v: v.say("B", "promise", antecedent="true",
-                        consequent='__import__("os").system("exit 3")'),
+        lambda v: v.say(
+            "B", "promise", antecedent="true", consequent='__import__("os").system("exit 3")'
+        ),
         "proposition",
     ),
     "cancel-unknown": (lambda v: v.say("B", "cancel", commitment="nope"), "commitment-party"),
@@ -174,8 +175,9 @@ RULES = {
 def test_invalid_move_is_rejected_naming_agent_doctrine_and_rule(case):
     make, rule = RULES[case]
     script = {("A", 1): lambda v: [v.say("B", "inform", ok=1), make(v), v.act("mobilize")]}
-    sim, scripted = build(script, agents=[agent("A", forces_hosted={"B": 10}), agent("B"),
-                                          agent("C")])
+    sim, scripted = build(
+        script, agents=[agent("A", forces_hosted={"B": 10}), agent("B"), agent("C")]
+    )
     events = sim.step()
     rejected = [e for e in events if isinstance(e, MoveRejected)]
     assert [(e.round, e.agent, e.doctrine, e.rule) for e in rejected] == [
@@ -193,9 +195,15 @@ def test_invalid_move_is_rejected_naming_agent_doctrine_and_rule(case):
 
 @pytest.mark.parametrize("deadline", ["soon", -1])
 def test_pledge_with_a_bad_deadline_is_rejected(deadline):
-    sim, _ = build({("A", 1): lambda v: [
-        v.say("B", "pledge", antecedent="true", consequent="responds(A,B)", deadline=deadline)
-    ]})
+    sim, _ = build(
+        {
+            ("A", 1): lambda v: [
+                v.say(
+                    "B", "pledge", antecedent="true", consequent="responds(A,B)", deadline=deadline
+                )
+            ]
+        }
+    )
     events = sim.step()
     [e] = [e for e in events if isinstance(e, MoveRejected)]
     assert (e.agent, e.doctrine) == ("A", "scripted")
@@ -204,16 +212,20 @@ def test_pledge_with_a_bad_deadline_is_rejected(deadline):
 
 
 def test_attack_without_conventional_forces_is_rejected():
-    sim, _ = build({("A", 1): lambda v: [v.act("attack", "B", 0.5)]},
-                   agents=[agent("A", conventional=0.0), agent("B")])
+    sim, _ = build(
+        {("A", 1): lambda v: [v.act("attack", "B", 0.5)]},
+        agents=[agent("A", conventional=0.0), agent("B")],
+    )
     [e] = [e for e in sim.step() if isinstance(e, MoveRejected)]
     assert (e.agent, e.rule) == ("A", "capability")
     assert "attacked(B)" not in sim.world.facts
 
 
 def test_access_to_hosted_forces_is_allowed():
-    sim, _ = build({("A", 1): lambda v: [v.act("grant_access", "B")]},
-                   agents=[agent("A", forces_hosted={"B": 10}), agent("B")])
+    sim, _ = build(
+        {("A", 1): lambda v: [v.act("grant_access", "B")]},
+        agents=[agent("A", forces_hosted={"B": 10}), agent("B")],
+    )
     events = sim.step()
     assert not [e for e in events if isinstance(e, MoveRejected)]
     assert "grants_access(A,B)" in sim.world.facts
@@ -340,8 +352,10 @@ def test_every_run_ends_within_max_rounds(seed):
 
 
 def test_nuclear_use_ends_the_run_at_once():
-    sim, _ = build({("A", 2): lambda v: [v.act("nuclear_strike", "B")]},
-                   agents=[agent("A", nuclear=5), agent("B")])
+    sim, _ = build(
+        {("A", 2): lambda v: [v.act("nuclear_strike", "B")]},
+        agents=[agent("A", nuclear=5), agent("B")],
+    )
     result = sim.run()
     assert (result.outcome, result.rounds) == (Outcome.ESCALATION, 2)
 

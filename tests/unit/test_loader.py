@@ -118,7 +118,7 @@ def test_missing_file(tmp_path, registry):
 
 
 def test_toml_syntax_error_mentions_the_line(write, registry):
-    path = write(edit('seed = 3', 'seed = = 3'))
+    path = write(edit("seed = 3", "seed = = 3"))
     err = load_error(path, registry, ScenarioFileError)
     assert str(path) in str(err)
     assert "line 5" in str(err)
@@ -126,8 +126,12 @@ def test_toml_syntax_error_mentions_the_line(write, registry):
 
 
 def test_unknown_doctrine_lists_installed_ones(write, registry):
-    path = write(edit('doctrine = "scripted"\ncapabilities = { conventional = 2.0 }',
-                      'doctrine = "hawk"\ncapabilities = { conventional = 2.0 }'))
+    path = write(
+        edit(
+            'doctrine = "scripted"\ncapabilities = { conventional = 2.0 }',
+            'doctrine = "hawk"\ncapabilities = { conventional = 2.0 }',
+        )
+    )
     err = load_error(path, registry, UnknownDoctrineError)
     assert isinstance(err, LookupError)
     [problem] = err.problems
@@ -138,8 +142,11 @@ def test_unknown_doctrine_lists_installed_ones(write, registry):
 
 
 def test_unknown_world_rules_lists_installed_ones(write, registry):
-    err = load_error(write(edit('world_rules = "toy"', 'world_rules = "crisis2"')), registry,
-                     UnknownDoctrineError)
+    err = load_error(
+        write(edit('world_rules = "toy"', 'world_rules = "crisis2"')),
+        registry,
+        UnknownDoctrineError,
+    )
     [problem] = err.problems
     assert problem.path == "scenario.world_rules"
     assert "installed: toy" in problem.message
@@ -221,12 +228,19 @@ def test_wrong_type_of_max_rounds_names_its_path(write, registry):
     [
         ('facts = ["alert(B)"]', 'facts = "alert(B)"', "world.facts", "expected an array"),
         ("max_rounds = 8", "max_rounds = 0", "scenario.max_rounds", "must be >= 1: 0"),
-        ("params = { aggr = 0.2 }", 'params = { aggr = "high" }', "agents[0].params.aggr",
-         "expected float, got str 'high'"),
-        ('facts = ["alert(B)"]', 'facts = ["alert(B) & x"]', "world.facts[0]",
-         "expected one ground atom"),
-        ('facts = ["alert(B)"]', 'facts = ["alert(Q)"]', "world.facts[0]",
-         "unknown agent 'Q'"),
+        (
+            "params = { aggr = 0.2 }",
+            'params = { aggr = "high" }',
+            "agents[0].params.aggr",
+            "expected float, got str 'high'",
+        ),
+        (
+            'facts = ["alert(B)"]',
+            'facts = ["alert(B) & x"]',
+            "world.facts[0]",
+            "expected one ground atom",
+        ),
+        ('facts = ["alert(B)"]', 'facts = ["alert(Q)"]', "world.facts[0]", "unknown agent 'Q'"),
     ],
 )
 def test_wrong_value_names_path_and_expectation(write, registry, old, new, path, expected):
@@ -241,10 +255,18 @@ def test_wrong_value_names_path_and_expectation(write, registry, old, new, path,
 @pytest.mark.parametrize(
     ("old", "new", "path", "valid"),
     [
-        ('kind = "collective"', 'kind = "tribal"', "alliances[0].kind",
-         "valid: collective, bilateral"),
-        ('decision_rule = "consensus"', 'decision_rule = "vote"', "alliances[0].decision_rule",
-         "valid: consensus, hub, majority"),
+        (
+            'kind = "collective"',
+            'kind = "tribal"',
+            "alliances[0].kind",
+            "valid: collective, bilateral",
+        ),
+        (
+            'decision_rule = "consensus"',
+            'decision_rule = "vote"',
+            "alliances[0].decision_rule",
+            "valid: consensus, hub, majority",
+        ),
     ],
 )
 def test_bad_choice_names_the_key_and_the_choices(write, registry, old, new, path, valid):
@@ -265,7 +287,7 @@ def test_unparsable_proposition_names_the_column(write, registry):
 
 
 def test_unknown_top_level_key_lists_the_sections(write, registry):
-    err = load_error(write(BASE + '\n[extras]\nx = 1\n'), registry)
+    err = load_error(write(BASE + "\n[extras]\nx = 1\n"), registry)
     [problem] = err.problems
     assert problem.path == "extras"
     assert "valid: scenario, world, agents, alliances, commitments" in problem.message
@@ -275,10 +297,18 @@ def test_unknown_top_level_key_lists_the_sections(write, registry):
     ("old", "new", "path", "valid"),
     [
         ("seed = 3", "seed = 3\nsede = 4", "scenario.sede", "valid: name, description"),
-        ('facts = ["alert(B)"]', 'facts = ["alert(B)"]\nfact = []', "world.fact",
-         "valid: facts, variables, params, exclusions"),
-        ("decision_deadline = 3", "decision_deadline = 3\ndeadline = 3", "alliances[0].deadline",
-         "valid: id, name, kind, members, decision_rule"),
+        (
+            'facts = ["alert(B)"]',
+            'facts = ["alert(B)"]\nfact = []',
+            "world.fact",
+            "valid: facts, variables, params, exclusions",
+        ),
+        (
+            "decision_deadline = 3",
+            "decision_deadline = 3\ndeadline = 3",
+            "alliances[0].deadline",
+            "valid: id, name, kind, members, decision_rule",
+        ),
     ],
 )
 def test_unknown_key_in_a_table_lists_valid_keys(write, registry, old, new, path, valid):
@@ -289,8 +319,9 @@ def test_unknown_key_in_a_table_lists_valid_keys(write, registry, old, new, path
 
 
 def test_unknown_parameter_lists_valid_ones(write, registry):
-    err = load_error(write(edit("params = { aggr = 0.2 }", "params = { agression = 0.2 }")),
-                     registry)
+    err = load_error(
+        write(edit("params = { aggr = 0.2 }", "params = { agression = 0.2 }")), registry
+    )
     [problem] = err.problems
     assert problem.path == "agents[0].params.agression"
     assert "valid: aggr, loud, patience" in problem.message
@@ -317,8 +348,10 @@ def test_override_path_that_does_not_exist_lists_valid_keys(write, registry):
 
 def test_several_problems_are_listed_in_one_error(write, registry):
     text = (
-        edit('doctrine = "scripted"\ncapabilities = { conventional = 2.0 }',
-             'doctrine = "hawk"\ncapabilities = { conventional = 2.0 }')
+        edit(
+            'doctrine = "scripted"\ncapabilities = { conventional = 2.0 }',
+            'doctrine = "hawk"\ncapabilities = { conventional = 2.0 }',
+        )
         .replace("params = { aggr = 0.5 }", "params = { aggr = 5.0 }")
         .replace('members = ["A", "B"]', 'members = ["A", "Q"]')
         .replace('antecedent = "attacked(B)"', 'antecedent = "attacked(B"')
@@ -326,13 +359,15 @@ def test_several_problems_are_listed_in_one_error(write, registry):
     )
     path = write(text)
     err = load_error(path, registry, UnknownDoctrineError)
-    assert sorted(p.path for p in err.problems) == sorted([
-        "extras",
-        "agents[0].doctrine",
-        "agents[1].params.aggr",
-        "alliances[0].members",
-        "commitments[0].antecedent",
-    ])
+    assert sorted(p.path for p in err.problems) == sorted(
+        [
+            "extras",
+            "agents[0].doctrine",
+            "agents[1].params.aggr",
+            "alliances[0].members",
+            "commitments[0].antecedent",
+        ]
+    )
     text = str(err)
     assert text.startswith(f"{path}: 5 problems")
     assert all(f"  - {p.path}: " in text for p in err.problems)
@@ -356,13 +391,19 @@ def test_agent_order_in_the_file_does_not_matter(write, registry):
         ("agents.A.params.aggr=0.9", lambda s: s.agent("A").params["aggr"] == 0.9),
         ("scenario.max_rounds=5", lambda s: s.max_rounds == 5),
         ("alliances.X.decision_deadline=2", lambda s: s.alliances[0].decision_deadline == 2),
-        ("agents.B.capabilities.conventional=7", lambda s: s.agent("B").capabilities.conventional
-         == 7.0),
-        ("agents.A.capabilities.forces_hosted.B=3", lambda s: s.agent("A").capabilities
-         .forces_hosted == {"B": 3.0}),
+        (
+            "agents.B.capabilities.conventional=7",
+            lambda s: s.agent("B").capabilities.conventional == 7.0,
+        ),
+        (
+            "agents.A.capabilities.forces_hosted.B=3",
+            lambda s: s.agent("A").capabilities.forces_hosted == {"B": 3.0},
+        ),
         ("commitments.c1.deadline=4", lambda s: s.commitments[0].deadline == 4),
-        ('commitments.c1.consequent="concedes(A,B)"',
-         lambda s: s.commitments[0].consequent == "concedes(A,B)"),
+        (
+            'commitments.c1.consequent="concedes(A,B)"',
+            lambda s: s.commitments[0].consequent == "concedes(A,B)",
+        ),
         ("agents.A.params.patience=9", lambda s: s.agent("A").params["patience"] == 9),
         ("world.params.stop_round=4", lambda s: s.world_params["stop_round"] == 4),
     ],
@@ -476,9 +517,7 @@ def test_dump_scenario_round_trips(write, registry, source):
 # -- scenario files are data --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "where", ["antecedent", "consequent", "fact", "exclusion", "override"]
-)
+@pytest.mark.parametrize("where", ["antecedent", "consequent", "fact", "exclusion", "override"])
 def test_hostile_proposition_is_refused_and_never_run(write, registry, tmp_path, where):
     marker = tmp_path / "pwned"
     hostile = f'__import__("os").system("touch {marker}")'

@@ -202,7 +202,11 @@ def test_lifecycle_shape():
     s = CommitmentState
     assert {x for x in s if not x.terminal} == {s.CONDITIONAL, s.DETACHED}
     assert TRANSITIONS[s.CONDITIONAL] == {
-        s.DETACHED, s.DISCHARGED, s.EXPIRED, s.CANCELLED, s.RELEASED
+        s.DETACHED,
+        s.DISCHARGED,
+        s.EXPIRED,
+        s.CANCELLED,
+        s.RELEASED,
     }
     assert TRANSITIONS[s.DETACHED] == {s.DISCHARGED, s.VIOLATED, s.CANCELLED, s.RELEASED}
     # nothing returns to an active state, and only a detached commitment is violated
@@ -255,7 +259,11 @@ def test_result_events_of():
     msg = Message("A", ["B"], "inform", round=1, id="1:A:0")
     events = [MessageSent(1, msg), Narration(1, "x"), MessageSent(2, msg)]
     result = Result(
-        outcome="settlement", reason="r", rounds=2, events=events, commitments=(),
+        outcome="settlement",
+        reason="r",
+        rounds=2,
+        events=events,
+        commitments=(),
         world=WorldState(round=2),
     )
     assert result.outcome is negsim.Outcome.SETTLEMENT

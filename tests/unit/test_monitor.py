@@ -28,8 +28,14 @@ RESPONDS = "responds(A,B)"
 
 
 def treaty(**kw) -> Commitment:
-    fields = {"id": "c", "debtor": "A", "creditor": "B", "antecedent": ATTACKED,
-              "consequent": RESPONDS, **kw}
+    fields = {
+        "id": "c",
+        "debtor": "A",
+        "creditor": "B",
+        "antecedent": ATTACKED,
+        "consequent": RESPONDS,
+        **kw,
+    }
     return Commitment(**fields)
 
 
@@ -292,8 +298,9 @@ def histories(result) -> dict[str, list[tuple[int, S]]]:
 @pytest.mark.parametrize("performative", ["pledge", "promise", "threaten"])
 def test_committing_message_creates_one_commitment_per_recipient(performative):
     def say(view):
-        return [view.say(["B", "C"], performative, antecedent=ATTACKED, consequent=RESPONDS,
-                         deadline=2)]
+        return [
+            view.say(["B", "C"], performative, antecedent=ATTACKED, consequent=RESPONDS, deadline=2)
+        ]
 
     result, _ = run({("A", 1): say}, max_rounds=2)
     created = [e.commitment for e in result.events if isinstance(e, CommitmentCreated)]
@@ -312,15 +319,14 @@ def test_message_without_consequent_creates_nothing():
 
 def test_pledge_lifecycle_through_a_run():
     script = {
-        ("A", 1): lambda v: [v.say("B", "pledge", antecedent=ATTACKED, consequent=RESPONDS,
-                                   deadline=2)],
+        ("A", 1): lambda v: [
+            v.say("B", "pledge", antecedent=ATTACKED, consequent=RESPONDS, deadline=2)
+        ],
         ("C", 2): lambda v: [v.act("attack", "B")],
         ("A", 3): lambda v: [v.act("respond", "B")],
     }
     result, scripted = run(script, max_rounds=4)
-    assert histories(result)["1:A:0/B"] == [
-        (1, S.CONDITIONAL), (2, S.DETACHED), (3, S.DISCHARGED)
-    ]
+    assert histories(result)["1:A:0/B"] == [(1, S.CONDITIONAL), (2, S.DETACHED), (3, S.DISCHARGED)]
     # the debtor and the creditor see it in their views; a third party does not
     assert [c.id for c in scripted.view("A", 2).commitments] == ["1:A:0/B"]
     assert [c.id for c in scripted.view("B", 2).commitments] == ["1:A:0/B"]
@@ -330,33 +336,52 @@ def test_pledge_lifecycle_through_a_run():
 
 def test_broken_pledge_is_violated_at_its_deadline():
     script = {
-        ("A", 1): lambda v: [v.say("B", "pledge", antecedent=ATTACKED, consequent=RESPONDS,
-                                   deadline=2)],
+        ("A", 1): lambda v: [
+            v.say("B", "pledge", antecedent=ATTACKED, consequent=RESPONDS, deadline=2)
+        ],
         ("C", 2): lambda v: [v.act("attack", "B")],
     }
     result, _ = run(script, max_rounds=6)
-    assert histories(result)["1:A:0/B"] == [
-        (1, S.CONDITIONAL), (2, S.DETACHED), (4, S.VIOLATED)
-    ]
+    assert histories(result)["1:A:0/B"] == [(1, S.CONDITIONAL), (2, S.DETACHED), (4, S.VIOLATED)]
     assert result.metrics["commitments_violated"] == 1.0
     assert {c.id: c.state for c in result.commitments} == {"1:A:0/B": S.VIOLATED}
 
 
 def test_treaty_from_scenario_follows_the_world():
-    treaties = [{"id": "t", "debtor": "A", "creditor": "B", "antecedent": ATTACKED,
-                 "consequent": RESPONDS, "deadline": 0}]
-    result, _ = run({("C", 3): lambda v: [v.act("attack", "B")]}, commitments=treaties,
-                    max_rounds=5)
+    treaties = [
+        {
+            "id": "t",
+            "debtor": "A",
+            "creditor": "B",
+            "antecedent": ATTACKED,
+            "consequent": RESPONDS,
+            "deadline": 0,
+        }
+    ]
+    result, _ = run(
+        {("C", 3): lambda v: [v.act("attack", "B")]}, commitments=treaties, max_rounds=5
+    )
     assert histories(result)["t"] == [(3, S.DETACHED), (3, S.VIOLATED)]
 
 
-@pytest.mark.parametrize(("who", "performative", "state"), [
-    ("A", "cancel", S.CANCELLED),
-    ("B", "release", S.RELEASED),
-])
+@pytest.mark.parametrize(
+    ("who", "performative", "state"),
+    [
+        ("A", "cancel", S.CANCELLED),
+        ("B", "release", S.RELEASED),
+    ],
+)
 def test_cancel_by_debtor_and_release_by_creditor(who, performative, state):
-    treaties = [{"id": "t", "debtor": "A", "creditor": "B", "antecedent": ATTACKED,
-                 "consequent": RESPONDS, "deadline": 3}]
+    treaties = [
+        {
+            "id": "t",
+            "debtor": "A",
+            "creditor": "B",
+            "antecedent": ATTACKED,
+            "consequent": RESPONDS,
+            "deadline": 3,
+        }
+    ]
     other = "B" if who == "A" else "A"
     script = {
         ("C", 1): lambda v: [v.act("attack", "B")],
@@ -370,17 +395,23 @@ def test_cancel_by_debtor_and_release_by_creditor(who, performative, state):
     assert result.events_of(MoveRejected) == ()
 
 
-@pytest.mark.parametrize(("who", "performative"), [
-    ("B", "cancel"),   # the creditor cannot cancel
-    ("C", "cancel"),
-    ("A", "release"),  # the debtor cannot release itself
-    ("C", "release"),
-])
+@pytest.mark.parametrize(
+    ("who", "performative"),
+    [
+        ("B", "cancel"),  # the creditor cannot cancel
+        ("C", "cancel"),
+        ("A", "release"),  # the debtor cannot release itself
+        ("C", "release"),
+    ],
+)
 def test_only_the_right_party_ends_a_commitment(who, performative):
     treaties = [{"id": "t", "debtor": "A", "creditor": "B", "consequent": RESPONDS}]
     to = "A" if who != "A" else "B"
-    result, _ = run({(who, 1): lambda v: [v.say(to, performative, commitment="t")]},
-                    commitments=treaties, max_rounds=2)
+    result, _ = run(
+        {(who, 1): lambda v: [v.say(to, performative, commitment="t")]},
+        commitments=treaties,
+        max_rounds=2,
+    )
     rejected = result.events_of(MoveRejected)
     assert [(e.agent, e.rule) for e in rejected] == [(who, "commitment-party")]
     assert "t" in rejected[0].detail

@@ -30,8 +30,15 @@ def kitchen_sink() -> Result:
             v.say("A", "inform"),  # rejected: self as recipient
         ],
         ("B", 1): lambda v: [
-            v.say("A", "inform", flag=True, count=3, share=0.25, note="é ünïcode ✓",
-                  conversation="talks"),
+            v.say(
+                "A",
+                "inform",
+                flag=True,
+                count=3,
+                share=0.25,
+                note="é ünïcode ✓",
+                conversation="talks",
+            ),
             v.say("C", "propose", alliance="Y", proposal="py", decision="consult"),
         ],
         ("C", 1): lambda v: [v.act("attack", "B", 0.5, axis="north")],
@@ -48,13 +55,33 @@ def kitchen_sink() -> Result:
         registry,
         [agent("A"), agent("B"), agent("C")],
         alliances=[
-            {"id": "X", "name": "x", "kind": "collective", "members": ["A", "B", "C"],
-             "decision_rule": "consensus", "decision_deadline": 2},
-            {"id": "Y", "name": "y", "kind": "bilateral", "members": ["B", "C"],
-             "decision_rule": "majority"},
+            {
+                "id": "X",
+                "name": "x",
+                "kind": "collective",
+                "members": ["A", "B", "C"],
+                "decision_rule": "consensus",
+                "decision_deadline": 2,
+            },
+            {
+                "id": "Y",
+                "name": "y",
+                "kind": "bilateral",
+                "members": ["B", "C"],
+                "decision_rule": "majority",
+            },
         ],
-        commitments=[{"id": "t", "debtor": "A", "creditor": "B", "antecedent": "attacked(B)",
-                      "consequent": "responds(A,B)", "deadline": 2, "expires": 9}],
+        commitments=[
+            {
+                "id": "t",
+                "debtor": "A",
+                "creditor": "B",
+                "antecedent": "attacked(B)",
+                "consequent": "responds(A,B)",
+                "deadline": 2,
+                "expires": 9,
+            }
+        ],
         facts=["alert(A)", "alert(B)", "alert(C)"],
         stop_round=3,
     )
@@ -101,8 +128,9 @@ def test_jsonl_layout(sink):
     assert records[-1]["type"] == "result"
     assert records[-1]["outcome"] == "settlement"
     for line in lines:  # sorted keys, fixed separators
-        assert line == json.dumps(json.loads(line), sort_keys=True, separators=(",", ":"),
-                                  ensure_ascii=False)
+        assert line == json.dumps(
+            json.loads(line), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
 
 
 @pytest.mark.parametrize("kind", sorted(EVENT_TYPES))
@@ -172,7 +200,12 @@ def _jsonl_in_subprocess(hashseed: str, *args: str) -> str:
     env = {**os.environ, "PYTHONHASHSEED": hashseed}
     proc = subprocess.run(
         [sys.executable, "-c", _SUBPROCESS, *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
@@ -183,9 +216,7 @@ def test_identical_bytes_across_processes_and_hash_seeds(tmp_path):
     backward = tmp_path / "backward.toml"
     backward.write_text(demo_toml(reverse=True), encoding="utf-8")
     expected = demo_jsonl(7)
-    logs = {
-        seed: _jsonl_in_subprocess(seed) for seed in ("0", "1", "4242", "random")
-    }
+    logs = {seed: _jsonl_in_subprocess(seed) for seed in ("0", "1", "4242", "random")}
     logs["reversed-file"] = _jsonl_in_subprocess("977", str(backward))
     for name, log in logs.items():
         assert log == expected, f"PYTHONHASHSEED={name} gave a different log"
@@ -211,7 +242,7 @@ def test_to_rows_one_flat_row_per_run():
         assert row["rounds"] == result.rounds
         assert row["reason"] == result.reason
         assert row["overrides"] == ""
-        assert {k[len("metric."):]: v for k, v in row.items() if k.startswith("metric.")} == dict(
+        assert {k[len("metric.") :]: v for k, v in row.items() if k.startswith("metric.")} == dict(
             result.metrics
         )
         assert all(isinstance(v, (str, int, float)) for v in row.values())
