@@ -1,6 +1,6 @@
 """negsim from a script or a notebook: runs and events as pandas DataFrames.
 
-    python examples/frames.py
+python examples/frames.py
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ def main() -> None:
     wedge = next(r for r in results if r.outcome is negsim.Outcome.WEDGE_SUCCESS)
     events = events_frame(wedge)
     messages = events[events["kind"] == "message"]
-    print(f"seed {wedge.provenance.seed}: {len(messages)} messages, "
-          f"{(events['kind'] == 'commitment').sum()} commitment transitions")
+    print(
+        f"seed {wedge.provenance.seed}: {len(messages)} messages, "
+        f"{(events['kind'] == 'commitment').sum()} commitment transitions"
+    )
 
     # the whole run as JSON Lines, and back
     negsim.write_jsonl(wedge, "wedge.jsonl")

@@ -37,8 +37,15 @@ def negsim_decide(view: negsim.AgentView) -> list[Move]:
     moves: list[Move] = []
     for ally in allies:
         if view.round == 1:
-            moves.append(view.say(ally, "pledge", antecedent=f"attacked({ally})",
-                                  consequent=f"responds({me},{ally})", deadline=2))
+            moves.append(
+                view.say(
+                    ally,
+                    "pledge",
+                    antecedent=f"attacked({ally})",
+                    consequent=f"responds({me},{ally})",
+                    deadline=2,
+                )
+            )
         defending = view.holds(f"responds({me},{ally})")
         if view.holds(f"attacked({ally})") and not defending:
             keeps_its_word = view.rng.random() < float(view.param("resolve"))  # its own stream

@@ -64,28 +64,37 @@ except PackageNotFoundError:  # imported from a source tree without installing
 
 PARAMS = (
     ParamSpec(
-        "resolve", 0.7,
+        "resolve",
+        0.7,
         "Willingness to use force for itself and its allies, 0-1; also the size of its "
         "attack when it opens a crisis and of its responses.",
-        0.0, 1.0,
+        0.0,
+        1.0,
     ),
     ParamSpec(
-        "threshold", 0.5,
+        "threshold",
+        0.5,
         "The resolve (after jitter) above which it responds to an attack with force.",
-        0.0, 1.0,
+        0.0,
+        1.0,
     ),
     ParamSpec(
-        "noise", 0.1,
+        "noise",
+        0.1,
         "Half-width of the uniform jitter added to resolve at each decision to respond.",
-        0.0, 0.5,
+        0.0,
+        0.5,
     ),
     ParamSpec(
-        "deadline", 2,
+        "deadline",
+        2,
         "Rounds after detaching by which its pledges must be honoured.",
-        0, 20,
+        0,
+        20,
     ),
     ParamSpec(
-        "target", "",
+        "target",
+        "",
         "Id of a state it attacks in open_round to start the crisis; empty: it never "
         "strikes first.",
     ),
@@ -196,9 +205,7 @@ def negsim_decide(view: negsim.AgentView) -> Sequence[Move]:
 
 def _allies(view: negsim.AgentView) -> list[str]:
     """The other members of the agent's alliances, sorted."""
-    return sorted(
-        {m for al in view.public.alliances_of(view.me) for m in al.members} - {view.me}
-    )
+    return sorted({m for al in view.public.alliances_of(view.me) for m in al.members} - {view.me})
 
 
 def _attacked(target: str) -> str:
