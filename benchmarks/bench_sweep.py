@@ -18,14 +18,14 @@ included) is shown apart, as a cluster is usually started once for many sweeps.
 Times come from cases that run alone: nothing else runs in their process, so the
 process pool starts its workers by ``fork``, as it does from a script or the CLI (a
 process with other threads, such as a notebook kernel, uses ``forkserver``; see
-``--start-method``). Memory comes from separate cases, one per backend and size,
-whose process tree this script samples from outside every 20 ms (psutil): the peak of
-the summed RSS of the case's process and all its descendants, and the parent's own
-peak (``ru_maxrss``). Each timed case runs ``--repeat`` times, the backends
-interleaved; times are medians with their range, speed-ups ratios of medians, all from
-one run of this script. The rows of every case are checked to be identical. The load
-average before and after is printed: other processes on the machine slow the parallel
-cases most. Nothing here is asserted.
+``--start-method``). Memory comes from separate cases, one per backend and size: the
+case's own peak RSS (``VmHWM``, exact) plus the peak of the summed RSS of its worker
+processes, which this script samples from outside every 20 ms (psutil). Their sum is
+an upper bound on the memory the sweep held at once. Each timed case runs
+``--repeat`` times, the backends interleaved; times are medians with their range,
+speed-ups ratios of medians, all from one run of this script. The rows of every case
+are checked to be identical. The load average before and after is printed: other
+processes on the machine slow the parallel cases most. Nothing here is asserted.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ WORKERS = 2
 
 
 class PeakRSS:
-    """Samples the RSS of a process and its descendants from outside; keeps the peaks.
+    """Samples the summed RSS of a process's descendants from outside; keeps the peak.
 
     Args:
         pid: The process to watch.
@@ -65,7 +65,6 @@ class PeakRSS:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peak = 0
-        self.workers_peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -73,13 +72,11 @@ class PeakRSS:
         import psutil
 
         with contextlib.suppress(psutil.Error):  # the case just exited
-            total = self.root.memory_info().rss
             workers = 0
             for child in self.root.children(recursive=True):
                 with contextlib.suppress(psutil.Error):  # a worker that just exited
                     workers += child.memory_info().rss
-            self.peak = max(self.peak, total + workers)
-            self.workers_peak = max(self.workers_peak, workers)
+            self.peak = max(self.peak, workers)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -145,9 +142,19 @@ def case(
         workers=1 if backend == "serial" else WORKERS,
         ran=report.ran,
         errors=report.errors,
-        parent_maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        parent_peak_mb=_own_peak_mb(),
     )
     return result
+
+
+def _own_peak_mb() -> float:
+    """This process's peak RSS: VmHWM, which exec resets (``ru_maxrss`` would carry
+    over the peak of the process that forked this one)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_case(
@@ -168,7 +175,8 @@ def run_case(
         raise RuntimeError(f"{backend} x {runs} failed:\n{stderr}")
     result = dict(json.loads(stdout.strip().splitlines()[-1]))
     if isinstance(sampler, PeakRSS):
-        result.update(peak_mb=sampler.peak / 2**20, workers_peak_mb=sampler.workers_peak / 2**20)
+        workers = sampler.peak / 2**20
+        result.update(workers_peak_mb=workers, peak_mb=result["parent_peak_mb"] + workers)
     return result
 
 
@@ -287,7 +295,7 @@ def main() -> None:
             print()
             print(
                 f"| backend | runs | time (s) | speed-up vs serial | peak RSS, parent + workers "
-                f"(MB) | workers' peak (MB) | parent ru_maxrss (MB) | peak RSS: ratio to "
+                f"(MB) | workers' peak (MB) | parent's peak (MB) | peak RSS: ratio to "
                 f"{runs} runs |"
             )
             print("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -304,7 +312,7 @@ def main() -> None:
                     print(
                         f"| {backend} | {r['ran']} | {r['seconds']:.1f} "
                         f"| {base / r['seconds']:.2f}x | {r['peak_mb']:.0f} "
-                        f"| {r['workers_peak_mb']:.0f} | {r['parent_maxrss_mb']:.0f} "
+                        f"| {r['workers_peak_mb']:.0f} | {r['parent_peak_mb']:.0f} "
                         f"| {r['peak_mb'] / small['peak_mb']:.2f}x |"
                     )
 
