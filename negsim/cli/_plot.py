@@ -81,6 +81,7 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
 @click.option("--title", default=None, help="The figure's title.")
 @click.option(
     "-o",
+    "--out",
     "--output",
     "output",
     required=True,
@@ -159,6 +160,7 @@ Example:
 @click.option("--title", default=None, help="The figure's title.")
 @click.option(
     "-o",
+    "--out",
     "--output",
     "output",
     required=True,

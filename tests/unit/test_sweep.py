@@ -662,6 +662,11 @@ def test_plot_commands(cli: click.Group, scenario_file: Path, tmp_path: Path) ->
     code, _, stderr = invoke(cli, "plot", out, "--x", "p_attack", "-o", tmp_path / "f.gif")
     assert code == 2
     assert ".png, *.svg or *.pdf" in stderr
+    for name in ("--out", "--output"):  # as `negsim sweep --out`, or the longer name
+        path = tmp_path / f"fig{name}.png"
+        code, _, stderr = invoke(cli, "plot", out, "--x", "p_attack", name, path)
+        assert code == 0, stderr
+        assert path.read_bytes().startswith(b"\x89PNG")
 
     registry = REGISTRY()
     scenario = negsim.load_scenario(scenario_file, registry=registry)
@@ -674,7 +679,7 @@ def test_plot_commands(cli: click.Group, scenario_file: Path, tmp_path: Path) ->
     for text in ("DPRK", "ROK", "round 1", "outcome: unresolved", "demo, seed 3"):
         assert text in svg, text
     assert (tmp_path / "run.png").exists() is False
-    code, _, stderr = invoke(cli, "plot-timeline", log, "-o", tmp_path / "run.png")
+    code, _, stderr = invoke(cli, "plot-timeline", log, "--out", tmp_path / "run.png")
     assert code == 0
     assert (tmp_path / "run.png").stat().st_size > 10_000
 
