@@ -188,11 +188,11 @@ def _schema(param_kinds: Mapping[str, str], metrics: Iterable[str]) -> Any:
 def _arrow_table(rows: Sequence[Mapping[str, Any]], schema: Any) -> Any:
     """``rows`` as an Arrow table of ``schema``, through Arrow's JSON reader.
 
-    ``pyarrow.Table.from_pylist`` would do, but its first call imports pandas, a few
-    hundred milliseconds of CPU taken from the workers; a sweep's parent then needs
-    neither pandas nor numpy. Values round-trip exactly: floats are written with
-    ``repr`` (NaN and infinities included) and read with correct rounding; a column a
-    row lacks is null.
+    ``pyarrow.Table.from_pylist`` would do, but its first call imports pandas: a few
+    hundred milliseconds of CPU that the parent of a sweep would take from its
+    workers. This way a sweep never imports pandas. Values round-trip exactly: floats
+    are written with ``repr`` (NaN and infinities included) and read with correct
+    rounding; a column a row lacks is null.
     """
     import pyarrow.json as pj
 
