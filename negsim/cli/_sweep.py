@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +24,35 @@ __all__ = ["render_summary", "summary", "sweep"]
 
 INTERRUPTED_EXIT = 130
 """Exit code after Ctrl-C (128 + SIGINT), as a shell reports it."""
+
+TERMINATED_EXIT = 143
+"""Exit code after SIGTERM (128 + SIGTERM), as a shell reports it."""
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[list[int]]:
+    """Handle SIGTERM as Ctrl-C: the rows of finished runs are written, the lock freed.
+
+    A batch system ends a job with SIGTERM (then SIGKILL after a grace period). Yields
+    a list that holds the signal once it arrived. Outside the main thread, where no
+    handler can be set, SIGTERM keeps its default.
+    """
+    got: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        got.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield got
+        return
+    try:
+        yield got
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
 
 _HELP = """Run the scenario FILE over a grid or sample of parameters.
 
@@ -236,32 +268,35 @@ def sweep(
     from negsim.experiments import sweep as run_sweep
 
     registry = _registry.get_registry() if backend == "serial" else None
+    terminated: list[int] = []
     try:
-        report = run_sweep(
-            file,
-            grid=list(grids),
-            samples=n_samples,
-            bounds=list(bounds) if bounds else None,
-            method=method,  # type: ignore[arg-type]
-            runs=runs,
-            seed=seed,
-            overrides=sets,
-            backend=backend,
-            workers=workers,
-            scheduler=scheduler,
-            out=out,
-            overwrite=overwrite,
-            registry=registry,
-            chunk_size=chunk_size,
-            progress=False if quiet else None,
-        )
+        with _sigterm_interrupts() as terminated:
+            report = run_sweep(
+                file,
+                grid=list(grids),
+                samples=n_samples,
+                bounds=list(bounds) if bounds else None,
+                method=method,  # type: ignore[arg-type]
+                runs=runs,
+                seed=seed,
+                overrides=sets,
+                backend=backend,
+                workers=workers,
+                scheduler=scheduler,
+                out=out,
+                overwrite=overwrite,
+                registry=registry,
+                chunk_size=chunk_size,
+                progress=False if quiet else None,
+            )
     except KeyboardInterrupt:
         click.echo(
-            f"interrupted: the finished runs are in {out}; run the same command "
-            "again to complete the sweep",
+            f"{'terminated' if terminated else 'interrupted'}: the finished runs are in "
+            f"{out}; run the same command again to complete the sweep",
             err=True,
         )
-        raise click.exceptions.Exit(INTERRUPTED_EXIT) from None
+        code = TERMINATED_EXIT if terminated else INTERRUPTED_EXIT
+        raise click.exceptions.Exit(code) from None
     except SweepError as exc:
         raise CliError(str(exc), exit_code=1 if exc.lost else SCENARIO_EXIT) from exc
     if not quiet:

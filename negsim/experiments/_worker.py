@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -274,8 +278,24 @@ def run_chunk(setup: WorkerSetup, chunk: Sequence[RunSpec]) -> list[dict[str, An
 def init_worker(setup: WorkerSetup) -> None:
     """Process-pool initializer: leave Ctrl-C to the parent, load the sweep eagerly.
 
+    The worker also ends when the parent does, however it ends: a parent killed with
+    SIGKILL cannot stop its workers, and they would otherwise wait for work forever.
     A failure to load is left for the first chunk to report.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     with contextlib.suppress(Exception):  # reported by run_chunk, with its traceback
         state_for(setup)
+
+
+def _exit_with_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - only ever called in a pool's worker
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])  # ready once the parent is gone
+        os._exit(1)
+
+    threading.Thread(target=watch, name="negsim-exit-with-parent", daemon=True).start()

@@ -132,7 +132,7 @@ def stop_after_parts(proc: subprocess.Popen[str], out: Path, n: int, sig: int) -
         time.sleep(0.02)
     if sig == signal.SIGKILL:
         os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, at once
-    else:
+    elif sig:
         os.kill(proc.pid, sig)  # Ctrl-C reaches the parent; workers ignore SIGINT
 
 
@@ -165,7 +165,27 @@ def test_killed_process_pool_sweep_resumes(scenario_file: Path, tmp_path: Path) 
     assert not (out / "_lock").exists()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_workers_end_with_a_killed_parent(scenario_file: Path, tmp_path: Path) -> None:
+    # SIGKILL to the parent alone (not its process group): nothing can stop the
+    # workers, so they must notice on their own, or wait for work forever.
+    psutil = pytest.importorskip("psutil")
+    out = tmp_path / "results.parquet"
+    proc = start(["-c", API_SCRIPT, str(scenario_file), str(out), "0.25"])
+    stop_after_parts(proc, out, 1, 0)  # signal 0: only wait for the first part
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert len(workers) >= 2
+    proc.kill()
+    proc.wait(timeout=30)
+    _gone, alive = psutil.wait_procs(workers, timeout=20)
+    alive = [w for w in alive if w.status() != psutil.STATUS_ZOMBIE]  # exited, not reaped
+    for worker in alive:
+        worker.kill()
+    assert not alive, f"workers outlived their parent: {alive}"
+
+
+@pytest.mark.parametrize(
+    "sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=["kill", "ctrl-c", "term"]
+)
 def test_interrupted_cli_sweep_resumes(scenario_file: Path, tmp_path: Path, sig: int) -> None:
     out = tmp_path / "results.csv"
     command = [
@@ -192,6 +212,10 @@ def test_interrupted_cli_sweep_resumes(scenario_file: Path, tmp_path: Path, sig:
     if sig == signal.SIGINT:
         assert proc.returncode == 130, stderr
         assert "interrupted: the finished runs are in" in stderr
+        assert not (out / "_lock").exists()
+    elif sig == signal.SIGTERM:  # as a batch system ends a job: like Ctrl-C
+        assert proc.returncode == 143, stderr
+        assert "terminated: the finished runs are in" in stderr
         assert not (out / "_lock").exists()
     else:
         assert proc.returncode == -signal.SIGKILL
