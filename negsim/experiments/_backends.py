@@ -13,8 +13,10 @@ import importlib
 import logging
 import multiprocessing
 import os
+import socket
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Literal, Protocol
@@ -224,6 +226,32 @@ class ProcessBackend:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _check_listening(address: str, timeout: float = 10.0) -> None:
+    """Fail at once when nothing listens at a ``tcp://`` scheduler address.
+
+    Dask retries a refused connection until its connect timeout (30 s by default);
+    one plain TCP connection tells at once. Other protocols are left to Dask.
+
+    Raises:
+        SweepError: The connection is refused, or the host cannot be reached.
+    """
+    parts = urllib.parse.urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:  # a port that is not a number; Dask will say so
+        return
+    if parts.scheme != "tcp" or not host or port is None:
+        return
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise SweepError(
+            f"cannot connect to the Dask scheduler at {address!r}: {reason}; is "
+            "`dask scheduler` running there, and is the address (tcp://HOST:PORT) right?"
+        ) from None
+
+
 class DaskBackend:
     """Run chunks on Dask distributed.
 
@@ -272,6 +300,7 @@ class DaskBackend:
         if isinstance(self.scheduler, Client):
             self._client = self.scheduler
         elif self.scheduler:
+            _check_listening(str(self.scheduler))
             try:
                 self._client = Client(self.scheduler, set_as_default=False)
             except OSError as exc:  # refused, unreachable, timed out

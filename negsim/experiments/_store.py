@@ -222,6 +222,7 @@ class ResultStore:
         self.metrics: set[str] = set()
         self._next = 0
         self._locked = False
+        self._created = False
 
     # -- opening ---------------------------------------------------------------------
 
@@ -249,6 +250,7 @@ class ResultStore:
             p.unlink()
         if p.is_dir():
             self._check_existing(manifest, overwrite)
+        self._created = not p.exists()
         p.mkdir(parents=True, exist_ok=True)
         self._lock()
         try:
@@ -383,11 +385,20 @@ class ResultStore:
         self._next += 1
 
     def close(self) -> None:
-        """Release the lock (the directory stays)."""
+        """Release the lock.
+
+        The directory stays, unless this store made it and no part was written (the
+        sweep failed or was stopped before its first rows): nothing is left behind.
+        """
         if self._locked:
             with contextlib.suppress(OSError):
                 (self.path / LOCK).unlink()
             self._locked = False
+        if self._created and self.path.is_dir() and not self._parts():
+            with contextlib.suppress(OSError):
+                (self.path / MANIFEST).unlink(missing_ok=True)
+                self.path.rmdir()  # refuses if anything else is inside
+            self._created = False
 
 
 def _alive(pid: int) -> bool:
