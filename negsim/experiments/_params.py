@@ -218,6 +218,11 @@ def parse_grid(text: str, current: object = None) -> Parameter:
     match = _RANGE.match(spec)
     if match is not None:
         values, kind = _range(path, spec, *match.groups(), current=current)
+    elif _looks_like_a_range(spec):
+        raise SweepError(
+            f"--grid {path}={spec}: a range has three parts, lo:hi:n (n points from lo "
+            "to hi), e.g. 0:1:11; a list is a,b,c"
+        )
     else:
         values, kind = _list(path, spec, current)
     if len(set(map(format_value, values))) != len(values):
@@ -255,6 +260,17 @@ def grid_parameter(
     if len(set(map(format_value, vals))) != len(vals):
         raise SweepError(f"--grid {path}: a value is listed twice in {vals!r}")
     return Parameter(path, tuple(vals), kinds.pop())
+
+
+def _looks_like_a_range(spec: str) -> bool:
+    """Numbers joined by colons (``0:1``, ``0:1:3:4``): a range mistyped, not a string."""
+    if ":" not in spec or "," in spec or '"' in spec:
+        return False
+    try:
+        [float(part) for part in spec.split(":")]
+    except ValueError:
+        return False
+    return True
 
 
 def _number(text: str, what: str, path: str, spec: str) -> float:

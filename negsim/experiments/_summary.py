@@ -126,7 +126,8 @@ def summarize(
         with a count of 0.
 
     Raises:
-        SweepError: A column in ``by`` does not exist.
+        SweepError: A column in ``by`` does not exist, or an outcome in ``outcomes``
+            is not one.
 
     Example:
         >>> import pandas as pd
@@ -156,6 +157,13 @@ def summarize(
         raise SweepError("the results have no 'outcome' column")
     failed = frame["error"].notna() if "error" in columns else pd.Series(False, index=frame.index)
     seen = [str(o) for o in frame.loc[~failed, "outcome"].dropna().unique()]
+    if outcomes is not None:
+        known = _outcome_order([*(o.value for o in Outcome), *seen])
+        unknown = [o for o in outcomes if o not in known]
+        if unknown:
+            raise SweepError(
+                f"no outcome {', '.join(map(repr, unknown))}; choose from {', '.join(known)}"
+            )
     wanted = _outcome_order(seen if outcomes is None else list(outcomes))
 
     records: list[dict[str, Any]] = []

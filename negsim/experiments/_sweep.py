@@ -188,7 +188,11 @@ class _Checker:
                 )
             except ScenarioError as exc:
                 where = f"--grid {path}={format_value(value)}"
-                problems = [Problem(where, str(p)) for p in exc.problems]
+                problems = [
+                    # An override's problem names it as --set PATH; here it is the grid's.
+                    Problem(where, p.message if p.path == f"--set {path}" else str(p))
+                    for p in exc.problems
+                ]
                 cls = OverrideError if isinstance(exc, OverrideError) else ScenarioError
                 raise cls(self.source, problems) from None
 

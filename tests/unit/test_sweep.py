@@ -102,6 +102,8 @@ def test_lists_of_literals() -> None:
     assert parse_grid("x=1,2,3").values == (1, 2, 3)
     assert parse_grid("x=1,2", current=0.5).values == (1.0, 2.0)
     assert parse_grid("x=true,false") == Parameter("x", (True, False), "bool")
+    assert parse_grid("x=a:b").values == ("a:b",)  # colons, but not numbers: a string
+    assert parse_grid('x="10:30"').values == ("10:30",)  # numbers quoted: a string
     assert parse_grid('x=bilateral,"collective", "a,b"').values == (
         "bilateral",
         "collective",
@@ -121,6 +123,8 @@ def test_lists_of_literals() -> None:
         ("x=1,true", "different types"),
         ("x=1,,2", "empty value"),
         ("x=0:0:3", "repeats"),
+        ("x=0:1", "a range has three parts, lo:hi:n"),
+        ("x=0:1:3:4", "a range has three parts"),
     ],
 )
 def test_bad_grids(text: str, message: str) -> None:
@@ -441,8 +445,9 @@ def test_a_running_sweep_holds_the_lock(scenario_file: Path, tmp_path: Path) -> 
 def test_sweep_definition_errors(scenario_file: Path) -> None:
     with pytest.raises(negsim.ScenarioError, match=r"--grid agents\.DPRK\.params\.p_attack=1\.5"):
         small_sweep(scenario_file, grid=[f"{P_ATTACK}=0.5,1.5"])
-    with pytest.raises(negsim.OverrideError, match=r"--grid agents\.ZZZ"):
+    with pytest.raises(negsim.OverrideError, match=r"--grid agents\.ZZZ") as info:
         small_sweep(scenario_file, grid=["agents.ZZZ.params.x=1,2"])
+    assert "--set" not in str(info.value)  # named as the grid, not as an override
     with pytest.raises(SweepError, match="both swept and fixed"):
         small_sweep(scenario_file, overrides=[f"{P_ATTACK}=0.1"])
     with pytest.raises(SweepError, match="swept twice"):
@@ -662,6 +667,9 @@ def test_plot_commands(cli: click.Group, scenario_file: Path, tmp_path: Path) ->
     code, _, stderr = invoke(cli, "plot", out, "--x", "p_attack", "-o", tmp_path / "f.gif")
     assert code == 2
     assert ".png, *.svg or *.pdf" in stderr
+    code, _, stderr = invoke(cli, "plot", out, "--x", "p_attack", "--outcome", "nope", "-o", fig)
+    assert code == 2  # not a flat line at 0 for a misspelt outcome
+    assert "no outcome 'nope'; choose from deterred, fait_accompli" in stderr
     for name in ("--out", "--output"):  # as `negsim sweep --out`, or the longer name
         path = tmp_path / f"fig{name}.png"
         code, _, stderr = invoke(cli, "plot", out, "--x", "p_attack", name, path)
