@@ -278,11 +278,13 @@ def run_chunk(setup: WorkerSetup, chunk: Sequence[RunSpec]) -> list[dict[str, An
 def init_worker(setup: WorkerSetup) -> None:
     """Process-pool initializer: leave Ctrl-C to the parent, load the sweep eagerly.
 
+    SIGTERM ends the worker at once, as the pool expects when it stops its workers.
     The worker also ends when the parent does, however it ends: a parent killed with
     SIGKILL cannot stop its workers, and they would otherwise wait for work forever.
     A failure to load is left for the first chunk to report.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler forked from the CLI
     _exit_with_parent()
     with contextlib.suppress(Exception):  # reported by run_chunk, with its traceback
         state_for(setup)
