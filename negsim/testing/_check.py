@@ -17,7 +17,7 @@ from negsim.errors import PluginError
 from negsim.model import FrozenMap, MoveRejected, PluginRole, Scenario, freeze
 from negsim.plugins import PluginRegistry, default_registry
 from negsim.scenario import dump_scenario
-from negsim.testing._child import Worker, describe_plugins
+from negsim.testing._child import Worker, child_hash_seeds, describe_plugins
 from negsim.testing._invariants import Invariant, select
 from negsim.testing._record import RunRecord, global_randomness, record_run
 from negsim.testing._stimulus import STIMULUS, Stimulus
@@ -111,21 +111,26 @@ class _Setup:
     plugins: tuple[tuple[str, object], ...]
     doctrine: str
     world: str | None
-    _worker: Worker | None = None
+    _workers: dict[str, Worker] = attrs.Factory(dict)
 
     def transport(self) -> list[dict[str, str]]:
         return describe_plugins(self.plugins)
 
-    def worker(self) -> Worker:
-        """The child process that replays runs (started on first use)."""
-        if self._worker is None:
-            self._worker = Worker(self.transport())
-        return self._worker
+    def workers(self) -> list[Worker]:
+        """The child processes that replay runs, one per hash seed (started on first use).
+
+        One hash seed could happen to order a set as this process does; the two of
+        :func:`negsim.testing._child.child_hash_seeds` cannot both do so.
+        """
+        for seed in child_hash_seeds():
+            if seed not in self._workers:
+                self._workers[seed] = Worker(self.transport(), hashseed=seed)
+        return list(self._workers.values())
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
+        for worker in self._workers.values():
+            worker.close()
+        self._workers.clear()
 
 
 def _plugin_name(plugin: object) -> str:
@@ -228,9 +233,8 @@ class _Replay:
                 timeout=self.timeout,
             )
 
-    def in_subprocess(self) -> tuple[str, tuple[str, ...]]:
-        worker = self.setup.worker()
-        return worker.hashseed, worker.run(self.case.data, self.case.seed)
+    def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(w.hashseed, w.run(self.case.data, self.case.seed)) for w in self.setup.workers()]
 
 
 def _check_case(

@@ -49,11 +49,11 @@ class Replayer(Protocol):
     def again(self) -> RunRecord:
         """The same run again in this process (under other global random seeds)."""
 
-    def in_subprocess(self) -> tuple[str, tuple[str, ...]]:
-        """The same run in another process with another ``PYTHONHASHSEED``.
+    def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The same run in other processes, each with another ``PYTHONHASHSEED``.
 
         Returns:
-            The hash seed used and the run's JSON Lines.
+            For each process, the hash seed used and the run's JSON Lines.
         """
 
 
@@ -693,17 +693,19 @@ def check_determinism(record: RunRecord, replay: Replayer) -> list[str]:
 def check_hash_seed_determinism(record: RunRecord, replay: Replayer) -> list[str]:
     """The same scenario and seed give a byte-identical log under another hash seed.
 
-    The run is replayed in a process with another ``PYTHONHASHSEED``: set or dict
-    iteration order must not leak into a run.
+    The run is replayed in two processes with two other ``PYTHONHASHSEED`` values,
+    chosen so that at least one orders a set of agent ids differently from this
+    process: set or dict iteration order must not leak into a run.
 
-    The runs of one check are replayed in one worker process, started once.
+    The runs of one check are replayed in the same two worker processes, started once.
     """
     if record.timed_out or record.result is None:
         return []
-    hashseed, lines = replay.in_subprocess()
     mine = record.log_lines()
-    if lines == mine:
+    differing = [(seed, lines) for seed, lines in replay.in_subprocesses() if lines != mine]
+    if not differing:
         return []
+    hashseed, lines = differing[0]
     return [
         f"the run with seed {record.seed} differs in a process with PYTHONHASHSEED={hashseed}, "
         "at "

@@ -2,8 +2,9 @@
 
 The count should live in the agent's private state (``negsim_agent_start``); kept in
 the module, the second run of a scenario starts where the first stopped, and the agent
-mobilizes in a different round. The kit's ``determinism`` invariant sees the two logs
-of the same scenario and seed differ.
+tells its ally a different day of the crisis. The kit's ``determinism`` invariant sees
+the two logs of the same scenario and seed differ. (The count only grows, so every
+replay differs, however many runs came before in the process.)
 """
 
 import negsim
@@ -21,6 +22,7 @@ def negsim_plugin_spec() -> PluginSpec:
 @negsim.hookimpl
 def negsim_decide(view: AgentView) -> list[object]:
     seen = _ROUNDS_SEEN[view.me] = _ROUNDS_SEEN.get(view.me, 0) + 1
-    if seen == 2:  # mobilizes once the crisis has lasted two rounds
-        return [view.act("mobilize")]
+    others = sorted(a for a in view.public.agents if a != view.me)
+    if view.round == 1 and others:  # tells an ally how long the crisis has lasted
+        return [view.say(others[0], "inform", about=f"day {seen} of the crisis")]
     return []

@@ -7,12 +7,17 @@ message names the invariant, the doctrine and the scenario of a run that shows i
 
 from __future__ import annotations
 
+import json
+import os
 import signal
+import subprocess
+import sys
 from types import ModuleType
 
 import pytest
 
 from negsim.testing import InvariantViolation, check_doctrine, check_run, registry_with
+from negsim.testing._child import HASH_SEED_PAIRS, child_hash_seeds
 from tests.faulty import (
     ballot_stuffer,
     global_random,
@@ -136,3 +141,42 @@ def test_state_kept_between_runs_is_reported_as_nondeterminism() -> None:
     violation = _check(shared_state, ["determinism"])
     assert "determinism" in violation.invariants
     assert "two runs of this scenario" in str(violation)
+
+
+_FIRSTS = """
+import itertools, json
+from negsim.testing._strategies import CHALLENGER_ID, MEMBER_IDS
+ids = [*MEMBER_IDS, CHALLENGER_ID]
+subsets = (s for k in range(2, len(ids) + 1) for s in itertools.combinations(ids, k))
+print(json.dumps([next(iter({a for a in ids if a in s})) for s in subsets]))
+"""
+
+
+@pytest.mark.parametrize("pair", HASH_SEED_PAIRS, ids="-".join)
+def test_each_pair_of_hash_seeds_orders_every_set_of_ids_apart(pair: tuple[str, str]) -> None:
+    # What makes set_order caught whatever this process's own hash seed: under the two
+    # children's seeds, no set of two or more of the strategies' agent ids (all 120)
+    # iterates from the same first element, so ours differs from at least one.
+    firsts = []
+    for seed in pair:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _FIRSTS], env=env, capture_output=True, text=True, check=True
+        )
+        firsts.append(json.loads(done.stdout))
+    assert len(firsts[0]) == 120
+    same = [i for i, (a, b) in enumerate(zip(*firsts, strict=True)) if a == b]
+    assert not same, f"{len(same)} sets start alike under PYTHONHASHSEED={' and '.join(pair)}"
+
+
+@pytest.mark.parametrize("parent", [None, "0", *HASH_SEED_PAIRS[0]])
+def test_children_never_share_the_parents_hash_seed(
+    parent: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if parent is None:
+        monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    else:
+        monkeypatch.setenv("PYTHONHASHSEED", parent)
+    seeds = child_hash_seeds()
+    assert seeds in HASH_SEED_PAIRS
+    assert parent not in seeds
