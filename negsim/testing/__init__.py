@@ -25,8 +25,8 @@ The invariants (:data:`INVARIANTS`):
 * ``consensus``: no collective decision under consensus without every (non-excluded)
   member's consent;
 * ``determinism``: the same scenario and seed give the same log in a process;
-* ``hash-seed-determinism``: ... and a byte-identical log in a process with another
-  ``PYTHONHASHSEED``.
+* ``hash-seed-determinism``: ... and a byte-identical log in two processes with other
+  ``PYTHONHASHSEED`` values.
 
 The strategies (:func:`param_values`, :func:`doctrine_params`, :func:`facts`,
 :func:`propositions`, :func:`world_states`, :func:`agents`, :func:`alliances`,
