@@ -34,6 +34,7 @@ from negsim.logic import (
     evaluate,
     from_sympy,
     parse,
+    parse_expression,
     to_sympy,
 )
 
@@ -374,14 +375,15 @@ def test_nesting_over_the_depth_limit_is_refused(text: str, column: int) -> None
     assert info.value.column == column
 
 
-def test_recursion_error_never_escapes() -> None:
+@pytest.mark.parametrize("parser", [parse, parse_expression], ids=["proposition", "expression"])
+def test_recursion_error_never_escapes(parser: Callable[[str], object]) -> None:
     text = "(" * 200 + "x_recursion" + ")" * 200  # not parsed before, so not cached
     limit = sys.getrecursionlimit()
     depth = len(inspect.stack(0))
     sys.setrecursionlimit(depth + 60)  # far too little stack for 200 parentheses
     try:
         with pytest.raises(PropositionError) as info:
-            parse(text)
+            parser(text)
     finally:
         sys.setrecursionlimit(limit)
     assert "nested too deeply" in info.value.reason
