@@ -31,8 +31,8 @@ import negsim_bilateral
 import negsim_collective
 import negsim_crisis
 import negsim_wedge
-from negsim.engine import AgentView, AllianceDesk, PublicInfo, stream
-from negsim.model import Message, Outcome, Performative, Scenario
+from negsim.engine import AllianceDesk, stream
+from negsim.model import AgentView, Message, Outcome, Performative, PublicInfo, Scenario
 from negsim.scenario import scenario_from_dict
 from negsim_collective.synthetic import collective_crisis
 

@@ -12,7 +12,7 @@ The stable public API. Load a scenario file, run it, read the result::
 from importlib.metadata import PackageNotFoundError, version
 
 from negsim._api import simulate
-from negsim.engine import AgentView, Simulation
+from negsim.engine import Simulation
 from negsim.errors import (
     NegsimError,
     OverrideError,
@@ -29,6 +29,7 @@ from negsim.model import (
     Action,
     ActionKind,
     Agent,
+    AgentView,
     Alliance,
     Commitment,
     CommitmentState,

@@ -49,6 +49,7 @@ from negsim.model import (
     Action,
     Adjudication,
     Agent,
+    AgentView,
     Event,
     Message,
     Move,
@@ -60,7 +61,6 @@ from negsim.model import (
 )
 
 if TYPE_CHECKING:
-    from negsim.engine import AgentView
     from negsim.logic import Rule
 
 __all__ = ["hookimpl", "hookspec"]

@@ -22,7 +22,7 @@ from negsim.plugins import default_registry
 def _range(low: float | None, high: float | None) -> str:
     if low is None and high is None:
         return ""
-    return f"{'' if low is None else f'{low:g}'} – {'' if high is None else f'{high:g}'}"
+    return f"{'' if low is None else f'{low:g}'} to {'' if high is None else f'{high:g}'}"
 
 
 class NegsimParams(Directive):

@@ -24,7 +24,14 @@ import click
 
 from negsim.errors import NegsimError, ScenarioError
 
-__all__ = ["DEBUG_ENV", "CliError", "NegsimGroup", "debug_enabled", "handle_errors"]
+__all__ = [
+    "DEBUG_ENV",
+    "CliError",
+    "CliInputError",
+    "NegsimGroup",
+    "debug_enabled",
+    "handle_errors",
+]
 
 DEBUG_ENV = "NEGSIM_DEBUG"
 """Set to ``1`` to re-raise a failed run's error with its traceback."""
@@ -39,20 +46,23 @@ FAILURE_EXIT = 1
 class CliError(click.ClickException):
     """An error found by the command line itself (e.g. a log file that cannot be written).
 
-    Printed as ``error: <message>`` like the library's errors.
+    Printed as ``error: <message>`` like the library's errors; exits with 1.
 
     Args:
         message: What went wrong and how to fix it.
-        exit_code: The process exit code.
     """
 
-    def __init__(self, message: str, exit_code: int = FAILURE_EXIT) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+    exit_code = FAILURE_EXIT
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Print ``error: <message>`` to ``file`` (stderr by default)."""
         click.echo(f"error: {self.format_message()}", file=file, err=file is None)
+
+
+class CliInputError(CliError):
+    """Bad input found by the command line (a results file, a grid): exits with 2."""
+
+    exit_code = SCENARIO_EXIT
 
 
 def debug_enabled() -> bool:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from negsim.cli._errors import SCENARIO_EXIT, CliError
+from negsim.cli._errors import CliError, CliInputError
 
 if TYPE_CHECKING:
     import matplotlib.figure
@@ -132,7 +132,7 @@ def plot(
             data, x, by=by, outcomes=list(outcomes) or None, confidence=confidence, title=title
         )
     except SweepError as exc:
-        raise CliError(str(exc), exit_code=SCENARIO_EXIT) from exc
+        raise CliInputError(str(exc)) from exc
     except ImportError as exc:
         raise CliError(str(exc)) from exc
     _save(fig, output)

@@ -59,7 +59,7 @@ def plugin_records() -> list[dict[str, Any]]:
         ``version``, ``summary`` and ``params`` (each ``name``, ``default``, ``low``,
         ``high``, ``doc``, ``source``).
     """
-    from negsim.scenario import converter
+    from negsim.converters import converter
 
     registry = _registry.get_registry()
     records = []

@@ -157,7 +157,7 @@ def result_record(result: Result) -> dict[str, Any]:
         ``outcome``, ``reason``, ``rounds``, ``metrics`` and ``provenance`` (``None``
         when the result has none).
     """
-    from negsim.scenario import converter
+    from negsim.converters import converter
 
     provenance = result.provenance
     return {

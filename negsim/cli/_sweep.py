@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from negsim.cli import _registry
-from negsim.cli._errors import SCENARIO_EXIT, CliError
+from negsim.cli._errors import CliError, CliInputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -298,7 +298,7 @@ def sweep(
         code = TERMINATED_EXIT if terminated else INTERRUPTED_EXIT
         raise click.exceptions.Exit(code) from None
     except SweepError as exc:
-        raise CliError(str(exc), exit_code=1 if exc.lost else SCENARIO_EXIT) from exc
+        raise (CliError if exc.lost else CliInputError)(str(exc)) from exc
     if not quiet:
         failed = f", {report.errors} failed" if report.errors else ""
         resumed = f" ({report.skipped} already done)" if report.skipped else ""
@@ -400,7 +400,7 @@ def _print_summary(
         chosen = list(by) if by else _default_by(results)
         table = summarize(frame, chosen, outcomes=list(outcomes) or None, confidence=confidence)
     except SweepError as exc:
-        raise CliError(str(exc), exit_code=SCENARIO_EXIT) from exc
+        raise CliInputError(str(exc)) from exc
     except ImportError as exc:
         raise CliError(
             f"{exc}; summaries need pandas and pyarrow: pip install 'negsim[parquet,frames]'"

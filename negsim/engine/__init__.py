@@ -9,14 +9,11 @@ from negsim.engine._engine import Simulation, TraceRecord, scenario_digest
 from negsim.engine._monitor import CommitmentMonitor
 from negsim.engine._seeds import derive_seed, stream
 from negsim.engine._validate import RULES, Validator
-from negsim.engine._view import AgentView, PublicInfo
 
 __all__ = [
     "RULES",
-    "AgentView",
     "AllianceDesk",
     "CommitmentMonitor",
-    "PublicInfo",
     "Simulation",
     "TraceRecord",
     "Validator",

@@ -17,12 +17,12 @@ from negsim.engine._alliances import AllianceDesk
 from negsim.engine._monitor import CommitmentMonitor
 from negsim.engine._seeds import stream
 from negsim.engine._validate import Validator
-from negsim.engine._view import AgentView, PublicInfo
 from negsim.errors import NegsimError, PluginCallError, SimulationError
 from negsim.model import (
     Action,
     ActionTaken,
     Adjudication,
+    AgentView,
     Commitment,
     CommitmentCreated,
     CommitmentState,
@@ -35,6 +35,7 @@ from negsim.model import (
     OutcomeReached,
     Performative,
     Provenance,
+    PublicInfo,
     Result,
     Scenario,
     VariableChanged,

@@ -36,6 +36,7 @@ from negsim.model._messages import Action, ActionKind, Message, Move, Performati
 from negsim.model._plugin import ParamSpec, PluginRole, PluginSpec
 from negsim.model._result import Adjudication, PluginInfo, Provenance, Result
 from negsim.model._scenario import Scenario
+from negsim.model._view import AgentView, PublicInfo
 from negsim.model._world import WorldState
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "ActionTaken",
     "Adjudication",
     "Agent",
+    "AgentView",
     "Alliance",
     "AllianceKind",
     "Capabilities",
@@ -72,6 +74,7 @@ __all__ = [
     "PluginRole",
     "PluginSpec",
     "Proposal",
+    "PublicInfo",
     "ProposalClosed",
     "Provenance",
     "Result",

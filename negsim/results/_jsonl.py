@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from negsim.converters import converter
 from negsim.errors import ScenarioFileError
 from negsim.model import (
     EVENT_TYPES,
@@ -26,7 +27,6 @@ from negsim.model import (
     Result,
     WorldState,
 )
-from negsim.scenario import converter
 
 __all__ = ["FORMAT", "dumps_lines", "event_from_dict", "event_to_dict", "read_jsonl", "write_jsonl"]
 

@@ -3,7 +3,6 @@
 from negsim.scenario._loader import (
     SECTIONS,
     apply_overrides,
-    converter,
     dump_scenario,
     load_scenario,
     scenario_from_dict,
@@ -14,7 +13,6 @@ __all__ = [
     "SECTIONS",
     "Override",
     "apply_overrides",
-    "converter",
     "dump_scenario",
     "load_scenario",
     "parse_override",

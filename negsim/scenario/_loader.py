@@ -11,12 +11,12 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any
 
 import attrs
-import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
+from negsim.converters import converter
 from negsim.errors import (
     Problem,
     PropositionError,
@@ -57,72 +57,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "capabilities": tuple(f.name for f in attrs.fields(Capabilities)),
 }
 """The keys each kind of table may hold (an override may set one the file leaves out)."""
-
-
-def _is_frozen_map(t: Any) -> bool:
-    return t is FrozenMap or get_origin(t) is FrozenMap
-
-
-def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=True)
-
-    def structure_param(value: Any, _: Any) -> ParamValue:
-        if isinstance(value, (bool, int, float, str)):
-            return value
-        raise TypeError(f"expected a number, boolean or string, got {type(value).__name__}")
-
-    def structure_frozen(value: Any, cls: Any) -> FrozenMap[Any, Any]:
-        if not isinstance(value, Mapping):
-            raise TypeError(f"expected a table, got {type(value).__name__} {value!r}")
-        args = get_args(cls)
-        vtype = args[1] if len(args) == 2 else Any
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            if vtype is float:
-                if isinstance(v, bool) or not isinstance(v, (int, float)):
-                    raise TypeError(f"{k}: expected a number, got {type(v).__name__} {v!r}")
-                out[str(k)] = float(v)
-            elif vtype is bool:
-                if not isinstance(v, bool):
-                    raise TypeError(f"{k}: expected true or false, got {v!r}")
-                out[str(k)] = v
-            else:
-                out[str(k)] = structure_param(v, None)
-        return freeze(out)
-
-    conv.register_structure_hook_func(_is_frozen_map, structure_frozen)
-    conv.register_structure_hook(ParamValue, structure_param)  # type: ignore[arg-type]
-
-    def structure_float(value: Any, _: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
-        return float(value)
-
-    def structure_int(value: Any, _: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"expected an integer, got {type(value).__name__} {value!r}")
-        return value
-
-    def structure_str(value: Any, _: Any) -> str:
-        if not isinstance(value, str):
-            raise TypeError(f"expected a string, got {type(value).__name__} {value!r}")
-        return value
-
-    def structure_bool(value: Any, _: Any) -> bool:
-        if not isinstance(value, bool):
-            raise TypeError(f"expected true or false, got {value!r}")
-        return value
-
-    conv.register_structure_hook(float, structure_float)
-    conv.register_structure_hook(int, structure_int)
-    conv.register_structure_hook(str, structure_str)
-    conv.register_structure_hook(bool, structure_bool)
-    conv.register_unstructure_hook_func(_is_frozen_map, dict)
-    return conv
-
-
-converter = _make_converter()
-"""The cattrs converter for scenario data (strict: unknown keys and wrong types fail)."""
 
 
 def load_scenario(

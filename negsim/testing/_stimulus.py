@@ -7,9 +7,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from negsim.engine import AgentView
 from negsim.hookspecs import hookimpl
-from negsim.model import CommitmentState, Move, ParamSpec, PluginSpec
+from negsim.model import AgentView, CommitmentState, Move, ParamSpec, PluginSpec
 
 __all__ = ["STIMULI", "STIMULUS", "Stimulus", "Step", "parse_script"]
 

@@ -31,9 +31,8 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 import negsim
-from negsim.engine import AgentView
 from negsim.logic import Rule
-from negsim.model import Agent, Move, ParamSpec, ParamValue, PluginSpec, Scenario
+from negsim.model import Agent, AgentView, Move, ParamSpec, ParamValue, PluginSpec, Scenario
 from negsim_crisis.vocabulary import (
     attacked,
     denies_access,

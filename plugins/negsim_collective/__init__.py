@@ -33,9 +33,17 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 import negsim
-from negsim.engine import AgentView
 from negsim.logic import Rule
-from negsim.model import Agent, Alliance, Move, ParamSpec, ParamValue, PluginSpec, Scenario
+from negsim.model import (
+    Agent,
+    AgentView,
+    Alliance,
+    Move,
+    ParamSpec,
+    ParamValue,
+    PluginSpec,
+    Scenario,
+)
 from negsim_crisis.vocabulary import (
     decided,
     denies_access,

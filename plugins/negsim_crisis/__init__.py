@@ -245,7 +245,7 @@ def negsim_adjudicate(
         strength = attack_power(world, scenario, attacker, target)
         power, responders = response_power(frozen, scenario, target, p)
         variables[RESPONSE.format(target)] = round(power, 6)
-        if responders and power >= float(p["reversal_ratio"]) * strength:  # type: ignore[arg-type]
+        if responders and power >= float(p["reversal_ratio"]) * strength:
             facts.add(f"repelled({target})")
             facts.discard(f"attacking({attacker},{target})")
             say(
@@ -258,9 +258,9 @@ def negsim_adjudicate(
             tripwire = 1.0 if scenario.agent(target).capabilities.forces_hosted else 0.0
             size = variables.get(ATTACK_SIZE.format(target), 0.0)
             risk = (
-                float(p["escalation_base"])  # type: ignore[arg-type]
-                + float(p["escalation_per_size"]) * size  # type: ignore[arg-type]
-                + float(p["tripwire_risk"]) * tripwire  # type: ignore[arg-type]
+                float(p["escalation_base"])
+                + float(p["escalation_per_size"]) * size
+                + float(p["tripwire_risk"]) * tripwire
             )
             variables["escalation_risk"] = round(risk, 6)
             if rng.random() < risk:
@@ -271,7 +271,7 @@ def negsim_adjudicate(
 
 def _apply(a: Action, facts: set[str], variables: dict[str, float], say: object, t: int) -> None:
     actor, target = a.actor, a.target
-    narrate = say  # type: ignore[assignment]
+    narrate = say
     kind = a.kind
     if kind is ActionKind.ATTACK and target is not None:
         if f"attacking({actor},{target})" not in facts:
@@ -370,7 +370,7 @@ def negsim_classify_outcome(
         for target in attacked:
             start = world.variables.get(ATTACK_START.format(target), float(world.round))
             held = world.round - start
-            rounds = int(scenario.world_params["consolidation_rounds"])  # type: ignore[call-overload]
+            rounds = int(scenario.world_params["consolidation_rounds"])
             if held >= rounds or final:
                 wedge = _wedged(facts, challenger)
                 if wedge:

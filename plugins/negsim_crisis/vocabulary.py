@@ -12,8 +12,7 @@ from collections.abc import Set as AbstractSet
 
 import attrs
 
-from negsim.engine import AgentView
-from negsim.model import Performative
+from negsim.model import AgentView, Performative
 
 __all__ = [
     "Threat",

@@ -31,16 +31,17 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 import negsim
-from negsim.engine import AgentView, PublicInfo
 from negsim.logic import Rule
 from negsim.model import (
     Agent,
+    AgentView,
     Commitment,
     CommitmentState,
     Move,
     ParamSpec,
     ParamValue,
     PluginSpec,
+    PublicInfo,
     Scenario,
 )
 from negsim_crisis.vocabulary import attacked, grants_access, perception_noise
@@ -278,9 +279,9 @@ def estimate(
     w = public.world_params
     caps = public.capabilities
     attack = size * caps[me].conventional
-    rounds = float(w.get("consolidation_rounds", 4))  # type: ignore[arg-type]
-    dependency = float(w.get("rear_dependency", 0.5))  # type: ignore[arg-type]
-    multiplier = float(w.get("integration_multiplier", 1.0))  # type: ignore[arg-type]
+    rounds = float(w.get("consolidation_rounds", 4))
+    dependency = float(w.get("rear_dependency", 0.5))
+    multiplier = float(w.get("integration_multiplier", 1.0))
     power = caps[target].conventional
     consensus = [
         al
@@ -291,7 +292,7 @@ def estimate(
     delay_c = 0.0
     if consensus:
         al = max(consensus, key=lambda a: len(a.members))
-        delay_c = float(params["est_consensus_delay"]) * math.log2(len(al.members))  # type: ignore[arg-type]
+        delay_c = float(params["est_consensus_delay"]) * math.log2(len(al.members))
         for host in al.members:
             if caps[host].forces_hosted and host != target:
                 collective_ok *= 1.0 - p_deny.get(host, 0.0)
@@ -304,19 +305,19 @@ def estimate(
         if helper in in_consensus:
             late = delay_c >= rounds
             strength *= 0.0 if late else collective_ok * multiplier
-        elif float(params["est_hub_delay"]) >= rounds:  # type: ignore[arg-type]
+        elif float(params["est_hub_delay"]) >= rounds:
             strength = 0.0
         power += strength
     ratio = power / attack if attack > 0 else math.inf
-    reversal = float(w.get("reversal_ratio", 1.0))  # type: ignore[arg-type]
+    reversal = float(w.get("reversal_ratio", 1.0))
     p_s = 1.0 / (1.0 + math.exp(min(50.0, 4.0 * (ratio - reversal))))
     tripwire = 1.0 if caps[target].forces_hosted else 0.0
     r = (
         float(w.get("escalation_base", 0.0))
-        + float(w.get("escalation_per_size", 0.0)) * size  # type: ignore[arg-type]
+        + float(w.get("escalation_per_size", 0.0)) * size
         + float(w.get("tripwire_risk", 0.0)) * tripwire
-    )  # type: ignore[arg-type]
-    risk = r * (1.0 - float(params["survivable"]) * (1.0 - size))  # type: ignore[arg-type]
+    )
+    risk = r * (1.0 - float(params["survivable"]) * (1.0 - size))
     utility = ATTACK.value(attack_values(params, p_s=p_s, risk=risk, m=size, resolve=resolve))
     return Estimate(target=target, size=size, p_s=p_s, risk=risk, utility=utility)
 

@@ -19,8 +19,7 @@ import negsim
 import negsim_bilateral as bilateral
 import negsim_collective as collective
 import negsim_wedge as wedge
-from negsim.engine import PublicInfo
-from negsim.model import ActionTaken, MessageSent, ParamValue, Performative
+from negsim.model import ActionTaken, MessageSent, ParamValue, Performative, PublicInfo
 from negsim.scenario import scenario_from_dict
 from negsim.testing import doctrine_params, registry_with
 from negsim.testing._stimulus import Step, script_text

@@ -10,6 +10,7 @@ from hypothesis import find, given
 from hypothesis import strategies as st
 
 import negsim
+import negsim.converters
 from negsim.engine import AllianceDesk, CommitmentMonitor, Validator
 from negsim.logic import Atom, parse
 from negsim.model import Agent, Alliance, Commitment, Message, PluginRole, Proposal, WorldState
@@ -93,11 +94,11 @@ def test_alliances_and_commitments_load(alliance: Alliance, commitment: Commitme
     data = {
         "scenario": {"name": "t", "world_rules": "crisis"},
         "agents": [{"id": i, "name": i, "doctrine": "collective"} for i in IDS],
-        "alliances": [negsim.scenario.converter.unstructure(alliance)],
+        "alliances": [negsim.converters.converter.unstructure(alliance)],
         "commitments": [
             {
                 k: v
-                for k, v in negsim.scenario.converter.unstructure(commitment).items()
+                for k, v in negsim.converters.converter.unstructure(commitment).items()
                 if v is not None and k not in ("state", "detached_at")
             }
         ],

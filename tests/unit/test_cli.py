@@ -21,9 +21,9 @@ from click.testing import CliRunner, Result
 import negsim
 import negsim.cli._registry
 from negsim.cli import main
-from negsim.engine import AgentView
 from negsim.model import (
     Adjudication,
+    AgentView,
     Event,
     Move,
     Narration,

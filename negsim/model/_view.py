@@ -8,22 +8,12 @@ from typing import Any
 
 import attrs
 
-from negsim.model import (
-    Action,
-    ActionKind,
-    Agent,
-    Alliance,
-    Capabilities,
-    Commitment,
-    FrozenMap,
-    Message,
-    ParamValue,
-    Performative,
-    Proposal,
-    Scenario,
-    WorldState,
-    freeze,
-)
+from negsim.model._agents import Agent, Alliance, Capabilities, ParamValue, Proposal
+from negsim.model._commitments import Commitment
+from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._messages import Action, ActionKind, Message, Performative
+from negsim.model._scenario import Scenario
+from negsim.model._world import WorldState
 
 __all__ = ["AgentView", "PublicInfo"]
 
