@@ -48,7 +48,16 @@ from negsim.analysis._results import (
     Violation,
     world_text,
 )
-from negsim.analysis._solver import Model, Solver
+from negsim.analysis._solver import (
+    Model,
+    Part,
+    Solver,
+    antecedent,
+    consequent,
+    detached,
+    exclusion,
+    honour,
+)
 from negsim.errors import Problem, ScenarioError
 from negsim.logic import Const, Not, Prop, atoms, evaluate, parse
 from negsim.model import Commitment
@@ -151,16 +160,16 @@ class Analysis:
     # -- helpers -------------------------------------------------------------------------
 
     @staticmethod
-    def _x(exclusions: Iterable[Exclusion]) -> list[str]:
-        return [f"X:{x.index}" for x in exclusions]
+    def _x(exclusions: Iterable[Exclusion]) -> list[Part]:
+        return [exclusion(x.index) for x in exclusions]
 
     def _check_exclusions(self, exclusions: Sequence[Exclusion]) -> None:
         keys = self._x(exclusions)
         if not keys or self.solver.solve(keys) is not None:
             return
         core = self.solver.minimal(keys, lambda sel: sel)
-        texts = [self.solver.exclusions[k[2:]].text for k in core]
-        which = ", ".join(f"exclusions[{k[2:]}] {t!r}" for k, t in zip(core, texts, strict=True))
+        texts = [self.solver.exclusions[k.name].text for k in core]
+        which = ", ".join(f"exclusions[{k.name}] {t!r}" for k, t in zip(core, texts, strict=True))
         raise ScenarioError(
             "world.exclusions",
             [
@@ -179,12 +188,12 @@ class Analysis:
             out.setdefault(e.antecedent if side == "A" else e.consequent, []).append(e)
         return out
 
-    def _minimal_exclusions(self, xs: Sequence[str], fixed: Sequence[str]) -> tuple[int, ...]:
+    def _minimal_exclusions(self, xs: Sequence[Part], fixed: Sequence[Part]) -> tuple[int, ...]:
         """The exclusions (a minimal subset of ``xs``) that ``fixed`` needs to be unsatisfiable."""
         if not xs:
             return ()
         core = self.solver.minimal(list(xs), lambda sel: [*fixed, *sel])
-        return tuple(int(k[2:]) for k in core)
+        return tuple(int(k.name) for k in core)
 
     # -- group by group --------------------------------------------------------------------
 
@@ -222,11 +231,11 @@ class Analysis:
         xs = self._x(group.exclusions)
         ids = list(group.ids)
 
-        def detach(sel: Sequence[str]) -> list[str]:
-            return [*xs, *(f"A:{i}" for i in sel)]
+        def detach(sel: Sequence[str]) -> list[Part]:
+            return [*xs, *(antecedent(i) for i in sel)]
 
-        def honour_all(sel: Sequence[str]) -> list[str]:
-            return [*detach(sel), *(f"Q:{i}" for i in sel)]
+        def honour_all(sel: Sequence[str]) -> list[Part]:
+            return [*detach(sel), *(consequent(i) for i in sel)]
 
         if solve(honour_all(ids)) is not None:
             return None
@@ -234,25 +243,25 @@ class Analysis:
             return self._clash(xs, self.solver.minimal(ids, honour_all))
         # Not all antecedents can hold together: look, world by world, for a set of
         # commitments detached together that cannot all be discharged.
-        parts = [*xs, *(f"D:{i}" for i in ids)]
+        parts = [*xs, *(detached(i) for i in ids)]
         while (world := solve(parts)) is not None:
             facts = {k for k, v in world.items() if v}
-            detached = [i for i in ids if evaluate(self._by_id[i].antecedent, facts)]
-            for i in ids:  # grow to a maximal set detached together
-                if i not in detached and solve(detach([*detached, i])) is not None:
-                    detached.append(i)
-            detached.sort()
-            if solve(honour_all(detached)) is None:
-                return self._clash(xs, self.solver.minimal(detached, honour_all))
-            outside = [i for i in ids if i not in detached]
+            together = [i for i in ids if evaluate(self._by_id[i].antecedent, facts)]
+            for i in ids:  # grow to a maximal set together together
+                if i not in together and solve(detach([*together, i])) is not None:
+                    together.append(i)
+            together.sort()
+            if solve(honour_all(together)) is None:
+                return self._clash(xs, self.solver.minimal(together, honour_all))
+            outside = [i for i in ids if i not in together]
             if not outside:  # pragma: no cover - all antecedents together were unsatisfiable
                 return None
             parts.append(self.solver.block(outside))
         return None
 
-    def _clash(self, xs: Sequence[str], ids: Sequence[str]) -> _Clash:
-        fixed = [*(f"A:{i}" for i in ids), *(f"Q:{i}" for i in ids)]
-        world = self._world([*xs, *(f"A:{i}" for i in ids)])
+    def _clash(self, xs: Sequence[Part], ids: Sequence[str]) -> _Clash:
+        fixed = [*(antecedent(i) for i in ids), *(consequent(i) for i in ids)]
+        world = self._world([*xs, *(antecedent(i) for i in ids)])
         assert world is not None
         needed = self._minimal_exclusions(xs, fixed)
         return _Clash(tuple(sorted(ids)), needed, self._shown(world, ids, needed))
@@ -265,7 +274,7 @@ class Analysis:
         )
         return {k: v for k, v in world.items() if k in keys}
 
-    def _world(self, parts: Sequence[str]) -> Model | None:
+    def _world(self, parts: Sequence[Part]) -> Model | None:
         """The simplest world where all the parts hold (few atoms true), or None."""
         model = self.solver.solve(parts)
         return None if model is None else self.solver.simplest(parts, model)
@@ -276,13 +285,13 @@ class Analysis:
         out: list[tuple[str, ...]] = []
         impossible: set[Prop] = set()
         for prop, es in self._reps(group.entries, "A").items():
-            if solve([*xs, f"A:{es[0].id}"]) is None:
+            if solve([*xs, antecedent(es[0].id)]) is None:
                 impossible.add(prop)
                 out.extend((e.id,) for e in es)
         for sub in subgroups(group.entries, group.exclusions, side="antecedent"):
             reps = [(p, es) for p, es in self._reps(sub, "A").items() if p not in impossible]
             for (_, es1), (_, es2) in itertools.combinations(reps, 2):
-                if solve([*xs, f"A:{es1[0].id}", f"A:{es2[0].id}"]) is None:
+                if solve([*xs, antecedent(es1[0].id), antecedent(es2[0].id)]) is None:
                     out.extend(tuple(sorted((a.id, b.id))) for a in es1 for b in es2)
                     if len(out) > _LIMIT:
                         return tuple(sorted(out)[:_LIMIT])
@@ -295,8 +304,8 @@ class Analysis:
         xs = self._x(group.exclusions)
         out: list[_Clash] = []
 
-        def clash(entries: Sequence[Entry], qs: Sequence[str]) -> None:
-            world = self._world([*xs, *(f"A:{e.id}" for e in entries)])
+        def clash(entries: Sequence[Entry], qs: Sequence[Part]) -> None:
+            world = self._world([*xs, *(antecedent(e.id) for e in entries)])
             if world is not None:
                 ids = tuple(sorted(e.id for e in entries))
                 needed = self._minimal_exclusions(xs, qs)
@@ -305,7 +314,7 @@ class Analysis:
         by_consequent = self._reps(group.entries, "Q")
         impossible: set[Prop] = set()
         for prop, es in by_consequent.items():
-            q = f"Q:{es[0].id}"
+            q = consequent(es[0].id)
             if solve([*xs, q]) is None:
                 impossible.add(prop)
                 for e in es:
@@ -316,7 +325,7 @@ class Analysis:
             rep_of = {es[0].id: es for es in reps.values()}
             pairs: list[frozenset[str]] = []
             for es1, es2 in itertools.combinations(reps.values(), 2):
-                qs = [f"Q:{es1[0].id}", f"Q:{es2[0].id}"]
+                qs = [consequent(es1[0].id), consequent(es2[0].id)]
                 if solve([*xs, *qs]) is None:
                     pairs.append(frozenset((es1[0].id, es2[0].id)))
                     for a, b in itertools.product(es1, es2):
@@ -327,7 +336,7 @@ class Analysis:
             larger, done = self._larger(xs, list(rep_of), pairs)
             complete &= done
             for core in larger:
-                qs = [f"Q:{i}" for i in sorted(core)]
+                qs = [consequent(i) for i in sorted(core)]
                 for chosen in itertools.product(*(rep_of[i] for i in sorted(core))):
                     if len(out) >= _LIMIT:
                         break
@@ -335,12 +344,12 @@ class Analysis:
         return tuple(sorted(out, key=lambda c: (len(c.ids), c.ids))), complete
 
     def _larger(
-        self, xs: Sequence[str], reps: Sequence[str], known: Sequence[frozenset[str]]
+        self, xs: Sequence[Part], reps: Sequence[str], known: Sequence[frozenset[str]]
     ) -> tuple[list[frozenset[str]], bool]:
         """Minimal incompatible sets of three or more consequents (Reiter's hitting-set tree)."""
 
-        def parts(sel: Iterable[str]) -> list[str]:
-            return [*xs, *(f"Q:{i}" for i in sel)]
+        def parts(sel: Iterable[str]) -> list[Part]:
+            return [*xs, *(consequent(i) for i in sel)]
 
         if self.solver.solve(parts(reps)) is not None:
             return [], True
@@ -520,8 +529,8 @@ class Analysis:
         n_key = self.solver.prop(Not(obliged_p))
         solve = self.solver.solve
 
-        def honour(sel: Iterable[str]) -> list[str]:
-            return [f"H:{i}" for i in sel]
+        def honour_all(sel: Iterable[str]) -> list[Part]:
+            return [honour(i) for i in sel]
 
         known = set().union(*(e.atoms for e in self.entries), *(x.atoms for x in self.exclusions))
         unknown = sorted(focus - known)
@@ -544,8 +553,8 @@ class Analysis:
             )
 
         base = [*xs, g_key]
-        if solve([*base, *honour(ids)]) is None:
-            why = self.solver.minimal(ids, lambda sel: [*base, *honour(sel)])
+        if solve([*base, *honour_all(ids)]) is None:
+            why = self.solver.minimal(ids, lambda sel: [*base, *honour_all(sel)])
             return result(
                 True,
                 f"Vacuously: {given_p} cannot hold while every commitment is honoured"
@@ -554,7 +563,7 @@ class Analysis:
                 because=why,
                 vacuous=True,
             )
-        counter = self._world([*base, n_key, *honour(ids)])
+        counter = self._world([*base, n_key, *honour_all(ids)])
         if counter is not None:
             world = {k: v for k, v in counter.items() if k in shown}
             return result(
@@ -569,9 +578,11 @@ class Analysis:
             i for i in ids if debtor is not None and self._by_id[i].commitment.debtor != debtor
         ]
         mine = [i for i in ids if i not in theirs]
-        because = self.solver.minimal([*mine, *theirs], lambda sel: [*base, n_key, *honour(sel)])
+        because = self.solver.minimal(
+            [*mine, *theirs], lambda sel: [*base, n_key, *honour_all(sel)]
+        )
         because = tuple(sorted(because))
-        if debtor is not None and solve([*base, n_key, *honour(theirs)]) is None:
+        if debtor is not None and solve([*base, n_key, *honour_all(theirs)]) is None:
             source = self._because_text(because) if because else " from the exclusions alone"
             return result(
                 False,

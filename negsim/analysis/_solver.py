@@ -1,19 +1,22 @@
 """Satisfiability of conjunctions of named parts, with verdicts cached by part names.
 
 Every question the analysis asks is "is there a world where all of these hold?", where
-"these" are parts named by short keys:
+"these" are parts, each a :class:`Part`: a :class:`Kind` and a name.
 
-=============  ==========================================================
-``A:<id>``     the antecedent of commitment ``<id>`` (``true`` once detached)
-``Q:<id>``     its consequent
-``H:<id>``     honouring it: antecedent ``>>`` consequent
-``X:<i>``      the world's exclusion number ``<i>``
-``P:<text>``   any other proposition (the ``given`` of an entailment, ...)
-``D:<id>``     ``aux_detached(<n>) >> antecedent``, with an auxiliary atom, so
-               that "some antecedent outside this set holds" stays a single
-               clause
-``B:<n>``      such a clause, registered with :meth:`Solver.block`
-=============  ==========================================================
+==========================  =======================================================
+``antecedent(<id>)``         the antecedent of commitment ``<id>`` (``true`` once
+                             detached)
+``consequent(<id>)``         its consequent
+``honour(<id>)``             honouring it: antecedent ``>>`` consequent
+``exclusion(<i>)``           the world's exclusion number ``<i>``
+``Solver.prop(p)``           any other proposition (the ``given`` of an entailment, ...)
+``detached(<id>)``           ``aux_detached(<n>) >> antecedent``, with an auxiliary
+                             atom, so that "some antecedent outside this set holds"
+                             stays a single clause
+``Solver.block(ids)``        such a clause
+==========================  =======================================================
+
+A part prints as ``<kind>:<name>`` (``A:art5``), the spelling of the debug output.
 
 The auxiliary atoms are ordinary atoms of :mod:`negsim.logic`, numbered in the order the
 commitments first need one (a commitment id may hold characters an atom's argument may
@@ -32,16 +35,83 @@ question).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple, TypeVar
 
 from negsim.analysis._formulas import Entry, Exclusion
 from negsim.logic import And, Atom, Const, Implies, Not, Or, Prop, atoms, evaluate, satisfiable
 
-__all__ = ["Model", "Solver"]
+__all__ = [
+    "Kind",
+    "Model",
+    "Part",
+    "Solver",
+    "antecedent",
+    "consequent",
+    "detached",
+    "exclusion",
+    "honour",
+]
+
+
+class Kind(enum.StrEnum):
+    """What a :class:`Part` stands for (its value is the one-letter debug spelling)."""
+
+    ANTECEDENT = "A"
+    CONSEQUENT = "Q"
+    HONOUR = "H"
+    EXCLUSION = "X"
+    PROP = "P"
+    DETACHED = "D"
+    BLOCK = "B"
+
+
+class Part(NamedTuple):
+    """One named part of a question: its kind and the name of what it refers to.
+
+    Attributes:
+        kind: What the part stands for.
+        name: A commitment id, an exclusion's index, a proposition's canonical text or
+            a block's number.
+    """
+
+    kind: Kind
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+def antecedent(commitment_id: str) -> Part:
+    """The part "the antecedent of ``commitment_id`` holds"."""
+    return Part(Kind.ANTECEDENT, commitment_id)
+
+
+def consequent(commitment_id: str) -> Part:
+    """The part "the consequent of ``commitment_id`` holds"."""
+    return Part(Kind.CONSEQUENT, commitment_id)
+
+
+def honour(commitment_id: str) -> Part:
+    """The part "``commitment_id`` is honoured" (antecedent ``>>`` consequent)."""
+    return Part(Kind.HONOUR, commitment_id)
+
+
+def exclusion(index: int) -> Part:
+    """The part "the world's exclusion number ``index`` holds"."""
+    return Part(Kind.EXCLUSION, str(index))
+
+
+def detached(commitment_id: str) -> Part:
+    """The part "the auxiliary atom of ``commitment_id`` implies its antecedent"."""
+    return Part(Kind.DETACHED, commitment_id)
+
 
 #: A world: truth values by atom key (atoms not listed are free; read them as false).
 Model = dict[str, bool]
 
+_T = TypeVar("_T")
 _MISSING = object()
 _TRUE = Const(True)
 _FALSE = Const(False)
@@ -83,29 +153,29 @@ class Solver:
     def __init__(self, entries: Iterable[Entry], exclusions: Iterable[Exclusion]) -> None:
         self.entries = {e.id: e for e in entries}
         self.exclusions = {str(x.index): x for x in exclusions}
-        self._props: dict[str, Prop] = {}
-        self._blocks: dict[str, tuple[str, ...]] = {}
-        self._literal_cache: dict[str, _Literals | None] = {}
-        self._formula_cache: dict[str, Prop] = {}
+        self._props: dict[Part, Prop] = {}
+        self._blocks: dict[Part, tuple[str, ...]] = {}
+        self._literal_cache: dict[Part, _Literals | None] = {}
+        self._formula_cache: dict[Part, Prop] = {}
         self._aux_name: str | None = None  # chosen when a D or B part is first needed
         self._aux_atoms: dict[str, Atom] = {}
-        self._verdicts: dict[frozenset[str], Model | None] = {}
+        self._verdicts: dict[frozenset[Part], Model | None] = {}
         #: How many questions went to :func:`negsim.logic.satisfiable` (sympy); the rest
         #: were cached or decided in Python.
         self.sympy_calls = 0
 
     # -- naming parts ------------------------------------------------------------------
 
-    def prop(self, prop: Prop) -> str:
+    def prop(self, prop: Prop) -> Part:
         """Name an arbitrary proposition as a part.
 
         Args:
             prop: The proposition.
 
         Returns:
-            Its key, ``P:<canonical text>``.
+            Its part, named by the proposition's canonical text.
         """
-        key = f"P:{prop}"
+        key = Part(Kind.PROP, str(prop))
         self._props[key] = prop
         if self._aux_name is not None and self._aux_name in _names(atoms(prop)):
             # The auxiliary atoms must differ from every real one: rename them. Cached
@@ -115,39 +185,39 @@ class Solver:
             self._formula_cache.clear()
         return key
 
-    def block(self, outside: Sequence[str]) -> str:
+    def block(self, outside: Sequence[str]) -> Part:
         """Name the clause "the antecedent of one of these commitments holds".
 
-        Use it with the ``D:<id>`` parts of the same commitments.
+        Use it with the :func:`detached` parts of the same commitments.
 
         Args:
             outside: Commitment ids.
 
         Returns:
-            Its key, ``B:<n>``.
+            Its part, numbered in the order blocks are made.
         """
-        key = f"B:{len(self._blocks)}"
+        key = Part(Kind.BLOCK, str(len(self._blocks)))
         self._blocks[key] = tuple(outside)
         return key
 
-    def _prop_of(self, key: str) -> Prop | None:
-        kind, _, name = key.partition(":")
-        if kind == "A":
+    def _prop_of(self, key: Part) -> Prop | None:
+        kind, name = key
+        if kind is Kind.ANTECEDENT:
             return self.entries[name].antecedent
-        if kind == "Q":
+        if kind is Kind.CONSEQUENT:
             return self.entries[name].consequent
-        if kind == "H":
+        if kind is Kind.HONOUR:
             entry = self.entries[name]
             if entry.antecedent == _TRUE:
                 return entry.consequent
             return Implies(entry.antecedent, entry.consequent)
-        if kind == "X":
+        if kind is Kind.EXCLUSION:
             return self.exclusions[name].prop
-        if kind == "P":
+        if kind is Kind.PROP:
             return self._props[key]
         return None  # D and B: only for the SAT solver, with auxiliary atoms
 
-    def _literals(self, key: str) -> _Literals | None:
+    def _literals(self, key: Part) -> _Literals | None:
         found = self._literal_cache.get(key, _MISSING)
         if found is _MISSING:
             prop = self._prop_of(key)
@@ -180,14 +250,14 @@ class Solver:
             name = f"{_AUX}{n}"
         return name
 
-    def _formula(self, key: str) -> Prop:
+    def _formula(self, key: Part) -> Prop:
         """The proposition a part stands for, auxiliary atoms included."""
         found = self._formula_cache.get(key)
         if found is None:
-            kind, _, name = key.partition(":")
-            if kind == "D":
+            kind, name = key
+            if kind is Kind.DETACHED:
                 found = Implies(self._aux(name), self.entries[name].antecedent)
-            elif kind == "B":
+            elif kind is Kind.BLOCK:
                 found = _disjunction([self._aux(i) for i in self._blocks[key]])
             else:
                 prop = self._prop_of(key)
@@ -198,11 +268,11 @@ class Solver:
 
     # -- deciding ----------------------------------------------------------------------
 
-    def solve(self, parts: Iterable[str]) -> Model | None:
+    def solve(self, parts: Iterable[Part]) -> Model | None:
         """Find a world where every part holds.
 
         Args:
-            parts: Part keys.
+            parts: The parts.
 
         Returns:
             A model (atom key -> truth value, over the atoms the parts mention; treat the
@@ -219,7 +289,7 @@ class Solver:
         self._verdicts[key] = result  # type: ignore[assignment]
         return result  # type: ignore[return-value]
 
-    def _solve_literals(self, parts: frozenset[str]) -> Model | object | None:
+    def _solve_literals(self, parts: frozenset[Part]) -> Model | object | None:
         pos: set[str] = set()
         neg: set[str] = set()
         for part in parts:
@@ -232,7 +302,7 @@ class Solver:
             return None
         return {key: key in pos for key in sorted(pos | neg)}
 
-    def _solve_sympy(self, parts: frozenset[str]) -> Model | None:
+    def _solve_sympy(self, parts: frozenset[Part]) -> Model | None:
         self.sympy_calls += 1
         formulas = [self._formula(part) for part in sorted(parts)]
         model = satisfiable(formulas[0] if len(formulas) == 1 else And(formulas))
@@ -241,14 +311,14 @@ class Solver:
         aux = self._aux_name + "("
         return {key: value for key, value in model.items() if not key.startswith(aux)}
 
-    def simplest(self, parts: Iterable[str], model: Model) -> Model:
+    def simplest(self, parts: Iterable[Part], model: Model) -> Model:
         """A model of the parts with as few atoms true as a greedy pass can make.
 
         Each true atom is made false in turn and stays false if every part still holds,
         so a witness shows what the question forces rather than the solver's whims.
 
         Args:
-            parts: Part keys (``A``, ``Q``, ``H``, ``X`` or ``P`` parts).
+            parts: Antecedent, consequent, honour, exclusion or proposition parts.
             model: A model of them, from :meth:`solve`.
 
         Returns:
@@ -265,8 +335,8 @@ class Solver:
         return {key: key in facts for key in model}
 
     def minimal(
-        self, items: Sequence[str], parts: Callable[[Sequence[str]], Iterable[str]]
-    ) -> tuple[str, ...]:
+        self, items: Sequence[_T], parts: Callable[[Sequence[_T]], Iterable[Part]]
+    ) -> tuple[_T, ...]:
         """Shrink an unsatisfiable set of items to a minimal one (QuickXplain).
 
         The result is minimal: dropping any one of its items makes it satisfiable. It is
@@ -285,10 +355,10 @@ class Solver:
             The items kept, in their original order.
         """
 
-        def unsat(selection: Sequence[str]) -> bool:
+        def unsat(selection: Sequence[_T]) -> bool:
             return self.solve(parts(selection)) is None
 
-        def explain(base: list[str], changed: bool, candidates: list[str]) -> list[str]:
+        def explain(base: list[_T], changed: bool, candidates: list[_T]) -> list[_T]:
             if changed and unsat(base):
                 return []
             if len(candidates) == 1:

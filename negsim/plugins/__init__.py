@@ -8,8 +8,7 @@ from negsim.plugins._manager import (
     ENTRY_POINT_GROUP,
     HookRelay,
     PluginRegistry,
-    RelayCaller,
     default_registry,
 )
 
-__all__ = ["ENTRY_POINT_GROUP", "HookRelay", "PluginRegistry", "RelayCaller", "default_registry"]
+__all__ = ["ENTRY_POINT_GROUP", "HookRelay", "PluginRegistry", "default_registry"]

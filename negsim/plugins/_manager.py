@@ -13,39 +13,12 @@ from negsim import hookspecs
 from negsim.errors import PluginError, Problem, UnknownDoctrineError
 from negsim.model import PluginInfo, PluginRole, PluginSpec
 
-__all__ = ["HookRelay", "PluginRegistry", "RelayCaller", "default_registry"]
+__all__ = ["HookRelay", "PluginRegistry", "default_registry"]
 
 ENTRY_POINT_GROUP = "negsim"
 """The entry-point group plugins are registered under."""
 
 _OBSERVER_SPEC = PluginSpec(role=PluginRole.OBSERVER, summary="")
-
-
-class RelayCaller:
-    """A hook caller over a fixed set of implementations, resolved once.
-
-    pluggy's subset callers filter the implementations on every call; a relay's set
-    never changes while it is cached (registering a plugin clears the cache), so it is
-    resolved once. Calls still go through the plugin manager's hook execution, so
-    tracing and hook-call monitoring see them.
-    """
-
-    __slots__ = ("_exec", "_firstresult", "_impls", "name")
-
-    def __init__(self, caller: Any) -> None:
-        self.name: str = caller.name
-        self._impls = list(caller.get_hookimpls())
-        self._exec = caller._hookexec  # the manager's, so monitoring applies
-        spec = caller.spec
-        self._firstresult = bool(spec is not None and spec.opts.get("firstresult"))
-
-    def __call__(self, **kwargs: Any) -> Any:
-        """Call the implementations with keyword arguments, as pluggy does."""
-        return self._exec(self.name, self._impls, kwargs, self._firstresult)
-
-    def get_hookimpls(self) -> list[pluggy.HookImpl]:
-        """The implementations, in registration order (pluggy calls them in reverse)."""
-        return list(self._impls)
 
 
 class HookRelay:
@@ -58,11 +31,11 @@ class HookRelay:
             modifiers, or the world rules), in stack order.
     """
 
-    def __init__(self, plugins: tuple[str, ...], hooks: dict[str, Any]) -> None:
+    def __init__(self, plugins: tuple[str, ...], hooks: dict[str, pluggy.HookCaller]) -> None:
         self.plugins = plugins
         self._hooks = hooks
 
-    def callers(self) -> list[Any]:
+    def callers(self) -> list[pluggy.HookCaller]:
         """The hook callers of this relay."""
         return list(self._hooks.values())
 
@@ -248,9 +221,7 @@ class PluginRegistry:
             for name, spec in self._specs.items()
             if spec.role != PluginRole.OBSERVER and name not in keep
         ]
-        hooks = {
-            h: RelayCaller(self.pm.subset_hook_caller(h, remove_plugins=remove)) for h in hook_names
-        }
+        hooks = {h: self.pm.subset_hook_caller(h, remove_plugins=remove) for h in hook_names}
         return HookRelay(keep, hooks)
 
     # -- tracing ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 import types
 from collections import Counter
@@ -11,6 +12,7 @@ from typing import Any
 import attrs
 import hypothesis
 from hypothesis import HealthCheck, Phase, given
+from hypothesis.database import ExampleDatabase
 from hypothesis.errors import Flaky
 
 from negsim.errors import PluginError
@@ -490,6 +492,42 @@ def check_doctrine(
     )
 
 
+class _KeyedDatabase(ExampleDatabase):
+    """A view of an example database whose keys are prefixed with one search's key.
+
+    Through hypothesis's public database interface, so that each doctrine's check keeps
+    its own saved failures.
+
+    Args:
+        db: The database to store in.
+        prefix: The search's key.
+    """
+
+    def __init__(self, db: ExampleDatabase, prefix: bytes) -> None:
+        super().__init__()
+        self._db = db
+        self._prefix = hashlib.sha256(prefix).digest()
+
+    def _key(self, key: bytes) -> bytes:
+        return self._prefix + key
+
+    def save(self, key: bytes, value: bytes) -> None:
+        """Save ``value`` under ``key``."""
+        self._db.save(self._key(key), value)
+
+    def fetch(self, key: bytes) -> Iterable[bytes]:
+        """The values saved under ``key``."""
+        return self._db.fetch(self._key(key))
+
+    def delete(self, key: bytes, value: bytes) -> None:
+        """Remove ``value`` from ``key``."""
+        self._db.delete(self._key(key), value)
+
+    def move(self, src: bytes, dest: bytes, value: bytes) -> None:
+        """Move ``value`` from ``src`` to ``dest``."""
+        self._db.move(self._key(src), self._key(dest), value)
+
+
 def _search(
     setup: _Setup,
     strategy: hypothesis.strategies.SearchStrategy[RunCase],
@@ -501,8 +539,13 @@ def _search(
     who: str,
     config: str,
 ) -> None:
+    # One database key space per doctrine, invariants and generator: hypothesis keys a
+    # search by this function's source, so it would otherwise replay one doctrine's
+    # failures for another.
+    key = repr((config, [i.name for i in invariants])).encode()
     conf = hypothesis.settings(
         base,
+        database=None if base.database is None else _KeyedDatabase(base.database, key),
         max_examples=max(1, examples),
         deadline=None,
         # the explain phase replays the minimal run many times to say which parts of it
@@ -527,13 +570,6 @@ def _search(
         if broken:
             raise _violation(who, case, broken, "a minimal one hypothesis found")
 
-    # One database key per doctrine, invariants and generator: hypothesis would otherwise
-    # key every search by this function's source and replay one doctrine's failures for
-    # another (the mechanism hypothesis.stateful uses for the same purpose).
-    key = repr((config, [i.name for i in invariants]))
-    inner = getattr(getattr(search, "hypothesis", None), "inner_test", None)
-    if inner is not None:
-        inner._hypothesis_internal_add_digest = key.encode()
     try:
         search()
     except _Abort as abort:

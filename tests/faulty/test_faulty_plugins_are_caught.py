@@ -180,3 +180,31 @@ def test_children_never_share_the_parents_hash_seed(
     seeds = child_hash_seeds()
     assert seeds in HASH_SEED_PAIRS
     assert parent not in seeds
+
+
+def test_each_check_keeps_its_saved_failures_apart() -> None:
+    # A failure saved by one doctrine's check is replayed for that doctrine only: the
+    # kit stores it under a key of its own (doctrine, world, invariants), through
+    # hypothesis's public database interface.
+    from hypothesis import settings
+    from hypothesis.database import InMemoryExampleDatabase
+
+    db = InMemoryExampleDatabase()
+    with pytest.raises(InvariantViolation):
+        check_doctrine(
+            impersonator,
+            invariants=["speaks-for-itself"],
+            max_examples=EXAMPLES,
+            settings=settings(database=db),
+        )
+    saved = {key for key, values in db.data.items() if values}
+    assert saved, "the failing example was not saved"
+    with pytest.raises(InvariantViolation):
+        check_doctrine(
+            impersonator,
+            invariants=["speaks-for-itself", "delivery"],
+            max_examples=EXAMPLES,
+            settings=settings(database=db),
+        )
+    again = {key for key, values in db.data.items() if values}
+    assert again - saved, "a check with other invariants reused the first check's keys"

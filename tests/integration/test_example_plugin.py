@@ -76,12 +76,12 @@ def installed():
         _run([sys.executable, "-m", "pip", "uninstall", "-y", DIST])
 
 
-def _cli_or_skip() -> str:
+def _cli() -> str:
+    """The installed ``negsim`` console script (installing negsim puts it on PATH)."""
     exe = shutil.which("negsim")
-    if exe is None:
-        pytest.skip("the negsim command is not installed (no console script on PATH)")
-    if _run([exe, "--help"]).returncode != 0:
-        pytest.skip("the negsim CLI is not usable yet: `negsim --help` failed")
+    assert exe is not None, "the negsim command is not installed (no console script on PATH)"
+    proc = _run([exe, "--help"])
+    assert proc.returncode == 0, f"`negsim --help` failed:\n{proc.stdout}\n{proc.stderr}"
     return exe
 
 
@@ -90,7 +90,7 @@ def _cli_or_skip() -> str:
 
 @pytest.mark.integration
 def test_negsim_plugins_lists_the_installed_plugin(installed):
-    exe = _cli_or_skip()
+    exe = _cli()
     proc = _run([exe, "plugins"], env={"COLUMNS": "240", "NO_COLOR": "1"})
     assert proc.returncode == 0, proc.stderr
     for text in ("hawkish", DIST, VERSION):
@@ -177,7 +177,7 @@ def test_default_registry_discovers_the_plugin_and_a_scenario_runs(installed):
 
 @pytest.mark.integration
 def test_negsim_run_with_the_example_scenario(installed):
-    exe = _cli_or_skip()
+    exe = _cli()
     proc = _run([exe, "run", str(SCENARIO), "--seed", "1", "--json"])
     assert proc.returncode == 0, proc.stderr
     record = json.loads(proc.stdout)

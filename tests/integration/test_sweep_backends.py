@@ -63,7 +63,8 @@ def reference(scenario_file: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
     ) as local:
@@ -113,14 +114,15 @@ def test_dask_matches_serial(
     assert (report.ran, report.workers) == (TOTAL, 2)
     assert by_key(read_results(out)).equals(reference)
     # An existing Client works too, and resuming on another backend adds nothing.
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     with distributed.Client(cluster, set_as_default=False) as client:
         again = sweep(scenario_file, backend="dask", scheduler=client, out=out, **DEFINITION)
     assert (again.ran, again.skipped) == (0, TOTAL)
 
 
 def test_dask_local_cluster_of_its_own(scenario_file: Path, tmp_path: Path, reference: Any) -> None:
-    pytest.importorskip("distributed")
+
     out = tmp_path / "dask.csv"
     report = sweep(scenario_file, backend="dask", workers=2, out=out, **DEFINITION)
     assert report.ran == TOTAL
@@ -203,7 +205,7 @@ def test_cli_on_a_dask_scheduler_with_installed_plugins(tmp_path: Path, cluster:
 def test_an_unreachable_scheduler_is_an_error(
     scenario_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed
 
     class NoClient:  # Dask's client would retry a refused connection for 30 s
         def __init__(self, *args: object, **kwargs: object) -> None:

@@ -168,7 +168,8 @@ def test_killed_process_pool_sweep_resumes(scenario_file: Path, tmp_path: Path) 
 def test_workers_end_with_a_killed_parent(scenario_file: Path, tmp_path: Path) -> None:
     # SIGKILL to the parent alone (not its process group): nothing can stop the
     # workers, so they must notice on their own, or wait for work forever.
-    psutil = pytest.importorskip("psutil")
+    import psutil
+
     out = tmp_path / "results.parquet"
     proc = start(["-c", API_SCRIPT, str(scenario_file), str(out), "0.25"])
     stop_after_parts(proc, out, 1, 0)  # signal 0: only wait for the first part

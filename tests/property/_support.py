@@ -51,17 +51,7 @@ def fuzz_registry() -> negsim.PluginRegistry:
 
 
 def doctrine_params() -> list[object]:
-    """Every doctrine to fuzz, as pytest parameters (hawkish skipped if it is missing)."""
-    names = list(fuzz_registry().names(PluginRole.DOCTRINE))
-    params: list[object] = [pytest.param(n, id=n) for n in names]
-    if HAWKISH not in names:
-        params.append(
-            pytest.param(
-                HAWKISH,
-                id=HAWKISH,
-                marks=pytest.mark.skip(
-                    reason=f"the example plugin is not installed and {HAWKISH_SRC} does not exist"
-                ),
-            )
-        )
-    return params
+    """Every doctrine to fuzz, as pytest parameters (the example plugin included)."""
+    names = fuzz_registry().names(PluginRole.DOCTRINE)
+    assert HAWKISH in names, f"the example plugin is missing: {HAWKISH_SRC}"
+    return [pytest.param(n, id=n) for n in names]

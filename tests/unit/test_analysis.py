@@ -32,6 +32,7 @@ from negsim.analysis import (
     thresholds,
 )
 from negsim.analysis._commitments import Analysis
+from negsim.analysis._solver import antecedent, exclusion, honour
 from negsim.errors import PluginError, PropositionError, ScenarioError
 from negsim.logic import Rule, atoms, evaluate, parse
 from negsim.model import Agent, Commitment, CommitmentState, PluginSpec, Scenario
@@ -416,7 +417,7 @@ def test_renamed_verdicts_name_their_own_group() -> None:
 
 def test_verdicts_are_cached_by_the_names_of_their_parts() -> None:
     analysis = Analysis(KOREA, [EXCLUDE_BOTH, "~(a & b)"])
-    parts = frozenset({"X:0", "A:art3", "H:kishi-herter"})
+    parts = frozenset({exclusion(0), antecedent("art3"), honour("kishi-herter")})
     first = analysis.solver.solve(parts)
     calls = analysis.solver.sympy_calls
     assert analysis.solver.solve(set(parts)) is first

@@ -251,7 +251,8 @@ def test_to_rows_one_flat_row_per_run():
 
 
 def test_to_frame_shape():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     results = _results()
     frame = to_frame(results)
     rows = to_rows(results)
@@ -263,7 +264,7 @@ def test_to_frame_shape():
 
 
 def test_events_frame_has_one_row_per_event(sink):
-    pytest.importorskip("pandas")
+
     frame = negsim.results.events_frame(sink)
     assert len(frame) == len(sink.events)
     assert frame["kind"].tolist() == [e.kind for e in sink.events]
