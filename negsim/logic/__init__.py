@@ -56,8 +56,8 @@ unary minus, parentheses, and the functions ``min``, ``max``, ``exp``, ``log`` a
 into an immutable :data:`Expr` tree, with the same safety, limits and errors as :func:`parse`:
 nothing is evaluated, and a call of any other function (``eval(1)``) is refused by name with a
 :class:`~negsim.errors.PropositionError`. :func:`compile_expression` turns a tree into a function
-of a mapping of values, built from closures and free of sympy, that runs within a factor of two
-of a hand-written lambda; :func:`expression_symbols` lists its parameters;
+of a mapping of values, free of sympy: the Python function one would write by hand, generated
+from the tree (never from text); :func:`expression_symbols` lists its parameters;
 :func:`expression_to_sympy` carries it to sympy.
 
 The same :class:`Rule` object serves the loop and the analysis: :meth:`Rule.value` and
@@ -84,26 +84,14 @@ sympy is imported only by :func:`to_sympy`, :func:`from_sympy`, :func:`satisfiab
 
 from __future__ import annotations
 
-from negsim.logic._arith import (
-    Add,
-    Call,
-    Div,
-    Expr,
-    Mul,
-    Neg,
-    Num,
-    Pow,
-    Sym,
-    compile_expression,
-    expression_symbols,
-    expression_to_sympy,
-    parse_expression,
-)
+from negsim.logic._arith_ast import Add, Call, Div, Expr, Mul, Neg, Num, Pow, Sym
+from negsim.logic._arith_compile import compile_expression, expression_symbols
+from negsim.logic._arith_parser import parse_expression
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._compile import atoms, compile_predicate, evaluate
 from negsim.logic._parser import parse
 from negsim.logic._rules import HoldsWhen, Rule, Threshold
-from negsim.logic._sympy import from_sympy, satisfiable, to_sympy
+from negsim.logic._sympy import expression_to_sympy, from_sympy, satisfiable, to_sympy
 
 __all__ = [
     "Add",

@@ -4,9 +4,9 @@ A doctrine states each honour-or-defect rule as a :class:`Rule`: an arithmetic e
 (see :func:`negsim.logic.parse_expression`) that holds while it is greater than zero, with a
 plain-language meaning and a citation. The same object serves twice:
 
-* in the simulation loop, :meth:`Rule.value` and :meth:`Rule.holds` call a function compiled
-  from plain closures when the rule is created (cached per expression text), and never touch
-  sympy;
+* in the simulation loop, :meth:`Rule.value` and :meth:`Rule.holds` call a Python function
+  generated from the expression's tree when the rule is created (cached per expression
+  text; see :func:`negsim.logic.compile_expression`), and never touch sympy;
 * in analysis, :meth:`Rule.threshold` solves ``expr == 0`` for one parameter with sympy: a
   closed form where one exists (cached per expression and parameter, as it does not depend
   on the values), else a numeric root, and reports on which side of it the rule holds.
@@ -15,22 +15,16 @@ plain-language meaning and a citation. The same object serves twice:
 from __future__ import annotations
 
 import functools
-import importlib
 import math
 from collections.abc import Mapping
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from negsim.errors import MissingValueError
-from negsim.logic._arith import (
-    Evaluator,
-    compile_expression,
-    expression_symbols,
-    expression_to_sympy,
-    parse_expression,
-)
+from negsim.logic._arith_compile import Evaluator, compile_expression, expression_symbols
+from negsim.logic._arith_parser import parse_expression
+from negsim.logic._sympy import expression_to_sympy, import_sympy
 
 if TYPE_CHECKING:
     from sympy import Expr as SympyExpr  # type: ignore[import-untyped,unused-ignore]
@@ -123,7 +117,7 @@ class Rule:
 
     The expression is parsed and compiled when the rule is created (both cached per text),
     so a malformed rule fails when its doctrine is loaded, and evaluating it in the loop is
-    one call of a function built from closures.
+    one call of a function generated from the expression's tree.
 
     Attributes:
         name: The rule's name, such as ``grant_access``.
@@ -158,7 +152,7 @@ class Rule:
         object.__setattr__(self, "_symbols", tuple(sorted(expression_symbols(tree))))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The compiled closures cannot be pickled: rebuild them from the text.
+        # The compiled function cannot be pickled: rebuild it from the text.
         return (type(self), (self.name, self.expr, self.doc, self.source))
 
     @property
@@ -285,15 +279,10 @@ class Rule:
 # -- solving --------------------------------------------------------------------------------
 
 
-def _sympy() -> ModuleType:
-    """Import sympy on first use (it takes most of a second); later calls are a look-up."""
-    return importlib.import_module("sympy")
-
-
 @functools.cache
 def _real_symbol(name: str) -> Symbol:
     # Solving over the reals keeps sympy from offering complex branches it need not.
-    return _sympy().Symbol(name, real=True)
+    return import_sympy().Symbol(name, real=True)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -312,7 +301,7 @@ def _solutions(text: str, param: str) -> tuple[SympyExpr, ...] | None:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _poles(text: str, param: str) -> tuple[SympyExpr, ...]:
     """Where the expression's denominator is zero: it may jump across zero there."""
-    sympy = _sympy()
+    sympy = import_sympy()
     symbol = _real_symbol(param)
     try:
         _, denominator = sympy.fraction(sympy.together(_real_expression(text)))
@@ -324,7 +313,7 @@ def _poles(text: str, param: str) -> tuple[SympyExpr, ...]:
 
 
 def _solve(expr: SympyExpr, symbol: Symbol) -> tuple[SympyExpr, ...] | None:
-    sympy = _sympy()
+    sympy = import_sympy()
     try:
         solutions = sympy.solve(expr, symbol)
     except Exception:  # sympy raises many kinds (NotImplementedError, ...): fall back
@@ -335,12 +324,12 @@ def _solve(expr: SympyExpr, symbol: Symbol) -> tuple[SympyExpr, ...] | None:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _slope(text: str, param: str) -> SympyExpr:
     """The derivative of the rule's expression with respect to a parameter."""
-    return _sympy().diff(_real_expression(text), _real_symbol(param))
+    return import_sympy().diff(_real_expression(text), _real_symbol(param))
 
 
 def _exact(point: Mapping[str, float]) -> dict[Symbol, Any]:
     """Substitutions of exact rationals for the floats of a point (so 0.5 - 1/2 is 0)."""
-    rational = _sympy().Rational
+    rational = import_sympy().Rational
     return {_real_symbol(name): rational(value) for name, value in point.items()}
 
 
@@ -366,7 +355,7 @@ def _evaluate(expr: SympyExpr, subs: Mapping[Symbol, Any]) -> float | None:
 
 def _numeric_root(text: str, param: str, subs: Mapping[Symbol, Any], start: float) -> float | None:
     """A root found by ``sympy.nsolve`` from the scenario value (or a few points around it)."""
-    sympy = _sympy()
+    sympy = import_sympy()
     function = _real_expression(text).xreplace(dict(subs))
     symbol = _real_symbol(param)
     if symbol not in function.free_symbols:

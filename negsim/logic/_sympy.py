@@ -1,10 +1,13 @@
-"""Conversion between propositions and sympy boolean expressions, and satisfiability.
+"""Conversion of propositions and arithmetic expressions to and from sympy, and satisfiability.
 
-sympy does the analysis (satisfiability, simplification, entailment); the simulation loop
-never needs it. Other layers never touch sympy themselves: they build propositions and ask
-:func:`satisfiable`. It takes most of a second to import, so it is imported inside these
-functions, never when :mod:`negsim.logic` is imported. Propositions only ever reach sympy as
-trees built here: no text is handed to ``sympify`` or ``parse_expr``.
+sympy does the analysis (satisfiability, simplification, entailment, solving decision rules
+for their thresholds); the simulation loop never needs it. Other layers never touch sympy
+themselves: they build propositions and ask :func:`satisfiable`, or ask a
+:class:`~negsim.logic.Rule` for its threshold. sympy takes most of a second to import, so
+it is imported on first use by :func:`import_sympy`, the one place in :mod:`negsim.logic`
+that imports it, never when :mod:`negsim.logic` is imported. Propositions and expressions
+only ever reach sympy as trees built here: no text is handed to ``sympify`` or
+``parse_expr``.
 """
 
 from __future__ import annotations
@@ -12,31 +15,41 @@ from __future__ import annotations
 import functools
 import importlib
 import itertools
+from fractions import Fraction
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from negsim.errors import PropositionError
+from negsim.logic._arith_ast import Add, Call, Div, Expr, Mul, Neg, Num, Pow, Sym
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._compile import atoms
 from negsim.logic._parser import parse
+from negsim.logic._text import CACHE_SIZE
 
 if TYPE_CHECKING:
+    from sympy import Expr as SympyExpr  # type: ignore[import-untyped,unused-ignore]
     from sympy import Symbol  # type: ignore[import-untyped,unused-ignore]
     from sympy.logic.boolalg import Boolean  # type: ignore[import-untyped,unused-ignore]
 
-__all__ = ["from_sympy", "satisfiable", "to_sympy"]
-
-_CONVERTED_CACHE_SIZE = 4096
+__all__ = ["expression_to_sympy", "from_sympy", "import_sympy", "satisfiable", "to_sympy"]
 
 
-def _sympy() -> ModuleType:
-    """Import sympy on first use (it takes most of a second); later calls are a look-up."""
+def import_sympy() -> ModuleType:
+    """Import sympy on first use (it takes most of a second); later calls are a look-up.
+
+    Every use of sympy in :mod:`negsim.logic` goes through this function, so that importing
+    the package never imports sympy.
+
+    Returns:
+        The ``sympy`` module.
+    """
     return importlib.import_module("sympy")
 
 
 @functools.cache
-def _symbol(key: str) -> Symbol:
-    return _sympy().Symbol(key)
+def _symbol(name: str) -> Symbol:
+    """The plain ``sympy.Symbol`` of an atom key or a parameter name, the same every time."""
+    return import_sympy().Symbol(name)
 
 
 def to_sympy(prop: Prop) -> Boolean:
@@ -55,7 +68,7 @@ def to_sympy(prop: Prop) -> Boolean:
         The equivalent sympy expression, built from ``And``, ``Or``, ``Not``, ``Implies``
         and ``Equivalent``.
     """
-    sympy = _sympy()
+    sympy = import_sympy()
 
     def convert(prop: Prop) -> Boolean:
         match prop:
@@ -111,7 +124,7 @@ def from_sympy(expr: Boolean) -> Prop:
         ValueError: A symbol's name is not an atom key.
         TypeError: The expression is not boolean (a number or a relation, for example).
     """
-    sympy = _sympy()
+    sympy = import_sympy()
     boolalg = sympy.logic.boolalg
 
     if isinstance(expr, bool | boolalg.BooleanTrue | boolalg.BooleanFalse):
@@ -137,7 +150,7 @@ def from_sympy(expr: Boolean) -> Prop:
     return from_sympy(expr.to_nnf(simplify=False))
 
 
-@functools.lru_cache(maxsize=_CONVERTED_CACHE_SIZE)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _converted(prop: Prop) -> Boolean:
     """:func:`to_sympy`, remembered: the conjuncts of successive questions repeat."""
     return to_sympy(prop)
@@ -171,10 +184,9 @@ def satisfiable(prop: Prop) -> dict[str, bool] | None:
         >>> satisfiable(parse("true"))
         {}
     """
-    sympy = _sympy()
-    inference = importlib.import_module("sympy.logic.inference")
+    sympy = import_sympy()
     conjuncts = prop.operands if isinstance(prop, And) else (prop,)
-    model = inference.satisfiable(sympy.And(*(_converted(c) for c in conjuncts)))
+    model = sympy.logic.inference.satisfiable(sympy.And(*(_converted(c) for c in conjuncts)))
     if model is False:
         return None
     values = {
@@ -184,3 +196,68 @@ def satisfiable(prop: Prop) -> dict[str, bool] | None:
     }
     keys = frozenset().union(*(atoms(c) for c in conjuncts))
     return {key: values.get(key, False) for key in sorted(keys)}
+
+
+# -- arithmetic expressions -----------------------------------------------------------------
+
+
+def _sympy_number(value: float) -> SympyExpr:
+    # The shortest decimal that reads back as the float, as an exact rational: 0.1 is 1/10.
+    fraction = Fraction(repr(value))
+    return import_sympy().Rational(fraction.numerator, fraction.denominator)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _expression_cached(expr: Expr) -> SympyExpr:
+    sympy = import_sympy()
+    functions = {
+        "min": sympy.Min,
+        "max": sympy.Max,
+        "exp": sympy.exp,
+        "log": sympy.log,
+        "sqrt": sympy.sqrt,
+    }
+
+    def convert(expr: Expr) -> SympyExpr:
+        match expr:
+            case Num(value=value):
+                return _sympy_number(value)
+            case Sym(name=name):
+                return _symbol(name)
+            case Add(operands=operands):
+                return sympy.Add(*(convert(op) for op in operands))
+            case Mul(operands=operands):
+                return sympy.Mul(*(convert(op) for op in operands))
+            case Neg(operand=operand):
+                return -convert(operand)
+            case Div(left=left, right=right):
+                return convert(left) / convert(right)
+            case Pow(base=base, exponent=exponent):
+                return sympy.Pow(convert(base), convert(exponent))
+            case Call(func=func, args=args):
+                return functions[func](*(convert(arg) for arg in args))
+        raise TypeError(f"not an expression: {expr!r}")
+
+    return convert(expr)
+
+
+def expression_to_sympy(expr: Expr) -> SympyExpr:
+    """Convert an arithmetic expression to a sympy expression, for analysis.
+
+    Each parameter becomes a plain ``sympy.Symbol`` of its name (the same object every
+    time); numbers become exact rationals of the decimal they are written as (``0.1`` is
+    ``1/10``); ``min`` and ``max`` become ``Min`` and ``Max``, ``log`` the natural
+    logarithm. sympy simplifies on construction, so the result is equal in value to the
+    expression but not always the same shape. The conversion is cached per expression, and
+    sympy is imported on the first call, never when :mod:`negsim.logic` is imported.
+
+    Args:
+        expr: The expression.
+
+    Returns:
+        The equivalent sympy expression.
+
+    Raises:
+        TypeError: ``expr`` is not an expression tree (parse text first).
+    """
+    return _expression_cached(expr)

@@ -1,7 +1,7 @@
 """Scaffolding shared by the hand-written parsers of :mod:`negsim.logic`.
 
 The proposition parser (:mod:`negsim.logic._parser`) and the arithmetic-expression parser
-(:mod:`negsim.logic._arith`) read different languages but refuse text the same way: the same
+(:mod:`negsim.logic._arith_parser`) read different languages but refuse text the same way: the same
 length and depth limits, the same character classes, the same "unexpected ...; expected ..."
 reasons, and the same front door that checks the text, parses it through a cache and reports
 every failure as a :class:`~negsim.errors.PropositionError`. Each error message names the
