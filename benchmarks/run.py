@@ -8,7 +8,9 @@ asserted in the test suite: these machines are shared and noisy.
 
 Sections: (1) framework overhead against a bare loop, (2) throughput, (3) scaling with
 the number of members and rounds, (4) commitment analysis (bench_check.py), (5) sweeps
-(bench_sweep.py), (6) start-up of whole processes.
+(bench_sweep.py), (6) start-up of whole processes, (7) decision rules, generated code
+against closures (bench_rules.py), (8) a sweep's live memory as runs grow
+(bench_memory.py).
 """
 
 from __future__ import annotations
@@ -254,6 +256,8 @@ def main() -> None:
         sweep_args = ["--quick"] if args.quick else []
         sections.append(("5. Sweeps", lambda: external("bench_sweep.py", sweep_args)))
     sections.append(("6. Start-up (whole processes)", lambda: startup(repeats)))
+    sections.append(("7. Decision rules", lambda: external("bench_rules.py", [])))
+    sections.append(("8. Sweep memory", lambda: external("bench_memory.py", [])))
     for title, fn in sections:
         print(f"running: {title}", file=sys.stderr)
         report += [f"## {title}", "", *fn(), ""]
