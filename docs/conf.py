@@ -12,13 +12,16 @@ are handled when intersphinx inventories cannot be fetched.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import re
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import attrs
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -230,7 +233,9 @@ class HookRole(XRefRole):
         return title, f"{_HOOKSPECS}.{name}"
 
 
-# Public modules, in the order in which a short name is looked up (see below).
+# Public modules, in the order in which a short name is looked up (see below). The
+# first module that exports an object is where it is documented: the stable API under
+# ``negsim``, everything else under its subpackage (docs/reference/api/).
 _PUBLIC_MODULES = (
     "negsim",
     "negsim.model",
@@ -238,10 +243,12 @@ _PUBLIC_MODULES = (
     "negsim.plugins",
     "negsim.scenario",
     "negsim.results",
+    "negsim.converters",
     "negsim.logic",
     "negsim.analysis",
     "negsim.experiments",
     "negsim.plotting",
+    "negsim.testing",
     "negsim.errors",
     "negsim.hookspecs",
 )
@@ -302,6 +309,173 @@ def _with_target(node: addnodes.pending_xref, target: str) -> addnodes.pending_x
     copy = node.deepcopy()
     copy["reftarget"] = target
     return copy
+
+
+@cache
+def _public_paths() -> dict[str, str]:
+    """The public name of every class and function a public module exports.
+
+    Maps the path where an object is defined (``negsim.model._frozen.FrozenMap``) to
+    the name under which it is documented (``negsim.model.FrozenMap``): the first
+    public module, in the order of ``_PUBLIC_MODULES``, whose ``__all__`` names it.
+    """
+    paths: dict[str, str] = {}
+    for modname in _PUBLIC_MODULES:
+        module = importlib.import_module(modname)
+        for attr in getattr(module, "__all__", ()):
+            obj = getattr(module, attr, _MISSING)
+            if not (inspect.isclass(obj) or inspect.isroutine(obj)):
+                continue
+            defined = f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"
+            paths.setdefault(defined, f"{modname}.{attr}")
+    return paths
+
+
+def _public_path(target: str) -> str:
+    """``target`` with the private path of a re-exported object replaced by its public name.
+
+    ``negsim.model._agents.Agent.id`` becomes ``negsim.Agent.id``; a target that names
+    no re-exported object is returned unchanged.
+    """
+    paths = _public_paths()
+    parts = target.split(".")
+    for i in range(len(parts), 0, -1):
+        public = paths.get(".".join(parts[:i]))
+        if public is not None:
+            return ".".join([public, *parts[i:]])
+    return target
+
+
+def _show_public_paths(app: Sphinx, doctree: nodes.document) -> None:
+    """Show and link types and references by their public names.
+
+    autodoc prints a type by the module that defines it, so the attribute types,
+    parameter types and bases of the API reference would read
+    ``negsim.model._frozen.FrozenMap`` (and so would a docstring's reference to a
+    private path). Every Python cross-reference to a private path of a re-exported
+    object is pointed at, and shows, the object's public name (see
+    :func:`_public_paths`) instead. Runs on each document as it is read, before
+    references are resolved.
+    """
+    for node in doctree.findall(addnodes.pending_xref):
+        if node.get("refdomain") != "py":
+            continue
+        target = node.get("reftarget", "")
+        public = _public_path(target)
+        if public == target:
+            continue
+        node["reftarget"] = public
+        for text in list(node.findall(nodes.Text)):
+            if target in text:
+                text.parent.replace(text, nodes.Text(text.replace(target, public)))
+
+
+def _factory_text(factory: object) -> str:
+    """How a default made by ``factory`` reads in a signature."""
+    if factory in (dict, list, set, tuple, frozenset):
+        return repr(factory())  # type: ignore[operator]
+    if inspect.isclass(factory):
+        return f"{factory.__name__}()"
+    return "..."
+
+
+_NOTHING_DEFAULT = re.compile(r"\b(\w+)=NOTHING\b")
+_PRIVATE_INIT_PARAMETER = re.compile(r",\s*_\w+=[^,()]*(?=[,)])")
+
+
+def _attrs_factory_defaults(
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: object,
+    options: object,
+    signature: str | None,
+    return_annotation: str | None,
+) -> tuple[str | None, str | None] | None:
+    """Show the defaults of an attrs class's factory fields instead of ``NOTHING``.
+
+    attrs gives a field made with ``factory=`` the default ``attrs.NOTHING`` in the
+    generated ``__init__``, which autodoc would print as ``params=NOTHING``. The
+    signature shows what the factory makes instead (``params=FrozenMap()``,
+    ``facts=frozenset()``; ``...`` for a factory that is a function). Parameters whose
+    name starts with an underscore (an implementation detail passed by negsim itself,
+    such as ``AgentView``'s message counter) are left out.
+    """
+    if signature is None or not (inspect.isclass(obj) and attrs.has(obj)):
+        return None
+    fields = {field.alias or field.name: field for field in attrs.fields(obj) if field.init}
+
+    def default(match: re.Match[str]) -> str:
+        field = fields.get(match.group(1))
+        if field is None or not isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            return match.group(0)
+        return f"{match.group(1)}={_factory_text(field.default.factory)}"
+
+    signature = _PRIVATE_INIT_PARAMETER.sub("", signature)
+    return _NOTHING_DEFAULT.sub(default, signature), return_annotation
+
+
+_current_module: list[str] = []
+
+
+def _record_module(
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Remember which module ``automodule`` documents, for :func:`_skip_stable_api`.
+
+    autodoc processes a module's docstring before it chooses the module's members.
+    """
+    if what == "module":
+        _current_module[:] = [name]
+
+
+def _stable_api() -> dict[int, str]:
+    """The objects of the stable API (``negsim.__all__``), by id, with their names."""
+    return {
+        id(getattr(negsim, attr)): attr
+        for attr in negsim.__all__
+        if not attr.startswith("__")
+        and (inspect.isclass(getattr(negsim, attr)) or inspect.isroutine(getattr(negsim, attr)))
+    }
+
+
+def _skip_stable_api(
+    app: Sphinx, what: str, name: str, obj: object, skip: bool, options: object
+) -> bool | None:
+    """Document the stable API once, under ``negsim``, and skip aliases of private helpers.
+
+    A subpackage re-exports the names of the stable API that it defines
+    (``negsim.model.Agent`` is ``negsim.Agent``); its page leaves them out, and
+    :func:`_note_stable_api` names them with links instead.
+    """
+    module = _current_module[0] if _current_module else ""
+    if what == "module" and module.startswith("negsim.") and id(obj) in _stable_api():
+        return True
+    if what == "class" and inspect.isfunction(obj) and obj.__name__.startswith("_"):
+        # A public name bound to a private helper, such as FrozenMap's ``update``,
+        # ``pop``, ... (each refuses the change): nothing to document beyond the class.
+        return not name.startswith("_") or None
+    return None
+
+
+def _note_stable_api(
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Under a subpackage's docstring, name the stable API it also exports."""
+    if what != "module" or not name.startswith("negsim."):
+        return
+    stable = _stable_api()
+    shared = [
+        f":{'func' if inspect.isroutine(value) else 'class'}:`negsim.{stable[id(value)]}`"
+        for attr in getattr(obj, "__all__", ())
+        if id(value := getattr(obj, attr, _MISSING)) in stable
+    ]
+    if shared:
+        lines += [
+            "",
+            f"Also exported here, and documented with the stable API under ``negsim``: "
+            f"{', '.join(shared)}.",
+        ]
 
 
 def _no_inline_attribute_type(
@@ -488,6 +662,11 @@ def _literal_command_text(app: Sphinx, ctx: object, lines: list[str]) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("hook", HookRole())
     app.connect("missing-reference", _public_alias)
+    app.connect("doctree-read", _show_public_paths)
+    app.connect("autodoc-process-signature", _attrs_factory_defaults)
+    app.connect("autodoc-process-docstring", _record_module, priority=100)
+    app.connect("autodoc-process-docstring", _note_stable_api, priority=550)
+    app.connect("autodoc-skip-member", _skip_stable_api)
     app.connect("autodoc-process-docstring", _reexported_data_doc, priority=300)
     app.connect("autodoc-process-docstring", _no_inline_attribute_type, priority=400)
     app.connect("autodoc-process-docstring", _reexported_data_directives, priority=600)
