@@ -23,6 +23,7 @@ from negsim.model._events import (
     DecisionReached,
     Event,
     FactChanged,
+    HonourDecided,
     MessageSent,
     MoveRejected,
     Narration,
@@ -32,8 +33,8 @@ from negsim.model._events import (
     VariableChanged,
 )
 from negsim.model._frozen import FrozenMap, freeze
-from negsim.model._messages import Action, ActionKind, Message, Move, Performative
-from negsim.model._plugin import ParamSpec, PluginRole, PluginSpec
+from negsim.model._messages import Action, ActionKind, Message, Move, Performative, Visibility
+from negsim.model._plugin import OutcomeSpec, ParamSpec, PluginRole, PluginSpec
 from negsim.model._result import Adjudication, PluginInfo, Provenance, Result
 from negsim.model._scenario import Scenario
 from negsim.model._view import AgentView, PublicInfo
@@ -60,6 +61,7 @@ __all__ = [
     "Event",
     "FactChanged",
     "FrozenMap",
+    "HonourDecided",
     "Message",
     "MessageSent",
     "Move",
@@ -67,6 +69,7 @@ __all__ = [
     "Narration",
     "Outcome",
     "OutcomeReached",
+    "OutcomeSpec",
     "ParamSpec",
     "ParamValue",
     "Performative",
@@ -80,6 +83,7 @@ __all__ = [
     "Result",
     "Scenario",
     "VariableChanged",
+    "Visibility",
     "WorldState",
     "freeze",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "DecisionReached",
     "Event",
     "FactChanged",
+    "HonourDecided",
     "MessageSent",
     "MoveRejected",
     "Narration",
@@ -29,7 +30,14 @@ __all__ = [
 
 
 class Outcome(enum.StrEnum):
-    """How a crisis ends."""
+    """How a crisis ends: the outcome classes of the crisis world rules.
+
+    A world-rules plugin declares its own outcome classes in its
+    :class:`negsim.model.PluginSpec` (``outcomes``); a result's ``outcome`` is the name of
+    one of them. These are the crisis world's, and the names a world that declares
+    none may use. ``unresolved`` is always available: the engine gives it to a run that
+    reaches ``max_rounds`` unclassified.
+    """
 
     DETERRED = "deterred"
     """The challenger did not attack, or withdrew, and nothing was conceded."""
@@ -171,11 +179,31 @@ class Narration(Event):
 
 
 @attrs.frozen
+class HonourDecided(Event):
+    """A debtor decided whether to honour a commitment that detached.
+
+    Seen by the debtor alone: others learn of the decision from what the debtor does.
+
+    Attributes:
+        commitment: The commitment's id.
+        debtor: The deciding agent.
+        creditor: Whom it is owed to.
+        honour: ``True`` to honour it, ``False`` to defect.
+    """
+
+    kind: ClassVar[str] = "honour"
+    commitment: str
+    debtor: str
+    creditor: str
+    honour: bool
+
+
+@attrs.frozen
 class OutcomeReached(Event):
     """The run ended with an outcome."""
 
     kind: ClassVar[str] = "outcome"
-    outcome: Outcome = attrs.field(converter=Outcome)
+    outcome: str = attrs.field(converter=str)
     reason: str
 
 
@@ -192,6 +220,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DecisionReached,
         ProposalClosed,
         Narration,
+        HonourDecided,
         OutcomeReached,
     )
 }

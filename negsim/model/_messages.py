@@ -10,7 +10,37 @@ import attrs
 from negsim.model._agents import ParamValue
 from negsim.model._frozen import FrozenMap, frozen_map
 
-__all__ = ["Action", "ActionKind", "Message", "Move", "Performative"]
+__all__ = ["Action", "ActionKind", "Message", "Move", "Performative", "Visibility"]
+
+
+class Visibility(enum.StrEnum):
+    """Who observes a message or an action.
+
+    What an agent observes is what its beliefs may update on
+    (:hook:`negsim_update_beliefs`); the event log records every move with its
+    visibility, so a replay can tell who saw what.
+
+    ==============  ==================================  ==============================
+    visibility      a message is observed by            an action is observed by
+    ==============  ==================================  ==============================
+    ``public``      every agent                         every agent
+    ``recipients``  its sender and its recipients       its actor and its target
+    ``secret``      its sender and its recipients,      its actor alone
+                    and no world rule may treat it as
+                    said in public
+    ==============  ==================================  ==============================
+
+    A message is ``recipients`` unless its sender says otherwise; an action is
+    ``public``. The world state (facts and variables) is public: what an action does
+    to the world is seen by all, even when the action itself is not.
+    """
+
+    PUBLIC = "public"
+    """Seen by every agent."""
+    RECIPIENTS = "recipients"
+    """Seen by the author and the addressees (a message's recipients, an action's target)."""
+    SECRET = "secret"
+    """Seen by as few as can see it: a message's sender and recipients, an action's actor."""
 
 
 class Performative(enum.StrEnum):
@@ -93,6 +123,7 @@ class Message:
         conversation: Groups messages of one exchange.
         in_reply_to: The ``id`` of the message answered, if any.
         id: Unique id, ``"<round>:<sender>:<n>"``, set by :meth:`negsim.AgentView.say`.
+        visibility: Who observes it (see :class:`Visibility`).
     """
 
     sender: str
@@ -103,6 +134,7 @@ class Message:
     conversation: str = ""
     in_reply_to: str | None = None
     id: str = ""
+    visibility: Visibility = attrs.field(default=Visibility.RECIPIENTS, converter=Visibility)
 
 
 @attrs.frozen
@@ -116,6 +148,7 @@ class Action:
         magnitude: Size of the action (for attacks a share of conventional power, 0-1).
         round: The round in which it is taken.
         params: Extra detail for the world rules.
+        visibility: Who observes it (see :class:`Visibility`).
     """
 
     actor: str
@@ -124,6 +157,7 @@ class Action:
     magnitude: float = attrs.field(default=1.0, converter=float)
     round: int = 0
     params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
+    visibility: Visibility = attrs.field(default=Visibility.PUBLIC, converter=Visibility)
 
 
 Move = Message | Action

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
 from negsim.model._agents import ParamValue
 
-__all__ = ["ParamSpec", "PluginRole", "PluginSpec"]
+__all__ = ["OutcomeSpec", "ParamSpec", "PluginRole", "PluginSpec"]
 
 
 class PluginRole(enum.StrEnum):
@@ -71,6 +72,31 @@ def _params(value: Iterable[ParamSpec]) -> tuple[ParamSpec, ...]:
 
 
 @attrs.frozen
+class OutcomeSpec:
+    """One outcome class a world-rules plugin declares.
+
+    Attributes:
+        name: The outcome's name, as results, summaries and plots show it
+            (``fait_accompli``): lower case, digits and underscores.
+        description: What it means, in a sentence.
+    """
+
+    name: str = attrs.field(validator=attrs.validators.matches_re(r"[a-z][a-z0-9_]*"))
+    description: str
+
+
+def _outcomes(value: Iterable[OutcomeSpec | tuple[str, str]]) -> tuple[OutcomeSpec, ...]:
+    return tuple(v if isinstance(v, OutcomeSpec) else OutcomeSpec(*v) for v in value)
+
+
+def _distinct(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    names = [v.name for v in value]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"'{attribute.name}' declares {', '.join(map(repr, twice))} twice")
+
+
+@attrs.frozen
 class PluginSpec:
     """A plugin's declaration, returned by its :hook:`negsim_plugin_spec`.
 
@@ -78,11 +104,18 @@ class PluginSpec:
         role: What the plugin is for.
         summary: One line for ``negsim plugins``.
         params: The parameters it reads, with defaults and ranges.
+        outcomes: For world rules, the outcome classes its runs can end in, in the
+            order summaries and plots show them (pairs of name and description are
+            converted). A world that declares none ends runs with the
+            :class:`negsim.model.Outcome` names.
     """
 
     role: PluginRole = attrs.field(converter=PluginRole)
     summary: str = ""
-    params: tuple[ParamSpec, ...] = attrs.field(default=(), converter=_params)
+    params: tuple[ParamSpec, ...] = attrs.field(default=(), converter=_params, validator=_distinct)
+    outcomes: tuple[OutcomeSpec, ...] = attrs.field(
+        default=(), converter=_outcomes, validator=_distinct
+    )
 
     def param(self, name: str) -> ParamSpec:
         """The parameter ``name``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from negsim.model._commitments import Commitment
-from negsim.model._events import Event, Outcome
+from negsim.model._events import Event
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._world import WorldState
 
@@ -66,7 +66,7 @@ class Result:
     """The result of one run.
 
     Attributes:
-        outcome: How the crisis ended.
+        outcome: How the run ended: one of the outcome classes its world rules declare.
         reason: Why the world rules classified it so.
         rounds: Rounds played.
         events: The full event log, in order.
@@ -76,7 +76,7 @@ class Result:
         provenance: Versions, seed and overrides.
     """
 
-    outcome: Outcome = attrs.field(converter=Outcome)
+    outcome: str = attrs.field(converter=str)
     reason: str
     rounds: int
     events: tuple[Event, ...] = attrs.field(converter=as_tuple)

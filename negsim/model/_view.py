@@ -11,7 +11,8 @@ import attrs
 from negsim.model._agents import Agent, Alliance, Capabilities, ParamValue, Proposal
 from negsim.model._commitments import Commitment
 from negsim.model._frozen import FrozenMap, freeze
-from negsim.model._messages import Action, ActionKind, Message, Performative
+from negsim.model._events import Event
+from negsim.model._messages import Action, ActionKind, Message, Performative, Visibility
 from negsim.model._scenario import Scenario
 from negsim.model._world import WorldState
 
@@ -110,6 +111,9 @@ class AgentView:
         public: What is public about the scenario.
         state: The agent's private state from :hook:`negsim_agent_start` (mutable, its own).
         rng: The agent's own random stream for this run; the only randomness to use.
+        observed: The events of the previous round that this agent observed, in log
+            order: moves by their :class:`negsim.model.Visibility`, and what is public
+            (facts, variables, narration, alliance decisions).
     """
 
     agent: Agent
@@ -121,6 +125,7 @@ class AgentView:
     public: PublicInfo
     state: Any
     rng: random.Random
+    observed: tuple[Event, ...] = ()
     _ids: itertools.count[int] = attrs.field(factory=itertools.count, alias="_ids")
 
     @property
@@ -143,6 +148,7 @@ class AgentView:
         *,
         conversation: str = "",
         in_reply_to: str | None = None,
+        visibility: Visibility | str = Visibility.RECIPIENTS,
         **content: ParamValue,
     ) -> Message:
         """A message from this agent, sent this round.
@@ -152,6 +158,8 @@ class AgentView:
             performative: The speech act.
             conversation: Groups an exchange.
             in_reply_to: The id of the message answered.
+            visibility: Who observes it: its recipients (the default), everyone
+                (``"public"``), or ``"secret"``.
             **content: The message content.
         """
         to = (recipients,) if isinstance(recipients, str) else tuple(recipients)
@@ -164,6 +172,7 @@ class AgentView:
             conversation=conversation,
             in_reply_to=in_reply_to,
             id=f"{self.round}:{self.agent.id}:{next(self._ids)}",
+            visibility=Visibility(visibility),
         )
 
     def act(
@@ -171,9 +180,20 @@ class AgentView:
         kind: ActionKind | str,
         target: str | None = None,
         magnitude: float = 1.0,
+        *,
+        visibility: Visibility | str = Visibility.PUBLIC,
         **params: ParamValue,
     ) -> Action:
-        """An action by this agent, taken this round."""
+        """An action by this agent, taken this round.
+
+        Args:
+            kind: What is done.
+            target: The agent acted on or for, if any.
+            magnitude: Its size (for attacks a share of conventional power, 0-1).
+            visibility: Who observes it: everyone (the default), its actor and target
+                (``"recipients"``), or its actor alone (``"secret"``).
+            **params: Extra detail for the world rules.
+        """
         return Action(
             actor=self.agent.id,
             kind=ActionKind(kind),
@@ -181,6 +201,7 @@ class AgentView:
             magnitude=magnitude,
             round=self.round,
             params=params,
+            visibility=Visibility(visibility),
         )
 
     def received(self, performative: Performative | str) -> tuple[Message, ...]:
