@@ -15,23 +15,31 @@ The round protocol
 ------------------
 ``negsim.simulate`` runs this protocol:
 
-* **start**: each agent's relay calls :hook:`negsim_agent_start` (its private state);
-  observers hear :hook:`negsim_simulation_start`.
+* **start**: each agent with a prior gets its private type, drawn from its own stream;
+  each agent's relay calls :hook:`negsim_agent_start` (its private state); observers
+  hear :hook:`negsim_simulation_start`.
 * **each round t**, from 1 to ``max_rounds``:
 
   1. *deliver*: messages sent in round t-1 reach exactly their recipients' inboxes,
-     ordered by sender id, then by the order sent.
-  2. *decide*: every agent's relay calls :hook:`negsim_decide` on the same frozen
+     ordered by sender id, then by the order sent; each agent observes the events of
+     round t-1 it may see (:attr:`negsim.AgentView.observed`, by
+     :class:`negsim.model.Visibility`).
+  2. *update beliefs*: each agent's relay calls :hook:`negsim_update_beliefs`.
+  3. *honour*: for each commitment that detached in round t-1, its debtor's relay
+     calls :hook:`negsim_honour`; a decision is logged as
+     :class:`negsim.model.HonourDecided`, seen by the debtor alone.
+  4. *decide*: every agent's relay calls :hook:`negsim_decide` on the same frozen
      snapshot (:class:`negsim.AgentView`): moves are simultaneous.
-  3. *validate*: a move the agent may not make is dropped and logged as a
+  5. *validate*: a move the agent may not make is dropped and logged as a
      :class:`negsim.model.MoveRejected` event naming agent, doctrine and rule.
-  4. *adjudicate*: :hook:`negsim_adjudicate` turns the valid actions into the next
+  6. *adjudicate*: :hook:`negsim_adjudicate` turns the valid actions into the next
      world state; alliance votes are tallied under each alliance's decision rule.
-  5. *commitments*: every active commitment's lifecycle is updated against the new
+  7. *commitments*: every active commitment's lifecycle is updated against the new
      world; messages that pledge, promise or threaten create commitments.
-  6. *observe*: observers hear :hook:`negsim_round_end`.
-  7. *stop*: :hook:`negsim_classify_outcome` ends the run with an outcome, or the run
-     goes on; after ``max_rounds`` it is called with ``final=True``.
+  8. *observe*: observers hear :hook:`negsim_round_end`.
+  9. *stop*: :hook:`negsim_classify_outcome` ends the run with one of the outcome
+     classes the world rules declare, or the run goes on; after ``max_rounds`` it is
+     called with ``final=True``.
 
 * **end**: :hook:`negsim_collect_metrics` adds metrics; observers hear
   :hook:`negsim_simulation_end` with the :class:`negsim.Result`.
@@ -49,12 +57,14 @@ from negsim.model import (
     Action,
     Adjudication,
     Agent,
+    AgentType,
     AgentView,
+    Commitment,
     Event,
     Message,
     Move,
-    Outcome,
     PluginSpec,
+    PublicInfo,
     Result,
     Scenario,
     WorldState,
@@ -92,16 +102,20 @@ def negsim_plugin_spec() -> PluginSpec:  # type: ignore[empty-body]
 
 
 @hookspec(firstresult=True)
-def negsim_agent_start(agent: Agent, scenario: Scenario, rng: random.Random) -> object | None:
+def negsim_agent_start(
+    agent: Agent, public: PublicInfo, rng: random.Random, type: AgentType | None
+) -> object | None:
     """Create an agent's private state at the start of a run.
 
     Called through the agent's relay, once per run. Stops at first non-None result.
 
     Args:
-        agent: The agent, with its parameters (defaults filled in).
-        scenario: The scenario being run. Read only the public parts of other agents
-            (ids, capabilities, alliances), never their ``params``.
+        agent: The agent, with its parameters (defaults filled in, and its drawn type's
+            values in place of the parameters the type sets).
+        public: What is public about the scenario: other agents' ids, capabilities,
+            alliances and priors, never their parameters or drawn types.
         rng: The agent's own random stream for this run.
+        type: The agent's private type, drawn from its prior; ``None`` without a prior.
 
     Returns:
         Any object; it is handed back as :attr:`negsim.AgentView.state` every round.
@@ -121,6 +135,41 @@ def negsim_simulation_start(scenario: Scenario, world: WorldState) -> None:
 # --------------------------------------------------------------------------------------
 # Round
 # --------------------------------------------------------------------------------------
+
+
+@hookspec
+def negsim_update_beliefs(view: AgentView) -> None:
+    """Update an agent's beliefs from what it observed in the last round.
+
+    Called through the agent's relay once per round, before :hook:`negsim_honour` and
+    :hook:`negsim_decide`, and only for agents whose relay implements it; every
+    implementation in the stack is called (a modifier may keep beliefs of its own).
+    Keep beliefs in the agent's state (:class:`negsim.beliefs.Belief` updates in place).
+
+    Args:
+        view: The agent's view of the round; :attr:`negsim.AgentView.observed` holds
+            exactly what it could observe of the last round.
+    """
+
+
+@hookspec(firstresult=True)
+def negsim_honour(view: AgentView, commitment: Commitment) -> bool | None:
+    """Decide whether to honour a commitment of the agent's that has just detached.
+
+    Called through the debtor's relay in the round after the commitment detached (in
+    round 1 for one detached at the start), before :hook:`negsim_decide`. Nothing in
+    negsim treats a commitment as honoured: its debtor decides, the decision is logged
+    as :class:`negsim.model.HonourDecided` (seen by the debtor alone), and whether the
+    consequent comes about is up to what the debtor then does. Stops at first non-None
+    result.
+
+    Args:
+        view: The debtor's view of the round.
+        commitment: The detached commitment.
+
+    Returns:
+        ``True`` to honour, ``False`` to defect, ``None`` to leave it undecided (no event).
+    """
 
 
 @hookspec(firstresult=True)
@@ -173,8 +222,8 @@ def negsim_adjudicate(
 @hookspec(firstresult=True)
 def negsim_classify_outcome(
     world: WorldState, scenario: Scenario, final: bool
-) -> tuple[Outcome, str] | None:
-    """Decide whether the crisis has ended, and how.
+) -> tuple[str, str] | None:
+    """Decide whether the run has ended, and how.
 
     Called through the world relay after every round. Stops at first non-None result.
 
@@ -182,10 +231,13 @@ def negsim_classify_outcome(
         world: The world after the round.
         scenario: The scenario being run.
         final: ``True`` after the last round (``max_rounds``): an outcome must be given;
-            ``Outcome.UNRESOLVED`` is used if none is.
+            ``unresolved`` is used if none is.
 
     Returns:
-        ``(outcome, reason)`` to stop, or ``None`` to go on.
+        ``(outcome, reason)`` to stop, or ``None`` to go on. The outcome is the name of
+        one of the outcome classes the world rules declare in their
+        :class:`negsim.model.PluginSpec` (any :class:`negsim.model.Outcome` when they
+        declare none); another name stops the run with an error naming the plugin.
     """
 
 
@@ -256,7 +308,13 @@ def negsim_decision_rules(
     """
 
 
-AGENT_HOOKS = ("negsim_agent_start", "negsim_decide", "negsim_decision_rules")
+AGENT_HOOKS = (
+    "negsim_agent_start",
+    "negsim_update_beliefs",
+    "negsim_honour",
+    "negsim_decide",
+    "negsim_decision_rules",
+)
 """Hooks called through an agent's relay."""
 
 WORLD_HOOKS = (

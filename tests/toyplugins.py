@@ -138,6 +138,7 @@ class Scripted:
     Args:
         script: Moves by ``(agent id, round)``; a missing key means no moves.
         params: The parameters it declares (to test the loader's checks).
+        honour: Honour decisions by commitment id; a missing id is left undecided.
     """
 
     def __init__(
@@ -148,10 +149,13 @@ class Scripted:
             ParamSpec("patience", 3, "rounds of patience", 0, 100),
             ParamSpec("loud", False, "whether it shouts"),
         ),
+        honour: Mapping[str, bool] | None = None,
     ) -> None:
         self.script = dict(script or {})
         self.params = tuple(params)
+        self.honours = dict(honour or {})
         self.views: dict[tuple[str, int], AgentView] = {}
+        self.asked: list[tuple[str, int, str]] = []
 
     @hookimpl
     def negsim_plugin_spec(self) -> PluginSpec:
@@ -162,6 +166,11 @@ class Scripted:
         self.views[(view.me, view.round)] = view
         play = self.script.get((view.me, view.round))
         return list(play(view)) if play else []
+
+    @hookimpl
+    def negsim_honour(self, view: AgentView, commitment: negsim.Commitment) -> bool | None:
+        self.asked.append((view.me, view.round, commitment.id))
+        return self.honours.get(commitment.id)
 
     def view(self, agent: str, round: int) -> AgentView:
         """The view ``agent`` was given in ``round``."""

@@ -15,6 +15,7 @@ import pluggy
 
 from negsim.engine._alliances import AllianceDesk
 from negsim.engine._monitor import CommitmentMonitor
+from negsim.engine._observe import Observations
 from negsim.engine._seeds import stream
 from negsim.engine._validate import Validator
 from negsim.errors import NegsimError, PluginCallError, SimulationError
@@ -22,12 +23,16 @@ from negsim.model import (
     Action,
     ActionTaken,
     Adjudication,
+    Agent,
+    AgentType,
     AgentView,
     Commitment,
+    CommitmentChanged,
     CommitmentCreated,
     CommitmentState,
     Event,
     FactChanged,
+    HonourDecided,
     Message,
     MessageSent,
     MoveRejected,
@@ -40,6 +45,8 @@ from negsim.model import (
     Scenario,
     VariableChanged,
     WorldState,
+    as_outcome,
+    draw,
 )
 from negsim.plugins import PluginRegistry, default_registry
 
@@ -98,11 +105,25 @@ class Simulation:
         self.registry = registry or default_registry()
         self.overrides = tuple(overrides)
         self._trace = trace
-        self.agents = scenario.agents
-        self._relays = {a.id: self.registry.agent_relay(a.stack) for a in self.agents}
+        self._relays = {a.id: self.registry.agent_relay(a.stack) for a in scenario.agents}
         self._world_relay = self.registry.world_relay(scenario.world_rules)
+        self._outcomes = _declared_outcomes(self.registry, scenario.world_rules)
         self.public = PublicInfo.of(scenario)
+        self.types = {
+            a.id: draw(a.prior, stream(self.seed, "type", a.id))
+            for a in scenario.agents
+            if a.prior is not None
+        }
+        """Each agent's private type for this run (agents with a prior only)."""
+        self.agents = tuple(_typed(a, self.types.get(a.id)) for a in scenario.agents)
         self._rngs = {a.id: stream(self.seed, "agent", a.id) for a in self.agents}
+        self._observations = Observations(self.public)
+        self._updating = frozenset(
+            a.id for a in self.agents if self._relays[a.id].negsim_update_beliefs.get_hookimpls()
+        )
+        self._honouring = frozenset(
+            a.id for a in self.agents if self._relays[a.id].negsim_honour.get_hookimpls()
+        )
         self._world_rng = stream(self.seed, "world")
         self.world: WorldState = attrs.evolve(scenario.world, round=0)
         self.monitor, self._opening = CommitmentMonitor.for_scenario(scenario)
@@ -110,13 +131,19 @@ class Simulation:
         self._validator = Validator(scenario, self.desk, self.monitor)
         self.events: list[Event] = []
         self.round = 0
-        self.outcome: Outcome | None = None
+        self.outcome: str | None = None
         self.reason = ""
         self.inboxes: dict[str, tuple[Message, ...]] = {}
         self.sent: tuple[Message, ...] = ()
         self._states: dict[str, object] = {}
+        self._last: Sequence[Event] = ()  # the events the agents observe next round
         self._started = False
         self._playing = 0
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        """The outcome classes this run can end in (the world rules' declared set)."""
+        return self._outcomes
 
     @property
     def done(self) -> bool:
@@ -136,8 +163,9 @@ class Simulation:
                     self._relays[agent.id].negsim_agent_start,
                     agent.id,
                     agent=agent,
-                    scenario=self.scenario,
+                    public=self.public,
                     rng=self._rngs[agent.id],
+                    type=self.types.get(agent.id),
                 )
             self._call(
                 self._world_relay.negsim_simulation_start,
@@ -146,6 +174,7 @@ class Simulation:
                 world=self.world,
             )
         self.events.extend(self._opening)
+        self._last = self._opening
         return tuple(self._opening)
 
     def step(self) -> tuple[Event, ...]:
@@ -178,24 +207,37 @@ class Simulation:
             for r in m.recipients:
                 inboxes[r].append(m)
         self.inboxes = {a: tuple(ms) for a, ms in inboxes.items()}
-        # 2. decide, all on the same snapshot
+        observed = self._observations.split(self._last)
+        detached = self._detached(self._last)
+        events: list[Event] = []
+        # 2-4. update beliefs, honour, decide: all on the same snapshot
         decided = []
         for agent in self.agents:
+            me = agent.id
             view = AgentView(
                 agent=agent,
                 round=t,
                 world=world,
-                inbox=self.inboxes.get(agent.id, ()),
-                commitments=self.monitor.of(agent.id),
-                proposals=self.desk.open_for(agent.id),
+                inbox=self.inboxes.get(me, ()),
+                commitments=self.monitor.of(me),
+                proposals=self.desk.open_for(me),
                 public=self.public,
-                state=self._states.get(agent.id),
-                rng=self._rngs[agent.id],
+                state=self._states.get(me),
+                rng=self._rngs[me],
+                observed=observed[me],
+                type=self.types.get(me),
             )
-            moves = self._call(self._relays[agent.id].negsim_decide, agent.id, view=view)
+            relay = self._relays[me]
+            if me in self._updating:
+                self._call(relay.negsim_update_beliefs, me, view=view)
+            if me in self._honouring:
+                for c in detached.get(me, ()):
+                    honour = self._call(relay.negsim_honour, me, view=view, commitment=c)
+                    if honour is not None:
+                        events.append(HonourDecided(t, c.id, me, c.creditor, bool(honour)))
+            moves = self._call(relay.negsim_decide, me, view=view)
             decided.append((agent, moves))
-        # 3. validate
-        events: list[Event] = []
+        # 5. validate
         messages: list[Message] = []
         actions: list[Action] = []
         for agent, moves in decided:
@@ -214,7 +256,7 @@ class Simulation:
                 else:
                     actions.append(move)
                     events.append(ActionTaken(t, move))
-        # 4. adjudicate, and tally the alliances' votes
+        # 6. adjudicate, and tally the alliances' votes
         adjudication = self._call(
             self._world_relay.negsim_adjudicate,
             None,
@@ -247,18 +289,18 @@ class Simulation:
                 for k, v in new.variables.items()
                 if world.variables.get(k) != v
             )
-        # 5. commitments: new ones from messages, ends, then every lifecycle
+        # 7. commitments: new ones from messages, ends, then every lifecycle
         for m in messages:
             events.extend(self._commitments_from(m, t))
         events.extend(self.monitor.update(new.facts, changed, t))
         self.world = new
         self.sent = tuple(messages)
         self.round = t
-        # 6. observe
+        # 8. observe
         self._call(
             self._world_relay.negsim_round_end, None, round=t, world=new, events=tuple(events)
         )
-        # 7. stop
+        # 9. stop
         final = t >= self.scenario.max_rounds
         verdict = self._call(
             self._world_relay.negsim_classify_outcome,
@@ -270,10 +312,36 @@ class Simulation:
         if verdict is None and final:
             verdict = (Outcome.UNRESOLVED, f"no outcome after max_rounds={t}")
         if verdict is not None:
-            self.outcome, self.reason = Outcome(verdict[0]), str(verdict[1])
+            self.outcome, self.reason = self._outcome(verdict[0]), str(verdict[1])
             events.append(OutcomeReached(t, self.outcome, self.reason))
         self.events.extend(events)
+        self._last = events
         return tuple(events)
+
+    def _outcome(self, outcome: object) -> str:
+        """The outcome named by the world rules, checked against the ones they declare."""
+        name = as_outcome(outcome)
+        if name not in self._outcomes and name != Outcome.UNRESOLVED:
+            raise SimulationError(
+                f"world rules {self.scenario.world_rules!r} ended round {self._playing} with "
+                f"the outcome {str(name)!r}, which they do not declare; declared: "
+                f"{', '.join(self._outcomes)}"
+            )
+        return name
+
+    def _detached(self, events: Iterable[Event]) -> dict[str, list[Commitment]]:
+        """The commitments that detached among ``events``, by debtor (for honouring)."""
+        out: dict[str, list[Commitment]] = {}
+        if not self._honouring:
+            return out
+        for e in events:
+            if (
+                isinstance(e, CommitmentChanged)
+                and e.new is CommitmentState.DETACHED
+                and e.debtor in self._honouring
+            ):
+                out.setdefault(e.debtor, []).append(self.monitor.current[e.commitment])
+        return out
 
     def _commitments_from(self, m: Message, t: int) -> list[Event]:
         content = m.content
@@ -421,6 +489,21 @@ def _short(value: Any) -> str:
         return "[" + ", ".join(parts) + "]"
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _typed(agent: Agent, drawn: AgentType | None) -> Agent:
+    """The agent as it plays: its drawn type's values in place of those parameters."""
+    if drawn is None or not drawn.params:
+        return agent
+    return attrs.evolve(agent, params={**agent.params, **drawn.params})
+
+
+def _declared_outcomes(registry: PluginRegistry, world_rules: str) -> tuple[str, ...]:
+    """The outcome names a world-rules plugin declares (the crisis set if none)."""
+    declared = registry.spec(world_rules).outcomes
+    if declared:
+        return tuple(o.name for o in declared)
+    return tuple(str(o) for o in Outcome)
 
 
 @functools.cache

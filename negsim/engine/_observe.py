@@ -42,7 +42,9 @@ class _Who:
         match event:
             case MessageSent(message=m):
                 who: Observers = (
-                    None if m.visibility is Visibility.PUBLIC else frozenset((m.sender, *m.recipients))
+                    None
+                    if m.visibility is Visibility.PUBLIC
+                    else frozenset((m.sender, *m.recipients))
                 )
                 self.of_message[m.id] = who
                 return who
@@ -94,7 +96,9 @@ class Observations:
         return {a: tuple(es) for a, es in seen.items()}
 
 
-def observations(public: PublicInfo, rounds: Sequence[Iterable[Event]]) -> list[dict[str, tuple[Event, ...]]]:
+def observations(
+    public: PublicInfo, rounds: Sequence[Iterable[Event]]
+) -> list[dict[str, tuple[Event, ...]]]:
     """Each round's observations per agent, for a whole event log split by round.
 
     Args:

@@ -11,7 +11,6 @@ from negsim.model._agents import (
     AllianceKind,
     Capabilities,
     DecisionRule,
-    ParamValue,
     Proposal,
 )
 from negsim.model._commitments import TRANSITIONS, Commitment, CommitmentState
@@ -31,12 +30,23 @@ from negsim.model._events import (
     OutcomeReached,
     ProposalClosed,
     VariableChanged,
+    as_outcome,
 )
 from negsim.model._frozen import FrozenMap, freeze
 from negsim.model._messages import Action, ActionKind, Message, Move, Performative, Visibility
 from negsim.model._plugin import OutcomeSpec, ParamSpec, PluginRole, PluginSpec
 from negsim.model._result import Adjudication, PluginInfo, Provenance, Result
 from negsim.model._scenario import Scenario
+from negsim.model._types import (
+    AgentType,
+    DiscretePrior,
+    NormalPrior,
+    Prior,
+    TriangularPrior,
+    UniformPrior,
+    draw,
+)
+from negsim.model._values import ParamValue
 from negsim.model._view import AgentView, PublicInfo
 from negsim.model._world import WorldState
 
@@ -48,6 +58,7 @@ __all__ = [
     "ActionTaken",
     "Adjudication",
     "Agent",
+    "AgentType",
     "AgentView",
     "Alliance",
     "AllianceKind",
@@ -58,6 +69,7 @@ __all__ = [
     "CommitmentState",
     "DecisionReached",
     "DecisionRule",
+    "DiscretePrior",
     "Event",
     "FactChanged",
     "FrozenMap",
@@ -67,12 +79,14 @@ __all__ = [
     "Move",
     "MoveRejected",
     "Narration",
+    "NormalPrior",
     "Outcome",
     "OutcomeReached",
     "OutcomeSpec",
     "ParamSpec",
     "ParamValue",
     "Performative",
+    "Prior",
     "PluginInfo",
     "PluginRole",
     "PluginSpec",
@@ -82,8 +96,12 @@ __all__ = [
     "Provenance",
     "Result",
     "Scenario",
+    "TriangularPrior",
+    "UniformPrior",
     "VariableChanged",
     "Visibility",
     "WorldState",
+    "as_outcome",
+    "draw",
     "freeze",
 ]

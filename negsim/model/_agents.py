@@ -8,7 +8,9 @@ from collections.abc import Iterable
 import attrs
 
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
+from negsim.model._types import Prior
 from negsim.model._validators import identifier, non_negative, non_negative_values
+from negsim.model._values import ParamValue
 
 __all__ = [
     "Agent",
@@ -19,9 +21,6 @@ __all__ = [
     "ParamValue",
     "Proposal",
 ]
-
-ParamValue = float | int | bool | str
-"""The type of one doctrine or world-rules parameter."""
 
 
 @attrs.frozen
@@ -54,6 +53,9 @@ class Agent:
         modifiers: Names of modifier plugins wrapped around the doctrine, in order.
         params: The doctrine's parameters (defaults filled in by the loader).
         capabilities: Military means.
+        prior: The public prior over the agent's private type, if it has one: the run
+            draws its true type from it, and the type's parameter values take the place
+            of ``params`` of the same name (see :attr:`negsim.AgentView.type`).
     """
 
     id: str = attrs.field(validator=identifier)
@@ -62,6 +64,7 @@ class Agent:
     modifiers: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
     capabilities: Capabilities = attrs.field(factory=Capabilities)
+    prior: Prior | None = None
 
     @property
     def stack(self) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ __all__ = [
     "OutcomeReached",
     "ProposalClosed",
     "VariableChanged",
+    "as_outcome",
 ]
 
 
@@ -54,6 +55,19 @@ class Outcome(enum.StrEnum):
     """The crisis escalated to nuclear use."""
     UNRESOLVED = "unresolved"
     """The run reached ``max_rounds`` and the world rules could not classify it."""
+
+
+def as_outcome(value: object) -> str:
+    """Attrs converter: a crisis outcome's name to its :class:`Outcome`, others to ``str``.
+
+    So ``result.outcome is Outcome.DETERRED`` holds for the crisis world's outcomes, and
+    a world that declares its own ends runs with their names.
+    """
+    name = str(value)
+    try:
+        return Outcome(name)
+    except ValueError:
+        return name
 
 
 @attrs.frozen
@@ -203,7 +217,7 @@ class OutcomeReached(Event):
     """The run ended with an outcome."""
 
     kind: ClassVar[str] = "outcome"
-    outcome: str = attrs.field(converter=str)
+    outcome: str = attrs.field(converter=as_outcome)
     reason: str
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from negsim.model._commitments import Commitment
-from negsim.model._events import Event
+from negsim.model._events import Event, as_outcome
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._world import WorldState
 
@@ -76,7 +76,7 @@ class Result:
         provenance: Versions, seed and overrides.
     """
 
-    outcome: str = attrs.field(converter=str)
+    outcome: str = attrs.field(converter=as_outcome)
     reason: str
     rounds: int
     events: tuple[Event, ...] = attrs.field(converter=as_tuple)

@@ -27,8 +27,8 @@ from typing import Any
 
 import attrs
 
-from negsim.model._agents import ParamValue
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
+from negsim.model._values import ParamValue
 
 __all__ = [
     "AgentType",

@@ -10,10 +10,11 @@ import attrs
 
 from negsim.model._agents import Agent, Alliance, Capabilities, ParamValue, Proposal
 from negsim.model._commitments import Commitment
-from negsim.model._frozen import FrozenMap, freeze
 from negsim.model._events import Event
+from negsim.model._frozen import FrozenMap, freeze
 from negsim.model._messages import Action, ActionKind, Message, Performative, Visibility
 from negsim.model._scenario import Scenario
+from negsim.model._types import AgentType, Prior
 from negsim.model._world import WorldState
 
 __all__ = ["AgentView", "PublicInfo"]
@@ -35,6 +36,8 @@ class PublicInfo:
         max_rounds: The last round.
         memberships: The alliances of each agent (see :meth:`alliances_of`).
         hosts: The states hosting each agent's forces (see :meth:`hosts_of`).
+        priors: The public prior over each agent's private type, for the agents that
+            have one (see :meth:`prior_of`); their drawn types are private.
     """
 
     scenario: str
@@ -48,6 +51,7 @@ class PublicInfo:
     max_rounds: int
     memberships: FrozenMap[str, tuple[Alliance, ...]] = attrs.field(factory=FrozenMap)
     hosts: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap)
+    priors: FrozenMap[str, Prior] = attrs.field(factory=FrozenMap)
 
     @classmethod
     def of(cls, scenario: Scenario) -> PublicInfo:
@@ -71,11 +75,16 @@ class PublicInfo:
                     for a in scenario.agents
                 }
             ),
+            priors=freeze({a.id: a.prior for a in scenario.agents if a.prior is not None}),
         )
 
     def alliances_of(self, agent_id: str) -> tuple[Alliance, ...]:
         """The alliances ``agent_id`` belongs to."""
         return self.memberships.get(agent_id, ())
+
+    def prior_of(self, agent_id: str) -> Prior | None:
+        """The public prior over ``agent_id``'s type, or ``None`` if it has no private type."""
+        return self.priors.get(agent_id)
 
     def hosts_of(self, agent_id: str) -> tuple[str, ...]:
         """The states that host forces of ``agent_id``, sorted."""
@@ -114,6 +123,8 @@ class AgentView:
         observed: The events of the previous round that this agent observed, in log
             order: moves by their :class:`negsim.model.Visibility`, and what is public
             (facts, variables, narration, alliance decisions).
+        type: The agent's private type for this run, drawn from its prior (``None``
+            without one); ``agent.params`` already holds the type's values.
     """
 
     agent: Agent
@@ -126,6 +137,7 @@ class AgentView:
     state: Any
     rng: random.Random
     observed: tuple[Event, ...] = ()
+    type: AgentType | None = None
     _ids: itertools.count[int] = attrs.field(factory=itertools.count, alias="_ids")
 
     @property

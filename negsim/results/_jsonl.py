@@ -2,7 +2,7 @@
 
 The format, line by line::
 
-    {"type": "header", "format": 1, "provenance": {...}}
+    {"type": "header", "format": 2, "provenance": {...}}
     {"type": "event", "kind": "message", "round": 1, ...}     (one per event, in order)
     {"type": "result", "outcome": "...", "reason": "...", "rounds": N,
      "commitments": [...], "world": {...}, "metrics": {...}}
@@ -30,8 +30,12 @@ from negsim.model import (
 
 __all__ = ["FORMAT", "dumps_lines", "event_from_dict", "event_to_dict", "read_jsonl", "write_jsonl"]
 
-FORMAT = 1
-"""The JSONL format version written in the header."""
+FORMAT = 2
+"""The JSONL format version written in the header.
+
+Format 2 added each message's and action's ``visibility`` and the ``honour`` event; a
+format-1 log reads as if every message was seen by its recipients and every action by
+all."""
 
 
 def _default(value: object) -> object:

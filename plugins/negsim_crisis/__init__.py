@@ -52,6 +52,7 @@ from negsim.model import (
     Message,
     Narration,
     Outcome,
+    OutcomeSpec,
     ParamSpec,
     PluginSpec,
     Scenario,
@@ -59,6 +60,7 @@ from negsim.model import (
 )
 
 __all__ = [
+    "OUTCOMES",
     "PARAMS",
     "attack_power",
     "has_access",
@@ -138,8 +140,32 @@ PARAMS = (
 )
 """The world parameters, with ranges and sources."""
 
+OUTCOMES = (
+    OutcomeSpec(
+        Outcome.DETERRED, "The challenger did not attack, or withdrew, and nothing was conceded."
+    ),
+    OutcomeSpec(
+        Outcome.FAIT_ACCOMPLI, "The challenger seized and held ground before an effective response."
+    ),
+    OutcomeSpec(
+        Outcome.COLLECTIVE_RESPONSE,
+        "The allies responded together in time and the attack was defeated.",
+    ),
+    OutcomeSpec(
+        Outcome.WEDGE_SUCCESS,
+        "An ally denied access, stood down or conceded under coercion or reward, and the "
+        "response failed for it.",
+    ),
+    OutcomeSpec(Outcome.SETTLEMENT, "A negotiated settlement ended the crisis."),
+    OutcomeSpec(Outcome.ESCALATION, "The crisis escalated to nuclear use."),
+)
+"""The outcome classes a crisis ends in (``unresolved`` is the engine's own)."""
+
 _SPEC = PluginSpec(
-    role="world", summary="Crisis world: attacks, access, escalation, outcomes", params=PARAMS
+    role="world",
+    summary="Crisis world: attacks, access, escalation, outcomes",
+    params=PARAMS,
+    outcomes=OUTCOMES,
 )
 
 # fact and variable names

@@ -49,7 +49,7 @@ def kitchen_sink() -> Result:
             v.say("B", "vote", proposal="py", consent=False),
         ],
     }
-    scripted = Scripted(script)
+    scripted = Scripted(script, honour={"t": True})
     registry = make_registry(script=scripted)
     scenario = _make_scenario(
         registry,

@@ -41,13 +41,12 @@ in a scenario::
 from __future__ import annotations
 
 import dataclasses
-import random
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 import negsim
 from negsim import ParamSpec, PluginSpec
-from negsim.model import Agent, Move, Performative, Scenario
+from negsim.model import Agent, Move, Performative
 
 __all__ = [
     "PARAMS",
@@ -131,7 +130,7 @@ def negsim_plugin_spec() -> PluginSpec:
 
 
 @negsim.hookimpl
-def negsim_agent_start(agent: Agent, scenario: Scenario, rng: random.Random) -> HawkState:
+def negsim_agent_start(agent: Agent) -> HawkState:
     """Start each run with an empty memory."""
     return HawkState()
 
