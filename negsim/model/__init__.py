@@ -36,6 +36,15 @@ from negsim.model._messages import Action, ActionKind, Message, Move, Performati
 from negsim.model._plugin import ParamSpec, PluginRole, PluginSpec
 from negsim.model._result import Adjudication, PluginInfo, Provenance, Result
 from negsim.model._scenario import Scenario
+from negsim.model._types import (
+    AgentType,
+    DiscretePrior,
+    NormalPrior,
+    Prior,
+    TriangularPrior,
+    UniformPrior,
+    draw,
+)
 from negsim.model._view import AgentView, PublicInfo
 from negsim.model._world import WorldState
 
@@ -47,6 +56,7 @@ __all__ = [
     "ActionTaken",
     "Adjudication",
     "Agent",
+    "AgentType",
     "AgentView",
     "Alliance",
     "AllianceKind",
@@ -57,6 +67,7 @@ __all__ = [
     "CommitmentState",
     "DecisionReached",
     "DecisionRule",
+    "DiscretePrior",
     "Event",
     "FactChanged",
     "FrozenMap",
@@ -65,11 +76,13 @@ __all__ = [
     "Move",
     "MoveRejected",
     "Narration",
+    "NormalPrior",
     "Outcome",
     "OutcomeReached",
     "ParamSpec",
     "ParamValue",
     "Performative",
+    "Prior",
     "PluginInfo",
     "PluginRole",
     "PluginSpec",
@@ -79,7 +92,10 @@ __all__ = [
     "Provenance",
     "Result",
     "Scenario",
+    "TriangularPrior",
+    "UniformPrior",
     "VariableChanged",
     "WorldState",
+    "draw",
     "freeze",
 ]
