@@ -9,7 +9,7 @@ import attrs
 
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._types import Prior
-from negsim.model._validators import identifier, non_negative, non_negative_values
+from negsim.model._validators import identifier, non_negative_values
 from negsim.model._values import ParamValue
 
 __all__ = [
@@ -35,8 +35,10 @@ class Capabilities:
             state that owns them (``{"USA": 54000}`` for Japan); each >= 0.
     """
 
-    conventional: float = attrs.field(default=0.0, converter=float, validator=non_negative)
-    nuclear: int = attrs.field(default=0, converter=int, validator=non_negative)
+    conventional: float = attrs.field(
+        default=0.0, converter=float, validator=attrs.validators.ge(0)
+    )
+    nuclear: int = attrs.field(default=0, converter=int, validator=attrs.validators.ge(0))
     forces_hosted: FrozenMap[str, float] = attrs.field(
         factory=FrozenMap, converter=frozen_map, validator=non_negative_values
     )
@@ -120,17 +122,12 @@ class Alliance:
     decision_rule: DecisionRule = attrs.field(converter=DecisionRule)
     hub: str | None = None
     silence_procedure: bool = False
-    decision_deadline: int = attrs.field(default=3, converter=int)
+    decision_deadline: int = attrs.field(default=3, converter=int, validator=attrs.validators.ge(1))
 
     @property
     def member_set(self) -> frozenset[str]:
         """The members as a set, for fast membership tests."""
         return frozenset(self.members)
-
-    @decision_deadline.validator
-    def _check_deadline(self, attribute: attrs.Attribute[int], value: int) -> None:
-        if value < 1:
-            raise ValueError(f"'decision_deadline' must be >= 1: {value!r}")
 
 
 @attrs.frozen

@@ -85,7 +85,9 @@ class Commitment:
     creditor: str
     antecedent: str = "true"
     consequent: str = "true"
-    deadline: int | None = attrs.field(default=None)
+    deadline: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
     expires: int | None = None
     source: str = ""
     standing: bool = False
@@ -93,8 +95,3 @@ class Commitment:
         default=CommitmentState.CONDITIONAL, converter=CommitmentState
     )
     detached_at: int | None = None
-
-    @deadline.validator
-    def _check_deadline(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None and value < 0:
-            raise ValueError(f"'deadline' must be >= 0: {value!r}")

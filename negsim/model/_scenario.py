@@ -56,14 +56,9 @@ class Scenario:
     exclusions: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     world_rules: str = "crisis"
     world_params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
-    max_rounds: int = attrs.field(default=20)
+    max_rounds: int = attrs.field(default=20, validator=attrs.validators.ge(1))
     seed: int = 0
     description: str = ""
-
-    @max_rounds.validator
-    def _check_rounds(self, attribute: attrs.Attribute[int], value: int) -> None:
-        if value < 1:
-            raise ValueError(f"'max_rounds' must be >= 1: {value!r}")
 
     def agent(self, agent_id: str) -> Agent:
         """The agent with id ``agent_id``.

@@ -1,20 +1,32 @@
 """Scenario files (TOML) to model objects, with every problem reported at once.
 
-Loading is data only: TOML is parsed with :mod:`tomllib`, structured with cattrs, and
-propositions are parsed by negsim's own parser. Nothing in a file is ever executed.
+Loading is data only: TOML is parsed with :mod:`tomllib`, structured by one cattrs call
+into the typed tables below (``_ScenarioFile``), and propositions are parsed by
+negsim's own parser. Nothing in a file is ever executed.
+
+The checks that need more than a value's type (installed plugins and their parameters,
+ids that must exist or be unique, propositions) run inside that call, as each table is
+structured, so cattrs collects them with the type errors; :func:`cattrs.transform_error`
+then gives each problem its path.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
 
 from negsim.converters import converter
 from negsim.errors import (
@@ -30,9 +42,12 @@ from negsim.model import (
     Alliance,
     Capabilities,
     Commitment,
+    DiscretePrior,
     FrozenMap,
+    ParamSpec,
     ParamValue,
     PluginRole,
+    Prior,
     Scenario,
     WorldState,
     freeze,
@@ -42,21 +57,69 @@ from negsim.scenario._overrides import Override, apply_overrides_to_data
 
 __all__ = ["FIELDS", "apply_overrides", "dump_scenario", "load_scenario", "scenario_from_dict"]
 
-SECTIONS = ("scenario", "world", "agents", "alliances", "commitments")
-"""The top-level tables of a scenario file, in order."""
-_SCENARIO_KEYS = ("name", "description", "max_rounds", "seed", "world_rules")
-_WORLD_KEYS = ("facts", "variables", "params", "exclusions")
+_T = TypeVar("_T")
+
+# -- the file's tables -----------------------------------------------------------------
+
+
+@attrs.frozen
+class _Head:
+    """The ``[scenario]`` table."""
+
+    name: str
+    description: str = ""
+    max_rounds: int = attrs.field(default=20, validator=attrs.validators.ge(1))
+    seed: int = 0
+    world_rules: str = "crisis"
+
+
+@attrs.frozen
+class _World:
+    """The ``[world]`` table."""
+
+    facts: tuple[str, ...] = ()
+    variables: FrozenMap[str, float] = attrs.field(factory=FrozenMap)
+    params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap)
+    exclusions: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class _ScenarioFile:
+    """A whole scenario file."""
+
+    scenario: _Head
+    world: _World = attrs.field(factory=_World)
+    agents: tuple[Agent, ...]
+    alliances: tuple[Alliance, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
+
+
 _ENGINE_SET = ("state", "detached_at")
+"""A commitment's lifecycle fields: the engine's, never the file's."""
+
+
+def _keys(cls: type) -> tuple[str, ...]:
+    """The keys a table of ``cls`` may hold in a file."""
+    return tuple(
+        f.name for f in attrs.fields(cls) if cls is not Commitment or f.name not in _ENGINE_SET
+    )
+
+
+SECTIONS = _keys(_ScenarioFile)
+"""The top-level tables of a scenario file, in order."""
 
 FIELDS: dict[str, tuple[str, ...]] = {
-    "scenario": _SCENARIO_KEYS,
-    "world": _WORLD_KEYS,
-    "agents": tuple(f.name for f in attrs.fields(Agent)),
-    "alliances": tuple(f.name for f in attrs.fields(Alliance)),
-    "commitments": tuple(f.name for f in attrs.fields(Commitment) if f.name not in _ENGINE_SET),
-    "capabilities": tuple(f.name for f in attrs.fields(Capabilities)),
+    "scenario": _keys(_Head),
+    "world": _keys(_World),
+    "agents": _keys(Agent),
+    "alliances": _keys(Alliance),
+    "commitments": _keys(Commitment),
+    "capabilities": _keys(Capabilities),
 }
 """The keys each kind of table may hold (an override may set one the file leaves out)."""
+
+
+# -- loading ---------------------------------------------------------------------------
 
 
 def load_scenario(
@@ -102,81 +165,48 @@ def scenario_from_dict(
 ) -> Scenario:
     """Build a scenario from data shaped like a scenario file (see the format reference).
 
+    Args:
+        data: The file's data, as :func:`tomllib.loads` returns it.
+        source: The file name, for error messages.
+        overrides: ``"PATH=VALUE"`` strings or ``(path, value)`` pairs applied first.
+        registry: The plugins to check doctrines against; the installed ones by default.
+
+    Returns:
+        The scenario, parameters' defaults filled in.
+
     Raises:
-        ScenarioError: Every problem found, each with its path.
+        ScenarioError: Every problem found, each with its path
+            (:class:`~negsim.errors.UnknownDoctrineError` when a plugin is not installed).
     """
     registry = registry or default_registry()
     raw: dict[str, Any] = copy.deepcopy(dict(data))
     apply_overrides_to_data(raw, overrides, source, FIELDS)
-    data = raw
-    problems: list[Problem] = []
-    _check_keys(data, SECTIONS, "", problems)
-    head = _table(data, "scenario", problems)
-    world = _table(data, "world", problems)
-    _check_keys(head, _SCENARIO_KEYS, "scenario", problems)
-    _check_keys(world, _WORLD_KEYS, "world", problems)
-    if "name" not in head:
-        problems.append(Problem("scenario.name", "required: a short name for the scenario"))
-    for key, low in (("max_rounds", 1), ("seed", None)):
-        value = head.get(key, 1)
-        if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(Problem(f"scenario.{key}", f"expected an integer, got {value!r}"))
-        elif low is not None and value < low:
-            problems.append(Problem(f"scenario.{key}", f"must be >= {low}: {value!r}"))
-
-    agents = _structure_list(data, "agents", Agent, problems)
-    alliances = _structure_list(data, "alliances", Alliance, problems)
-    commitments = _structure_list(data, "commitments", Commitment, problems)
-    if not data.get("agents"):
-        problems.append(Problem("agents", "required: at least one [[agents]] table"))
-
-    agent_ids = _unique(agents, "agents", problems) | _raw_ids(data.get("agents"))
-    _unique(alliances, "alliances", problems)
-    _unique(commitments, "commitments", problems)
-    unknown_doctrine = False
-    for i, agent in agents:
-        unknown_doctrine |= _check_agent(registry, i, agent, problems)
-    agents = [(i, _with_defaults(registry, a)) for i, a in agents]
-    for i, al in alliances:
-        _check_alliance(i, al, agent_ids, problems)
-    names = agent_ids | {al.id for _, al in alliances}
-    for i, c in commitments:
-        _check_commitment(i, c, agent_ids, names, problems)
-
-    facts = _propositions(world.get("facts", []), "world.facts", names, problems, atom=True)
-    exclusions = _propositions(world.get("exclusions", []), "world.exclusions", names, problems)
-    world_rules = head.get("world_rules", "crisis")
-    world_params = _world_params(registry, world_rules, world.get("params", {}), problems)
-    unknown_doctrine |= any(p.path == "scenario.world_rules" for p in problems)
-
-    scenario: Scenario | None = None
-    if not problems:
-        try:
-            scenario = Scenario(
-                name=head["name"],
-                description=head.get("description", ""),
-                agents=[a for _, a in agents],
-                alliances=[a for _, a in alliances],
-                commitments=[c for _, c in commitments],
-                world=WorldState(
-                    round=0,
-                    facts=facts,
-                    variables=converter.structure(
-                        world.get("variables", {}), FrozenMap[str, float]
-                    ),
-                ),
-                exclusions=exclusions,
-                world_rules=world_rules,
-                world_params=world_params,
-                max_rounds=converter.structure(head.get("max_rounds", 20), int),
-                seed=converter.structure(head.get("seed", 0), int),
-            )
-        except (ClassValidationError, ValueError, TypeError) as exc:
-            problems.extend(_problems(exc, "scenario"))
-    if problems or scenario is None:
-        cls = UnknownDoctrineError if unknown_doctrine else ScenarioError
-        raise cls(source, problems)
-    return scenario
+    raw.setdefault("scenario", {})  # no [scenario] table: its name is missing
+    token = _CONTEXT.set(_Context.of(raw, registry))
+    try:
+        file = _converter.structure(raw, _ScenarioFile)
+    except BaseValidationError as exc:
+        problems, unknown = _problems(exc)
+        raise (UnknownDoctrineError if unknown else ScenarioError)(source, problems) from None
+    finally:
+        _CONTEXT.reset(token)
+    head, world = file.scenario, file.world
+    rules = registry.spec(head.world_rules)
+    return Scenario(
+        name=head.name,
+        description=head.description,
+        agents=[_with_defaults(registry, a) for a in file.agents],
+        alliances=file.alliances,
+        commitments=file.commitments,
+        world=WorldState(
+            round=0, facts=[_proposition(f) for f in world.facts], variables=world.variables
+        ),
+        exclusions=[_proposition(e) for e in world.exclusions],
+        world_rules=head.world_rules,
+        world_params={**rules.defaults, **world.params},
+        max_rounds=head.max_rounds,
+        seed=head.seed,
+    )
 
 
 def apply_overrides(
@@ -186,6 +216,14 @@ def apply_overrides(
     registry: PluginRegistry | None = None,
 ) -> Scenario:
     """A copy of ``scenario`` with ``overrides`` applied (paths as in a scenario file).
+
+    Args:
+        scenario: The scenario to change.
+        overrides: ``"PATH=VALUE"`` strings or ``(path, value)`` pairs.
+        registry: The plugins to check doctrines against; the installed ones by default.
+
+    Returns:
+        The changed copy, or ``scenario`` itself when there are no overrides.
 
     Raises:
         negsim.errors.OverrideError: A path does not exist.
@@ -200,7 +238,14 @@ def apply_overrides(
 
 
 def dump_scenario(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as data shaped like a scenario file (round-trips through the loader)."""
+    """The scenario as data shaped like a scenario file (round-trips through the loader).
+
+    Args:
+        scenario: The scenario to write.
+
+    Returns:
+        The file's tables, every key present (parameters' defaults included).
+    """
     head = {
         "name": scenario.name,
         "description": scenario.description,
@@ -217,7 +262,10 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     return {
         "scenario": head,
         "world": world,
-        "agents": [converter.unstructure(a) for a in scenario.agents],
+        "agents": [
+            {k: v for k, v in converter.unstructure(a).items() if v is not None}
+            for a in scenario.agents
+        ],
         "alliances": [converter.unstructure(a) for a in scenario.alliances],
         "commitments": [
             {
@@ -230,298 +278,344 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-# -- helpers ---------------------------------------------------------------------------
-
-
-def _check_keys(
-    table: Mapping[str, Any], valid: tuple[str, ...], where: str, out: list[Problem]
-) -> None:
-    for key in table:
-        if key not in valid:
-            out.append(
-                Problem(
-                    f"{where}.{key}" if where else key, f"unknown key; valid: {', '.join(valid)}"
-                )
-            )
-
-
-def _table(data: Mapping[str, Any], key: str, out: list[Problem]) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        out.append(Problem(key, f"expected a table [{key}], got {type(value).__name__}"))
-        return {}
-    return value
-
-
-def _structure_list(
-    data: Mapping[str, Any], key: str, cls: type[Any], out: list[Problem]
-) -> list[tuple[int, Any]]:
-    items = data.get(key, [])
-    if not isinstance(items, list):
-        out.append(
-            Problem(key, f"expected an array of tables [[{key}]], got {type(items).__name__}")
-        )
-        return []
-    result = []
-    for i, item in enumerate(items):
-        where = f"{key}[{i}]"
-        if not isinstance(item, dict):
-            out.append(Problem(where, f"expected a table, got {type(item).__name__}"))
-            continue
-        if key == "commitments" and ("state" in item or "detached_at" in item):
-            out.append(
-                Problem(where, "'state' and 'detached_at' are set by the engine, not the file")
-            )
-            continue
-        try:
-            result.append((i, converter.structure(item, cls)))
-        except Exception as exc:
-            out.extend(_problems(exc, where, item))
-    return result
-
-
-_FIELD_IN_MESSAGE = re.compile(r"^'(\w+)' ")
-_ENUM_FIELDS = {
-    f.converter.__name__: f.name
-    for cls in (Agent, Alliance, Commitment)
-    for f in attrs.fields(cls)
-    if isinstance(f.converter, type)
-}
-"""Which field an enum's conversion error belongs to (enum class name -> field)."""
-
-
-def _problems(
-    exc: BaseException, where: str, item: Mapping[str, Any] | None = None
-) -> list[Problem]:
-    """Flatten a cattrs/attrs error into problems with paths."""
-    if isinstance(exc, ForbiddenExtraKeysError):
-        valid = ", ".join(a.name for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else ""
-        return [
-            Problem(f"{where}.{k}", f"unknown key; valid: {valid}")
-            for k in sorted(exc.extra_fields)
-        ]
-    if isinstance(exc, (ClassValidationError, IterableValidationError)):
-        out: list[Problem] = []
-        with_notes, others = exc.group_exceptions()
-        for sub in others:
-            out.extend(_problems(sub, where, item))
-        for sub, note in with_notes:
-            name = getattr(note, "name", None)
-            index = getattr(note, "index", None)
-            path = f"{where}.{name}" if name is not None else f"{where}[{index}]"
-            sub_item = item.get(name) if isinstance(item, Mapping) and name else None
-            if (
-                isinstance(sub, KeyError)
-                and name is not None
-                and not (isinstance(item, Mapping) and name in item)
-            ):
-                out.append(Problem(path, "required key is missing"))
-            else:
-                out.extend(
-                    _problems(sub, path, sub_item if isinstance(sub_item, Mapping) else None)
-                )
-        return out
-    if isinstance(exc, ExceptionGroup):
-        return [p for sub in exc.exceptions for p in _problems(sub, where, item)]
-    message = str(exc.args[0]) if exc.args else type(exc).__name__
-    if isinstance(exc, ValueError) and "is not a valid" in message:
-        m = re.search(r"is not a valid (\w+)", message)
-        field = _ENUM_FIELDS.get(m.group(1), "") if m else ""
-        path = f"{where}.{field}" if field and not where.endswith(f".{field}") else where
-        return [Problem(path, _enum_message(message))]
-    field = _FIELD_IN_MESSAGE.match(message)
-    if field and isinstance(exc, ValueError):  # an attrs validator: 'power' must be >= 0: -3
-        return [Problem(f"{where}.{field.group(1)}", message.split(" ", 1)[1])]
-    return [Problem(where, message)]
-
-
-def _enum_message(message: str) -> str:
-    m = re.match(r"'?(.*?)'? is not a valid (\w+)", message)
-    if not m:
-        return message
-    from negsim import model
-
-    enum_cls = getattr(model, m.group(2), None)
-    choices = ", ".join(str(v) for v in enum_cls) if enum_cls is not None else ""
-    return f"{m.group(1)!r} is not a valid choice; valid: {choices}"
-
-
-def _raw_ids(tables: Any) -> set[str]:
-    """Ids of tables that failed to load, so one bad field is one problem, not many."""
-    if not isinstance(tables, list):
-        return set()
-    return {t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str)}
-
-
-def _unique(items: list[tuple[int, Any]], key: str, out: list[Problem]) -> set[str]:
-    seen: dict[str, int] = {}
-    for i, item in items:
-        if item.id in seen:
-            out.append(
-                Problem(f"{key}[{i}].id", f"duplicate id {item.id!r} (also {key}[{seen[item.id]}])")
-            )
-        else:
-            seen[item.id] = i
-    return set(seen)
-
-
-def _check_agent(registry: PluginRegistry, i: int, agent: Agent, out: list[Problem]) -> bool:
-    unknown = False
-    doctrines = registry.names(PluginRole.DOCTRINE)
-    if agent.doctrine not in doctrines:
-        out.append(
-            Problem(
-                f"agents[{i}].doctrine",
-                f"unknown doctrine {agent.doctrine!r}; "
-                f"installed: {', '.join(doctrines) or '(none)'}",
-            )
-        )
-        unknown = True
-    else:
-        _check_params(registry, agent.doctrine, agent.params, f"agents[{i}].params", out)
-    modifiers = registry.names(PluginRole.MODIFIER)
-    for j, mod in enumerate(agent.modifiers):
-        if mod not in modifiers:
-            out.append(
-                Problem(
-                    f"agents[{i}].modifiers[{j}]",
-                    f"unknown modifier {mod!r}; installed: {', '.join(modifiers) or '(none)'}",
-                )
-            )
-            unknown = True
-    return unknown
-
-
-def _check_params(
-    registry: PluginRegistry, plugin: str, params: Mapping[str, Any], where: str, out: list[Problem]
-) -> None:
-    spec = registry.spec(plugin)
-    valid = {p.name: p for p in spec.params}
-    for key, value in params.items():
-        if key not in valid:
-            out.append(
-                Problem(
-                    f"{where}.{key}",
-                    f"{plugin!r} has no parameter {key!r}; "
-                    f"valid: {', '.join(sorted(valid)) or '(none)'}",
-                )
-            )
-            continue
-        wrong = valid[key].check(value)
-        if wrong:
-            out.append(Problem(f"{where}.{key}", wrong))
-
-
 def _with_defaults(registry: PluginRegistry, agent: Agent) -> Agent:
-    names = registry.names()
-    if agent.doctrine not in names:
-        return agent
-    params = registry.spec(agent.doctrine).defaults
-    for mod in agent.modifiers:
-        if mod in names:
-            params.update(registry.spec(mod).defaults)
+    """``agent`` with every parameter of its doctrine and modifiers, defaults filled in."""
+    params: dict[str, ParamValue] = {}
+    for name in agent.stack:
+        params.update(registry.spec(name).defaults)
     params.update(agent.params)
     return attrs.evolve(agent, params=freeze(params))
 
 
-def _world_params(
-    registry: PluginRegistry, world_rules: Any, params: Any, out: list[Problem]
-) -> FrozenMap[str, ParamValue]:
-    if not isinstance(world_rules, str):
-        out.append(Problem("scenario.world_rules", f"expected a string, got {world_rules!r}"))
-        return freeze({})
-    rules = registry.names(PluginRole.WORLD)
-    if world_rules not in rules:
-        out.append(
-            Problem(
-                "scenario.world_rules",
-                f"unknown world rules {world_rules!r}; installed: {', '.join(rules) or '(none)'}",
+def _proposition(text: str) -> str:
+    """A checked proposition in canonical form (an atom as the world holds it)."""
+    prop = parse(text)
+    return prop.key if isinstance(prop, Atom) else str(prop)
+
+
+# -- the checks beyond types, run as each table is structured ---------------------------
+
+
+class _Found(NamedTuple):
+    """A problem below the value being structured: ``where`` is the rest of its path."""
+
+    where: str
+    message: str
+    unknown_plugin: bool = False
+
+
+class _Problems(ValueError):
+    """Problems a table's checks found; cattrs carries them to their table's path."""
+
+    def __init__(self, found: list[_Found]) -> None:
+        super().__init__("; ".join(f.message for f in found))
+        self.found = found
+
+
+@attrs.frozen
+class _Context:
+    """What the checks need besides the table in hand: plugins and the file's ids."""
+
+    registry: PluginRegistry
+    agent_ids: frozenset[str]
+    names: frozenset[str]
+    """The ids a proposition may name: agents and alliances."""
+    world_rules: str | None
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any], registry: PluginRegistry) -> _Context:
+        """The context of ``data``.
+
+        Ids are read from every table that has a string id, so an agent with a wrong
+        value elsewhere is still known to the tables that name it.
+        """
+
+        def ids(key: str) -> frozenset[str]:
+            tables = data.get(key)
+            if not isinstance(tables, list):
+                return frozenset()
+            return frozenset(
+                t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str)
             )
+
+        head = data.get("scenario")
+        rules = head.get("world_rules", "crisis") if isinstance(head, dict) else None
+        agent_ids = ids("agents")
+        return cls(
+            registry=registry,
+            agent_ids=agent_ids,
+            names=agent_ids | ids("alliances"),
+            world_rules=rules if isinstance(rules, str) else None,
         )
-        return freeze({})
-    if not isinstance(params, dict):
-        out.append(Problem("world.params", "expected a table"))
-        return freeze({})
-    _check_params(registry, world_rules, params, "world.params", out)
-    merged = registry.spec(world_rules).defaults
-    merged.update(params)
-    return freeze(merged)
 
 
-def _check_alliance(i: int, al: Alliance, known: set[str], out: list[Problem]) -> None:
-    where = f"alliances[{i}]"
+_CONTEXT: ContextVar[_Context] = ContextVar("negsim_scenario_file")
+
+
+def _installed(registry: PluginRegistry, role: PluginRole, name: str, what: str) -> str | None:
+    names = registry.names(role)
+    if name in names:
+        return None
+    return f"unknown {what} {name!r}; installed: {', '.join(names) or '(none)'}"
+
+
+def _check_head(head: _Head, ctx: _Context) -> Iterator[_Found]:
+    wrong = _installed(ctx.registry, PluginRole.WORLD, head.world_rules, "world rules")
+    if wrong:
+        yield _Found(".world_rules", wrong, unknown_plugin=True)
+
+
+def _check_world(world: _World, ctx: _Context) -> Iterator[_Found]:
+    for j, text in enumerate(world.facts):
+        yield from _check_proposition(text, f".facts[{j}]", ctx, atom=True)
+    for j, text in enumerate(world.exclusions):
+        yield from _check_proposition(text, f".exclusions[{j}]", ctx)
+    rules = ctx.world_rules
+    if rules is not None and rules in ctx.registry.names(PluginRole.WORLD):
+        yield from _check_params(ctx.registry, (rules,), world.params)
+
+
+def _check_agent(agent: Agent, ctx: _Context) -> Iterator[_Found]:
+    known = True
+    wrong = _installed(ctx.registry, PluginRole.DOCTRINE, agent.doctrine, "doctrine")
+    if wrong:
+        known = False
+        yield _Found(".doctrine", wrong, unknown_plugin=True)
+    for j, name in enumerate(agent.modifiers):
+        wrong = _installed(ctx.registry, PluginRole.MODIFIER, name, "modifier")
+        if wrong:
+            known = False
+            yield _Found(f".modifiers[{j}]", wrong, unknown_plugin=True)
+    if known:
+        yield from _check_params(ctx.registry, agent.stack, agent.params)
+        if agent.prior is not None:
+            yield from _check_prior(ctx.registry, agent.stack, agent.prior)
+
+
+def _check_prior(
+    registry: PluginRegistry, stack: tuple[str, ...], prior: Prior
+) -> Iterator[_Found]:
+    """Each type of an agent's prior sets parameters its plugins declare, in range."""
+    if isinstance(prior, DiscretePrior):
+        for j, type_ in enumerate(prior.types):
+            for found in _check_params(registry, stack, type_.params):
+                yield found._replace(where=f".prior.types[{j}]{found.where}")
+        return
+    for found in _check_params(registry, stack, {prior.param: prior.types[0].params[prior.param]}):
+        if "has no parameter" in found.message:
+            yield found._replace(where=".prior.param")
+    for type_ in (prior.types[0], prior.types[-1]):  # the extreme values
+        for found in _check_params(registry, stack, type_.params):
+            if "has no parameter" not in found.message:
+                yield found._replace(where=".prior", message=f"{type_.name}: {found.message}")
+
+
+def _check_params(
+    registry: PluginRegistry, stack: tuple[str, ...], params: Mapping[str, Any]
+) -> Iterator[_Found]:
+    """``params`` against the parameters the plugins of ``stack`` declare.
+
+    An agent's ``params`` hold its doctrine's parameters and its modifiers'; a
+    parameter that several of them declare must suit each one.
+    """
+    specs: dict[str, list[ParamSpec]] = {}
+    for name in stack:
+        for spec in registry.spec(name).params:
+            specs.setdefault(spec.name, []).append(spec)
+    owners = repr(stack[0]) + (f" (with {', '.join(map(repr, stack[1:]))})" if stack[1:] else "")
+    for key, value in params.items():
+        if key not in specs:
+            valid = ", ".join(sorted(specs)) or "(none)"
+            yield _Found(f".params.{key}", f"{owners} has no parameter {key!r}; valid: {valid}")
+            continue
+        wrong = next(filter(None, (spec.check(value) for spec in specs[key])), None)
+        if wrong:
+            yield _Found(f".params.{key}", wrong)
+
+
+def _check_alliance(al: Alliance, ctx: _Context) -> Iterator[_Found]:
     for m in al.members:
-        if m not in known:
-            out.append(
-                Problem(
-                    f"{where}.members", f"unknown agent {m!r}; known: {', '.join(sorted(known))}"
-                )
-            )
+        if m not in ctx.agent_ids:
+            yield _Found(".members", f"unknown agent {m!r}; known: {_listed(ctx.agent_ids)}")
     if len(al.members) < 2:
-        out.append(Problem(f"{where}.members", "an alliance needs at least two members"))
+        yield _Found(".members", "an alliance needs at least two members")
     if al.hub is not None and al.hub not in al.members:
-        out.append(
-            Problem(
-                f"{where}.hub", f"hub {al.hub!r} is not a member; members: {', '.join(al.members)}"
-            )
-        )
+        yield _Found(".hub", f"hub {al.hub!r} is not a member; members: {', '.join(al.members)}")
     if al.decision_rule == "hub" and al.hub is None:
-        out.append(Problem(f"{where}.hub", "decision_rule 'hub' needs a hub"))
+        yield _Found(".hub", "decision_rule 'hub' needs a hub")
 
 
-def _check_commitment(
-    i: int, c: Commitment, known: set[str], names: set[str], out: list[Problem]
-) -> None:
-    where = f"commitments[{i}]"
+def _check_commitment(c: Commitment, ctx: _Context) -> Iterator[_Found]:
     for role in ("debtor", "creditor"):
         who = getattr(c, role)
-        if who not in known:
-            out.append(
-                Problem(
-                    f"{where}.{role}", f"unknown agent {who!r}; known: {', '.join(sorted(known))}"
-                )
-            )
-    for key in ("antecedent", "consequent"):
-        _propositions([getattr(c, key)], f"{where}.{key}", names, out, single=True)
+        if who not in ctx.agent_ids:
+            yield _Found(f".{role}", f"unknown agent {who!r}; known: {_listed(ctx.agent_ids)}")
+    yield from _check_proposition(c.antecedent, ".antecedent", ctx)
+    yield from _check_proposition(c.consequent, ".consequent", ctx)
 
 
-def _propositions(
-    texts: Any,
-    where: str,
-    known: set[str],
-    out: list[Problem],
-    *,
-    atom: bool = False,
-    single: bool = False,
-) -> list[str]:
-    if not isinstance(texts, list):
-        out.append(Problem(where, f"expected an array of strings, got {type(texts).__name__}"))
-        return []
-    result = []
-    for j, text in enumerate(texts):
-        path = where if single else f"{where}[{j}]"
-        if not isinstance(text, str):
-            out.append(Problem(path, f"expected a string, got {type(text).__name__} {text!r}"))
+def _check_proposition(
+    text: str, where: str, ctx: _Context, *, atom: bool = False
+) -> Iterator[_Found]:
+    try:
+        prop = parse(text)
+    except PropositionError as exc:
+        yield _Found(where, str(exc.problems[0]))
+        return
+    if atom and not isinstance(prop, Atom):
+        yield _Found(where, f"expected one ground atom such as 'attacked(ROK)', got {text!r}")
+        return
+    for key in sorted(atoms(prop)):
+        args = key[key.index("(") + 1 : -1].split(",") if "(" in key else []
+        for arg in args:
+            if arg.isupper() and arg not in ctx.names:
+                yield _Found(where, f"unknown agent {arg!r} in {key}; known: {_listed(ctx.names)}")
+
+
+def _check_ids(tables: Any, key: str, required: str) -> Iterator[_Found]:
+    """Duplicate ids in the array of tables ``key`` (and, if ``required``, its absence)."""
+    if not isinstance(tables, (list, tuple)):
+        return
+    if required and not tables:
+        yield _Found("", required)
+    seen: dict[str, int] = {}
+    for i, table in enumerate(tables):
+        id_ = table.get("id") if isinstance(table, Mapping) else None
+        if not isinstance(id_, str):
             continue
-        try:
-            prop = parse(text)
-        except PropositionError as exc:
-            out.append(Problem(path, str(exc.problems[0])))
-            continue
-        if atom and not isinstance(prop, Atom):
-            out.append(
-                Problem(path, f"expected one ground atom such as 'attacked(ROK)', got {text!r}")
-            )
-            continue
-        for key in sorted(atoms(prop)):
-            args = key[key.index("(") + 1 : -1].split(",") if "(" in key else []
-            for arg in args:
-                if arg.isupper() and arg not in known:
-                    out.append(
-                        Problem(
-                            path,
-                            f"unknown agent {arg!r} in {key}; known: {', '.join(sorted(known))}",
-                        )
-                    )
-        result.append(prop.key if isinstance(prop, Atom) else str(prop))
-    return result
+        if id_ in seen:
+            yield _Found(f"[{i}].id", f"duplicate id {id_!r} (also {key}[{seen[id_]}])")
+        else:
+            seen[id_] = i
+
+
+def _engine_keys(table: Any) -> Iterator[_Found]:
+    if isinstance(table, Mapping) and any(key in table for key in _ENGINE_SET):
+        yield _Found("", "'state' and 'detached_at' are set by the engine, not the file")
+
+
+def _listed(ids: Iterable[str]) -> str:
+    return ", ".join(sorted(ids)) or "(none)"
+
+
+# -- the converter that structures a file, and its problems ----------------------------
+
+
+_MISSING = "required key is missing"
+_REQUIRED = {
+    "scenario.name": "required: a short name for the scenario",
+    "agents": "required: at least one [[agents]] table",
+}
+"""What a missing key is, where ``required key is missing`` would not say."""
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = converter.copy()
+
+    def checked(
+        cls: type[_T],
+        check: Callable[[_T, _Context], Iterator[_Found]],
+        refuse: Callable[[Any], Iterator[_Found]] = lambda value: iter(()),
+    ) -> None:
+        base = conv.get_structure_hook(cls)
+
+        def structure(value: Any, _: Any) -> _T:
+            found = list(refuse(value))
+            if found:
+                raise _Problems(found)
+            result: _T = base(value, cls)
+            found = list(check(result, _CONTEXT.get()))
+            if found:
+                raise _Problems(found)
+            return result
+
+        conv.register_structure_hook(cls, structure)
+
+    def entries(array: Any, key: str, required: str = "") -> None:
+        base = conv.get_structure_hook(array)
+
+        def structure(value: Any, _: Any) -> Any:
+            found = list(_check_ids(value, key, required))
+            try:
+                result = base(value, array)
+            except IterableValidationError as exc:
+                if found:
+                    raise IterableValidationError(
+                        exc.message, [*exc.exceptions, _Problems(found)], exc.cl
+                    ) from None
+                raise
+            if found:
+                raise _Problems(found)
+            return result
+
+        conv.register_structure_hook_func(lambda t: t == array, structure)
+
+    checked(_Head, _check_head)
+    checked(_World, _check_world)
+    checked(Agent, _check_agent)
+    checked(Alliance, _check_alliance)
+    checked(Commitment, _check_commitment, _engine_keys)
+    entries(tuple[Agent, ...], "agents", required=_REQUIRED["agents"])
+    entries(tuple[Alliance, ...], "alliances")
+    entries(tuple[Commitment, ...], "commitments")
+    return conv
+
+
+_converter = _make_converter()
+"""The shared converter, plus the file's checks: use only inside :func:`scenario_from_dict`."""
+
+
+def _word(exc: BaseException, _: Any) -> Iterator[_Found]:
+    """The problems one of cattrs' leaf exceptions stands for, worded as negsim words them."""
+    if isinstance(exc, _Problems):
+        yield from exc.found
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        valid = ", ".join(_keys(exc.cl)) if attrs.has(exc.cl) else ""
+        for key in sorted(exc.extra_fields):
+            yield _Found(f".{key}", f"unknown key; valid: {valid}")
+    elif isinstance(exc, KeyError):
+        yield _Found("", _MISSING)
+    else:
+        message = str(exc.args[0]) if exc.args else type(exc).__name__
+        for note in getattr(exc, "__notes__", ()):
+            # attrs' validators name their field ("'power' must be >= 0: -3"); the path does
+            if isinstance(note, AttributeValidationNote) and message.startswith(
+                f"{note.name!r} must "
+            ):
+                message = message.removeprefix(f"{note.name!r} ")
+        yield _Found("", message)
+
+
+def _problems(exc: BaseValidationError) -> tuple[list[Problem], bool]:
+    """The problems in cattrs' error tree, at negsim's paths; and whether a plugin is unknown.
+
+    :func:`cattrs.transform_error` gives ``<message> @ $.agents[2].doctrine``; each
+    message here is a number standing for what :func:`_word` found, so a message is
+    never parsed back out of text.
+    """
+    words: list[list[_Found]] = []
+
+    def number(leaf: BaseException, type_: Any) -> str:
+        words.append(list(_word(leaf, type_)))
+        return str(len(words) - 1)
+
+    problems: list[Problem] = []
+    unknown = False
+    for line in cattrs.transform_error(exc, "$", number):
+        index, _, path = line.partition(" @ ")
+        for found in words[int(index)]:
+            where = (path.removeprefix("$") + found.where).removeprefix(".")
+            message = _REQUIRED.get(where, _MISSING) if found.message == _MISSING else found.message
+            problems.append(Problem(where, message))
+            unknown |= found.unknown_plugin
+    return sorted(problems, key=_rank), unknown
+
+
+_ORDER = ("scenario", "agents", "alliances", "commitments", "world")
+"""The order problems are listed in: the world last, as its facts name the others."""
+
+
+def _rank(problem: Problem) -> int:
+    """Unknown top-level keys first, then the tables in :data:`_ORDER`."""
+    section = problem.path.split(".", 1)[0].split("[", 1)[0]
+    return _ORDER.index(section) + 1 if section in _ORDER else 0

@@ -219,10 +219,23 @@ def mutated_text(draw: st.DrawFn, marker: Path) -> bytes:
     return raw
 
 
+CATTRS_WORDING = ("invalid value for type", "required field missing", "extra fields found")
+"""cattrs' own messages, which negsim words for a scenario's author instead."""
+
+
 def _refused_properly(exc: ScenarioError) -> None:
-    """A documented refusal: a ScenarioError with a message for the user."""
+    """A documented refusal: a ScenarioError with a message for the user.
+
+    Each problem has negsim's path spelling (``agents[2].doctrine``, never cattrs'
+    ``$.agents[2].doctrine``) and negsim's wording.
+    """
     if not str(exc):
         pytest.fail(f"{type(exc).__name__} without a message")
+    for problem in exc.problems:
+        if problem.path.startswith(("$", ".", "[")):
+            pytest.fail(f"not a negsim path: {problem}")
+        if not problem.message or problem.message.startswith(CATTRS_WORDING):
+            pytest.fail(f"not a negsim message: {problem}")
 
 
 def _load(path: Path) -> None:

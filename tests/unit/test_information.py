@@ -377,3 +377,94 @@ def test_crisis_outcomes_are_still_the_enum_members() -> None:
     scenario = negsim.load_scenario("examples/scenarios/korea_integrated.toml")
     result = negsim.simulate(scenario, seed=3)
     assert result.outcome is negsim.Outcome(result.outcome)
+
+
+# -- priors in scenario files ---------------------------------------------------------------
+
+PRIOR_FILE = """
+[scenario]
+name = "priors"
+world_rules = "toy"
+max_rounds = 2
+
+[[agents]]
+id = "A"
+name = "State A"
+doctrine = "scripted"
+[agents.prior]
+kind = "discrete"
+[[agents.prior.types]]
+name = "hawk"
+probability = 0.25
+params = { aggr = 0.9 }
+[[agents.prior.types]]
+name = "dove"
+probability = 0.75
+params = { aggr = 0.1 }
+
+[[agents]]
+id = "B"
+name = "State B"
+doctrine = "scripted"
+[agents.prior]
+kind = "uniform"
+param = "aggr"
+low = 0.0
+high = 1.0
+points = 4
+"""
+
+
+def _load(text: str) -> Scenario:
+    import tomllib
+
+    from negsim.scenario import scenario_from_dict
+
+    return scenario_from_dict(tomllib.loads(text), registry=make_registry())
+
+
+def test_a_scenario_file_declares_priors() -> None:
+    scenario = _load(PRIOR_FILE)
+    assert [t.name for t in scenario.agent("A").prior.types] == ["hawk", "dove"]  # type: ignore[union-attr]
+    assert scenario.agent("B").prior == UniformPrior("aggr", 0.0, 1.0, points=4)
+
+
+def test_priors_round_trip_through_dump_and_overrides() -> None:
+    from negsim.scenario import dump_scenario, scenario_from_dict
+
+    scenario = _load(PRIOR_FILE)
+    again = scenario_from_dict(dump_scenario(scenario), registry=make_registry())
+    assert again == scenario
+    changed = negsim.apply_overrides(
+        scenario, ["agents.B.prior.high=0.5"], registry=make_registry()
+    )
+    assert changed.agent("B").prior == UniformPrior("aggr", 0.0, 0.5, points=4)
+
+
+@pytest.mark.parametrize(
+    ("edit", "path", "message"),
+    [
+        ("probability = 0.75", "agents[0].prior.types", "must sum to 1 (within 1e-09): 0.9"),
+        (
+            "params = { aggr = 0.1 }",
+            "agents[0].prior.types",
+            "every type must set the same parameters: 'hawk' sets ['aggr'], 'dove' sets",
+        ),
+        ('kind = "uniform"', "agents[1].prior", "'kind' must be one of discrete, normal"),
+        ('param = "aggr"', "agents[1].prior.param", "'scripted' has no parameter 'x'"),
+        ("params = { aggr = 0.9 }", "agents[0].prior.types[0].params.aggr", "must be <= 1.0: 7"),
+    ],
+)
+def test_a_bad_prior_is_one_clear_problem(edit: str, path: str, message: str) -> None:
+    broken = {
+        "probability = 0.75": "probability = 0.65",
+        "params = { aggr = 0.1 }": "params = { agr = 0.1 }",
+        'kind = "uniform"': 'kind = "gaussian"',
+        'param = "aggr"': 'param = "x"',
+        "params = { aggr = 0.9 }": "params = { aggr = 7 }",
+    }[edit]
+    with pytest.raises(negsim.ScenarioError) as info:
+        _load(PRIOR_FILE.replace(edit, broken, 1))
+    text = str(info.value)
+    assert path in text, text
+    assert message in text, text

@@ -373,6 +373,130 @@ def test_several_problems_are_listed_in_one_error(write, registry):
     assert all(f"  - {p.path}: " in text for p in err.problems)
 
 
+def test_every_problem_of_one_table_is_listed(write, registry):
+    err = load_error(
+        write(edit("conventional = 2.0", "conventional = -3.0, nuclear = -1, forces = 2")),
+        registry,
+    )
+    assert {p.path: p.message for p in err.problems} == {
+        "agents[0].capabilities.forces": "unknown key; valid: conventional, nuclear, forces_hosted",
+        "agents[0].capabilities.conventional": "must be >= 0: -3.0",
+        "agents[0].capabilities.nuclear": "must be >= 0: -1",
+    }
+    err = load_error(
+        write(edit("conventional = 2.0", "conventional = -3.0, nuclear = -1")), registry
+    )
+    assert {p.path: p.message for p in err.problems} == {
+        "agents[0].capabilities.conventional": "must be >= 0: -3.0",
+        "agents[0].capabilities.nuclear": "must be >= 0: -1",
+    }
+
+
+def test_a_malformed_id_says_the_rule(write, registry):
+    err = load_error(write(edit('id = "X"', 'id = "X Y"')), registry)
+    [problem] = err.problems
+    assert problem.path == "alliances[0].id"
+    assert problem.message == (
+        "must be letters, digits, '_' or '-', starting with a letter or digit: 'X Y'"
+    )
+
+
+def test_a_wrong_world_variable_names_its_key(write, registry):
+    err = load_error(
+        write(edit("[world]\n", '[world]\nvariables = { tension = "high", risk = 0.5 }\n')),
+        registry,
+    )
+    [problem] = err.problems
+    assert problem.path == "world.variables.tension"
+    assert problem.message == "expected a number, got str 'high'"
+
+
+def test_unknown_key_in_a_commitment_lists_only_what_a_file_may_set(write, registry):
+    err = load_error(write(edit("deadline = 2", "deadline = 2\ndeadlin = 2")), registry)
+    [problem] = err.problems
+    assert problem.path == "commitments[0].deadlin"
+    assert problem.message == (
+        "unknown key; valid: id, debtor, creditor, antecedent, consequent, deadline, expires, "
+        "source, standing"
+    )
+
+
+def test_engine_keys_in_a_commitment(write, registry):
+    err = load_error(write(edit("deadline = 2", 'deadline = 2\nstate = "violated"')), registry)
+    [problem] = err.problems
+    assert problem.path == "commitments[0]"
+    assert problem.message == "'state' and 'detached_at' are set by the engine, not the file"
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "message"),
+    [
+        (
+            {"agents": [{"id": "A", "name": "a", "doctrine": "scripted"}]},
+            "scenario.name",
+            "required: a short name for the scenario",
+        ),
+        (
+            {"scenario": {"name": "s", "world_rules": "toy"}},
+            "agents",
+            "required: at least one [[agents]] table",
+        ),
+        (
+            {"scenario": {"name": "s", "world_rules": "toy"}, "agents": []},
+            "agents",
+            "required: at least one [[agents]] table",
+        ),
+        (
+            {"scenario": {"name": "s", "world_rules": "toy"}, "agents": "A"},
+            "agents",
+            "expected an array, got str 'A'",
+        ),
+        (
+            {"scenario": "s", "agents": [{"id": "A", "name": "a", "doctrine": "scripted"}]},
+            "scenario",
+            "expected a table, got str 's'",
+        ),
+        (
+            {"scenario": {"name": "s", "world_rules": "toy"}, "agents": [5]},
+            "agents[0]",
+            "expected a table, got int 5",
+        ),
+    ],
+)
+def test_missing_or_misshapen_tables(registry, data, path, message):
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict(data, source="f.toml", registry=registry)
+    assert [(p.path, p.message) for p in info.value.problems] == [(path, message)]
+
+
+def test_a_table_that_fails_does_not_hide_the_others_problems(write, registry):
+    """Structural and plugin problems from different tables come in one error."""
+    text = (
+        edit('name = "State A"', "name = 5").replace(
+            'doctrine = "scripted"\ncapabilities = { conventional = 2.0 }',
+            'doctrine = "hawk"\ncapabilities = { conventional = 2.0 }',
+        )
+        + "\n[extras]\n"
+    )
+    err = load_error(write(text), registry, UnknownDoctrineError)
+    assert sorted(p.path for p in err.problems) == [
+        "agents[0].doctrine",
+        "agents[1].name",
+        "extras",
+    ]
+
+
+def test_no_agent_known(registry):
+    data = {
+        "scenario": {"name": "s", "world_rules": "toy"},
+        "agents": [],
+        "commitments": [{"id": "c", "debtor": "A", "creditor": "A"}],
+    }
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict(data, registry=registry)
+    assert "commitments[0].debtor: unknown agent 'A'; known: (none)" in str(info.value)
+
+
 # -- order, overrides, round trips --------------------------------------------------------------
 
 
