@@ -95,9 +95,9 @@ def _set(
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         where = ".".join(here) or "the file"
-        if isinstance(node, list):
-            ids = [str(t.get("id")) for t in node if isinstance(t, dict)]
-            match = [t for t in node if isinstance(t, dict) and t.get("id") == part]
+        if isinstance(node, list):  # an array of tables, addressed by id (or a type's name)
+            ids = [str(t.get("id", t.get("name"))) for t in node if isinstance(t, dict)]
+            match = [t for t in node if isinstance(t, dict) and t.get("id", t.get("name")) == part]
             if not match:
                 return f"no {part!r} in {where}; known: {', '.join(ids) or '(none)'}"
             if last:

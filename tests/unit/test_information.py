@@ -439,6 +439,15 @@ def test_priors_round_trip_through_dump_and_overrides() -> None:
         scenario, ["agents.B.prior.high=0.5"], registry=make_registry()
     )
     assert changed.agent("B").prior == UniformPrior("aggr", 0.0, 0.5, points=4)
+    swapped = negsim.apply_overrides(
+        scenario,
+        [
+            "agents.A.prior.types.hawk.probability=0.75",
+            "agents.A.prior.types.dove.probability=0.25",
+        ],
+        registry=make_registry(),
+    )
+    assert [t.probability for t in swapped.agent("A").prior.types] == [0.75, 0.25]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
