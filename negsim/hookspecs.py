@@ -45,8 +45,8 @@ The round protocol
      commitments.
   9. *observe*: observers hear :hook:`negsim_round_end`.
   10. *stop*: :hook:`negsim_classify_outcome` ends the run with one of the outcome
-     classes the world rules declare, or the run goes on; after ``max_rounds`` it is
-     called with ``final=True``.
+      classes the world rules declare, or the run goes on; after ``max_rounds`` it is
+      called with ``final=True``.
 
 * **end**: :hook:`negsim_collect_metrics` adds metrics; observers hear
   :hook:`negsim_simulation_end` with the :class:`negsim.Result`.

@@ -1,6 +1,6 @@
 """Alternating offers: in turn, each party accepts the offer on the table or makes its own.
 
-The protocol of Rubinstein's bargaining model (Econometrica 1982), as NegMAS runs it
+The protocol of Rubinstein's bargaining model (Rubinstein 1982), as NegMAS runs it
 (its stacked alternating offers mechanism, SAO): the first party opens with an offer;
 then the parties move in turn, in the negotiation's order, each either accepting the
 offer on the table or putting a counter-offer in its place. An offer is agreed when
@@ -9,7 +9,7 @@ negotiation off. Unagreed by the deadline, it fails.
 
 With ``counter_offers = false`` it is take-it-or-leave-it: only the first party
 offers, once; the others accept or reject, and a rejection ends it. That is the
-crisis bargaining game of Fearon (International Organization 1995): a state demands,
+crisis bargaining game of Fearon 1995: a state demands,
 the other concedes or fights.
 """
 
@@ -37,9 +37,10 @@ PARAMS = (
         True,
         "Whether the other parties may answer with offers of their own (false: "
         "take-it-or-leave-it).",
-        source="Rubinstein, Econometrica 1982; Fearon, IO 1995 (take-it-or-leave-it)",
+        source="Rubinstein 1982; Fearon 1995 (take-it-or-leave-it)",
     ),
 )
+"""The protocol's parameters, with their ranges and sources."""
 
 
 @negsim.hookimpl

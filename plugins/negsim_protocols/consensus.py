@@ -38,6 +38,7 @@ PARAMS = (
         "NATO practice (consensus, no vote); value an assumption",
     ),
 )
+"""The protocol's parameters, with their ranges and sources."""
 
 
 @attrs.define

@@ -35,6 +35,7 @@ PARAMS = (
         "NATO silence procedure; value an assumption",
     ),
 )
+"""The protocol's parameters, with their ranges and sources."""
 
 
 @attrs.define

@@ -1,7 +1,7 @@
 """A mediated single negotiating text: the mediator drafts, the parties accept or object.
 
-Fisher and Ury's one-text procedure, as Carter used it at Camp David (Raiffa, *The
-Art and Science of Negotiation*, 1982): the parties never trade offers; a mediator
+The one-text procedure, as Carter's mediators used it at Camp David (Raiffa 1982):
+the parties never trade offers; a mediator
 drafts one text, each party accepts it or objects, and the mediator revises it
 until all accept. Only the mediator (the negotiation's ``mediator``, or its first
 party when none is named) puts texts on the table; the parties accept or reject the

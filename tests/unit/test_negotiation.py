@@ -316,7 +316,8 @@ def test_a_file_declares_a_negotiation_and_it_round_trips() -> None:
             'protocol = "consensus"',
             'protocol = "consensos"',
             "negotiations[0].protocol",
-            "unknown protocol 'consensos'; installed: alternating_offers, consensus, silence, single_text",
+            "unknown protocol 'consensos'; installed: alternating_offers, consensus, silence, "
+            "single_text",
         ),
         (
             'parties = ["A", "B"]',
