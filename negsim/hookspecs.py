@@ -20,6 +20,8 @@ The round protocol
   hear :hook:`negsim_simulation_start`.
 * **each round t**, from 1 to ``max_rounds``:
 
+  0. *open*: each negotiation whose ``opens`` is t starts
+     (:hook:`negsim_protocol_start`, then :hook:`negsim_protocol_step` with no moves).
   1. *deliver*: messages sent in round t-1 reach exactly their recipients' inboxes,
      ordered by sender id, then by the order sent; each agent observes the events of
      round t-1 it may see (:attr:`negsim.AgentView.observed`, by
@@ -31,15 +33,20 @@ The round protocol
   4. *decide*: every agent's relay calls :hook:`negsim_decide` on the same frozen
      snapshot (:class:`negsim.AgentView`): moves are simultaneous.
   5. *validate*: a move the agent may not make is dropped and logged as a
-     :class:`negsim.model.MoveRejected` event naming agent, doctrine and rule.
+     :class:`negsim.model.MoveRejected` event naming agent, doctrine and rule (for a
+     move in a negotiation, the protocol has a say: :hook:`negsim_protocol_check`).
   6. *adjudicate*: :hook:`negsim_adjudicate` turns the valid actions into the next
-     world state; alliance votes are tallied under each alliance's decision rule.
-  7. *commitments*: every active commitment's lifecycle is updated against the new
-     world; messages that pledge, promise or threaten create commitments.
-  8. *observe*: observers hear :hook:`negsim_round_end`.
-  9. *stop*: :hook:`negsim_classify_outcome` ends the run with one of the outcome
-     classes the world rules declare, or the run goes on; after ``max_rounds`` it is
-     called with ``final=True``.
+     world state.
+  7. *protocols*: alliance votes are tallied under each alliance's decision rule, and
+     every open negotiation advances by its moves (:hook:`negsim_protocol_step`); an
+     agreement sets ``agreed(<id>)``, a failure ``failed(<id>)``.
+  8. *commitments*: every active commitment's lifecycle is updated against the new
+     world; messages that pledge, promise or threaten, and agreed terms, create
+     commitments.
+  9. *observe*: observers hear :hook:`negsim_round_end`.
+  10. *stop*: :hook:`negsim_classify_outcome` ends the run with one of the outcome
+      classes the world rules declare, or the run goes on; after ``max_rounds`` it is
+      called with ``final=True``.
 
 * **end**: :hook:`negsim_collect_metrics` adds metrics; observers hear
   :hook:`negsim_simulation_end` with the :class:`negsim.Result`.
@@ -63,10 +70,12 @@ from negsim.model import (
     Event,
     Message,
     Move,
+    Negotiation,
     PluginSpec,
     PublicInfo,
     Result,
     Scenario,
+    Session,
     WorldState,
 )
 
@@ -215,6 +224,73 @@ def negsim_adjudicate(
 
 
 # --------------------------------------------------------------------------------------
+# Negotiation protocols
+# --------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def negsim_protocol_start(negotiation: Negotiation, rng: random.Random) -> object | None:
+    """Create a negotiation's private protocol state when it opens.
+
+    Called through the relay of the negotiation's protocol plugin, in the round the
+    negotiation opens, before the agents decide; :hook:`negsim_protocol_step` is then
+    called with no moves, to set whose turn it is. Stops at first non-None result.
+
+    Args:
+        negotiation: The negotiation as the scenario declares it (parameters checked
+            against the protocol's spec, defaults filled in).
+        rng: The negotiation's own random stream for this run.
+
+    Returns:
+        Any object; it is handed back to the protocol's other hooks as ``state``.
+    """
+
+
+@hookspec(firstresult=True)
+def negsim_protocol_check(session: Session, state: object, message: Message) -> str | None:
+    """Say why a move in a negotiation is not allowed now, or ``None`` if it is.
+
+    Called during validation for each move that passed the engine's own checks (a
+    party or the mediator may move, the negotiation is open, an offer's terms lie in
+    its issue space). A refused move is dropped and logged as a
+    :class:`negsim.model.MoveRejected` with the rule ``protocol``. Stops at first
+    non-None result.
+
+    Args:
+        session: The negotiation as it stands.
+        state: The protocol's state from :hook:`negsim_protocol_start`.
+        message: The move: an ``offer``, ``accept`` or ``reject`` naming the negotiation.
+
+    Returns:
+        Why the move is refused, in words, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def negsim_protocol_step(
+    session: Session, state: object, round: int, moves: tuple[Message, ...]
+) -> Session | None:
+    """Advance a negotiation by one round's valid moves.
+
+    Called after the world rules adjudicate, for every open negotiation (with no moves
+    in the round it opens). Return the session as it now stands: whose turn it is,
+    the text on the table, who accepted it, and ``status`` ``agreed`` (with
+    ``agreement``) or ``failed`` when it ends. The engine ends a negotiation still open
+    after its deadline as failed, makes an agreement's terms commitments, and sets the
+    facts ``agreed(<id>)`` or ``failed(<id>)``. Stops at first non-None result.
+
+    Args:
+        session: The negotiation as it stood at the start of the round.
+        state: The protocol's state (mutable, its own).
+        round: The round.
+        moves: The round's valid moves in it, in agent-id order.
+
+    Returns:
+        The session after the round (:func:`attrs.evolve` the one given).
+    """
+
+
+# --------------------------------------------------------------------------------------
 # Outcome
 # --------------------------------------------------------------------------------------
 
@@ -326,3 +402,6 @@ WORLD_HOOKS = (
     "negsim_simulation_end",
 )
 """Hooks called through the world relay."""
+
+PROTOCOL_HOOKS = ("negsim_protocol_start", "negsim_protocol_check", "negsim_protocol_step")
+"""Hooks called through a negotiation protocol's relay."""

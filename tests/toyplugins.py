@@ -336,6 +336,7 @@ def make_scenario(
     max_rounds: int = 10,
     stop_round: int = 0,
     name: str = "test",
+    negotiations: Sequence[dict[str, Any]] = (),
 ) -> Scenario:
     """A scenario from tables, checked against ``registry`` (world rules "toy")."""
     data: dict[str, Any] = {
@@ -344,6 +345,7 @@ def make_scenario(
         "agents": list(agents) or [agent("A"), agent("B"), agent("C")],
         "alliances": list(alliances),
         "commitments": list(commitments),
+        "negotiations": list(negotiations),
     }
     return scenario_from_dict(data, registry=registry)
 

@@ -36,6 +36,8 @@ from negsim.model import (
     Message,
     MessageSent,
     MoveRejected,
+    NegotiationEnded,
+    NegotiationOpened,
     Outcome,
     OutcomeReached,
     Performative,
@@ -43,6 +45,8 @@ from negsim.model import (
     PublicInfo,
     Result,
     Scenario,
+    Session,
+    SessionStatus,
     VariableChanged,
     WorldState,
     as_outcome,
@@ -117,7 +121,10 @@ class Simulation:
         """Each agent's private type for this run (agents with a prior only)."""
         self.agents = tuple(_typed(a, self.types.get(a.id)) for a in scenario.agents)
         self._rngs = {a.id: stream(self.seed, "agent", a.id) for a in self.agents}
-        self._observations = Observations(self.public)
+        self._observations = Observations(
+            self.public,
+            {n.id: frozenset((*n.parties, n.mediator)) - {""} for n in scenario.negotiations},
+        )
         self._updating = frozenset(
             a.id for a in self.agents if self._relays[a.id].negsim_update_beliefs.get_hookimpls()
         )
@@ -128,7 +135,13 @@ class Simulation:
         self.world: WorldState = attrs.evolve(scenario.world, round=0)
         self.monitor, self._opening = CommitmentMonitor.for_scenario(scenario)
         self.desk = AllianceDesk(scenario.alliances)
-        self._validator = Validator(scenario, self.desk, self.monitor)
+        self.sessions: dict[str, Session] = {n.id: Session(n) for n in scenario.negotiations}
+        """Each negotiation as it stands, by id."""
+        self._protocols = {
+            n.id: self.registry.protocol_relay(n.protocol) for n in scenario.negotiations
+        }
+        self._protocol_states: dict[str, object] = {}
+        self._validator = Validator(scenario, self.desk, self.monitor, self.sessions)
         self.events: list[Event] = []
         self.round = 0
         self.outcome: str | None = None
@@ -209,7 +222,9 @@ class Simulation:
         self.inboxes = {a: tuple(ms) for a, ms in inboxes.items()}
         observed = self._observations.split(self._last)
         detached = self._detached(self._last)
-        events: list[Event] = []
+        # 0. open the negotiations due this round
+        events: list[Event] = list(self._open_negotiations(t))
+        sessions = self._sessions_by_agent()
         # 2-4. update beliefs, honour, decide: all on the same snapshot
         decided = []
         for agent in self.agents:
@@ -226,6 +241,7 @@ class Simulation:
                 rng=self._rngs[me],
                 observed=observed[me],
                 type=self.types.get(me),
+                sessions=sessions.get(me, ()),
             )
             relay = self._relays[me]
             if me in self._updating:
@@ -247,6 +263,8 @@ class Simulation:
                 moves = (moves,)
             for move in moves:
                 broken = self._validator.check(agent, move, t)
+                if broken is None and isinstance(move, Message) and move.negotiation:
+                    broken = self._protocol_check(move)
                 if broken is not None:
                     rule, detail = broken
                     events.append(MoveRejected(t, agent.id, agent.doctrine, rule, detail))
@@ -279,6 +297,20 @@ class Simulation:
                 self.desk.record(m)
         decisions, decided_facts = self.desk.tally(t)
         events.extend(decisions)
+        ended = self._advance_negotiations(t, messages)
+        for session in ended:
+            decided_facts.append(
+                f"{'agreed' if session.agreement is not None else 'failed'}({session.id})"
+            )
+            events.append(
+                NegotiationEnded(
+                    t,
+                    session.id,
+                    session.agreement is not None,
+                    session.agreement or {},
+                    session.note,
+                )
+            )
         new = adjudication.world
         new = attrs.evolve(new, round=t, facts=new.facts | frozenset(decided_facts))
         changed = world.facts ^ new.facts
@@ -292,6 +324,8 @@ class Simulation:
         # 7. commitments: new ones from messages, ends, then every lifecycle
         for m in messages:
             events.extend(self._commitments_from(m, t))
+        for session in ended:
+            events.extend(self._commitments_agreed(session, t))
         events.extend(self.monitor.update(new.facts, changed, t))
         self.world = new
         self.sent = tuple(messages)
@@ -342,6 +376,134 @@ class Simulation:
             ):
                 out.setdefault(e.debtor, []).append(self.monitor.current[e.commitment])
         return out
+
+    # -- negotiations ---------------------------------------------------------------
+
+    def _open_negotiations(self, t: int) -> list[Event]:
+        """Start the negotiations that open in round ``t``."""
+        opened: list[Event] = []
+        for nid, session in self.sessions.items():
+            n = session.negotiation
+            if session.status is not SessionStatus.PENDING or n.opens != t:
+                continue
+            state = self._protocol_call(
+                nid,
+                "negsim_protocol_start",
+                negotiation=n,
+                rng=stream(self.seed, "negotiation", nid),
+            )
+            self._protocol_states[nid] = state
+            started = attrs.evolve(session, status=SessionStatus.OPEN)
+            self.sessions[nid] = self._protocol_step(started, t, ())
+            opened.append(NegotiationOpened(t, nid, n.protocol, n.parties))
+        return opened
+
+    def _sessions_by_agent(self) -> dict[str, tuple[Session, ...]]:
+        out: dict[str, list[Session]] = {}
+        for session in self.sessions.values():
+            if session.status is SessionStatus.PENDING:
+                continue
+            n = session.negotiation
+            for who in (*n.parties, n.mediator):
+                if who:
+                    out.setdefault(who, []).append(session)
+        return {a: tuple(ss) for a, ss in out.items()}
+
+    def _protocol_check(self, m: Message) -> tuple[str, str] | None:
+        reason = self._protocol_call(
+            m.negotiation,
+            "negsim_protocol_check",
+            session=self.sessions[m.negotiation],
+            state=self._protocol_states.get(m.negotiation),
+            message=m,
+        )
+        return None if reason is None else ("protocol", str(reason))
+
+    def _advance_negotiations(self, t: int, messages: Sequence[Message]) -> list[Session]:
+        """Step every open negotiation by its moves; the ones that ended this round."""
+        ended = []
+        for nid, session in self.sessions.items():
+            if session.status is not SessionStatus.OPEN:
+                continue
+            moves = tuple(m for m in messages if m.negotiation == nid)
+            new = self._protocol_step(session, t, moves)
+            deadline = session.negotiation.deadline
+            if new.status is SessionStatus.OPEN and t >= deadline:
+                new = attrs.evolve(
+                    new, status=SessionStatus.FAILED, note=f"no agreement by round {deadline}"
+                )
+            self.sessions[nid] = new
+            if new.closed:
+                ended.append(new)
+        return ended
+
+    def _protocol_step(self, session: Session, t: int, moves: tuple[Message, ...]) -> Session:
+        nid = session.id
+        new = self._protocol_call(
+            nid,
+            "negsim_protocol_step",
+            session=session,
+            state=self._protocol_states.get(nid),
+            round=t,
+            moves=moves,
+        )
+        if new is None:
+            return session
+        protocol = session.negotiation.protocol
+        if not isinstance(new, Session) or new.negotiation != session.negotiation:
+            raise SimulationError(
+                f"protocol {protocol!r} returned {type(new).__name__} from negsim_protocol_step "
+                f"for negotiation {nid!r}, not its Session"
+            )
+        if new.status is SessionStatus.AGREED:
+            wrong = (
+                ["no agreed terms"]
+                if new.agreement is None
+                else session.negotiation.check_terms(new.agreement)
+            )
+            if wrong:
+                raise SimulationError(
+                    f"protocol {protocol!r} agreed negotiation {nid!r} on terms outside its "
+                    f"issue space: {'; '.join(wrong)}"
+                )
+        return new
+
+    def _protocol_call(self, nid: str, hook: str, **kwargs: Any) -> Any:
+        relay = self._protocols[nid]
+        try:
+            return getattr(relay, hook)(**kwargs)
+        except NegsimError:
+            raise
+        except Exception as exc:
+            plugin = self.registry.plugin_for_code(exc.__traceback__, relay)
+            plugin = plugin or self.sessions[nid].negotiation.protocol
+            raise PluginCallError(plugin, hook, None, self._playing, exc) from exc
+
+    def _commitments_agreed(self, session: Session, t: int) -> list[Event]:
+        """An agreement's terms as commitments: one per term with a debtor, per creditor."""
+        if session.status is not SessionStatus.AGREED or session.agreement is None:
+            return []
+        n = session.negotiation
+        created: list[Event] = []
+        for name in session.agreement:
+            issue = n.issue(name)
+            if not issue.debtor:
+                continue
+            for creditor in n.parties:
+                if creditor == issue.debtor:
+                    continue
+                c = Commitment(
+                    id=f"{n.id}/{name}/{creditor}",
+                    debtor=issue.debtor,
+                    creditor=creditor,
+                    antecedent=issue.antecedent,
+                    consequent=issue.consequent,
+                    deadline=issue.deadline,
+                    source=n.id,
+                )
+                self.monitor.add(c)
+                created.append(CommitmentCreated(t, c))
+        return created
 
     def _commitments_from(self, m: Message, t: int) -> list[Event]:
         content = m.content

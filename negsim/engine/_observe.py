@@ -9,7 +9,7 @@ message, and so are its later lifecycle changes; the scenario's treaties are pub
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 
 from negsim.model import (
     ActionTaken,
@@ -19,12 +19,14 @@ from negsim.model import (
     HonourDecided,
     MessageSent,
     MoveRejected,
+    NegotiationEnded,
+    NegotiationOpened,
     ProposalClosed,
     PublicInfo,
     Visibility,
 )
 
-__all__ = ["Observations", "Observers", "observations"]
+__all__ = ["Observations", "Observers"]
 
 Observers = frozenset[str] | None
 """The agents who observe an event; ``None`` for every agent."""
@@ -33,8 +35,9 @@ Observers = frozenset[str] | None
 class _Who:
     """Works out each event's observers, remembering who knows of each commitment."""
 
-    def __init__(self, public: PublicInfo) -> None:
+    def __init__(self, public: PublicInfo, negotiations: Mapping[str, frozenset[str]]) -> None:
         self.public = public
+        self.negotiations = negotiations
         self.of_commitment: dict[str, Observers] = {}
         self.of_message: dict[str, Observers] = {}
 
@@ -59,13 +62,17 @@ class _Who:
             case HonourDecided(debtor=debtor):
                 return frozenset((debtor,))
             case CommitmentCreated(commitment=c):
-                who = self.of_message.get(c.source, frozenset((c.debtor, c.creditor)))
+                who = self.of_message.get(
+                    c.source, self.negotiations.get(c.source, frozenset((c.debtor, c.creditor)))
+                )
                 self.of_commitment[c.id] = who
                 return who
             case CommitmentChanged(commitment=cid):
                 return self.of_commitment.get(cid)  # treaties: public
             case ProposalClosed(alliance=alliance):
                 return frozenset(self.public.alliance(alliance).members)
+            case NegotiationOpened(negotiation=nid) | NegotiationEnded(negotiation=nid):
+                return self.negotiations.get(nid)
         return None
 
 
@@ -74,10 +81,13 @@ class Observations:
 
     Args:
         public: The scenario's public information (agent ids, alliances).
+        negotiations: Who takes part in each negotiation (parties and mediator), by id.
     """
 
-    def __init__(self, public: PublicInfo) -> None:
-        self._who = _Who(public)
+    def __init__(
+        self, public: PublicInfo, negotiations: Mapping[str, frozenset[str]] | None = None
+    ) -> None:
+        self._who = _Who(public, negotiations or {})
         self._agents = public.agents
 
     def split(self, events: Iterable[Event]) -> dict[str, tuple[Event, ...]]:
@@ -94,19 +104,3 @@ class Observations:
                     if agent in seen:
                         seen[agent].append(event)
         return {a: tuple(es) for a, es in seen.items()}
-
-
-def observations(
-    public: PublicInfo, rounds: Sequence[Iterable[Event]]
-) -> list[dict[str, tuple[Event, ...]]]:
-    """Each round's observations per agent, for a whole event log split by round.
-
-    Args:
-        public: The scenario's public information.
-        rounds: The events of each round, in order (set-up events first).
-
-    Returns:
-        One mapping per round, agent id -> the events it observed.
-    """
-    splitter = Observations(public)
-    return [splitter.split(events) for events in rounds]

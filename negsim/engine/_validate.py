@@ -5,11 +5,13 @@ Each rule has a short name that appears in :class:`~negsim.model.MoveRejected` e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from negsim.engine._alliances import AllianceDesk
 from negsim.engine._monitor import CommitmentMonitor
 from negsim.errors import PropositionError
 from negsim.logic import parse
-from negsim.model import Action, ActionKind, Agent, Message, Performative, Scenario
+from negsim.model import Action, ActionKind, Agent, Message, Performative, Scenario, Session
 
 __all__ = ["RULES", "Validator"]
 
@@ -29,10 +31,17 @@ RULES: dict[str, str] = {
     "proposition": "commitment text in a message parses",
     "deadline": "a commitment's deadline in a message is an integer >= 0",
     "commitment-party": "only the debtor cancels and only the creditor releases a commitment",
+    "negotiation-move": (
+        "a move in a negotiation is an offer, accept or reject, by a party or the mediator "
+        "whose turn it is, in an open negotiation"
+    ),
+    "issue-space": "an offer's terms give valid values for issues of its negotiation",
+    "protocol": "the negotiation's protocol allows the move now",
 }
 """Every validation rule, by name, with what it requires."""
 
 _COMMITTING = (Performative.PLEDGE, Performative.PROMISE, Performative.THREATEN)
+_NEGOTIATING = (Performative.OFFER, Performative.ACCEPT, Performative.REJECT)
 
 
 class Validator:
@@ -42,13 +51,21 @@ class Validator:
         scenario: The scenario being run.
         desk: The alliance desk (for open proposals).
         monitor: The commitment monitor (for cancel and release).
+        sessions: The negotiations as they stand, by id (read when a move names one).
     """
 
-    def __init__(self, scenario: Scenario, desk: AllianceDesk, monitor: CommitmentMonitor) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        desk: AllianceDesk,
+        monitor: CommitmentMonitor,
+        sessions: Mapping[str, Session] | None = None,
+    ) -> None:
         self.agents = {a.id: a for a in scenario.agents}
         self.alliances = {al.id: al for al in scenario.alliances}
         self.desk = desk
         self.monitor = monitor
+        self.sessions: Mapping[str, Session] = {} if sessions is None else sessions
 
     def check(self, agent: Agent, move: object, round: int) -> tuple[str, str] | None:
         """Return ``(rule, detail)`` for the first rule ``move`` breaks, or ``None``."""
@@ -69,6 +86,8 @@ class Validator:
                 "known-recipient",
                 f"recipients {list(m.recipients)}; known: {sorted(self.agents)}",
             )
+        if m.negotiation:
+            return self._negotiating(agent, m)
         content = m.content
         if m.performative is Performative.PROPOSE:
             alliance = self.alliances.get(str(content.get("alliance", "")))
@@ -109,6 +128,20 @@ class Validator:
             )
             if party != agent.id:
                 return "commitment-party", f"{m.performative} of {content.get('commitment')!r}"
+        return None
+
+    def _negotiating(self, agent: Agent, m: Message) -> tuple[str, str] | None:
+        session = self.sessions.get(m.negotiation)
+        if session is None or m.performative not in _NEGOTIATING or not session.may_move(agent.id):
+            state = "no such negotiation" if session is None else f"it is {session.status}"
+            turn = f"; its turn: {', '.join(session.turn)}" if session and session.turn else ""
+            return "negotiation-move", f"{m.performative} in {m.negotiation!r} ({state}{turn})"
+        if m.performative is Performative.OFFER:
+            wrong = session.negotiation.check_terms(m.terms)
+            if wrong:
+                return "issue-space", "; ".join(wrong)
+        elif m.terms:
+            return "issue-space", f"only an offer carries terms, not {m.performative}"
         return None
 
     def _action(self, agent: Agent, a: Action, round: int) -> tuple[str, str] | None:

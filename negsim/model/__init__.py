@@ -26,6 +26,8 @@ from negsim.model._events import (
     MessageSent,
     MoveRejected,
     Narration,
+    NegotiationEnded,
+    NegotiationOpened,
     Outcome,
     OutcomeReached,
     ProposalClosed,
@@ -34,6 +36,14 @@ from negsim.model._events import (
 )
 from negsim.model._frozen import FrozenMap, freeze
 from negsim.model._messages import Action, ActionKind, Message, Move, Performative, Visibility
+from negsim.model._negotiation import (
+    Issue,
+    IssueKind,
+    Negotiation,
+    Session,
+    SessionStatus,
+    Terms,
+)
 from negsim.model._plugin import OutcomeSpec, ParamSpec, PluginRole, PluginSpec
 from negsim.model._result import Adjudication, PluginInfo, Provenance, Result
 from negsim.model._scenario import Scenario
@@ -74,11 +84,16 @@ __all__ = [
     "FactChanged",
     "FrozenMap",
     "HonourDecided",
+    "Issue",
+    "IssueKind",
     "Message",
     "MessageSent",
     "Move",
     "MoveRejected",
     "Narration",
+    "Negotiation",
+    "NegotiationEnded",
+    "NegotiationOpened",
     "NormalPrior",
     "Outcome",
     "OutcomeReached",
@@ -86,16 +101,19 @@ __all__ = [
     "ParamSpec",
     "ParamValue",
     "Performative",
-    "Prior",
     "PluginInfo",
     "PluginRole",
     "PluginSpec",
+    "Prior",
     "Proposal",
-    "PublicInfo",
     "ProposalClosed",
     "Provenance",
+    "PublicInfo",
     "Result",
     "Scenario",
+    "Session",
+    "SessionStatus",
+    "Terms",
     "TriangularPrior",
     "UniformPrior",
     "VariableChanged",

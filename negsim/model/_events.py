@@ -8,8 +8,9 @@ from typing import ClassVar
 import attrs
 
 from negsim.model._commitments import Commitment, CommitmentState
-from negsim.model._frozen import as_tuple
+from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._messages import Action, Message
+from negsim.model._values import ParamValue
 
 __all__ = [
     "ActionTaken",
@@ -22,6 +23,8 @@ __all__ = [
     "MessageSent",
     "MoveRejected",
     "Narration",
+    "NegotiationEnded",
+    "NegotiationOpened",
     "Outcome",
     "OutcomeReached",
     "ProposalClosed",
@@ -213,6 +216,43 @@ class HonourDecided(Event):
 
 
 @attrs.frozen
+class NegotiationOpened(Event):
+    """A negotiation opened; seen by its parties and mediator.
+
+    Attributes:
+        negotiation: Its id.
+        protocol: The protocol plugin that runs it.
+        parties: Its parties, in the protocol's order.
+    """
+
+    kind: ClassVar[str] = "negotiation_opened"
+    negotiation: str
+    protocol: str
+    parties: tuple[str, ...] = attrs.field(converter=as_tuple)
+
+
+@attrs.frozen
+class NegotiationEnded(Event):
+    """A negotiation ended, agreed or failed; seen by its parties and mediator.
+
+    An agreement also makes the fact ``agreed(<id>)`` true (a failure ``failed(<id>)``)
+    and each agreed term with a debtor a commitment (:class:`CommitmentCreated`).
+
+    Attributes:
+        negotiation: Its id.
+        agreed: Whether a text was agreed.
+        terms: The agreed terms (empty when it failed).
+        note: Why it ended, in the protocol's words.
+    """
+
+    kind: ClassVar[str] = "negotiation_ended"
+    negotiation: str
+    agreed: bool
+    terms: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
+    note: str = ""
+
+
+@attrs.frozen
 class OutcomeReached(Event):
     """The run ended with an outcome."""
 
@@ -235,6 +275,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ProposalClosed,
         Narration,
         HonourDecided,
+        NegotiationOpened,
+        NegotiationEnded,
         OutcomeReached,
     )
 }

@@ -62,11 +62,14 @@ class Performative(enum.StrEnum):
     DEMAND = "demand"
     """Demand an action or concession."""
     OFFER = "offer"
-    """Offer a reward or concession; ``value`` its size."""
+    """Offer a reward or concession; ``value`` its size. In a negotiation (the message's
+    ``negotiation``), put ``terms`` on the table."""
     ACCEPT = "accept"
-    """Accept an offer or demand (``in_reply_to`` names it)."""
+    """Accept an offer or demand (``in_reply_to`` names it); in a negotiation, accept
+    the text on the table."""
     REJECT = "reject"
-    """Reject an offer or demand."""
+    """Reject an offer or demand; in a negotiation, reject the text on the table (what
+    that does is the protocol's rule)."""
     THREATEN = "threaten"
     """Threaten a sanction if a condition holds; with ``antecedent`` and ``consequent``
     it creates a commitment owed by the sender to each recipient."""
@@ -124,6 +127,9 @@ class Message:
         in_reply_to: The ``id`` of the message answered, if any.
         id: Unique id, ``"<round>:<sender>:<n>"``, set by :meth:`negsim.AgentView.say`.
         visibility: Who observes it (see :class:`Visibility`).
+        negotiation: The negotiation it is a move in (an offer, an acceptance, a
+            rejection), or ``""``.
+        terms: An offer's terms: a value for each issue it settles, by issue name.
     """
 
     sender: str
@@ -135,6 +141,8 @@ class Message:
     in_reply_to: str | None = None
     id: str = ""
     visibility: Visibility = attrs.field(default=Visibility.RECIPIENTS, converter=Visibility)
+    negotiation: str = ""
+    terms: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
 
 
 @attrs.frozen

@@ -24,6 +24,9 @@ class PluginRole(enum.StrEnum):
     """Adjudicates actions and classifies outcomes, when a scenario names it."""
     OBSERVER = "observer"
     """Hears every run (metrics, logging); called for all agents and worlds."""
+    PROTOCOL = "protocol"
+    """Runs the negotiations a scenario declares with it: whose turn it is, what a move
+    may be, when a text is agreed."""
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ import attrs
 from negsim.model._agents import Agent, Alliance, ParamValue
 from negsim.model._commitments import Commitment
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
+from negsim.model._negotiation import Negotiation
 from negsim.model._world import WorldState
 
 __all__ = ["Scenario"]
@@ -24,6 +25,10 @@ def _alliances(value: Iterable[Alliance]) -> tuple[Alliance, ...]:
 
 def _commitments(value: Iterable[Commitment]) -> tuple[Commitment, ...]:
     return tuple(sorted(value, key=lambda c: c.id))
+
+
+def _negotiations(value: Iterable[Negotiation]) -> tuple[Negotiation, ...]:
+    return tuple(sorted(value, key=lambda n: n.id))
 
 
 @attrs.frozen
@@ -46,6 +51,7 @@ class Scenario:
         world_params: Parameters of the world rules.
         max_rounds: The run stops after this many rounds at the latest.
         seed: Default seed when a run is not given one.
+        negotiations: The negotiations the scenario declares, sorted by id.
     """
 
     name: str
@@ -59,6 +65,7 @@ class Scenario:
     max_rounds: int = attrs.field(default=20, validator=attrs.validators.ge(1))
     seed: int = 0
     description: str = ""
+    negotiations: tuple[Negotiation, ...] = attrs.field(default=(), converter=_negotiations)
 
     def agent(self, agent_id: str) -> Agent:
         """The agent with id ``agent_id``.

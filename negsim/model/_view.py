@@ -13,6 +13,7 @@ from negsim.model._commitments import Commitment
 from negsim.model._events import Event
 from negsim.model._frozen import FrozenMap, freeze
 from negsim.model._messages import Action, ActionKind, Message, Performative, Visibility
+from negsim.model._negotiation import Session
 from negsim.model._scenario import Scenario
 from negsim.model._types import AgentType, Prior
 from negsim.model._world import WorldState
@@ -125,6 +126,8 @@ class AgentView:
             (facts, variables, narration, alliance decisions).
         type: The agent's private type for this run, drawn from its prior (``None``
             without one); ``agent.params`` already holds the type's values.
+        sessions: The negotiations it is a party to or mediates, as they stand at the
+            start of the round (open or ended; not those yet to open).
     """
 
     agent: Agent
@@ -138,6 +141,7 @@ class AgentView:
     rng: random.Random
     observed: tuple[Event, ...] = ()
     type: AgentType | None = None
+    sessions: tuple[Session, ...] = ()
     _ids: itertools.count[int] = attrs.field(factory=itertools.count, alias="_ids")
 
     @property
@@ -214,6 +218,51 @@ class AgentView:
             round=self.round,
             params=params,
             visibility=Visibility(visibility),
+        )
+
+    def session(self, negotiation: str) -> Session:
+        """The negotiation ``negotiation`` as it stands.
+
+        Raises:
+            KeyError: The agent takes no part in it, or it has not opened.
+        """
+        for session in self.sessions:
+            if session.id == negotiation:
+                return session
+        known = ", ".join(s.id for s in self.sessions) or "(none)"
+        raise KeyError(f"no open negotiation {negotiation!r} of {self.me}; known: {known}")
+
+    def offer(self, session: Session | str, **terms: ParamValue) -> Message:
+        """An offer in a negotiation: put ``terms`` on the table, to the other parties.
+
+        Args:
+            session: The negotiation, or its id.
+            **terms: A value for each issue the offer settles.
+        """
+        return self._move(session, Performative.OFFER, terms)
+
+    def accept(self, session: Session | str) -> Message:
+        """Accept the text on the table of a negotiation."""
+        return self._move(session, Performative.ACCEPT, {})
+
+    def reject(self, session: Session | str) -> Message:
+        """Reject the text on the table of a negotiation (the protocol says what follows)."""
+        return self._move(session, Performative.REJECT, {})
+
+    def _move(
+        self, session: Session | str, performative: Performative, terms: dict[str, ParamValue]
+    ) -> Message:
+        s = self.session(session) if isinstance(session, str) else session
+        n = s.negotiation
+        others = tuple(a for a in (*n.parties, n.mediator) if a and a != self.agent.id)
+        return Message(
+            sender=self.agent.id,
+            recipients=others,
+            performative=performative,
+            round=self.round,
+            id=f"{self.round}:{self.agent.id}:{next(self._ids)}",
+            negotiation=n.id,
+            terms=terms,
         )
 
     def received(self, performative: Performative | str) -> tuple[Message, ...]:

@@ -208,6 +208,10 @@ class PluginRegistry:
         """
         return self._relays(stack, hookspecs.AGENT_HOOKS)
 
+    def protocol_relay(self, protocol: str) -> HookRelay:
+        """The relay for a negotiation protocol: the plugin ``protocol`` and the observers."""
+        return self._relays((protocol,), hookspecs.PROTOCOL_HOOKS)
+
     def world_relay(self, world_rules: str) -> HookRelay:
         """The relay for the world: the world-rules plugin ``world_rules`` and the observers."""
         return self._relays((world_rules,), hookspecs.WORLD_HOOKS)

@@ -33,9 +33,10 @@ __all__ = ["FORMAT", "dumps_lines", "event_from_dict", "event_to_dict", "read_js
 FORMAT = 2
 """The JSONL format version written in the header.
 
-Format 2 added each message's and action's ``visibility`` and the ``honour`` event; a
-format-1 log reads as if every message was seen by its recipients and every action by
-all."""
+Format 2 added each message's and action's ``visibility``, a message's ``negotiation``
+and ``terms``, and the ``honour``, ``negotiation_opened`` and ``negotiation_ended``
+events; a format-1 log reads as if every message was seen by its recipients and every
+action by all."""
 
 
 def _default(value: object) -> object:

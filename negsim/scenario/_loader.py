@@ -44,6 +44,8 @@ from negsim.model import (
     Commitment,
     DiscretePrior,
     FrozenMap,
+    Issue,
+    Negotiation,
     ParamSpec,
     ParamValue,
     PluginRole,
@@ -92,6 +94,7 @@ class _ScenarioFile:
     agents: tuple[Agent, ...]
     alliances: tuple[Alliance, ...] = ()
     commitments: tuple[Commitment, ...] = ()
+    negotiations: tuple[Negotiation, ...] = ()
 
 
 _ENGINE_SET = ("state", "detached_at")
@@ -115,6 +118,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "alliances": _keys(Alliance),
     "commitments": _keys(Commitment),
     "capabilities": _keys(Capabilities),
+    "negotiations": _keys(Negotiation),
+    "issues": _keys(Issue),
 }
 """The keys each kind of table may hold (an override may set one the file leaves out)."""
 
@@ -198,6 +203,7 @@ def scenario_from_dict(
         agents=[_with_defaults(registry, a) for a in file.agents],
         alliances=file.alliances,
         commitments=file.commitments,
+        negotiations=[_protocol_defaults(registry, n) for n in file.negotiations],
         world=WorldState(
             round=0, facts=[_proposition(f) for f in world.facts], variables=world.variables
         ),
@@ -275,6 +281,16 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
             }
             for c in scenario.commitments
         ],
+        "negotiations": [
+            {
+                **{k: v for k, v in converter.unstructure(n).items() if k != "issues"},
+                "issues": [
+                    {k: v for k, v in converter.unstructure(i).items() if v is not None}
+                    for i in n.issues
+                ],
+            }
+            for n in scenario.negotiations
+        ],
     }
 
 
@@ -285,6 +301,12 @@ def _with_defaults(registry: PluginRegistry, agent: Agent) -> Agent:
         params.update(registry.spec(name).defaults)
     params.update(agent.params)
     return attrs.evolve(agent, params=freeze(params))
+
+
+def _protocol_defaults(registry: PluginRegistry, negotiation: Negotiation) -> Negotiation:
+    """``negotiation`` with every parameter of its protocol, defaults filled in."""
+    params = {**registry.spec(negotiation.protocol).defaults, **negotiation.params}
+    return attrs.evolve(negotiation, params=freeze(params))
 
 
 def _proposition(text: str) -> str:
@@ -454,6 +476,30 @@ def _check_commitment(c: Commitment, ctx: _Context) -> Iterator[_Found]:
     yield from _check_proposition(c.consequent, ".consequent", ctx)
 
 
+def _check_negotiation(n: Negotiation, ctx: _Context) -> Iterator[_Found]:
+    wrong = _installed(ctx.registry, PluginRole.PROTOCOL, n.protocol, "protocol")
+    if wrong:
+        yield _Found(".protocol", wrong, unknown_plugin=True)
+    else:
+        yield from _check_params(ctx.registry, (n.protocol,), n.params)
+    for j, party in enumerate(n.parties):
+        if party not in ctx.agent_ids:
+            yield _Found(
+                f".parties[{j}]", f"unknown agent {party!r}; known: {_listed(ctx.agent_ids)}"
+            )
+    if n.mediator and n.mediator not in ctx.agent_ids:
+        yield _Found(".mediator", f"unknown agent {n.mediator!r}; known: {_listed(ctx.agent_ids)}")
+    for j, issue in enumerate(n.issues):
+        if issue.debtor and issue.debtor not in n.parties:
+            parties = ", ".join(n.parties)
+            yield _Found(
+                f".issues[{j}].debtor", f"{issue.debtor!r} is not a party; parties: {parties}"
+            )
+        if issue.consequent:
+            yield from _check_proposition(issue.antecedent, f".issues[{j}].antecedent", ctx)
+            yield from _check_proposition(issue.consequent, f".issues[{j}].consequent", ctx)
+
+
 def _check_proposition(
     text: str, where: str, ctx: _Context, *, atom: bool = False
 ) -> Iterator[_Found]:
@@ -555,9 +601,11 @@ def _make_converter() -> cattrs.Converter:
     checked(Agent, _check_agent)
     checked(Alliance, _check_alliance)
     checked(Commitment, _check_commitment, _engine_keys)
+    checked(Negotiation, _check_negotiation)
     entries(tuple[Agent, ...], "agents", required=_REQUIRED["agents"])
     entries(tuple[Alliance, ...], "alliances")
     entries(tuple[Commitment, ...], "commitments")
+    entries(tuple[Negotiation, ...], "negotiations")
     return conv
 
 

@@ -15,6 +15,7 @@ import negsim
 from negsim.errors import ScenarioFileError
 from negsim.model import EVENT_TYPES, Result
 from negsim.results import dumps_lines, event_from_dict, event_to_dict, to_frame, to_rows
+from negsim_protocols import alternating
 from tests.toyplugins import Scripted, agent, demo_data, demo_jsonl, demo_toml, make_registry
 from tests.toyplugins import make_scenario as _make_scenario
 
@@ -42,15 +43,20 @@ def kitchen_sink() -> Result:
             v.say("C", "propose", alliance="Y", proposal="py", decision="consult"),
         ],
         ("C", 1): lambda v: [v.act("attack", "B", 0.5, axis="north")],
-        ("A", 2): lambda v: [v.act("respond", "B"), v.say("B", "accept", in_reply_to="1:B:0")],
+        ("A", 2): lambda v: [
+            v.act("respond", "B"),
+            v.say("B", "accept", in_reply_to="1:B:0"),
+            v.offer("deal", share=0.5),
+        ],
         ("B", 2): lambda v: [v.say("A", "vote", proposal="px", consent=True)],
+        ("B", 3): lambda v: [v.accept("deal")],
         ("C", 2): lambda v: [
             v.say("A", "vote", proposal="px", consent=True),
             v.say("B", "vote", proposal="py", consent=False),
         ],
     }
     scripted = Scripted(script, honour={"t": True})
-    registry = make_registry(script=scripted)
+    registry = make_registry(("alternating_offers", alternating), script=scripted)
     scenario = _make_scenario(
         registry,
         [agent("A"), agent("B"), agent("C")],
@@ -84,6 +90,23 @@ def kitchen_sink() -> Result:
         ],
         facts=["alert(A)", "alert(B)", "alert(C)"],
         stop_round=3,
+        negotiations=[
+            {
+                "id": "deal",
+                "protocol": "alternating_offers",
+                "parties": ["A", "B"],
+                "opens": 2,
+                "issues": [
+                    {
+                        "name": "share",
+                        "low": 0.0,
+                        "high": 1.0,
+                        "debtor": "A",
+                        "consequent": "paid(A,B)",
+                    }
+                ],
+            }
+        ],
     )
     return negsim.simulate(scenario, seed=2, registry=registry)
 
