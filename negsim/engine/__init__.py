@@ -5,7 +5,7 @@ protocol, not any doctrine.
 """
 
 from negsim.engine._alliances import AllianceDesk, decided_fact
-from negsim.engine._engine import Simulation, TraceRecord, scenario_digest
+from negsim.engine._engine import Simulation, TraceRecord, declared_outcomes, scenario_digest
 from negsim.engine._monitor import CommitmentMonitor
 from negsim.engine._seeds import derive_seed, stream
 from negsim.engine._validate import RULES, Validator
@@ -18,6 +18,7 @@ __all__ = [
     "TraceRecord",
     "Validator",
     "decided_fact",
+    "declared_outcomes",
     "derive_seed",
     "scenario_digest",
     "stream",

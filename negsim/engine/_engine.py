@@ -54,7 +54,7 @@ from negsim.model import (
 )
 from negsim.plugins import PluginRegistry, default_registry
 
-__all__ = ["Simulation", "TraceRecord", "scenario_digest"]
+__all__ = ["Simulation", "TraceRecord", "declared_outcomes", "scenario_digest"]
 
 _COMMITTING = (Performative.PLEDGE, Performative.PROMISE, Performative.THREATEN)
 
@@ -111,7 +111,7 @@ class Simulation:
         self._trace = trace
         self._relays = {a.id: self.registry.agent_relay(a.stack) for a in scenario.agents}
         self._world_relay = self.registry.world_relay(scenario.world_rules)
-        self._outcomes = _declared_outcomes(self.registry, scenario.world_rules)
+        self._outcomes = declared_outcomes(self.registry, scenario.world_rules)
         self.public = PublicInfo.of(scenario)
         self.types = {
             a.id: draw(a.prior, stream(self.seed, "type", a.id))
@@ -660,8 +660,16 @@ def _typed(agent: Agent, drawn: AgentType | None) -> Agent:
     return attrs.evolve(agent, params={**agent.params, **drawn.params})
 
 
-def _declared_outcomes(registry: PluginRegistry, world_rules: str) -> tuple[str, ...]:
-    """The outcome names a world-rules plugin declares (the crisis set if none)."""
+def declared_outcomes(registry: PluginRegistry, world_rules: str) -> tuple[str, ...]:
+    """The outcome classes a world-rules plugin declares, in its order.
+
+    A plugin that declares none gets the crisis world's names (:class:`negsim.model.Outcome`,
+    ``unresolved`` included); ``unresolved`` is always possible besides the declared ones.
+
+    Args:
+        registry: The plugins.
+        world_rules: The world-rules plugin's name.
+    """
     declared = registry.spec(world_rules).outcomes
     if declared:
         return tuple(o.name for o in declared)

@@ -475,7 +475,9 @@ def read_results(
 
     Returns:
         One row per run (see the schema in :mod:`negsim.experiments`). Parts written
-        with different metric columns are merged; a missing value is null.
+        with different metric columns are merged; a missing value is null. For a
+        results directory, ``frame.attrs["outcomes"]`` holds the outcome classes its
+        world rules declare, in their order.
 
     Raises:
         SweepError: No such results, or a part cannot be read.
@@ -510,8 +512,10 @@ def read_results(
     order = [c for c in table.column_names]
     if "point" in order and "replicate" in order:
         table = table.sort_by([("point", "ascending"), ("replicate", "ascending")])
-    frame = _to_pandas(table)
-    return frame.reset_index(drop=True)
+    frame = _to_pandas(table).reset_index(drop=True)
+    if manifest.get("outcomes"):
+        frame.attrs["outcomes"] = list(manifest["outcomes"])
+    return frame
 
 
 def _read_part(f: Path, columns: Sequence[str] | None, kinds: Mapping[str, str]) -> Any:

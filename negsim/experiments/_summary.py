@@ -93,8 +93,8 @@ def resolve_column(columns: Sequence[str], name: str) -> str:
     )
 
 
-def _outcome_order(values: Sequence[str]) -> list[str]:
-    known = [str(o) for o in Outcome]
+def _outcome_order(values: Sequence[str], declared: Sequence[str] = ()) -> list[str]:
+    known = list(declared) or [str(o) for o in Outcome]
     return [o for o in known if o in values] + sorted(v for v in values if v not in known)
 
 
@@ -157,14 +157,15 @@ def summarize(
         raise SweepError("the results have no 'outcome' column")
     failed = frame["error"].notna() if "error" in columns else pd.Series(False, index=frame.index)
     seen = [str(o) for o in frame.loc[~failed, "outcome"].dropna().unique()]
+    declared = list(frame.attrs.get("outcomes") or [o.value for o in Outcome])
     if outcomes is not None:
-        known = _outcome_order([*(o.value for o in Outcome), *seen])
+        known = _outcome_order([*declared, *seen], declared)
         unknown = [o for o in outcomes if o not in known]
         if unknown:
             raise SweepError(
                 f"no outcome {', '.join(map(repr, unknown))}; choose from {', '.join(known)}"
             )
-    wanted = _outcome_order(seen if outcomes is None else list(outcomes))
+    wanted = _outcome_order(seen if outcomes is None else list(outcomes), declared)
 
     records: list[dict[str, Any]] = []
     if keys:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from negsim.engine import scenario_digest
+from negsim.engine import declared_outcomes, scenario_digest
 from negsim.errors import OverrideError, Problem, ScenarioError
 from negsim.experiments._backends import (
     BACKENDS,
@@ -426,6 +426,9 @@ def _manifest(
         "param_kinds": dict(zip(plan.columns, plan.kinds, strict=True)),
         "negsim_version": negsim.__version__,
         "plugins": format_plugins(plugins),
+        "outcomes": list(
+            dict.fromkeys([*declared_outcomes(registry, base.world_rules), "unresolved"])
+        ),
     }
     return dict(json.loads(json.dumps(manifest)))
 

@@ -122,7 +122,12 @@ class PluginRegistry:
             if impl is None:
                 specs[name] = _OBSERVER_SPEC
                 continue
-            spec = impl.function()
+            try:
+                spec = impl.function()
+            except (ValueError, TypeError) as exc:  # attrs refused the declaration
+                raise PluginError(
+                    f"plugin {name!r}: its negsim_plugin_spec is invalid: {exc}"
+                ) from exc
             if not isinstance(spec, PluginSpec):
                 raise PluginError(
                     f"plugin {name!r}: negsim_plugin_spec must return a negsim.model.PluginSpec, "

@@ -477,3 +477,53 @@ def test_a_bad_prior_is_one_clear_problem(edit: str, path: str, message: str) ->
     text = str(info.value)
     assert path in text, text
     assert message in text, text
+
+
+def test_a_plugin_declaring_an_outcome_twice_is_named() -> None:
+    class Twice:
+        @hookimpl
+        def negsim_plugin_spec(self) -> PluginSpec:
+            return PluginSpec(role="world", outcomes=[("won", "a"), ("won", "b")])
+
+    with pytest.raises(
+        negsim.PluginError,
+        match="plugin 'twice': its negsim_plugin_spec is invalid: 'outcomes' declares 'won' twice",
+    ):
+        negsim.PluginRegistry([("twice", Twice())], discover=False)
+
+
+class CoinWorld:
+    """Declares ``tails`` before ``heads``; ends each run in round 1 by a coin."""
+
+    @hookimpl
+    def negsim_plugin_spec(self) -> PluginSpec:
+        return PluginSpec(
+            role="world",
+            outcomes=[OutcomeSpec("tails", "the coin fell tails"), ("heads", "it fell heads")],
+        )
+
+    @hookimpl
+    def negsim_classify_outcome(self, world: negsim.WorldState) -> tuple[str, str]:
+        return ("heads" if "heads" in world.facts else "tails", "the coin fell")
+
+    @hookimpl
+    def negsim_adjudicate(self, world: negsim.WorldState, rng: random.Random) -> Any:
+        facts = {"heads"} if rng.random() < 0.5 else set()
+        return negsim.model.Adjudication(world=attrs.evolve(world, facts=facts))
+
+
+def test_summaries_follow_the_declared_outcomes(tmp_path: Any) -> None:
+    from negsim.experiments import SweepError, read_results, summarize, sweep
+
+    registry = make_registry(("coin", CoinWorld()))
+    scenario = attrs.evolve(
+        make_scenario(registry, max_rounds=1), world_rules="coin", world_params={}
+    )
+    out = tmp_path / "coins.parquet"
+    sweep(scenario, runs=40, seed=1, backend="serial", out=out, registry=registry, progress=False)
+    frame = read_results(out)
+    assert frame.attrs["outcomes"] == ["tails", "heads", "unresolved"]
+    table = summarize(frame)
+    assert list(table["outcome"]) == ["tails", "heads"]  # declared order, not alphabetical
+    with pytest.raises(SweepError, match="no outcome 'deterred'; choose from tails, heads"):
+        summarize(frame, outcomes=["deterred"])
