@@ -360,3 +360,49 @@ def test_an_issue_must_be_well_formed() -> None:
         Issue("x", "continuous", low=0.0, high=1.0, debtor="A")
     with pytest.raises(ValueError, match="at least two distinct agents"):
         Negotiation("n", "consensus", ["A", "A"], [Issue("x", low=0.0, high=1.0)])
+
+
+def test_a_conditional_reward_is_owed_only_if_its_condition_holds() -> None:
+    # B pays A only if A stands aside: the agreed term is a conditional commitment that
+    # detaches when its antecedent holds, and is otherwise never owed.
+    reward = {
+        "name": "reward",
+        "kind": "continuous",
+        "low": 0.0,
+        "high": 5.0,
+        "debtor": "B",
+        "antecedent": "~responds(A,C)",
+        "consequent": "paid(B,A)",
+        "deadline": 1,
+        "cost": 1.0,
+    }
+    script = {
+        ("A", 1): lambda v: [v.offer("deal", reward=2.0)],
+        ("B", 2): lambda v: [v.accept("deal")],
+    }
+    scripted = Scripted(script)
+    registry = make_registry(*PROTOCOLS, script=scripted)
+    data = {
+        "scenario": {"name": "deal", "world_rules": "toy", "max_rounds": 6},
+        "agents": [agent("A"), agent("B"), agent("C")],
+        "negotiations": [
+            {
+                "id": "deal",
+                "protocol": "alternating_offers",
+                "parties": ["A", "B"],
+                "issues": [reward],
+            }
+        ],
+    }
+    scenario = scenario_from_dict(data, registry=registry)
+    assert scenario.negotiations[0].issue("reward").cost == 1.0
+    result = negsim.simulate(scenario, registry=registry)
+    [c] = [c for c in result.commitments if c.source == "deal"]
+    assert (c.antecedent, c.consequent) == ("~responds(A,C)", "paid(B,A)")
+    history = [
+        (e.round, str(e.new))
+        for e in result.events
+        if e.kind == "commitment" and e.commitment == c.id
+    ]
+    assert history[0] == (2, "detached")  # A had not responded when it was agreed
+    assert str(c.state) == "violated"  # B never paid
