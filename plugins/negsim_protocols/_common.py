@@ -8,7 +8,37 @@ import attrs
 
 from negsim.model import Message, Performative, Session, SessionStatus
 
-__all__ = ["agreed", "all_accepted", "failed", "moves_of", "next_after", "put", "with_acceptance"]
+__all__ = [
+    "TextState",
+    "agreed",
+    "all_accepted",
+    "cleared",
+    "failed",
+    "moves_of",
+    "needs_a_text",
+    "next_after",
+    "put",
+    "with_acceptance",
+]
+
+
+@attrs.define
+class TextState:
+    """A protocol's private state: the round the text on the table was put in."""
+
+    put_in: int = 0
+
+
+def needs_a_text(session: Session, message: Message) -> str | None:
+    """Refuse an acceptance or rejection when no text is on the table."""
+    if message.performative is not Performative.OFFER and not session.text:
+        return f"there is no text on the table to {message.performative}"
+    return None
+
+
+def cleared(session: Session, note: str) -> Session:
+    """``session`` with nothing on the table."""
+    return attrs.evolve(session, text={}, author="", accepted=(), note=note)
 
 
 def moves_of(moves: Iterable[Message], performative: Performative) -> list[Message]:

@@ -13,15 +13,21 @@ its deadline otherwise.
 
 from __future__ import annotations
 
-import attrs
-
 import negsim
 from negsim.model import Message, ParamSpec, Performative, PluginSpec, Session
-from negsim_protocols._common import agreed, all_accepted, moves_of, put, with_acceptance
+from negsim_protocols._common import (
+    TextState,
+    agreed,
+    all_accepted,
+    cleared,
+    moves_of,
+    needs_a_text,
+    put,
+    with_acceptance,
+)
 
 __all__ = [
     "PARAMS",
-    "ConsensusState",
     "negsim_plugin_spec",
     "negsim_protocol_check",
     "negsim_protocol_start",
@@ -41,13 +47,6 @@ PARAMS = (
 """The protocol's parameters, with their ranges and sources."""
 
 
-@attrs.define
-class ConsensusState:
-    """When the text on the table was put (it lapses ``decision_rounds`` later)."""
-
-    put_in: int = 0
-
-
 @negsim.hookimpl
 def negsim_plugin_spec() -> PluginSpec:
     """Declare the protocol and its parameter."""
@@ -55,22 +54,20 @@ def negsim_plugin_spec() -> PluginSpec:
 
 
 @negsim.hookimpl
-def negsim_protocol_start() -> ConsensusState:
+def negsim_protocol_start() -> TextState:
     """Nothing on the table yet."""
-    return ConsensusState()
+    return TextState()
 
 
 @negsim.hookimpl
 def negsim_protocol_check(session: Session, message: Message) -> str | None:
     """Only a text on the table can be accepted or rejected."""
-    if message.performative is not Performative.OFFER and not session.text:
-        return f"there is no text on the table to {message.performative}"
-    return None
+    return needs_a_text(session, message)
 
 
 @negsim.hookimpl
 def negsim_protocol_step(
-    session: Session, state: ConsensusState, round: int, moves: tuple[Message, ...]
+    session: Session, state: TextState, round: int, moves: tuple[Message, ...]
 ) -> Session:
     """Amend, then block or accept; agree when all have accepted."""
     amendments = moves_of(moves, Performative.OFFER)
@@ -81,15 +78,11 @@ def negsim_protocol_step(
     blocks = moves_of(moves, Performative.REJECT)
     if blocks:
         who = ", ".join(m.sender for m in blocks)
-        return _cleared(session, f"{who} blocked {session.author}'s text")
+        return cleared(session, f"{who} blocked {session.author}'s text")
     session = with_acceptance(session, (m.sender for m in moves_of(moves, Performative.ACCEPT)))
     if all_accepted(session):
         return agreed(session, "every party accepted the text")
     lapse = int(session.negotiation.params.get("decision_rounds", 3))
     if session.text and round - state.put_in >= lapse:
-        return _cleared(session, f"{session.author}'s text lapsed without consensus")
+        return cleared(session, f"{session.author}'s text lapsed without consensus")
     return session
-
-
-def _cleared(session: Session, note: str) -> Session:
-    return attrs.evolve(session, text={}, author="", accepted=(), note=note)

@@ -14,11 +14,10 @@ import attrs
 
 import negsim
 from negsim.model import Message, ParamSpec, Performative, PluginSpec, Session
-from negsim_protocols._common import agreed, moves_of, put
+from negsim_protocols._common import TextState, agreed, moves_of, needs_a_text, put
 
 __all__ = [
     "PARAMS",
-    "SilenceState",
     "negsim_plugin_spec",
     "negsim_protocol_check",
     "negsim_protocol_start",
@@ -38,13 +37,6 @@ PARAMS = (
 """The protocol's parameters, with their ranges and sources."""
 
 
-@attrs.define
-class SilenceState:
-    """When the text under silence was put."""
-
-    put_in: int = 0
-
-
 @negsim.hookimpl
 def negsim_plugin_spec() -> PluginSpec:
     """Declare the protocol and its parameter."""
@@ -52,22 +44,20 @@ def negsim_plugin_spec() -> PluginSpec:
 
 
 @negsim.hookimpl
-def negsim_protocol_start() -> SilenceState:
+def negsim_protocol_start() -> TextState:
     """Nothing under silence yet."""
-    return SilenceState()
+    return TextState()
 
 
 @negsim.hookimpl
 def negsim_protocol_check(session: Session, message: Message) -> str | None:
-    """Silence can only be broken on a text under silence."""
-    if message.performative is not Performative.OFFER and not session.text:
-        return f"there is no text under silence to {message.performative}"
-    return None
+    """Only a text on the table can be accepted or rejected."""
+    return needs_a_text(session, message)
 
 
 @negsim.hookimpl
 def negsim_protocol_step(
-    session: Session, state: SilenceState, round: int, moves: tuple[Message, ...]
+    session: Session, state: TextState, round: int, moves: tuple[Message, ...]
 ) -> Session:
     """Put a text under silence, break silence, or let the silence deadline pass."""
     texts = moves_of(moves, Performative.OFFER)
