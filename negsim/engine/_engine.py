@@ -126,10 +126,10 @@ class Simulation:
             {n.id: frozenset((*n.parties, n.mediator)) - {""} for n in scenario.negotiations},
         )
         self._updating = frozenset(
-            a.id for a in self.agents if self._relays[a.id].negsim_update_beliefs.get_hookimpls()
+            a.id for a in self.agents if self._relays[a.id].implements("negsim_update_beliefs")
         )
         self._honouring = frozenset(
-            a.id for a in self.agents if self._relays[a.id].negsim_honour.get_hookimpls()
+            a.id for a in self.agents if self._relays[a.id].implements("negsim_honour")
         )
         self._world_rng = stream(self.seed, "world")
         self.world: WorldState = attrs.evolve(scenario.world, round=0)

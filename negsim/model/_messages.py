@@ -113,6 +113,14 @@ def _sorted_ids(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(value))
 
 
+def _visibility(value: Visibility | str) -> Visibility:
+    """Attrs converter: a visibility's name to the member (members pass as they are)."""
+    return value if isinstance(value, Visibility) else Visibility(value)
+
+
+_NO_TERMS: FrozenMap[str, ParamValue] = FrozenMap()
+
+
 @attrs.frozen
 class Message:
     """One message from one agent to one or more others.
@@ -140,9 +148,9 @@ class Message:
     conversation: str = ""
     in_reply_to: str | None = None
     id: str = ""
-    visibility: Visibility = attrs.field(default=Visibility.RECIPIENTS, converter=Visibility)
+    visibility: Visibility = attrs.field(default=Visibility.RECIPIENTS, converter=_visibility)
     negotiation: str = ""
-    terms: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
+    terms: FrozenMap[str, ParamValue] = attrs.field(default=_NO_TERMS, converter=frozen_map)
 
 
 @attrs.frozen
@@ -165,7 +173,7 @@ class Action:
     magnitude: float = attrs.field(default=1.0, converter=float)
     round: int = 0
     params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
-    visibility: Visibility = attrs.field(default=Visibility.PUBLIC, converter=Visibility)
+    visibility: Visibility = attrs.field(default=Visibility.PUBLIC, converter=_visibility)
 
 
 Move = Message | Action

@@ -188,7 +188,7 @@ class AgentView:
             conversation=conversation,
             in_reply_to=in_reply_to,
             id=f"{self.round}:{self.agent.id}:{next(self._ids)}",
-            visibility=Visibility(visibility),
+            visibility=visibility,
         )
 
     def act(
@@ -217,7 +217,7 @@ class AgentView:
             magnitude=magnitude,
             round=self.round,
             params=params,
-            visibility=Visibility(visibility),
+            visibility=visibility,
         )
 
     def session(self, negotiation: str) -> Session:

@@ -34,6 +34,11 @@ class HookRelay:
     def __init__(self, plugins: tuple[str, ...], hooks: dict[str, pluggy.HookCaller]) -> None:
         self.plugins = plugins
         self._hooks = hooks
+        self._implemented = {name: bool(h.get_hookimpls()) for name, h in hooks.items()}
+
+    def implements(self, hook: str) -> bool:
+        """Whether any plugin of this relay implements ``hook`` (worked out once)."""
+        return self._implemented.get(hook, False)
 
     def callers(self) -> list[pluggy.HookCaller]:
         """The hook callers of this relay."""
