@@ -25,6 +25,8 @@ The invariants (:data:`INVARIANTS`):
 * ``consensus``: no collective decision under consensus without every (non-excluded)
   member's consent;
 * ``determinism``: the same scenario and seed give the same log in a process;
+* ``sees-only-what-it-may``: no agent's decisions depend on what it could not observe
+  (two runs that differ only in what a kit agent whispers to another in private);
 * ``hash-seed-determinism``: ... and a byte-identical log in two processes with other
   ``PYTHONHASHSEED`` values.
 

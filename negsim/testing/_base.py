@@ -110,6 +110,10 @@ class DoctrineInvariants:
         """The same scenario and seed give the same log twice in one process."""
         self.check_invariant("determinism")
 
+    def test_sees_only_what_it_may(self) -> None:
+        """No agent's decisions depend on what it could not observe."""
+        self.check_invariant("sees-only-what-it-may")
+
     def test_hash_seed_determinism(self) -> None:
         """The same scenario and seed give a byte-identical log under another hash seed."""
         self.check_invariant("hash-seed-determinism")

@@ -24,6 +24,7 @@ from negsim.testing._invariants import Invariant, select
 from negsim.testing._record import RunRecord, global_randomness, record_run
 from negsim.testing._stimulus import STIMULUS, Stimulus
 from negsim.testing._strategies import ParamStrategy, RunCase, runs
+from negsim.testing._whisper import WHISPERER, Whisperer, with_whisperer
 
 __all__ = [
     "CheckReport",
@@ -114,9 +115,21 @@ class _Setup:
     doctrine: str
     world: str | None
     _workers: dict[str, Worker] = attrs.Factory(dict)
+    _whispering: PluginRegistry | None = None
 
     def transport(self) -> list[dict[str, str]]:
         return describe_plugins(self.plugins)
+
+    def whispering(self) -> PluginRegistry:
+        """The registry with the kit's ``whisperer`` added too (built on first use).
+
+        Only the whispered runs of ``sees-only-what-it-may`` use it, so the doctrines the
+        other checks and the strategies see are the registry's own.
+        """
+        if self._whispering is None:
+            plugins = [(n, p) for n, p in self.plugins if n != WHISPERER]
+            self._whispering = PluginRegistry([*plugins, (WHISPERER, Whisperer())], discover=False)
+        return self._whispering
 
     def workers(self) -> list[Worker]:
         """The child processes that replay runs, one per hash seed (started on first use).
@@ -233,6 +246,14 @@ class _Replay:
                 seed=self.case.seed,
                 registry=self.setup.registry,
                 timeout=self.timeout,
+            )
+
+    def whispered(self, stream: int) -> RunRecord:
+        registry = self.setup.whispering()
+        case = RunCase(data=with_whisperer(self.case.data, stream), seed=self.case.seed)
+        with global_randomness(1):
+            return record_run(
+                case.scenario(registry), seed=case.seed, registry=registry, timeout=self.timeout
             )
 
     def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -411,7 +432,9 @@ def check_doctrine(
     to a minimal one, and the error names the invariant, what went wrong (round,
     agent, doctrine) and the scenario, as a scenario file.
 
-    The hash-seed determinism check replays runs in a subprocess, so it gets its own,
+    ``determinism`` plays each run again, and ``sees-only-what-it-may`` twice more with
+    two agents of the kit's added (a whisperer and its confidant), in this process. The
+    hash-seed determinism check replays runs in a subprocess, so it gets its own,
     smaller number of examples. A run that takes longer than ``timeout`` stops the
     search at once, without shrinking (every shrinking step would wait as long): its
     counterexample is the first such run hypothesis tried, which is usually small.

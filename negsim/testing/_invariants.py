@@ -2,7 +2,8 @@
 
 Each check reads a :class:`~negsim.testing.RunRecord` and returns the problems it
 finds, one readable line each (an empty list when the invariant holds). The two
-determinism checks need to play the run again; they get a :class:`Replayer`.
+determinism checks and ``sees-only-what-it-may`` need to play the run again; they get
+a :class:`Replayer`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from negsim.model import (
     DecisionRule,
     Event,
     FactChanged,
+    HonourDecided,
     Message,
     MessageSent,
     MoveRejected,
@@ -36,7 +38,8 @@ from negsim.model import (
     Performative,
     ProposalClosed,
 )
-from negsim.testing._record import RunRecord
+from negsim.testing._record import RoundRecord, RunRecord
+from negsim.testing._whisper import STREAMS, whisper_ids
 
 __all__ = ["INVARIANTS", "Invariant", "Replayer", "select"]
 
@@ -44,10 +47,20 @@ _S = CommitmentState
 
 
 class Replayer(Protocol):
-    """Plays the recorded run's scenario and seed again, for the determinism checks."""
+    """Plays the recorded run's scenario and seed again, for the checks that compare runs."""
 
     def again(self) -> RunRecord:
         """The same run again in this process (under other global random seeds)."""
+
+    def whispered(self, stream: int) -> RunRecord:
+        """The same run with a whisperer and its confidant added, in this process.
+
+        The whisperer (the kit's doctrine ``whisperer``) tells its confidant (a
+        silent ``stimulus`` agent) things in ``recipients`` and ``secret`` messages
+        every round; what it says depends on ``stream`` (0 or 1). Their ids are ``W``
+        and ``V``, or the first of ``W2``, ``W3``, ... (``V2``, ...) the scenario leaves
+        free.
+        """
 
     def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
         """The same run in other processes, each with another ``PYTHONHASHSEED``.
@@ -65,8 +78,9 @@ class Invariant:
         name: Its short name (``delivery``), used to select it and named in failures.
         summary: What must hold, in one sentence.
         check: Returns the problems found in a recorded run.
-        cost: ``"run"`` (reads the record), ``"rerun"`` (plays the run again in
-            process) or ``"process"`` (plays it again in a subprocess: slow).
+        cost: ``"run"`` (reads the record), ``"rerun"`` (plays the run, or variants of
+            it, again in process) or ``"process"`` (plays it again in a subprocess:
+            slow).
     """
 
     name: str
@@ -715,6 +729,150 @@ def check_hash_seed_determinism(record: RunRecord, replay: Replayer) -> list[str
     ]
 
 
+# --------------------------------------------------------------------------------------
+# sees-only-what-it-may
+# --------------------------------------------------------------------------------------
+
+
+def check_sees_only_what_it_may(record: RunRecord, replay: Replayer) -> list[str]:
+    """No agent's decisions depend on what it could not observe.
+
+    The run is played twice more, each time with two agents added outside every
+    alliance: the kit's ``whisperer`` and its confidant, a silent ``stimulus`` agent.
+    Every round the whisperer tells the confidant things in ``recipients`` and
+    ``secret`` messages, which no other agent may observe; the two runs differ only in
+    what it says (every field of every whisper, and how many it sends in a round),
+    with ``inform`` messages that neither the engine nor the world rules act on. So in
+    every round, every other agent must be shown the same (its inbox and
+    :attr:`negsim.AgentView.observed`) and decide the same (what its
+    :hook:`negsim_decide` returns and its :hook:`negsim_honour` decisions) in both
+    runs, the world must come out the same, and the runs must end alike. The first
+    round with a difference is reported, naming the agent and its doctrine (a
+    difference in what an agent was shown names the engine or the world rules; in the
+    world, the world rules).
+
+    A difference that a third run, with the first run's whispers, shows too comes from
+    something other than the whispers (global randomness, state kept between runs):
+    that is for ``determinism`` to report, not this check. So is a run that never ends
+    once the two are added (for ``termination``, in runs of its own); one that stops
+    with an error then is reported, since the check cannot be made.
+    """
+    if record.timed_out:
+        return []
+    hidden = whisper_ids(record.scenario.agent_ids)
+    first = replay.whispered(STREAMS[0])
+    if first.timed_out:  # termination's to find, in runs of its own: no wait twice here
+        return []
+    second = replay.whispered(STREAMS[1])
+    problems = _whisper_difference(first, second, hidden)
+    if problems and _whisper_difference(first, replay.whispered(STREAMS[0]), hidden):
+        return []
+    if not problems and record.result is not None and first.result is None:
+        return [
+            f"with the kit's whisperer {hidden[0]} and its confidant {hidden[1]} added, which "
+            f"this check needs, the run {_end(first)}, so the check could not be made"
+        ]
+    return problems
+
+
+def _move(move: object) -> str:
+    if isinstance(move, Message):
+        shown = "" if move.visibility == "recipients" else f" ({move.visibility})"
+        return (
+            f"{move.performative} to {','.join(move.recipients) or '-'}{shown} {dict(move.content)}"
+        )
+    if isinstance(move, Action):
+        return f"{move.kind}" + (f" {move.target}" if move.target else "")
+    return repr(move)
+
+
+def _moves(moves: Sequence[object]) -> str:
+    return _cut("[" + "; ".join(_move(m) for m in moves) + "]", 300)
+
+
+def _comparable(move: object) -> object:
+    return move if isinstance(move, (Message, Action)) else repr(move)
+
+
+def _honoured(rr: RoundRecord, agent: str) -> tuple[tuple[str, bool], ...]:
+    return tuple(
+        (e.commitment, e.honour)
+        for e in rr.events
+        if isinstance(e, HonourDecided) and e.debtor == agent
+    )
+
+
+def _end(record: RunRecord) -> str:
+    if record.timed_out:
+        return f"did not end (still in {record.where})"
+    if record.error is not None:
+        return f"stopped in {record.where} with {type(record.error).__name__}: {record.error}"
+    outcome = record.result.outcome if record.result is not None else "?"
+    return f"ended {outcome} after {len(record.rounds)} rounds"
+
+
+def _whisper_difference(first: RunRecord, second: RunRecord, hidden: tuple[str, str]) -> list[str]:
+    """The first round in which two whispered runs differ for an agent outside the whisper."""
+    whisperer, confidant = hidden
+    agents = [a for a in first.scenario.agent_ids if a not in hidden]
+    secret = (
+        f"though only what the kit's whisperer {whisperer} told its confidant {confidant} in "
+        "private changed (in the run below, with the two added)"
+    )
+    for a, b in zip(first.rounds, second.rounds, strict=False):
+        t = a.round
+        shown = []
+        for agent in agents:
+            if a.seen.get(agent, ()) != b.seen.get(agent, ()):
+                shown.append((agent, "inbox"))
+            elif a.observed.get(agent, ()) != b.observed.get(agent, ()):
+                shown.append((agent, "view.observed"))
+        if shown:
+            return [
+                f"round {t}: agent {agent} (doctrine {_doctrine(first, agent)!r}) was shown "
+                f"something it could not observe: its {what} differs between two runs, "
+                f"{secret}; the engine, or the world rules' events, leaked it"
+                for agent, what in shown
+            ]
+        decided = []
+        for agent in agents:
+            d = _doctrine(first, agent)
+            mine, theirs = a.moves.get(agent, ()), b.moves.get(agent, ())
+            if [_comparable(m) for m in mine] != [_comparable(m) for m in theirs]:
+                decided.append(
+                    f"round {t}: agent {agent} (doctrine {d!r}) decided on what it could not "
+                    f"observe: it returned {_moves(mine)} in one run and {_moves(theirs)} in "
+                    f"the other, {secret}"
+                )
+            elif _honoured(a, agent) != _honoured(b, agent):
+                decided.append(
+                    f"round {t}: agent {agent} (doctrine {d!r}) decided on what it could not "
+                    f"observe: its honour decisions were {list(_honoured(a, agent))} in one "
+                    f"run and {list(_honoured(b, agent))} in the other, {secret}"
+                )
+        if decided:
+            return decided
+        if a.world != b.world:
+            facts = sorted(a.world.facts ^ b.world.facts)
+            keys = sorted(
+                k
+                for k in set(a.world.variables) | set(b.world.variables)
+                if a.world.variables.get(k) != b.world.variables.get(k)
+            )
+            return [
+                f"round {t}: every agent decided alike, but the world came out different "
+                f"(facts {facts}, variables {keys}), {secret}: the world rules "
+                f"{first.scenario.world_rules!r} act on messages they should leave alone"
+            ]
+    ends = _end(first), _end(second)
+    if ends[0] != ends[1]:
+        return [
+            "every agent saw and decided alike in every round both runs played, but one run "
+            f"{ends[0]} and the other {ends[1]}, {secret}"
+        ]
+    return []
+
+
 INVARIANTS: dict[str, Invariant] = {
     i.name: i
     for i in (
@@ -745,6 +903,12 @@ INVARIANTS: dict[str, Invariant] = {
             "determinism",
             "the same scenario and seed give the same log in a process",
             check_determinism,
+            cost="rerun",
+        ),
+        Invariant(
+            "sees-only-what-it-may",
+            "no agent's decisions depend on what it could not observe",
+            check_sees_only_what_it_may,
             cost="rerun",
         ),
         Invariant(

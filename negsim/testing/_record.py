@@ -36,6 +36,8 @@ class RoundRecord:
         sent: The round's valid messages (``Simulation.sent`` after the round).
         events: The round's events.
         world: The world after the round.
+        observed: What each agent's view held as :attr:`negsim.AgentView.observed`: the
+            events of the round before that it could see.
     """
 
     round: int
@@ -45,6 +47,7 @@ class RoundRecord:
     sent: tuple[Message, ...]
     events: tuple[Event, ...]
     world: WorldState
+    observed: FrozenMap[str, tuple[Event, ...]] = attrs.field(factory=FrozenMap)
 
 
 @attrs.frozen
@@ -211,6 +214,7 @@ def record_run(
     sim = Simulation(scenario, seed=seed, registry=registry)
     moves: dict[str, tuple[object, ...]] = {}
     seen: dict[str, tuple[Message, ...]] = {}
+    observed: dict[str, tuple[Event, ...]] = {}
     where: list[str] = ["set-up"]
 
     def before(name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
@@ -220,6 +224,7 @@ def record_run(
         where[0] = name + (f" for agent {who!r}" if who else "")
         if name == "negsim_decide" and view is not None:
             seen[view.agent.id] = view.inbox
+            observed[view.agent.id] = view.observed
 
     def after(
         outcome: Any, name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
@@ -241,6 +246,7 @@ def record_run(
             while not sim.done:
                 moves.clear()
                 seen.clear()
+                observed.clear()
                 events = sim.step()
                 rounds.append(
                     RoundRecord(
@@ -251,6 +257,7 @@ def record_run(
                         sent=sim.sent,
                         events=events,
                         world=sim.world,
+                        observed=freeze(observed),
                     )
                 )
             where[0] = "the end of the run"

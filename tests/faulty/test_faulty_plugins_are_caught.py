@@ -2,7 +2,8 @@
 
 Each module of ``tests.faulty`` breaks one invariant (see its docstring);
 ``check_doctrine`` must raise an ``InvariantViolation`` (an ``AssertionError``) whose
-message names the invariant, the doctrine and the scenario of a run that shows it.
+message names the invariant, the doctrine and the scenario of a run that shows it. A
+module that needs plugins beside its doctrine lists them in ``COMPANIONS``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,29 @@ import signal
 import subprocess
 import sys
 from types import ModuleType
+from typing import Any
 
+import attrs
 import pytest
 
-from negsim.testing import InvariantViolation, check_doctrine, check_run, registry_with
+import negsim
+from negsim.model import Message, MessageSent, Move
+from negsim.plugins import PluginRegistry
+from negsim.testing import (
+    INVARIANTS,
+    InvariantViolation,
+    RunCase,
+    RunRecord,
+    check_doctrine,
+    check_run,
+    record_run,
+    registry_with,
+)
+from negsim.testing._check import _build, _Replay
 from negsim.testing._child import HASH_SEED_PAIRS, child_hash_seeds
 from tests.faulty import (
     ballot_stuffer,
+    eavesdropper,
     global_random,
     impersonator,
     never_ends,
@@ -36,6 +53,7 @@ CASES = [
     pytest.param(shared_state, "determinism", id="shared_state"),
     pytest.param(shared_default, "determinism", id="shared_default"),
     pytest.param(set_order, "hash-seed-determinism", id="set_order"),
+    pytest.param(eavesdropper, "sees-only-what-it-may", id="eavesdropper"),
     pytest.param(
         never_ends,
         "termination",
@@ -56,10 +74,21 @@ def _name(plugin: ModuleType) -> str:
     return plugin.__name__.rsplit(".", 1)[-1]
 
 
+def _companions(plugin: ModuleType) -> list[tuple[str, object]]:
+    return list(getattr(plugin, "COMPANIONS", ()))
+
+
+def _registry(plugin: ModuleType) -> PluginRegistry | None:
+    """The installed plugins and the module's companions; ``None`` when it has none."""
+    companions = _companions(plugin)
+    return registry_with(*companions) if companions else None
+
+
 def _check(plugin: ModuleType, invariants: list[str] | None) -> InvariantViolation:
     with pytest.raises(InvariantViolation) as info:
         check_doctrine(
             plugin,
+            registry=_registry(plugin),
             invariants=invariants,
             max_examples=EXAMPLES,
             hash_seed_examples=EXAMPLES,
@@ -92,13 +121,14 @@ def test_a_full_check_names_the_invariant(plugin: ModuleType, invariant: str) ->
         (global_random, "determinism"),
         (ballot_stuffer, "consensus"),
         (set_order, "hash-seed-determinism"),
+        (eavesdropper, "sees-only-what-it-may"),
     ],
 )
 def test_the_counterexample_replays(plugin: ModuleType, invariant: str) -> None:
     violation = _check(plugin, [invariant])
     case = violation.case
     assert case is not None
-    registry = registry_with((_name(plugin), plugin))
+    registry = registry_with((_name(plugin), plugin), *_companions(plugin))
     with pytest.raises(InvariantViolation) as again:
         check_run(case.toml(), seed=case.seed, registry=registry, invariants=[invariant])
     assert again.value.invariants == (invariant,)
@@ -135,6 +165,117 @@ def test_a_hanging_doctrine_is_reported_with_hook_agent_and_round() -> None:
     assert "the run did not end: it was still in negsim_decide for agent" in message
     assert "in round 2" in message
     assert "the first run found that never ends" in message
+
+
+def test_an_eavesdropper_is_named_with_the_round_and_what_it_repeated() -> None:
+    # learning a whisper needs one agent and two rounds: whispers in round 1, heard in 2
+    message = str(_check(eavesdropper, ["sees-only-what-it-may"]))
+    assert message.count("[[agents]]") <= 2
+    assert "max_rounds = 2" in message
+    assert "round 2: agent A (doctrine 'eavesdropper') decided on what it could not" in message
+    assert "though only what the kit's whisperer W told its confidant V in private" in message
+    assert "W told V" in message  # what it repeated: the whispers, in both runs
+
+
+class Listener:
+    """The eavesdropper's well-behaved twin: it passes on only what it observed.
+
+    The same decision (:func:`tests.faulty.eavesdropper.gossip`), from ``view.observed``
+    instead of the eavesdropper's ear; it counts what it passes on.
+    """
+
+    def __init__(self) -> None:
+        self.passed_on = 0
+
+    @negsim.hookimpl
+    def negsim_plugin_spec(self) -> negsim.PluginSpec:
+        return negsim.PluginSpec(role="doctrine", summary="passes on what it observed")
+
+    @negsim.hookimpl
+    def negsim_decide(self, view: negsim.AgentView) -> list[Move]:
+        heard = [e.message for e in view.observed if isinstance(e, MessageSent)]
+        moves = eavesdropper.gossip(view, heard)
+        self.passed_on += sum(isinstance(m, Message) for m in moves)
+        return moves
+
+
+def test_the_eavesdroppers_well_behaved_twin_is_not_reported() -> None:
+    # The placebo for test_the_invariant_catches_the_fault[eavesdropper]: the same
+    # search, plugins (the ear included) and decision, and only the source of what the
+    # doctrine passes on differs; this one does pass things on, so the check compared
+    # decisions that depend on what an agent heard.
+    listener = Listener()
+    report = check_doctrine(
+        listener,
+        name="listener",
+        registry=_registry(eavesdropper),
+        invariants=["sees-only-what-it-may"],
+        max_examples=EXAMPLES,
+        timeout=TIMEOUT,
+    )
+    assert report.invariants == ("sees-only-what-it-may",)
+    assert listener.passed_on > 0
+
+
+@attrs.define
+class _Counted:
+    """A replayer that notes which whispered runs the check asked for."""
+
+    inner: _Replay
+    streams: list[int] = attrs.Factory(list)
+
+    def again(self) -> RunRecord:
+        return self.inner.again()
+
+    def whispered(self, stream: int) -> RunRecord:
+        self.streams.append(stream)
+        return self.inner.whispered(stream)
+
+    def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
+        return self.inner.in_subprocesses()
+
+
+def _sees_only(plugin: object, name: str) -> tuple[list[str], list[int]]:
+    """The invariant's problems in a two-round run of one agent, and the streams played."""
+    setup = _build(None, [(name, plugin), *_companions(eavesdropper)])
+    data: dict[str, Any] = {
+        "scenario": {"name": "two", "world_rules": "crisis", "max_rounds": 2},
+        "agents": [{"id": "A", "name": "State A", "doctrine": name}],
+    }
+    case = RunCase(data=data, seed=0)
+    scenario = case.scenario(setup.registry)
+    record = record_run(scenario, seed=0, registry=setup.registry)
+    replay = _Counted(_Replay(setup, scenario, case, TIMEOUT))
+    problems = INVARIANTS["sees-only-what-it-may"].check(record, replay)
+    return problems, replay.streams
+
+
+def test_a_difference_is_confirmed_before_it_is_reported() -> None:
+    # No difference: two whispered runs. A difference the whispers made: a third run with
+    # the first whispers agrees with the first, and it is reported. A difference they did
+    # not make (shared_state counts every run it plays): the third run differs too, and
+    # the check leaves it to determinism.
+    assert _sees_only(Listener(), "listener") == ([], [0, 1])
+    problems, streams = _sees_only(eavesdropper, "eavesdropper")
+    assert streams == [0, 1, 0]
+    assert len(problems) == 1
+    assert problems[0].startswith("round 2: agent A (doctrine 'eavesdropper')")
+    assert _sees_only(shared_state, "shared_state") == ([], [0, 1, 0])
+
+
+def test_an_engine_that_shows_the_whispers_is_blamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The views are compared before the decisions: with every event observed by all,
+    # the well-behaved listener is shown the whispers, and that is what is reported.
+    from negsim.engine import _observe
+
+    monkeypatch.setattr(_observe._Who, "observers", lambda self, event: None)
+    problems, _ = _sees_only(Listener(), "listener")
+    assert problems == [
+        "round 2: agent A (doctrine 'listener') was shown something it could not observe: "
+        "its view.observed differs between two runs, though only what the kit's whisperer "
+        "W told its confidant V in private changed (in the run below, with the two added); "
+        "the engine, or the world rules' events, leaked it"
+    ]
 
 
 def test_state_kept_between_runs_is_reported_as_nondeterminism() -> None:
