@@ -220,11 +220,11 @@ class Simulation:
             for r in m.recipients:
                 inboxes[r].append(m)
         self.inboxes = {a: tuple(ms) for a, ms in inboxes.items()}
-        observed = self._observations.split(self._last)
+        seen = self._observations.next_round(self._last)
         detached = self._detached(self._last)
         # 0. open the negotiations due this round
-        events: list[Event] = list(self._open_negotiations(t))
-        sessions = self._sessions_by_agent()
+        events: list[Event] = self._open_negotiations(t) if self.sessions else []
+        sessions = self._sessions_by_agent() if self.sessions else {}
         # 2-4. update beliefs, honour, decide: all on the same snapshot
         decided = []
         for agent in self.agents:
@@ -239,7 +239,7 @@ class Simulation:
                 public=self.public,
                 state=self._states.get(me),
                 rng=self._rngs[me],
-                observed=observed[me],
+                seen=seen,
                 type=self.types.get(me),
                 sessions=sessions.get(me, ()),
             )
@@ -297,7 +297,7 @@ class Simulation:
                 self.desk.record(m)
         decisions, decided_facts = self.desk.tally(t)
         events.extend(decisions)
-        ended = self._advance_negotiations(t, messages)
+        ended = self._advance_negotiations(t, messages) if self.sessions else []
         for session in ended:
             decided_facts.append(
                 f"{'agreed' if session.agreement is not None else 'failed'}({session.id})"

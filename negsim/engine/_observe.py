@@ -9,7 +9,7 @@ message, and so are its later lifecycle changes; the scenario's treaties are pub
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from negsim.model import (
     ActionTaken,
@@ -77,7 +77,13 @@ class _Who:
 
 
 class Observations:
-    """Splits a run's events into what each agent observed, round by round.
+    """What each agent observed of each round, worked out only when asked for.
+
+    The engine hands each round's events over with :meth:`next_round`, which returns
+    the function that agents' views of the next round ask (``seen(agent)``). A run whose
+    doctrines never read :attr:`negsim.AgentView.observed` never pays for the split;
+    when one does, the rounds before are read first, in order, since who saw a
+    commitment depends on who saw the message that made it.
 
     Args:
         public: The scenario's public information (agent ids, alliances).
@@ -89,6 +95,26 @@ class Observations:
     ) -> None:
         self._who = _Who(public, negotiations or {})
         self._agents = public.agents
+        self._rounds: list[Sequence[Event]] = []
+        self._read = 0  # the rounds whose events _who has seen
+
+    def next_round(self, events: Sequence[Event]) -> Callable[[str], tuple[Event, ...]]:
+        """Hand over a round's events; returns who observed what of them, by agent."""
+        index = len(self._rounds)
+        self._rounds.append(events)
+        split: dict[str, tuple[Event, ...]] | None = None
+
+        def seen(agent: str) -> tuple[Event, ...]:
+            nonlocal split
+            if split is None:
+                for older in self._rounds[self._read : index]:
+                    for event in older:
+                        self._who.observers(event)
+                split = self.split(events)
+                self._read = max(self._read, index + 1)
+            return split.get(agent, ())
+
+        return seen
 
     def split(self, events: Iterable[Event]) -> dict[str, tuple[Event, ...]]:
         """Each agent's observations among ``events``, in log order."""

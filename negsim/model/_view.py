@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -121,9 +122,6 @@ class AgentView:
         public: What is public about the scenario.
         state: The agent's private state from :hook:`negsim_agent_start` (mutable, its own).
         rng: The agent's own random stream for this run; the only randomness to use.
-        observed: The events of the previous round that this agent observed, in log
-            order: moves by their :class:`negsim.model.Visibility`, and what is public
-            (facts, variables, narration, alliance decisions).
         type: The agent's private type for this run, drawn from its prior (``None``
             without one); ``agent.params`` already holds the type's values.
         sessions: The negotiations it is a party to or mediates, as they stand at the
@@ -139,10 +137,23 @@ class AgentView:
     public: PublicInfo
     state: Any
     rng: random.Random
-    observed: tuple[Event, ...] = ()
     type: AgentType | None = None
     sessions: tuple[Session, ...] = ()
+    seen: Callable[[str], tuple[Event, ...]] = attrs.field(
+        default=lambda agent: (), eq=False, repr=False
+    )
+    """What each agent observed of the previous round, by agent id (the engine's; read
+    :attr:`observed` instead)."""
     _ids: itertools.count[int] = attrs.field(factory=itertools.count, alias="_ids")
+
+    @property
+    def observed(self) -> tuple[Event, ...]:
+        """The events of the previous round that this agent observed, in log order.
+
+        Moves by their :class:`negsim.model.Visibility`, and what is public (facts,
+        variables, narration, alliance decisions); see :doc:`/explanation/information`.
+        """
+        return self.seen(self.agent.id)
 
     @property
     def me(self) -> str:
