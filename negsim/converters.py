@@ -133,6 +133,8 @@ def _attrs_factory(cl: Any, conv: cattrs.Converter) -> _Hook:
                 if a.converter is not None:
                     item = a.converter(item)
                 a.validator(None, a, item)
+            except AttributeError:  # a validator that compares fields needs the instance:
+                continue  # what __init__ raised stands for it
             except (ValueError, TypeError) as exc:
                 errors.append(_note(exc, a.name, a.type, f"class {cl.__qualname__}"))
         return errors

@@ -104,7 +104,9 @@ _ENGINE_SET = ("state", "detached_at")
 def _keys(cls: type) -> tuple[str, ...]:
     """The keys a table of ``cls`` may hold in a file."""
     return tuple(
-        f.name for f in attrs.fields(cls) if cls is not Commitment or f.name not in _ENGINE_SET
+        f.name
+        for f in attrs.fields(cls)
+        if f.init and (cls is not Commitment or f.name not in _ENGINE_SET)
     )
 
 

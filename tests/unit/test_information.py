@@ -527,3 +527,15 @@ def test_summaries_follow_the_declared_outcomes(tmp_path: Any) -> None:
     assert list(table["outcome"]) == ["tails", "heads"]  # declared order, not alphabetical
     with pytest.raises(SweepError, match="no outcome 'deterred'; choose from tails, heads"):
         summarize(frame, outcomes=["deterred"])
+
+
+def test_a_prior_whose_fields_disagree_is_one_clear_problem() -> None:
+    # high below low: a check across two fields, reported with the prior's path
+    bad = PRIOR_FILE.replace("low = 0.0\nhigh = 1.0", "low = 0.5\nhigh = 0.1", 1)
+    with pytest.raises(negsim.ScenarioError, match=r"agents\[1\]\.prior: 'high' must be greater"):
+        _load(bad)
+    extra = PRIOR_FILE.replace("points = 4", "points = 4\ntypez = 1", 1)
+    with pytest.raises(
+        negsim.ScenarioError, match=r"unknown key; valid: param, low, high, points$"
+    ):
+        _load(extra)
