@@ -52,7 +52,7 @@ from negsim.model import (
     as_outcome,
     draw,
 )
-from negsim.plugins import PluginRegistry, default_registry
+from negsim.plugins import HookRelay, PluginRegistry, default_registry
 
 __all__ = ["Simulation", "TraceRecord", "declared_outcomes", "scenario_digest"]
 
@@ -470,14 +470,8 @@ class Simulation:
 
     def _protocol_call(self, nid: str, hook: str, **kwargs: Any) -> Any:
         relay = self._protocols[nid]
-        try:
-            return getattr(relay, hook)(**kwargs)
-        except NegsimError:
-            raise
-        except Exception as exc:
-            plugin = self.registry.plugin_for_code(exc.__traceback__, relay)
-            plugin = plugin or self.sessions[nid].negotiation.protocol
-            raise PluginCallError(plugin, hook, None, self._playing, exc) from exc
+        protocol = self.sessions[nid].negotiation.protocol
+        return self._invoke(getattr(relay, hook), relay, None, kwargs, owner=protocol)
 
     def _commitments_agreed(self, session: Session, t: int) -> list[Event]:
         """An agreement's terms as commitments: one per term with a debtor, per creditor."""
@@ -583,13 +577,28 @@ class Simulation:
     # -- plumbing --------------------------------------------------------------------
 
     def _call(self, hook: Any, who: str | None, /, **kwargs: Any) -> Any:
+        relay = self._relays[who] if who else self._world_relay
+        return self._invoke(hook, relay, who, kwargs)
+
+    def _invoke(
+        self,
+        hook: Any,
+        relay: HookRelay,
+        who: str | None,
+        kwargs: dict[str, Any],
+        owner: str | None = None,
+    ) -> Any:
+        """Call ``hook``; a plugin's exception becomes a :class:`PluginCallError` naming it.
+
+        The plugin blamed is the one whose code raised (found in ``relay``), else
+        ``owner``, else the agent's doctrine or the world rules.
+        """
         try:
             return hook(**kwargs)
         except NegsimError:
             raise
         except Exception as exc:
-            relay = self._relays[who] if who else self._world_relay
-            plugin = self.registry.plugin_for_code(exc.__traceback__, relay)
+            plugin = self.registry.plugin_for_code(exc.__traceback__, relay) or owner
             if plugin is None:
                 plugin = self.scenario.agent(who).doctrine if who else self.scenario.world_rules
             raise PluginCallError(plugin, hook.name, who, self._playing, exc) from exc

@@ -406,3 +406,28 @@ def test_a_conditional_reward_is_owed_only_if_its_condition_holds() -> None:
     ]
     assert history[0] == (2, "detached")  # A had not responded when it was agreed
     assert str(c.state) == "violated"  # B never paid
+
+
+def test_a_protocol_that_raises_is_named() -> None:
+    class Broken:
+        @negsim.hookimpl
+        def negsim_plugin_spec(self) -> negsim.PluginSpec:
+            return negsim.PluginSpec(role="protocol")
+
+        @negsim.hookimpl
+        def negsim_protocol_step(self) -> None:
+            raise RuntimeError("boom")
+
+    registry = make_registry(("broken", Broken()))
+    data = {
+        "scenario": {"name": "talks", "world_rules": "toy", "max_rounds": 2},
+        "agents": [agent("A"), agent("B")],
+        "negotiations": [
+            {"id": "talks", "protocol": "broken", "parties": ["A", "B"], "issues": [DEMAND]}
+        ],
+    }
+    scenario = scenario_from_dict(data, registry=registry)
+    with pytest.raises(negsim.PluginCallError) as info:
+        negsim.simulate(scenario, registry=registry)
+    assert info.value.plugin == "broken"
+    assert info.value.hook == "negsim_protocol_step"
