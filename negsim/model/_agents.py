@@ -32,7 +32,11 @@ class Capabilities:
             brigades, as the scenario file says); >= 0.
         nuclear: Deliverable nuclear warheads; >= 0.
         forces_hosted: Foreign forces stationed on this state's territory, by the id of the
-            state that owns them (``{"USA": 54000}`` for Japan); each >= 0.
+            state that owns them (``{"USA": 54000}`` for Japan); each >= 0. Troops: the
+            crisis world spreads an owner's power over its hosts in proportion to them.
+        distance_km: Distance from this state's territory (its own forces and those it
+            hosts) to the theatre of the crisis, in km; >= 0. The crisis world turns it
+            into days before forces based here arrive.
     """
 
     conventional: float = attrs.field(
@@ -41,6 +45,9 @@ class Capabilities:
     nuclear: int = attrs.field(default=0, converter=int, validator=attrs.validators.ge(0))
     forces_hosted: FrozenMap[str, float] = attrs.field(
         factory=FrozenMap, converter=frozen_map, validator=non_negative_values
+    )
+    distance_km: float = attrs.field(
+        default=0.0, converter=float, validator=attrs.validators.ge(0)
     )
 
 

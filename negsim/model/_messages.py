@@ -107,6 +107,10 @@ class ActionKind(enum.StrEnum):
     """Pull back forces (end an attack or a deployment)."""
     STAND_DOWN = "stand_down"
     """Stay out of the conflict."""
+    ARM = "arm"
+    """Keep a threat against ``target`` armed this round: the world carries it out with
+    ``magnitude`` as its hazard while its demand is unmet (``params``: ``rung``,
+    ``demand``). Usually secret: the hazard is the threatener's private choice."""
 
 
 def _sorted_ids(value: Iterable[str]) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -40,6 +40,9 @@ class ParamSpec:
         low: Smallest valid value (numbers only), or ``None``.
         high: Largest valid value (numbers only), or ``None``.
         source: Where the rule or value comes from (DOMAIN.md's sources), or ``"assumption"``.
+        refine: A further check on a value of the right type and range: returns what is
+            wrong with it, or ``None`` (for values with a structure of their own, such as
+            an ordered list in a string).
     """
 
     name: str
@@ -48,6 +51,9 @@ class ParamSpec:
     low: float | None = None
     high: float | None = None
     source: str = "assumption"
+    refine: Callable[[ParamValue], str | None] | None = attrs.field(
+        default=None, eq=False, repr=False, kw_only=True
+    )
 
     def check(self, value: object) -> str | None:
         """Return what is wrong with ``value`` for this parameter, or ``None`` if it is valid."""
@@ -67,6 +73,8 @@ class ParamSpec:
                 return f"must be >= {self.low}: {value!r}"
             if self.high is not None and value > self.high:
                 return f"must be <= {self.high}: {value!r}"
+        if self.refine is not None:
+            return self.refine(value)  # type: ignore[arg-type]
         return None
 
 

@@ -1,26 +1,28 @@
 """Bilateral hub-and-spoke alliances, U.S.-style: the ``bilateral`` doctrine.
 
 An agent is the **hub** when it is the hub of a bilateral alliance, a **spoke**
-otherwise.
+otherwise. Each decides alone; nothing is voted.
 
-* **The hub decides fast, per alliance.** When a spoke is attacked the hub pledges
-  support at once, asks the rear-area hosts of its forces for access, and after
-  ``constitutional_delay`` rounds (the "constitutional processes" of U.S.-ROK Art. III
-  and U.S.-Japan Art. V) responds if the alliance security dilemma rule
-  (:data:`SUPPORT`, Snyder 1984) holds.
-* **Spokes do not coordinate** except through a quasi-alliance cooperation term (Cha
-  1999): at the start each spoke informs the other spokes of its fear of abandonment
-  and threat perception; :data:`COOPERATION` rises with symmetric fear and falls with
-  diverging threat perceptions and the history/nationalism term ``history``.
-* **The host's gate.** A spoke that hosts the hub's forces answers an access request
-  after ``consultation_rounds`` of prior consultation (Kishi-Herter, 1960), or at once
-  with ``korea_minute`` (consent given in advance, 1960, confirmed 2010). It grants
-  access while :data:`GRANT_ACCESS` holds (Crawford 2011; Izumikawa 2013): alliance
-  value, abandonment cost, cooperation with the attacked spoke, audience costs and
-  backfire against reward plus ``p_strike*cost_strike``; revoking a pre-given consent
-  costs ``revocation_cost`` more.
-* **A reward to the hub** above ``concession_threshold`` buys a concession without
-  consulting the spokes (the 2018 exercise suspension).
+* **The hub honours by decision, per alliance.** When a spoke is attacked the hub
+  pledges in public, asks the hosts of its forces for access (Kishi-Herter prior
+  consultation, 1960), and decides whether to honour its pledge by the alliance
+  security dilemma rule (:data:`negsim.crisis.SUPPORT`, Snyder 1984): the chance the
+  defence wins by the world's combat model, its stakes and forward-deployed troops
+  (Fuhrmann & Sechser 2014), the costs of war and of nuclear use as it believes them,
+  the cost of being abandoned later, and the audience cost of backing down from a
+  public pledge (Tomz 2007). It responds after ``constitutional_delay`` days (U.S.-ROK
+  Art. III; U.S.-Japan Art. V).
+* **A reward to the hub** above ``concession_threshold`` buys a concession made
+  without consulting the spokes (the 2018 exercise suspension); the spokes see it and
+  fear abandonment more (Snyder 1984; Cha 1999).
+* **Spokes** defend themselves, call the hub, tell fellow spokes their fear and threat
+  perception, and cooperate as a quasi-alliance (:data:`COOPERATION`, Cha 1999).
+* **The host's gate.** A spoke hosting the hub's forces answers an access request
+  after ``consultation_rounds`` (at once with ``korea_minute``) and keeps its bases open
+  while :data:`negsim.crisis.ACCESS` holds (Crawford 2011; Izumikawa 2013), with the
+  hazard of the threat against it as it has learned it from what the world carried
+  out. It looks again every day.
+* **Spokes' pledges to the hub** are honoured or broken by the same support rule.
 """
 
 from __future__ import annotations
@@ -31,116 +33,59 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 import negsim
-from negsim.logic import Rule
-from negsim.model import Agent, AgentView, Move, ParamSpec, ParamValue, PluginSpec, Scenario
-from negsim_crisis.vocabulary import (
+from negsim.crisis import (
+    ACCESS,
+    ACCESS_PARAMS,
+    CHA,
+    SUPPORT,
+    SUPPORT_PARAMS,
+    Standing,
+    access_values,
+    answer_coercion,
+    at_war,
     attacked,
-    denies_access,
-    grants_access,
+    attacker_of,
+    listen,
+    nominal_view,
     offers,
-    perception_noise,
-    threats,
+    open_or_shut,
+    support_values,
+    victims,
+    win_chance,
+)
+from negsim.logic import Rule
+from negsim.model import (
+    Agent,
+    AgentView,
+    Commitment,
+    Move,
+    ParamSpec,
+    ParamValue,
+    PluginSpec,
+    Scenario,
 )
 
-__all__ = [
-    "COOPERATION",
-    "GRANT_ACCESS",
-    "PARAMS",
-    "SUPPORT",
-    "HubState",
-    "access_values",
-    "cooperation_values",
-    "support_values",
-]
-
-SNYDER = "Snyder, World Politics 1984 (alliance security dilemma)"
-CRAWFORD = "Crawford, IS 2011; Izumikawa, SS 2013 (wedge strategies)"
-CHA = "Cha, Alignment Despite Antagonism, 1999 (quasi-alliance model)"
+__all__ = ["COOPERATION", "PARAMS", "Bilateral", "cooperation_values"]
 
 PARAMS = (
+    *SUPPORT_PARAMS,
+    *ACCESS_PARAMS,
     ParamSpec(
         "constitutional_delay",
         1,
-        "Rounds of constitutional process before the hub responds.",
+        "Days of constitutional process before the hub's forces move.",
         0,
         60,
         "U.S.-ROK MDT Art. III; U.S.-Japan Treaty Art. V",
     ),
-    ParamSpec("p_win", 0.7, "Believed probability that the response succeeds.", 0, 1, SNYDER),
-    ParamSpec("stakes", 5.0, "Value of defending the attacked ally (V).", 0, 1000, SNYDER),
-    ParamSpec("cost_war", 3.0, "Expected cost of fighting (C_war).", 0, 1000, SNYDER),
-    ParamSpec(
-        "p_nuc",
-        0.02,
-        "Baseline probability of nuclear use against this state.",
-        0,
-        1,
-        "Powell, IO 2015",
-    ),
-    ParamSpec(
-        "cost_nuclear", 50.0, "Cost of nuclear use against this state (C_nuc).", 0, 100000, SNYDER
-    ),
-    ParamSpec("dependence", 0.5, "Dependence on the alliance (D).", 0, 1, SNYDER),
-    ParamSpec("cost_abandon", 4.0, "Cost of being abandoned later (C_aband).", 0, 1000, SNYDER),
-    ParamSpec(
-        "audience_cost",
-        0.2,
-        "Audience cost per round of backing down (alpha).",
-        0,
-        100,
-        "Fearon, APSR 1994",
-    ),
-    ParamSpec(
-        "alliance_value",
-        3.0,
-        "A host's value of its alliance with the hub (V_alliance).",
-        0,
-        1000,
-        CRAWFORD,
-    ),
-    ParamSpec(
-        "cost_strike", 20.0, "A host's cost of being struck (C_strike).", 0, 100000, CRAWFORD
-    ),
-    ParamSpec(
-        "threat_sensitivity",
-        1.0,
-        "Multiplier from a threat's declared credibility to the host's p_strike.",
-        0,
-        10,
-        CRAWFORD,
-    ),
-    ParamSpec(
-        "backfire",
-        0.0,
-        "Cohesion gained when coerced (beta).",
-        0,
-        1000,
-        "Crawford, IS 2011 (coercion can backfire)",
-    ),
     ParamSpec(
         "consultation_rounds",
         1,
-        "Rounds of prior consultation before a host answers an access request.",
+        "Days of prior consultation before a host answers an access request.",
         0,
         60,
         "Kishi-Herter exchange of notes, 1960",
     ),
-    ParamSpec(
-        "korea_minute",
-        False,
-        "Consent for operations from this host's bases given in advance.",
-        source="Korea Minute, 1960 (confirmed 2010)",
-    ),
-    ParamSpec(
-        "revocation_cost",
-        3.0,
-        "Extra cost of revoking consent given in advance.",
-        0,
-        1000,
-        "assumption",
-    ),
-    ParamSpec("fear_abandonment", 0.5, "Fear of abandonment by the hub.", 0, 1, CHA),
-    ParamSpec("threat_perception", 0.5, "Perception of the common threat.", 0, 1, CHA),
     ParamSpec(
         "history",
         0.3,
@@ -150,14 +95,6 @@ PARAMS = (
         CHA + "; Japan-ROK 2018-2019 (GSOMIA)",
     ),
     ParamSpec(
-        "quasi_weight",
-        2.0,
-        "Weight of spoke-to-spoke cooperation in a host's access decision.",
-        0,
-        100,
-        "assumption",
-    ),
-    ParamSpec(
         "concession_threshold",
         100.0,
         "Reward above which the hub concedes without consulting the spokes.",
@@ -165,26 +102,8 @@ PARAMS = (
         1000,
         "2018 Singapore summit and exercise suspension",
     ),
-    ParamSpec("noise", 0.2, "Log-normal spread of perceptions in each run.", 0, 2, "assumption"),
 )
-"""The bilateral doctrine's parameters."""
-
-SUPPORT = Rule(
-    name="support",
-    expr="p_win*stakes - cost_war - p_nuc*cost_nuclear + dependence*cost_abandon + audience_cost*t",
-    doc="the hub responds to an attack on a spoke",
-    source=SNYDER + "; Fearon, APSR 1994",
-)
-"""The hub responds while this expression is > 0."""
-
-GRANT_ACCESS = Rule(
-    name="grant_access",
-    expr="alliance_value + dependence*cost_abandon + quasi_weight*cooperation + audience_cost*t"
-    " + backfire*threatened + revocation_cost*korea_minute - reward - p_strike*cost_strike",
-    doc="the host grants the hub access to its bases",
-    source=CRAWFORD,
-)
-"""A host grants access while this expression is > 0 (goes neutral otherwise)."""
+"""The bilateral doctrine's parameters (the Snyder and Crawford terms are shared)."""
 
 COOPERATION = Rule(
     name="cooperation",
@@ -201,31 +120,27 @@ _SPEC = PluginSpec(
 
 
 @attrs.define
-class HubState:
+class Bilateral:
     """A hub's or spoke's private memory.
 
     Attributes:
-        perception: This run's multiplicative perception noise.
-        credibility: Highest nuclear-threat credibility received.
-        reward: Largest reward offered to stay out.
-        crisis_start: First round of the crisis as seen by this agent.
-        attack_seen: Round each attack on a spoke was first seen (hub).
-        pledged: Spokes pledged to (hub).
-        responded: Spokes responded for.
-        requests: Access requests pending: user -> round received (host).
-        partners: Other spokes' (fear, threat perception), from their informs.
-        informed: Whether this spoke has informed its partners.
+        standing: What it has learned in the crisis (fear, escalation, hazard beliefs).
+        allies: Its spokes (hub), or the hubs it relies on (spoke).
+        fellows: Fellow spokes of the same hub.
+        heard: Fellow spokes' (fear, threat perception), from their informs.
+        seen: Day each attack on a spoke was first seen (hub).
+        honour: Its decision to honour its pledge, by the partner attacked.
+        requests: Access requests pending: user -> day received (host).
+        informed: Whether it has told its partners its fear and threat perception.
     """
 
-    perception: float = 1.0
-    credibility: float = 0.0
-    reward: float = 0.0
-    crisis_start: int | None = None
-    attack_seen: dict[str, int] = attrs.field(factory=dict)
-    pledged: set[str] = attrs.field(factory=set)
-    responded: set[str] = attrs.field(factory=set)
+    standing: Standing
+    allies: tuple[str, ...] = ()
+    fellows: tuple[str, ...] = ()
+    heard: dict[str, tuple[float, float]] = attrs.field(factory=dict)
+    seen: dict[str, int] = attrs.field(factory=dict)
+    honour: dict[str, bool] = attrs.field(factory=dict)
     requests: dict[str, int] = attrs.field(factory=dict)
-    partners: dict[str, tuple[float, float]] = attrs.field(factory=dict)
     informed: bool = False
 
 
@@ -236,27 +151,9 @@ def negsim_plugin_spec() -> PluginSpec:
 
 
 @negsim.hookimpl
-def negsim_agent_start(agent: Agent, rng: random.Random) -> HubState:
-    """Draw this run's perception noise."""
-    sigma = float(agent.params["noise"])
-    return HubState(perception=perception_noise(rng, sigma))
-
-
-def support_values(params: Mapping[str, ParamValue], *, t: int) -> dict[str, float]:
-    """The values of :data:`SUPPORT`'s symbols."""
-    return {
-        k: float(params[k])
-        for k in (
-            "p_win",
-            "stakes",
-            "cost_war",
-            "p_nuc",
-            "cost_nuclear",
-            "dependence",
-            "cost_abandon",
-            "audience_cost",
-        )
-    } | {"t": float(t)}
+def negsim_agent_start(agent: Agent, rng: random.Random) -> Bilateral:
+    """Start with the scenario's fear of abandonment."""
+    return Bilateral(Standing(fear=float(agent.params["fear_abandonment"])))  # type: ignore[arg-type]
 
 
 def cooperation_values(
@@ -264,39 +161,11 @@ def cooperation_values(
 ) -> dict[str, float]:
     """The values of :data:`COOPERATION`'s symbols, given a partner's (fear, threat)."""
     return {
-        "fear_abandonment": float(params["fear_abandonment"]),
-        "threat_perception": float(params["threat_perception"]),
-        "history": float(params["history"]),
+        "fear_abandonment": float(params["fear_abandonment"]),  # type: ignore[arg-type]
+        "threat_perception": float(params["threat_perception"]),  # type: ignore[arg-type]
+        "history": float(params["history"]),  # type: ignore[arg-type]
         "partner_fear": partner[0],
         "partner_threat": partner[1],
-    }
-
-
-def access_values(
-    params: Mapping[str, ParamValue],
-    *,
-    credibility: float,
-    reward: float,
-    cooperation: float,
-    t: int,
-    perception: float,
-) -> dict[str, float]:
-    """The values of :data:`GRANT_ACCESS`'s symbols for a host."""
-    return {
-        "alliance_value": float(params["alliance_value"]),
-        "dependence": float(params["dependence"]),
-        "cost_abandon": float(params["cost_abandon"]),
-        "quasi_weight": float(params["quasi_weight"]),
-        "cooperation": cooperation,
-        "audience_cost": float(params["audience_cost"]),
-        "t": float(t),
-        "backfire": float(params["backfire"]),
-        "threatened": 1.0 if credibility > 0 else 0.0,
-        "revocation_cost": float(params["revocation_cost"]),
-        "korea_minute": 1.0 if params["korea_minute"] else 0.0,
-        "reward": reward,
-        "p_strike": min(1.0, float(params["threat_sensitivity"]) * credibility * perception),
-        "cost_strike": float(params["cost_strike"]),
     }
 
 
@@ -304,176 +173,220 @@ def access_values(
 def negsim_decision_rules(
     agent: Agent, scenario: Scenario
 ) -> Sequence[tuple[Rule, Mapping[str, float]]]:
-    """The hub's support rule, or a host's access rule, at the scenario's nominal values."""
-    if any(al.hub == agent.id for al in scenario.alliances):
-        return [(SUPPORT, support_values(agent.params, t=1))]
-    creds = [
-        float(a.params["threat_credibility"])
-        for a in scenario.agents
-        if "threat_credibility" in a.params
-    ]
+    """The support rule, and for a host the access rule, at the scenario's values.
+
+    Evaluated at the start of a crisis: a sure win, no threat yet, no pledge.
+    """
+    standing = Standing(fear=float(agent.params["fear_abandonment"]))  # type: ignore[arg-type]
+    view = nominal_view(agent, scenario)
+    rules: list[tuple[Rule, Mapping[str, float]]] = []
+    partner = next((al.hub for al in scenario.alliances_of(agent.id) if al.hub != agent.id), None)
+    target = partner or agent.id
+    rules.append((SUPPORT, support_values(view, standing, target, 1.0)))
     if agent.capabilities.forces_hosted:
-        values = access_values(
-            agent.params,
-            credibility=max(creds, default=0.0),
-            reward=0.0,
-            cooperation=0.0,
-            t=1,
-            perception=1.0,
-        )
-        return [(GRANT_ACCESS, values)]
-    return []
+        rules.append((ACCESS, access_values(view, standing, 0.0)))
+    return rules
+
+
+@negsim.hookimpl
+def negsim_honour(view: AgentView, commitment: Commitment) -> bool | None:
+    """Honour a pledge to respond by the support rule; other pledges are not a choice here."""
+    partner = commitment.creditor
+    if not commitment.consequent.startswith(f"responds({view.me},"):
+        return None
+    state: Bilateral = view.state
+    return _decide_support(view, state, partner)
 
 
 @negsim.hookimpl
 def negsim_decide(view: AgentView) -> list[Move]:
-    """Decide as the hub or as a spoke.
+    """Decide as the hub or as a spoke."""
+    state: Bilateral = view.state
+    _know_the_alliances(view, state)
+    listen(view, state.standing, state.allies)
+    if any(al.hub == view.me and al.kind == "bilateral" for al in view.public.alliances):
+        return _hub(view, state)
+    return _spoke(view, state)
 
-    The hub pledges, requests access and responds after the constitutional delay; a
-    spoke defends itself, informs its partners, and answers threats and access requests.
+
+# -- the hub -----------------------------------------------------------------------------
+
+
+def _hub(view: AgentView, state: Bilateral) -> list[Move]:
+    moves = _take_or_refuse_rewards(view)
+    moves += _pledge_in_public(view, state)
+    for spoke in victims(view, state.allies):
+        moves += _ask_for_access(view, state, spoke)
+        moves += _respond_when_due(view, state, spoke)
+    return moves
+
+
+def _pledge_in_public(view: AgentView, state: Bilateral) -> list[Move]:
+    """Once a spoke is threatened or attacked, pledge in public to defend each spoke.
+
+    The pledge ties its hands (Fearon 1997): backing down now costs it an audience
+    cost (its escalation level rises to 1).
     """
-    state: HubState = view.state
-    hubbed = [al for al in view.public.alliances if al.hub == view.me and al.kind == "bilateral"]
-    moves: list[Move] = []
-    for threat in threats(view):
-        if threat.nuclear:
-            state.credibility = max(state.credibility, threat.credibility)
-        state.crisis_start = state.crisis_start or view.round
-    for _, value, _, _ in offers(view):
-        state.reward = max(state.reward, value)
-        state.crisis_start = state.crisis_start or view.round
-    if hubbed:
-        moves += _hub(view, state, hubbed)
-    else:
-        moves += _spoke(view, state)
-    return moves
-
-
-def _hub(view: AgentView, state: HubState, hubbed: list[negsim.Alliance]) -> list[Move]:
-    moves: list[Move] = []
-    me = view.me
-    for sender, value, demand, mid in offers(view):
-        if value > float(view.param("concession_threshold")):
-            moves.append(view.say(sender, "accept", in_reply_to=mid, demand=demand))
-            moves.append(view.act("concede", sender))
-        else:
-            moves.append(view.say(sender, "reject", in_reply_to=mid))
-    spokes = sorted({m for al in hubbed for m in al.members if m != me})
-    for spoke in spokes:
-        if attacked(spoke) not in view.world.facts or f"repelled({spoke})" in view.world.facts:
-            continue
-        seen = state.attack_seen.setdefault(spoke, view.round)
-        state.crisis_start = state.crisis_start or view.round
-        if spoke not in state.pledged:
-            state.pledged.add(spoke)
-            delay = int(view.param("constitutional_delay"))
-            moves.append(
-                view.say(
-                    spoke,
-                    "pledge",
-                    antecedent=attacked(spoke),
-                    consequent=f"responds({me},{spoke})",
-                    deadline=delay + 2,
-                )
-            )
-            hosts = [h for h in view.public.hosts_of(me) if h != spoke]
-            for host in hosts:
-                if grants_access(host, me) not in view.world.facts:
-                    moves.append(view.say(host, "request_support", access=True, target=spoke))
-        t = view.round - (state.crisis_start or view.round) + 1
-        due = view.round - seen >= int(view.param("constitutional_delay"))
-        if (
-            due
-            and spoke not in state.responded
-            and SUPPORT.holds(support_values(view.agent.params, t=t))
-        ):
-            state.responded.add(spoke)
-            moves.append(view.act("respond", spoke))
-    return moves
-
-
-def _spoke(view: AgentView, state: HubState) -> list[Move]:
-    moves: list[Move] = []
-    me = view.me
-    hubs = sorted({al.hub for al in view.public.alliances_of(me) if al.hub and al.hub != me})
-    partners = sorted(
-        {
-            m
-            for al in view.public.alliances
-            for m in al.members
-            if al.hub in hubs and m not in (me, al.hub)
-        }
-    )
-    if not state.informed and partners:
-        state.informed = True
-        moves.append(
-            view.say(
-                partners,
-                "inform",
-                fear_abandonment=float(view.param("fear_abandonment")),
-                threat_perception=float(view.param("threat_perception")),
-            )
+    if state.standing.level or not _crisis(view, state.allies):
+        return []
+    state.standing.level = 1
+    return [
+        view.say(
+            spoke,
+            "pledge",
+            antecedent=attacked(spoke),
+            consequent=f"responds({view.me},{spoke})",
+            visibility="public",
         )
+        for spoke in state.allies
+    ]
+
+
+def _crisis(view: AgentView, allies: Sequence[str]) -> bool:
+    facts = view.world.facts
+    return any(attacked(a) in facts or any(f.startswith("threatened(") and f.endswith(f",{a})") for f in facts) for a in allies)
+
+
+def _take_or_refuse_rewards(view: AgentView) -> list[Move]:
+    """A reward above the threshold buys a concession, made without asking the spokes."""
+    moves: list[Move] = []
+    threshold = float(view.param("concession_threshold"))  # type: ignore[arg-type]
+    for offer in offers(view):
+        if offer.value > threshold:
+            moves.append(view.say(offer.sender, "accept", in_reply_to=offer.message_id, demand=offer.demand))
+            moves.append(view.act("concede", offer.sender))
+        else:
+            moves.append(view.say(offer.sender, "reject", in_reply_to=offer.message_id))
+    return moves
+
+
+def _ask_for_access(view: AgentView, state: Bilateral, spoke: str) -> list[Move]:
+    """When a spoke is attacked, ask the hosts of its forces for their bases, once."""
+    if spoke in state.seen:
+        return []
+    state.seen[spoke] = view.round
+    return [
+        view.say(host, "request_support", access=True, target=spoke)
+        for host in view.public.hosts_of(view.me)
+        if host != spoke
+    ]
+
+
+def _respond_when_due(view: AgentView, state: Bilateral, spoke: str) -> list[Move]:
+    """After the constitutional delay, respond if it decided to honour."""
+    if view.holds(f"responds({view.me},{spoke})"):
+        return []
+    if view.round - state.seen[spoke] < int(view.param("constitutional_delay")):  # type: ignore[call-overload]
+        return []
+    if not state.honour.get(spoke, _decide_support(view, state, spoke)):
+        return []
+    state.standing.level = 2
+    return [view.act("respond", spoke)]
+
+
+def _decide_support(view: AgentView, state: Bilateral, partner: str) -> bool:
+    attacker = attacker_of(view, partner)
+    p_win = win_chance(view, partner, attacker, (partner, view.me)) if attacker else 1.0
+    decision = SUPPORT.holds(support_values(view, state.standing, partner, p_win))
+    state.honour[partner] = decision
+    return decision
+
+
+# -- a spoke -----------------------------------------------------------------------------
+
+
+def _spoke(view: AgentView, state: Bilateral) -> list[Move]:
+    moves = _tell_partners(view, state)
+    moves += _defend_and_call_the_hub(view, state)
+    moves += _honour_pledges_to_the_hub(view, state)
+    firm = ACCESS.holds(access_values(view, state.standing, _cooperation(view, state)))
+    moves += answer_coercion(view, state.standing, holds_firm=firm)
+    moves += _the_hosts_gate(view, state, grant=firm)
+    return moves
+
+
+def _tell_partners(view: AgentView, state: Bilateral) -> list[Move]:
+    """Tell fellow spokes its fear and threat perception once; note theirs (Cha 1999)."""
     for m in view.received("inform"):
         if "fear_abandonment" in m.content:
-            state.partners[m.sender] = (
-                float(m.content["fear_abandonment"]),
-                float(m.content.get("threat_perception", 0.5)),
+            state.heard[m.sender] = (
+                float(m.content["fear_abandonment"]),  # type: ignore[arg-type]
+                float(m.content.get("threat_perception", 0.5)),  # type: ignore[arg-type]
             )
-    # self-defence and a call to the hub
-    if attacked(me) in view.world.facts and me not in state.responded:
-        state.responded.add(me)
-        moves.append(view.act("respond", me))
-        moves.extend(view.say(h, "request_support", target=me) for h in hubs)
-    for m in view.received("request_support"):
-        if m.content.get("access") and m.sender in view.agent.capabilities.forces_hosted:
-            state.requests.setdefault(m.sender, view.round)
-            if not view.param("korea_minute"):
-                moves.append(
-                    view.say(m.sender, "consult", in_reply_to=m.id, about="prior consultation")
-                )
-    grant = GRANT_ACCESS.holds(_access(view, state))
-    for threat in threats(view):
-        moves.append(
-            view.say(
-                threat.sender,
-                "reject" if grant else "accept",
-                in_reply_to=threat.message_id,
-                demand=threat.demand,
-            )
+    if state.informed or not state.fellows:
+        return []
+    state.informed = True
+    return [
+        view.say(
+            list(state.fellows),
+            "inform",
+            fear_abandonment=state.standing.fear,
+            threat_perception=float(view.param("threat_perception")),  # type: ignore[arg-type]
         )
-        if threat.nuclear:
-            moves.extend(
-                view.say(h, "consult", about="nuclear threat", threat=threat.sender) for h in hubs
-            )
-    for sender, _, _, mid in offers(view):
-        moves.append(view.say(sender, "reject" if grant else "accept", in_reply_to=mid))
-    gate = 0 if view.param("korea_minute") else int(view.param("consultation_rounds"))
-    for user, since in sorted(state.requests.items()):
-        if view.round - since < gate:
-            continue
-        fact = grants_access(me, user) if grant else denies_access(me, user)
-        if fact not in view.world.facts:
-            moves.append(view.act("grant_access" if grant else "deny_access", user))
-        del state.requests[user]
+    ]
+
+
+def _defend_and_call_the_hub(view: AgentView, state: Bilateral) -> list[Move]:
+    if attacked(view.me) not in view.world.facts or view.holds(f"responds({view.me},{view.me})"):
+        return []
+    return [view.act("respond", view.me)] + [
+        view.say(hub, "request_support", target=view.me) for hub in state.allies
+    ]
+
+
+def _honour_pledges_to_the_hub(view: AgentView, state: Bilateral) -> list[Move]:
+    moves: list[Move] = []
+    for hub in victims(view, state.allies):
+        if not view.holds(f"responds({view.me},{hub})") and _decide_support(view, state, hub):
+            moves.append(view.act("respond", hub))
     return moves
 
 
-def _access(view: AgentView, state: HubState) -> dict[str, float]:
-    t = view.round - (state.crisis_start or view.round) + 1
-    victims = [p for p in state.partners if attacked(p) in view.world.facts]
-    coop = max(
+def _cooperation(view: AgentView, state: Bilateral) -> float:
+    """The quasi-alliance term toward an attacked fellow spoke (0 if none)."""
+    attacked_partners = [p for p in state.heard if attacked(p) in view.world.facts]
+    return max(
         (
-            COOPERATION.value(cooperation_values(view.agent.params, state.partners[p]))
-            for p in victims
+            COOPERATION.value(cooperation_values(view.agent.params, state.heard[p]))
+            for p in attacked_partners
         ),
         default=0.0,
     )
-    return access_values(
-        view.agent.params,
-        credibility=state.credibility,
-        reward=state.reward,
-        cooperation=coop,
-        t=t,
-        perception=state.perception,
+
+
+def _the_hosts_gate(view: AgentView, state: Bilateral, *, grant: bool) -> list[Move]:
+    """Answer access requests after prior consultation; look again every day of war."""
+    moves: list[Move] = []
+    hosted = view.agent.capabilities.forces_hosted
+    for m in view.received("request_support"):
+        if m.content.get("access") and m.sender in hosted:
+            state.requests.setdefault(m.sender, view.round)
+            if not view.param("korea_minute"):
+                moves.append(view.say(m.sender, "consult", in_reply_to=m.id, about="prior consultation"))
+    gate = 0 if view.param("korea_minute") else int(view.param("consultation_rounds"))  # type: ignore[call-overload]
+    due = [u for u, since in state.requests.items() if view.round - since >= gate]
+    if at_war(view) and due:
+        moves += open_or_shut(view, due, grant=grant)
+    return moves
+
+
+def _know_the_alliances(view: AgentView, state: Bilateral) -> None:
+    if state.allies or state.fellows:
+        return
+    me = view.me
+    hubbed = [al for al in view.public.alliances if al.hub == me and al.kind == "bilateral"]
+    if hubbed:
+        state.allies = tuple(sorted({m for al in hubbed for m in al.members if m != me}))
+        return
+    hubs = sorted({al.hub for al in view.public.alliances_of(me) if al.hub and al.hub != me})
+    state.allies = tuple(hubs)
+    state.fellows = tuple(
+        sorted(
+            {
+                m
+                for al in view.public.alliances
+                for m in al.members
+                if al.hub in hubs and m not in (me, al.hub)
+            }
+        )
     )

@@ -2,27 +2,26 @@
 
 A member of a collective alliance under consensus (the North Atlantic Council):
 
-* **Consultation (Art. 4).** A member that receives a nuclear threat, or is attacked,
-  asks all members to consult; the attacked member puts a collective response to the
+* **Consultation (Art. 4).** A member threatened or attacked asks all members to
+  consult; the attacked member defends itself and puts a collective response to the
   alliance (``propose``, decision ``collective_response``).
-* **Consent from its own calculus.** Each member deliberates for
-  ``round(max_deliberation * (1 - threat_perception))`` rounds (scaled by perception
-  noise), then consents iff the alliance security dilemma rule holds (Snyder, World
-  Politics 1984): ``p_win*stakes - cost_war - p_nuc*cost_nuclear +
-  dependence*cost_abandon + audience_cost*t + backfire*threatened - reward > 0``,
-  ``p_nuc`` rising with a nuclear threat's credibility and ``reward`` the largest
-  reward a divider has offered it to stay out. Heterogeneous members therefore delay,
-  and an exposed member can veto. Under the silence procedure a consenting member
-  stays silent and an objecting one breaks silence.
-* **Excluding a blocker.** With ``exclude_blocker`` the proposer re-proposes without
-  the blockers after ``exclusion_delay`` rounds (the 2003 Defence Planning Committee
-  route: Turkey's request passed 16 February without France).
-* **Integrated response.** Once the alliance decides, every member that did not object
-  responds in the same round (integrated command); a host that objects denies its
-  bases, a host that consents grants them. With ``act_alone_after`` > 0 a member acts
-  alone when no decision has come after that many rounds of fighting.
-
-Parameters are listed in :data:`PARAMS`; the honour-or-defect rule in :data:`SUPPORT`.
+* **Consent is a decision to honour.** Each member deliberates for a number of days
+  that falls with its threat perception (NATO: Art. 5 in one day in 2001, about 32
+  days for Turkey in 2003), then consents if it would honour its pledge by the
+  alliance security dilemma rule (:data:`negsim.crisis.SUPPORT`, Snyder 1984), with
+  the chance of winning by the world's combat model and the nuclear hazard as it has
+  learned it. A host of members' forces also weighs its bases
+  (:data:`negsim.crisis.ACCESS`, Crawford 2011): its bases follow that rule, and a
+  host that would shut them cannot consent. Under the silence procedure a consenting
+  member stays silent.
+* **Consensus is bargaining.** A lone blocker's cost grows with the share of members
+  who have consented (``isolation_cost``); the proposer of a blocked text puts it again
+  with a side-payment of reassurance (``reassurance``); with ``exclude_blocker`` it
+  then re-proposes without the blockers after ``exclusion_delay`` days (the 2003
+  Defence Planning Committee route).
+* **Integrated response.** Once the alliance decides, every member that honours
+  responds under integrated command; with ``act_alone_after`` > 0 a member that would
+  honour acts alone after that many days of fighting without a decision.
 """
 
 from __future__ import annotations
@@ -33,112 +32,85 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 import negsim
+from negsim.crisis import (
+    ACCESS,
+    ACCESS_PARAMS,
+    SNYDER,
+    SUPPORT,
+    SUPPORT_PARAMS,
+    Standing,
+    access_values,
+    answer_coercion,
+    at_war,
+    attacker_of,
+    decided,
+    listen,
+    nominal_view,
+    open_or_shut,
+    support_values,
+    victims,
+    win_chance,
+)
 from negsim.logic import Rule
 from negsim.model import (
     Agent,
     AgentView,
     Alliance,
+    Commitment,
     Move,
     ParamSpec,
-    ParamValue,
     PluginSpec,
+    Proposal,
     Scenario,
 )
-from negsim_crisis.vocabulary import (
-    decided,
-    denies_access,
-    grants_access,
-    offers,
-    perception_noise,
-    threats,
-    under_attack,
-)
 
-__all__ = ["PARAMS", "SUPPORT", "MemberState", "consent_delay", "support_values"]
-
-SNYDER = "Snyder, World Politics 1984 (alliance security dilemma)"
+__all__ = ["PARAMS", "Member", "consent_delay"]
 
 PARAMS = (
-    ParamSpec(
-        "threat_perception",
-        0.5,
-        "How threatened the member feels by the challenger; low perception slows consent.",
-        0,
-        1,
-        SNYDER,
-    ),
+    *SUPPORT_PARAMS,
+    *ACCESS_PARAMS,
     ParamSpec(
         "max_deliberation",
         4,
-        "Rounds a member with no threat perception deliberates before it votes.",
+        "Days a member with no threat perception deliberates before it votes.",
         0,
         60,
         "NATO practice: Art. 5 in 1 day (12 Sep 2001) to ~32 days (Turkey 2003)",
     ),
     ParamSpec(
-        "p_win", 0.7, "Believed probability that a collective response succeeds.", 0, 1, SNYDER
-    ),
-    ParamSpec("stakes", 5.0, "Value to the member of defending the ally (V).", 0, 1000, SNYDER),
-    ParamSpec("cost_war", 3.0, "Expected cost of fighting (C_war).", 0, 1000, SNYDER),
-    ParamSpec(
-        "p_nuc",
-        0.02,
-        "Baseline probability of nuclear use against the member.",
-        0,
-        1,
-        "Powell, IO 2015",
-    ),
-    ParamSpec(
-        "cost_nuclear",
-        50.0,
-        "Cost to the member of nuclear use against it (C_nuc).",
-        0,
-        100000,
-        SNYDER,
-    ),
-    ParamSpec(
-        "threat_sensitivity",
-        1.0,
-        "How much a nuclear threat's declared credibility adds to p_nuc.",
-        0,
-        10,
-        "Crawford, IS 2011; Izumikawa, SS 2013",
-    ),
-    ParamSpec("dependence", 0.5, "Dependence on the alliance (D).", 0, 1, SNYDER),
-    ParamSpec(
-        "cost_abandon",
-        4.0,
-        "Cost of being abandoned later if it defects (C_aband).",
-        0,
-        1000,
-        SNYDER,
-    ),
-    ParamSpec(
-        "audience_cost",
+        "noise",
         0.2,
-        "Audience cost per round of crisis of backing down after public commitment (alpha).",
+        "Log-normal spread of the member's deliberation time in each run.",
         0,
-        100,
-        "Fearon, APSR 1994",
+        2,
+        "assumption: no public figure for the spread of national deliberation",
     ),
     ParamSpec(
-        "backfire",
-        0.0,
-        "Cohesion gained when coerced: added to the rule's value under a threat (beta).",
+        "isolation_cost",
+        2.0,
+        "Cost of blocking when every other member has consented (a share of it when some have).",
         0,
         1000,
-        "Crawford, IS 2011 (coercion can backfire)",
+        f"NATO practice (consensus: a lone blocker is pressed); {SNYDER}; value an assumption",
+    ),
+    ParamSpec(
+        "reassurance",
+        1.0,
+        "Side-payment of reassurance the proposer adds when it puts a blocked text again.",
+        0,
+        1000,
+        "Turkey 2003: the request came back with assurances; value an assumption",
     ),
     ParamSpec(
         "exclude_blocker",
         False,
-        "Whether a blocked proposer re-proposes without the blockers (DPC route).",
+        "Whether a proposer blocked twice re-proposes without the blockers (DPC route).",
         source="NATO Defence Planning Committee decision, 16 Feb 2003",
     ),
     ParamSpec(
         "exclusion_delay",
         3,
-        "Rounds the exclusion route takes.",
+        "Days the exclusion route takes.",
         0,
         60,
         "Turkey 2003: silence broken 10 Feb, DPC decision 16 Feb",
@@ -146,30 +118,13 @@ PARAMS = (
     ParamSpec(
         "act_alone_after",
         0,
-        "Rounds of fighting without a decision after which the member responds alone (0: never).",
+        "Days of fighting without a decision after which a member responds alone (0: never).",
         0,
         60,
-        "assumption",
-    ),
-    ParamSpec(
-        "noise",
-        0.2,
-        "Log-normal spread of the member's perceptions in each run.",
-        0,
-        2,
-        "assumption",
+        "assumption: how long a member waits for consensus before acting alone varies by state",
     ),
 )
-"""The collective doctrine's parameters."""
-
-SUPPORT = Rule(
-    name="support",
-    expr="p_win*stakes - cost_war - p_nuc*cost_nuclear + dependence*cost_abandon"
-    " + audience_cost*t + backfire*threatened - reward",
-    doc="the member consents to and joins a collective response",
-    source=SNYDER + "; Fearon, APSR 1994 (audience costs)",
-)
-"""The support rule: the member consents while this expression is > 0."""
+"""The collective doctrine's parameters (the Snyder and Crawford terms are shared)."""
 
 _SPEC = PluginSpec(
     role="doctrine", summary="NATO-style collective defence under consensus", params=PARAMS
@@ -177,36 +132,34 @@ _SPEC = PluginSpec(
 
 
 @attrs.define
-class MemberState:
+class Member:
     """A member's private memory across rounds.
 
     Attributes:
-        perception: This run's multiplicative perception noise.
-        credibility: Highest nuclear-threat credibility received so far.
-        reward: Largest reward offered to stay out.
-        crisis_start: First round the member saw a threat or an attack.
-        seen: Round each open proposal was first seen.
-        voted: Proposals voted on (or deliberately left in silence), with the consent.
-        proposed: Proposals this member made, by id, with the round.
-        objections: Objections seen to its own proposals, by proposal id.
-        responded: Targets it has responded for.
-        consulted: Whether it has called for Art. 4 consultation.
+        standing: What it has learned in the crisis (fear, escalation, hazard beliefs).
+        pace: This run's multiplier on its deliberation time.
         alliances: Its collective alliances (worked out in its first round).
         members: Their members.
+        seen: Day each open proposal was first seen.
+        voted: Proposals voted on (or left in silence), with the consent.
+        proposed: Proposals it made, by id, with the day and whether they were blocked.
+        reassured: Reassurance offered with proposals, by proposal id.
+        objections: Members that objected to its proposals, by proposal id.
+        consulted: Whether it has called for Art. 4 consultation.
+        crisis: Whether it has seen a threat or an attack.
     """
 
-    perception: float = 1.0
-    credibility: float = 0.0
-    reward: float = 0.0
-    crisis_start: int | None = None
+    standing: Standing
+    pace: float = 1.0
+    alliances: tuple[Alliance, ...] = ()
+    members: frozenset[str] = frozenset()
     seen: dict[str, int] = attrs.field(factory=dict)
     voted: dict[str, bool] = attrs.field(factory=dict)
     proposed: dict[str, int] = attrs.field(factory=dict)
+    reassured: dict[str, float] = attrs.field(factory=dict)
     objections: dict[str, set[str]] = attrs.field(factory=dict)
-    responded: set[str] = attrs.field(factory=set)
     consulted: bool = False
-    alliances: list[Alliance] | None = None
-    members: frozenset[str] = frozenset()
+    crisis: bool = False
 
 
 @negsim.hookimpl
@@ -216,231 +169,232 @@ def negsim_plugin_spec() -> PluginSpec:
 
 
 @negsim.hookimpl
-def negsim_agent_start(agent: Agent, rng: random.Random) -> MemberState:
-    """Draw this run's perception noise."""
-    sigma = float(agent.params["noise"])
-    return MemberState(perception=perception_noise(rng, sigma))
+def negsim_agent_start(agent: Agent, rng: random.Random) -> Member:
+    """Draw this run's pace of deliberation."""
+    sigma = float(agent.params["noise"])  # type: ignore[arg-type]
+    pace = rng.lognormvariate(0.0, sigma) if sigma else 1.0
+    return Member(Standing(fear=float(agent.params["fear_abandonment"])), pace=pace)  # type: ignore[arg-type]
+
+
+def consent_delay(threat_perception: float, max_deliberation: int, pace: float) -> int:
+    """Days a member deliberates before voting: fewer the more threatened it feels.
+
+    >>> consent_delay(0.9, 4, 1.0), consent_delay(0.3, 4, 1.0)
+    (0, 3)
+    """
+    return max(0, round(max_deliberation * (1.0 - threat_perception) * pace))
 
 
 @negsim.hookimpl
 def negsim_decision_rules(
     agent: Agent, scenario: Scenario
-) -> Sequence[tuple[Rule, dict[str, float]]]:
-    """The support rule at the scenario's values, in round 1 of a nuclear-threatened crisis."""
-    values = support_values(
-        agent.params, credibility=_scenario_credibility(scenario), t=1, perception=1.0
-    )
-    return [(SUPPORT, values)]
-
-
-def support_values(
-    params: Mapping[str, ParamValue],
-    *,
-    credibility: float,
-    t: int,
-    perception: float,
-    reward: float = 0.0,
-) -> dict[str, float]:
-    """The values of :data:`SUPPORT`'s symbols for a member.
-
-    Args:
-        params: The member's parameters (a mapping).
-        credibility: The highest nuclear-threat credibility it has received (0 if none).
-        t: Rounds since the crisis began.
-        perception: This run's perception noise (1.0 for the scenario's nominal values).
-        reward: The largest reward offered to stay out.
-    """
-    p = params
-    threatened = 1.0 if credibility > 0 else 0.0
-    p_nuc = min(
-        1.0, (float(p["p_nuc"]) + float(p["threat_sensitivity"]) * credibility) * perception
-    )
-    return {
-        "p_win": float(p["p_win"]),
-        "stakes": float(p["stakes"]),
-        "cost_war": float(p["cost_war"]),
-        "p_nuc": p_nuc,
-        "cost_nuclear": float(p["cost_nuclear"]),
-        "dependence": float(p["dependence"]),
-        "cost_abandon": float(p["cost_abandon"]),
-        "audience_cost": float(p["audience_cost"]),
-        "t": float(t),
-        "backfire": float(p["backfire"]),
-        "threatened": threatened,
-        "reward": reward,
-    }
-
-
-def consent_delay(threat_perception: float, max_deliberation: int, perception: float) -> int:
-    """Rounds a member deliberates before voting: less the more threatened it feels."""
-    return max(0, round(max_deliberation * (1.0 - threat_perception) / perception))
-
-
-def _scenario_credibility(scenario: Scenario) -> float:
-    creds = [
-        float(a.params.get("threat_credibility", 0.0))
-        for a in scenario.agents
-        if "threat_credibility" in a.params
+) -> Sequence[tuple[Rule, Mapping[str, float]]]:
+    """The support rule, and for a host the access rule, at the start of a crisis."""
+    standing = Standing(fear=float(agent.params["fear_abandonment"]))  # type: ignore[arg-type]
+    view = nominal_view(agent, scenario)
+    rules: list[tuple[Rule, Mapping[str, float]]] = [
+        (SUPPORT, support_values(view, standing, agent.id, 1.0))
     ]
-    return max(creds, default=0.0)
+    if agent.capabilities.forces_hosted:
+        rules.append((ACCESS, access_values(view, standing, 0.0)))
+    return rules
+
+
+@negsim.hookimpl
+def negsim_honour(view: AgentView, commitment: Commitment) -> bool | None:
+    """Honour a pledge to respond by the support rule."""
+    if not commitment.consequent.startswith(f"responds({view.me},"):
+        return None
+    return _would_honour(view, view.state, commitment.creditor)
 
 
 @negsim.hookimpl
 def negsim_decide(view: AgentView) -> list[Move]:
-    """Consult, propose, deliberate, vote, and respond on a collective decision."""
-    me = view.me
-    state: MemberState = view.state
+    """Consult, propose, deliberate, vote, bargain, and respond."""
+    state: Member = view.state
+    _know_the_alliances(view, state)
+    if not state.alliances:
+        return []
+    listen(view, state.standing, state.members - {view.me})
+    hit = victims(view, state.members)
+    state.crisis = state.crisis or bool(hit) or _threatened(view, state.members)
+    if not state.crisis:
+        return []
+    firm = _keeps_bases_open(view, state)
+    moves = _call_consultation(view, state, hit)
+    moves += _declare_solidarity(view, state)
+    moves += answer_coercion(view, state.standing, holds_firm=firm)
+    moves += _defend_and_propose(view, state, hit)
+    moves += _deliberate_and_vote(view, state, firm)
+    moves += _bargain_over_a_block(view, state)
+    moves += _respond(view, state, hit)
+    if view.agent.capabilities.forces_hosted and at_war(view):
+        moves += open_or_shut(view, state.members, grant=firm)
+    return moves
+
+
+def _call_consultation(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
+    """Art. 4: a threatened or attacked member asks every member to consult, once."""
+    if state.consulted or not (state.standing.threatened or view.me in hit):
+        return []
+    state.consulted = True
+    about = "attack" if view.me in hit else "threat"
+    return [view.say(sorted(state.members - {view.me}), "consult", article=4, about=about)]
+
+
+def _declare_solidarity(view: AgentView, state: Member) -> list[Move]:
+    """In a crisis, pledge in public to defend every member (Art. 5 restated), once.
+
+    The declaration ties its hands (Fearon 1997): its escalation level rises to 1.
+    """
+    if state.standing.level:
+        return []
+    state.standing.level = 1
+    return [
+        view.say(
+            other,
+            "pledge",
+            antecedent=f"attacked({other})",
+            consequent=f"responds({view.me},{other})",
+            visibility="public",
+        )
+        for other in sorted(state.members - {view.me})
+    ]
+
+
+def _defend_and_propose(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
+    """The attacked member defends itself and puts a collective response."""
+    if view.me not in hit:
+        return []
     moves: list[Move] = []
-    if state.alliances is None:  # what does not change, worked out once per run
-        state.alliances = [al for al in view.public.alliances_of(me) if al.kind == "collective"]
-        state.members = frozenset(m for al in state.alliances for m in al.members)
-    alliances, members = state.alliances, state.members
-    if not alliances:
-        return moves
+    if not view.holds(f"responds({view.me},{view.me})"):
+        moves.append(view.act("respond", view.me))
+    for al in state.alliances:
+        pid = f"{al.id}:{view.me}:response"
+        if pid not in state.proposed and not view.holds(decided(al.id)):
+            moves.append(_propose(view, state, al, pid))
+    return moves
 
-    for threat in threats(view):
-        if threat.nuclear:
-            state.credibility = max(state.credibility, threat.credibility)
-        _start(state, view.round)
-    received = offers(view)
-    for _, value, _, _ in received:
-        state.reward = max(state.reward, value)
-        _start(state, view.round)
-    victims = under_attack(view, members)
-    if victims:
-        _start(state, view.round)
-    if state.crisis_start is None:
-        return moves
-    t = view.round - state.crisis_start + 1
-    values = support_values(
-        view.agent.params,
-        credibility=state.credibility,
-        t=t,
-        perception=state.perception,
-        reward=state.reward,
+
+def _propose(
+    view: AgentView, state: Member, al: Alliance, pid: str, **content: str | float
+) -> Move:
+    state.proposed[pid] = view.round
+    return view.say(
+        [m for m in al.members if m != view.me],
+        "propose",
+        alliance=al.id,
+        decision="collective_response",
+        proposal=pid,
+        target=view.me,
+        **content,
     )
-    willing = SUPPORT.holds(values)
-    others = sorted(members - {me})
 
-    # Art. 4: a threatened or attacked member asks for consultation
-    if not state.consulted and (state.credibility > 0 or me in victims):
-        state.consulted = True
-        moves.append(
-            view.say(others, "consult", article=4, about="attack" if me in victims else "threat")
-        )
-    # threats: comply or refuse, from the same rule the vote uses
-    for threat in threats(view):
-        moves.append(
-            view.say(
-                threat.sender,
-                "reject" if willing else "accept",
-                in_reply_to=threat.message_id,
-                demand=threat.demand,
-            )
-        )
-    for sender, _, demand, mid in received:
-        moves.append(
-            view.say(sender, "reject" if willing else "accept", in_reply_to=mid, demand=demand)
-        )
 
-    # the attacked member defends itself and puts a collective response to its alliances
-    if me in victims:
-        if me not in state.responded:
-            state.responded.add(me)
-            moves.append(view.act("respond", me))
-        for al in alliances:
-            pid = f"{al.id}:{me}:response"
-            if pid not in state.proposed and not view.holds(decided(al.id)):
-                state.proposed[pid] = view.round
-                moves.append(
-                    view.say(
-                        [m for m in al.members if m != me],
-                        "propose",
-                        alliance=al.id,
-                        decision="collective_response",
-                        proposal=pid,
-                        target=me,
-                    )
-                )
-    for m in view.received("vote"):
-        if m.content.get("consent") is False and str(m.content.get("proposal")) in state.proposed:
-            state.objections.setdefault(str(m.content["proposal"]), set()).add(m.sender)
-
-    # deliberate and vote on open proposals
+def _deliberate_and_vote(view: AgentView, state: Member, firm: bool) -> list[Move]:
+    """After deliberating, consent if it would honour and keep its bases open."""
+    for m in view.received("propose"):
+        state.reassured[str(m.content.get("proposal", ""))] = float(m.content.get("reassurance", 0.0))  # type: ignore[arg-type]
+    moves: list[Move] = []
     for proposal in view.proposals:
-        if proposal.id in state.voted or proposal.proposer == me:
+        if proposal.id in state.voted or proposal.proposer == view.me:
             continue
         seen = state.seen.setdefault(proposal.id, view.round)
         delay = consent_delay(
-            float(view.param("threat_perception")),
-            int(view.param("max_deliberation")),
-            state.perception,
+            float(view.param("threat_perception")),  # type: ignore[arg-type]
+            int(view.param("max_deliberation")),  # type: ignore[call-overload]
+            state.pace,
         )
         if view.round - seen < delay:
             continue
-        state.voted[proposal.id] = willing
+        target = proposal.proposer
+        consent = firm and _would_honour(view, state, target, _pressure(view, state, proposal))
+        state.voted[proposal.id] = consent
         alliance = view.public.alliance(proposal.alliance)
-        voters = [m for m in alliance.members if m != me]
-        if not (alliance.silence_procedure and willing):
-            moves.append(view.say(voters, "vote", proposal=proposal.id, consent=willing))
-        moves.extend(_access(view, alliance.members, grant=willing))
+        if not (alliance.silence_procedure and consent):
+            voters = [m for m in alliance.members if m != view.me]
+            moves.append(view.say(voters, "vote", proposal=proposal.id, consent=consent))
+    return moves
 
-    # the exclusion route for the proposer of a blocked proposal
-    if view.param("exclude_blocker"):
-        for pid, when in list(state.proposed.items()):
-            blockers = state.objections.get(pid)
-            open_ids = {p.id for p in view.proposals}
-            al_id = pid.split(":")[0]
-            if (
-                blockers
-                and pid not in open_ids
-                and not view.holds(decided(al_id))
-                and ":dpc" not in pid
-                and view.round >= when + int(view.param("exclusion_delay"))
-            ):
-                new = pid + ":dpc"
-                if new not in state.proposed:
-                    state.proposed[new] = view.round
-                    al = view.public.alliance(al_id)
-                    moves.append(
-                        view.say(
-                            [m for m in al.members if m != me],
-                            "propose",
-                            alliance=al_id,
-                            decision="collective_response",
-                            proposal=new,
-                            exclude=",".join(sorted(blockers)),
-                            target=me,
-                        )
-                    )
 
-    # respond: on a collective decision (integrated command), or alone after a while
-    for target in victims:
-        if target in state.responded:
+def _pressure(view: AgentView, state: Member, proposal: Proposal) -> float:
+    """What blocking this text would cost it: isolation and the reassurance offered."""
+    others = len(view.public.alliance(proposal.alliance).members) - 2
+    consents = sum(1 for who, yes in proposal.votes.items() if yes and who != view.me)
+    isolation = float(view.param("isolation_cost")) * consents / max(1, others)  # type: ignore[arg-type]
+    return isolation + state.reassured.get(proposal.id, 0.0)
+
+
+def _bargain_over_a_block(view: AgentView, state: Member) -> list[Move]:
+    """Put a blocked text again with reassurance; blocked again, exclude the blockers."""
+    for m in view.received("vote"):
+        pid = str(m.content.get("proposal", ""))
+        if m.content.get("consent") is False and pid in state.proposed:
+            state.objections.setdefault(pid, set()).add(m.sender)
+    moves: list[Move] = []
+    open_ids = {p.id for p in view.proposals}
+    for pid, when in list(state.proposed.items()):
+        al_id = pid.split(":")[0]
+        if pid in open_ids or view.holds(decided(al_id)) or pid not in state.objections:
             continue
-        joint = any(view.holds(decided(al.id)) and target in al.members for al in alliances)
-        objected = any(v is False for v in state.voted.values())
-        alone_after = int(view.param("act_alone_after"))
-        alone = alone_after > 0 and t > alone_after and willing
-        if (joint and not objected) or alone:
-            state.responded.add(target)
+        al = view.public.alliance(al_id)
+        if not pid.endswith((":again", ":dpc")):
+            again = f"{pid}:again"
+            if again not in state.proposed:
+                reassurance = float(view.param("reassurance"))  # type: ignore[arg-type]
+                moves.append(_propose(view, state, al, again, reassurance=reassurance))
+        elif pid.endswith(":again") and view.param("exclude_blocker"):
+            dpc = pid.removesuffix(":again") + ":dpc"
+            due = view.round >= when + int(view.param("exclusion_delay"))  # type: ignore[call-overload]
+            if due and dpc not in state.proposed:
+                blockers = ",".join(sorted(state.objections[pid]))
+                moves.append(_propose(view, state, al, dpc, exclude=blockers))
+    return moves
+
+
+
+
+def _respond(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
+    """Respond under a collective decision, or alone after a while, if it would honour."""
+    moves: list[Move] = []
+    alone_after = int(view.param("act_alone_after"))  # type: ignore[call-overload]
+    for target in hit:
+        if target == view.me or view.holds(f"responds({view.me},{target})"):
+            continue
+        joint = any(view.holds(decided(al.id)) and target in al.members for al in state.alliances)
+        start = view.world.variables.get(f"attack_start({target})", float(view.round))
+        alone = alone_after > 0 and view.round - start >= alone_after
+        if (joint or alone) and _would_honour(view, state, target):
+            state.standing.level = 2
             moves.append(view.act("respond", target))
     return moves
 
 
-def _access(view: AgentView, members: Sequence[str], *, grant: bool) -> list[Move]:
-    """A host's bases follow its vote: granted to the members it hosts, or denied."""
-    hosted = view.agent.capabilities.forces_hosted
-    moves: list[Move] = []
-    for user in sorted(hosted):
-        if user not in members:
-            continue
-        fact = grants_access(view.me, user) if grant else denies_access(view.me, user)
-        if not view.holds(fact):
-            moves.append(view.act("grant_access" if grant else "deny_access", user))
-    return moves
+def _threatened(view: AgentView, members: frozenset[str]) -> bool:
+    """Whether a threat has been made against any member (a public fact)."""
+    return any(
+        f.startswith("threatened(") and f[:-1].rsplit(",", 1)[-1] in members
+        for f in view.world.facts
+    )
 
 
-def _start(state: MemberState, round: int) -> None:
-    if state.crisis_start is None:
-        state.crisis_start = round
+def _would_honour(view: AgentView, state: Member, target: str, pressure: float = 0.0) -> bool:
+    """The support rule for ``target``, with the chance of winning as the world reckons it."""
+    attacker = attacker_of(view, target)
+    helpers = state.members if attacker else ()
+    p_win = win_chance(view, target, attacker, helpers) if attacker else 1.0
+    values = support_values(view, state.standing, target, p_win)
+    return SUPPORT.value(values) + pressure > 0.0
+
+
+def _keeps_bases_open(view: AgentView, state: Member) -> bool:
+    if not view.agent.capabilities.forces_hosted:
+        return True
+    return ACCESS.holds(access_values(view, state.standing, 0.0))
+
+
+def _know_the_alliances(view: AgentView, state: Member) -> None:
+    if state.alliances or state.members:
+        return
+    state.alliances = tuple(al for al in view.public.alliances_of(view.me) if al.kind == "collective")
+    state.members = frozenset(m for al in state.alliances for m in al.members) or frozenset({view.me})

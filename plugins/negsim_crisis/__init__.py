@@ -1,102 +1,206 @@
 """The crisis world rules: negsim's default adjudication plugin (``world_rules = "crisis"``).
 
 They turn the agents' actions into the next world state and classify how a crisis
-ends. The mechanics, with their sources (see ``docs/explanation/world-rules``):
+ends. One round is one day. The mechanics, with their sources (see
+``docs/explanation/world-rules``); the combat model itself is
+:mod:`negsim.crisis` so that doctrines estimate with the same functions:
 
-* **Attacks and the local balance.** ``attack`` (magnitude ``m``) commits ``m`` of the
-  challenger's conventional power against a target: ``attacked(T)`` becomes true and
-  the grab starts its clock. The attack is repelled in a round where the response
-  power reaches ``reversal_ratio`` times the attack power (Huth & Russett 1984: the
-  local balance, not the bare treaty, decides).
-* **Response timing.** A grab not repelled within ``consolidation_rounds`` is
-  consolidated: a fait accompli (Altman 2017; Shlapak & Johnson 2016: the Baltic
-  capitals fall within 36-60 hours).
-* **Access.** A responder whose forces sit in a rear-area host other than the target
-  loses ``rear_dependency`` of its effectiveness unless the host permits combat
-  operations from its bases: ``denies_access(H,R)`` blocks; ``grants_access(H,R)``
-  permits; with neither, ``access_requires_consent`` decides (the Kishi-Herter prior
-  consultation gate, 1960).
+* **Graded war.** An ``attack`` of magnitude ``m`` commits ``m`` of the challenger's
+  conventional power. The grabbed ground is contested: ``control(T)`` starts at 0 and
+  takes one ``advance`` by surprise, then moves one ``advance`` up or down each day, up
+  with the probability a contest success function gives for the attack against the
+  defence (Hirshleifer 1989). The grabbed sector is held from the first day by
+  ``m/concentration`` of the garrison (the attacker concentrates, Mearsheimer 1989): the target's own power and the forces foreign states station there
+  (a tripwire fights because it is attacked); each responder adds the power it has
+  staged where it can fight from, once it has arrived. Both sides wear down by
+  ``attrition`` (Lanchester 1916).
+* **Consolidation.** Each day the ground has been fully held discounts the defence by
+  ``exp(-entrenchment)`` (Altman, ISQ 2017 and IO 2020), so a late counter-offensive can
+  still succeed, less often the later it comes.
+* **Access.** Forces staged in a rear-area host fight only while the host permits
+  combat operations from its bases: ``denies_access(H,R)`` blocks; ``grants_access(H,R)``
+  permits; with neither, ``access_requires_consent`` decides (Kishi-Herter, 1960). What
+  a denial removes is what is staged there, in proportion to the troops.
 * **Integration.** Responders acting on a collective decision of an alliance that
-  includes the target (``decided(A,collective_response)``) fight under integrated
-  command: their power is multiplied by ``integration_multiplier``.
-* **Escalation.** Each round of fighting in which an outside power responds carries a
-  risk ``r = escalation_base + escalation_per_size * m + tripwire_risk * tripwire``
-  of nuclear escalation, ``tripwire`` being 1 when foreign forces are stationed in the
-  target (Schelling 1966; Powell 2015). A ``nuclear_strike`` escalates at once.
-* **Messages that change facts.** A nuclear ``threaten`` makes
-  ``nuclear_threat(S,R)`` true; a ``request_support`` for access makes
-  ``consulted(S,R)`` true (prior consultation under Kishi-Herter); an ``accept`` of a
-  demand makes ``complied(S,R)`` true.
-* **Concessions and settlements.** ``concede`` to the challenger settles the crisis;
-  ``withdraw`` by the challenger ends its attack; ``stand_down`` keeps a state out.
+  includes the target fight under integrated command: their power is multiplied by
+  ``integration_multiplier``.
+* **Escalation.** Each day of fighting in which outside forces have arrived carries a
+  hazard ``escalation_base + escalation_per_size*m + tripwire`` of nuclear escalation,
+  the tripwire growing with the outside troops stationed in the target (Schelling 1966;
+  Powell 2015).
+* **Threats carried out.** A threat is armed by a (secret) ``arm`` action with the
+  hazard and rung its author chose; while its demand is unmet during an attack, the
+  world carries it out each day with that hazard, climbing the ``ladder`` one rung per
+  execution up to the rung threatened: a demonstration, a conventional strike
+  destroying ``strike_damage`` of the forces staged at the host, nuclear use
+  (Kahn 1965; Schelling 1960; Powell, IO 2015).
+* **Conditional rewards.** An ``offer`` with a ``demand`` stands (``offer(S,R)``) and
+  is paid once, when the recipient accepts the demand (``rewarded(S,R)``,
+  ``reward_paid(S)`` grows).
+* **Public pledges.** A public ``pledge`` to respond makes ``pledged(S,R)`` true.
+* **How war ends.** Ground won back (``repelled``), the offensive exhausted, a
+  settlement (``concede``), the challenger's ``withdraw``, or the line frozen: the
+  ground fully held for ``ceasefire_rounds`` days with no counter-offensive arrived (a
+  fait accompli). At the last round the side holding most of the ground keeps it.
 
-Outcomes, checked in this order after every round: escalation; settlement;
-collective response (attack repelled); deterred (challenger withdrew); wedge success
-or fait accompli (grab consolidated; a wedge when an ally denied access, stood down or
-conceded); deterred (challenger stood down, or the status quo held to the end).
+Outcomes, checked in this order after every round: escalation; settlement; the
+attack defeated (collective response); deterred (the challenger withdrew or stood down,
+or the status quo held); the grab held: wedge success when an ally denied access,
+stood down or conceded, fait accompli otherwise.
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
 import negsim
+from negsim.crisis import (
+    Rung,
+    arrival_delay,
+    garrison,
+    attacked,
+    attacking,
+    contest,
+    deployments,
+    executed,
+    repelled,
+    responds,
+    tripwire_hazard,
+)
 from negsim.model import (
     Action,
     ActionKind,
     Adjudication,
+    Capabilities,
     Event,
     Message,
     Narration,
     Outcome,
     OutcomeSpec,
     ParamSpec,
+    ParamValue,
+    Performative,
     PluginSpec,
     Scenario,
+    Visibility,
     WorldState,
 )
 
 __all__ = [
     "OUTCOMES",
     "PARAMS",
-    "attack_power",
+    "Front",
     "has_access",
+    "ladder_problem",
     "negsim_adjudicate",
     "negsim_classify_outcome",
     "negsim_collect_metrics",
     "negsim_plugin_spec",
-    "response_power",
 ]
+
+_ASSUMED = "value an assumption"
+
+
+def ladder_problem(value: ParamValue) -> str | None:
+    """What is wrong with a ``ladder`` value, or ``None``: known rungs, lowest first.
+
+    >>> ladder_problem("demonstration,nuclear_use") is None
+    True
+    >>> ladder_problem("nuclear_use,demonstration")
+    "rungs must go up the ladder (demonstration, conventional_strike, nuclear_use): 'nuclear_use,demonstration'"
+    """
+    names = [n.strip() for n in str(value).split(",") if n.strip()]
+    known = [r.value for r in Rung]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        return f"unknown rung {unknown[0]!r}; choices: {', '.join(known)}"
+    levels = [Rung(n).level for n in names]
+    if not names or levels != sorted(set(levels)):
+        return f"rungs must go up the ladder ({', '.join(known)}): {value!r}"
+    return None
+
 
 PARAMS = (
     ParamSpec("challenger", "", "Id of the challenging state; empty: the first state to attack."),
     ParamSpec(
-        "consolidation_rounds",
-        4,
-        "Rounds after an attack starts by which a grab not repelled is consolidated.",
-        1,
-        60,
-        "Altman, ISQ 2017; Shlapak & Johnson, RAND 2016 (36-60 hours)",
-    ),
-    ParamSpec(
-        "reversal_ratio",
+        "decisiveness",
         1.0,
-        "Response power needed, as a multiple of the attack power, to repel an attack.",
+        "Exponent of the contest success function: how sharply the force ratio decides a day.",
         0.1,
         10,
-        "Huth & Russett, World Politics 1984 (local balance); value an assumption",
+        f"Tullock 1980; Hirshleifer, Public Choice 1989; {_ASSUMED}",
     ),
     ParamSpec(
-        "rear_dependency",
-        0.5,
-        "Share of an outside responder's effectiveness lost without access to its rear-area "
-        "host's bases.",
+        "defender_advantage",
+        1.5,
+        "Multiplier on the defence's power in a day's contest (the attacker needs this ratio "
+        "for even odds).",
+        1,
+        5,
+        "Mearsheimer, IS 1989 (the 3:1 rule) and Epstein, IS 1989 (its critique); "
+        + _ASSUMED,
+    ),
+    ParamSpec(
+        "concentration",
+        2.0,
+        "How much denser the attacker concentrates than the defence is spread: a grab of "
+        "magnitude m meets m/concentration of the garrison until reinforcements come.",
+        1,
+        10,
+        "Mearsheimer, IS 1989 (concentration at the point of attack); " + _ASSUMED,
+    ),
+    ParamSpec(
+        "advance",
+        0.35,
+        "Share of the objective that changes hands in a day's fighting.",
+        0.01,
+        1,
+        "Shlapak & Johnson, RAND 2016: the Baltic capitals fall in 36-60 hours",
+    ),
+    ParamSpec(
+        "attrition",
+        0.05,
+        "Share of its committed power a side loses in a day it loses outright.",
         0,
         1,
-        "UNC-Rear: seven bases in Japan stage forces for Korea; value an assumption",
+        f"Lanchester 1916 (attrition in proportion to the enemy's success); {_ASSUMED}",
+    ),
+    ParamSpec(
+        "exhaustion",
+        0.5,
+        "An offensive whose force has worn down to this share of what it committed collapses.",
+        0,
+        1,
+        _ASSUMED,
+    ),
+    ParamSpec(
+        "entrenchment",
+        0.15,
+        "Per day the ground has been fully held, the defence's power against it is "
+        "multiplied by exp(-entrenchment).",
+        0,
+        5,
+        f"Altman, ISQ 2017 and IO 2020 (consolidation); {_ASSUMED}",
+    ),
+    ParamSpec(
+        "ceasefire_rounds",
+        3,
+        "Days of full control with no counter-offensive after which the line freezes.",
+        1,
+        60,
+        f"Altman, ISQ 2017 (faits accomplis stand when unopposed); {_ASSUMED}",
+    ),
+    ParamSpec(
+        "deploy_km_per_day",
+        500.0,
+        "Distance forces staged outside the theatre cover in a day.",
+        1,
+        20000,
+        f"air and sea movement; {_ASSUMED}",
     ),
     ParamSpec(
         "access_requires_consent",
@@ -108,34 +212,58 @@ PARAMS = (
     ParamSpec(
         "integration_multiplier",
         1.3,
-        "Force multiplier for responders acting on a collective decision under integrated command.",
+        "Force multiplier for responders acting on a collective decision under integrated "
+        "command.",
         1,
         3,
-        "assumption (NATO integrated command as a force multiplier)",
+        f"NATO integrated command as a force multiplier; {_ASSUMED}",
     ),
     ParamSpec(
         "escalation_base",
         0.0,
-        "Per-round escalation risk of any fighting with outside powers.",
+        "Daily escalation hazard of any fighting with outside powers.",
         0,
         1,
-        "Powell, IO 2015; value an assumption",
+        f"Powell, IO 2015; {_ASSUMED}",
     ),
     ParamSpec(
         "escalation_per_size",
-        0.04,
-        "Extra per-round escalation risk per unit of attack magnitude.",
+        0.02,
+        "Extra daily escalation hazard per unit of attack magnitude.",
         0,
         1,
-        "Schelling 1966; Powell 2015 (risk grows with the size of the attack)",
+        f"Schelling 1966; Powell 2015 (risk grows with the size of the attack); {_ASSUMED}",
     ),
     ParamSpec(
         "tripwire_risk",
-        0.02,
-        "Extra per-round escalation risk when foreign forces are stationed in the target.",
+        0.03,
+        "Daily escalation hazard that outside troops stationed in the target add, at most.",
         0,
         1,
-        "Schelling 1966 (tripwire forces); value an assumption",
+        f"Schelling 1966 (tripwire forces); {_ASSUMED}",
+    ),
+    ParamSpec(
+        "tripwire_half",
+        10000.0,
+        "Outside troops in the target at which the tripwire hazard is half its maximum.",
+        1,
+        1e7,
+        f"Schelling 1966; {_ASSUMED}",
+    ),
+    ParamSpec(
+        "strike_damage",
+        0.3,
+        "Share of the forces staged at a host that a conventional strike on it destroys.",
+        0,
+        1,
+        _ASSUMED,
+    ),
+    ParamSpec(
+        "ladder",
+        "demonstration,conventional_strike,nuclear_use",
+        "The rungs a threat may be armed at, lowest first (comma-separated).",
+        source="Kahn 1965; Schelling 1966",
+        refine=ladder_problem,
     ),
 )
 """The world parameters, with ranges and sources."""
@@ -149,12 +277,11 @@ OUTCOMES = (
     ),
     OutcomeSpec(
         Outcome.COLLECTIVE_RESPONSE,
-        "The allies responded together in time and the attack was defeated.",
+        "The attack was defeated: the ground won back or the offensive exhausted.",
     ),
     OutcomeSpec(
         Outcome.WEDGE_SUCCESS,
-        "An ally denied access, stood down or conceded under coercion or reward, and the "
-        "response failed for it.",
+        "The challenger held the ground after an ally denied access, stood down or conceded.",
     ),
     OutcomeSpec(Outcome.SETTLEMENT, "A negotiated settlement ended the crisis."),
     OutcomeSpec(Outcome.ESCALATION, "The crisis escalated to nuclear use."),
@@ -163,27 +290,16 @@ OUTCOMES = (
 
 _SPEC = PluginSpec(
     role="world",
-    summary="Crisis world: attacks, access, escalation, outcomes",
+    summary="Crisis world: graded war, access, threats carried out, escalation",
     params=PARAMS,
     outcomes=OUTCOMES,
 )
-
-# fact and variable names
-ATTACK_START = "attack_start({})"
-ATTACK_SIZE = "attack_size({})"
-RESPONSE = "response_power({})"
 
 
 @negsim.hookimpl
 def negsim_plugin_spec() -> PluginSpec:
     """Declare the crisis world rules."""
     return _SPEC
-
-
-def attack_power(world: WorldState, scenario: Scenario, attacker: str, target: str) -> float:
-    """The conventional power ``attacker`` commits against ``target`` this round."""
-    size = world.variables.get(ATTACK_SIZE.format(target), 0.0)
-    return size * scenario.agent(attacker).capabilities.conventional
 
 
 def has_access(facts: frozenset[str], host: str, user: str, requires_consent: bool) -> bool:
@@ -195,42 +311,79 @@ def has_access(facts: frozenset[str], host: str, user: str, requires_consent: bo
     return not requires_consent
 
 
-def response_power(
-    facts: frozenset[str], scenario: Scenario, target: str, params: Mapping[str, object]
-) -> tuple[float, list[str]]:
-    """The power responding to an attack on ``target``, and the responders by id.
+def _var(kind: str, *who: str) -> str:
+    return f"{kind}({','.join(who)})"
 
-    Each responder with ``responds(R,T)`` contributes its conventional power; an outside
-    responder loses ``rear_dependency`` for each rear-area host it depends on that does
-    not permit operations; responders acting on a collective decision of an alliance
-    including the target get ``integration_multiplier``.
+
+@attrs.frozen
+class Front:
+    """The fighting over one target in one round, as the world reckons it.
+
+    Attributes:
+        target: The state attacked.
+        attacker: Who attacks it.
+        attack: The attacker's power there today.
+        defence: The defence's power today, after access, arrival, losses and
+            consolidation.
+        outside: The power of outside responders that has arrived.
+        responders: Who responds, by id.
     """
-    dependency = float(params["rear_dependency"])  # type: ignore[arg-type]
-    consent = bool(params["access_requires_consent"])
-    multiplier = float(params["integration_multiplier"])  # type: ignore[arg-type]
+
+    target: str
+    attacker: str
+    attack: float
+    defence: float
+    outside: float
+    responders: tuple[str, ...]
+
+
+def _front(
+    world: WorldState, facts: frozenset[str], scenario: Scenario, target: str, attacker: str
+) -> Front:
+    """Reckon the forces on the front over ``target`` from the facts and variables."""
+    p = scenario.world_params
+    v = world.variables
+    caps: Mapping[str, Capabilities] = {a.id: a.capabilities for a in scenario.agents}
+    m = v.get(_var("attack_size", target), 0.0)
+    attack = m * caps[attacker].conventional * (1.0 - v.get(_var("losses", attacker), 0.0))
     integrated = {
-        m
+        member
         for al in scenario.alliances
         if target in al.members and f"decided({al.id},collective_response)" in facts
-        for m in al.members
+        for member in al.members
     }
-    total = 0.0
+    speed = float(p["deploy_km_per_day"])  # type: ignore[arg-type]
+    consent = bool(p["access_requires_consent"])
+    local = m / float(p["concentration"])  # type: ignore[arg-type]
+    own = local * garrison(target, caps)  # the sector's defenders fight from the first day
+    outside = 0.0
     responders = []
     for agent in scenario.agents:
-        if f"responds({agent.id},{target})" not in facts:
+        r = agent.id
+        if responds(r, target) not in facts:
             continue
-        responders.append(agent.id)
-        power = agent.capabilities.conventional
-        if agent.id != target:
-            for host in scenario.agents:
-                if host.id in (target, agent.id) or agent.id not in host.capabilities.forces_hosted:
-                    continue
-                if not has_access(facts, host.id, agent.id, consent):
-                    power *= 1.0 - dependency
-        if agent.id in integrated:
-            power *= multiplier
-        total += power
-    return total, responders
+        responders.append(r)
+        if r == target:
+            continue
+        since = world.round - v.get(_var("responding", r, target), float(world.round))
+        power = 0.0
+        for d in deployments(r, caps):
+            where = d.location
+            if where not in (target, r) and not has_access(facts, where, r, consent):
+                continue
+            if since < arrival_delay(caps[where].distance_km, speed):
+                continue
+            share = 1.0 - local if where == target else 1.0  # its sector share fights already
+            power += share * d.power * (1.0 - v.get(_var("struck_loss", where), 0.0))
+        if r in integrated:
+            power *= float(p["integration_multiplier"])  # type: ignore[arg-type]
+        outside += power
+    held = v.get(_var("held", target), 0.0)
+    worn = 1.0 - v.get(_var("defence_losses", target), 0.0)
+    entrench = math.exp(-float(p["entrenchment"]) * held)  # type: ignore[arg-type]
+    return Front(
+        target, attacker, attack, (own + outside) * worn * entrench, outside, tuple(responders)
+    )
 
 
 @negsim.hookimpl
@@ -241,9 +394,8 @@ def negsim_adjudicate(
     scenario: Scenario,
     rng: random.Random,
 ) -> Adjudication:
-    """Apply the round's actions, then fighting, access and escalation."""
+    """Apply the round's actions and messages, then the fighting, threats and escalation."""
     t = world.round
-    p = scenario.world_params
     facts = set(world.facts)
     variables = dict(world.variables)
     events: list[Event] = []
@@ -252,66 +404,55 @@ def negsim_adjudicate(
         events.append(Narration(round=t, text=text, agent=agent))
 
     for a in actions:
-        _apply(a, facts, variables, say, t)
-    for m in messages:
-        if m.performative is negsim.Performative.THREATEN and m.content.get("nuclear"):
-            for r in m.recipients:
-                facts.add(f"nuclear_threat({m.sender},{r})")
-        elif m.performative is negsim.Performative.REQUEST_SUPPORT and m.content.get("access"):
-            for r in m.recipients:
-                facts.add(f"consulted({m.sender},{r})")
-        elif m.performative is negsim.Performative.ACCEPT and m.content.get("demand"):
-            for r in m.recipients:
-                facts.add(f"complied({m.sender},{r})")
-    frozen = frozenset(facts)
-    for target in _targets_under_attack(frozen, scenario):
-        attacker = _attacker_of(frozen, scenario, target)
-        if attacker is None:
-            continue
-        strength = attack_power(world, scenario, attacker, target)
-        power, responders = response_power(frozen, scenario, target, p)
-        variables[RESPONSE.format(target)] = round(power, 6)
-        if responders and power >= float(p["reversal_ratio"]) * strength:
-            facts.add(f"repelled({target})")
-            facts.discard(f"attacking({attacker},{target})")
-            say(
-                f"the attack on {target} is repelled: response {power:.1f} "
-                f"against {strength:.1f} ({', '.join(responders)})"
+        _apply(a, facts, variables, say, t, float(scenario.world_params["advance"]))  # type: ignore[arg-type]
+    _read_messages(messages, facts)
+    fronts = []
+    for target in _targets_under_attack(facts, scenario):
+        attacker = _attacker_of(facts, scenario, target)
+        if attacker is not None:
+            fronts.append(
+                _front(
+                    attrs.evolve(world, variables=variables),
+                    frozenset(facts),
+                    scenario,
+                    target,
+                    attacker,
+                )
             )
-            continue
-        outsiders = [r for r in responders if r != target]
-        if outsiders:
-            tripwire = 1.0 if scenario.agent(target).capabilities.forces_hosted else 0.0
-            size = variables.get(ATTACK_SIZE.format(target), 0.0)
-            risk = (
-                float(p["escalation_base"])
-                + float(p["escalation_per_size"]) * size
-                + float(p["tripwire_risk"]) * tripwire
-            )
-            variables["escalation_risk"] = round(risk, 6)
-            if rng.random() < risk:
-                facts.add("escalated")
-                say(f"fighting over {target} escalates to nuclear use (risk {risk:.2f})")
+    for front in fronts:
+        _fight(front, scenario, facts, variables, rng, say)
+    if fronts:
+        _carry_out_threats(actions, scenario, facts, variables, rng, say)
+    _pay_rewards(messages, facts, variables, say)
     return Adjudication(world=attrs.evolve(world, facts=facts, variables=variables), events=events)
 
 
-def _apply(a: Action, facts: set[str], variables: dict[str, float], say: object, t: int) -> None:
-    actor, target = a.actor, a.target
-    narrate = say
-    kind = a.kind
+def _apply(
+    a: Action,
+    facts: set[str],
+    variables: dict[str, float],
+    say: Callable[[str, str | None], None],
+    t: int,
+    advance: float,
+) -> None:
+    actor, target, kind = a.actor, a.target, a.kind
     if kind is ActionKind.ATTACK and target is not None:
-        if f"attacking({actor},{target})" not in facts:
-            facts.add(f"attacking({actor},{target})")
-            facts.add(f"attacked({target})")
-            variables.setdefault(ATTACK_START.format(target), float(t))
-            narrate(f"{actor} attacks {target} with {a.magnitude:.2f} of its forces", actor)  # type: ignore[operator]
-        variables[ATTACK_SIZE.format(target)] = a.magnitude
+        if attacking(actor, target) not in facts and repelled(target) not in facts:
+            facts.add(attacking(actor, target))
+            facts.add(attacked(target))
+            variables.setdefault(_var("attack_start", target), float(t))
+            variables.setdefault(_var("control", target), min(1.0, advance))  # by surprise
+            variables.setdefault(_var("held", target), 1.0 if advance >= 1.0 else 0.0)
+            variables[_var("attack_size", target)] = a.magnitude
+            say(f"{actor} attacks {target} with {a.magnitude:.2f} of its forces", actor)
     elif kind is ActionKind.NUCLEAR_STRIKE:
         facts.add("nuclear_used")
         facts.add(f"struck({target})")
-        narrate(f"{actor} uses nuclear weapons against {target}", actor)  # type: ignore[operator]
+        say(f"{actor} uses nuclear weapons against {target}", actor)
     elif kind is ActionKind.RESPOND and target is not None:
-        facts.add(f"responds({actor},{target})")
+        if responds(actor, target) not in facts:
+            facts.add(responds(actor, target))
+            variables[_var("responding", actor, target)] = float(t)
     elif kind is ActionKind.GRANT_ACCESS and target is not None:
         facts.discard(f"denies_access({actor},{target})")
         facts.add(f"grants_access({actor},{target})")
@@ -332,17 +473,175 @@ def _apply(a: Action, facts: set[str], variables: dict[str, float], say: object,
         facts.add(f"stands_down({actor})")
 
 
-def _targets_under_attack(facts: frozenset[str], scenario: Scenario) -> list[str]:
-    return [
-        a.id
-        for a in scenario.agents
-        if f"attacked({a.id})" in facts and f"repelled({a.id})" not in facts
-    ]
+def _read_messages(messages: tuple[Message, ...], facts: set[str]) -> None:
+    """Messages that change facts: threats, consultation requests, acceptances."""
+    for m in messages:
+        if m.performative is Performative.THREATEN:
+            for r in m.recipients:
+                facts.add(f"threatened({m.sender},{r})")
+                if m.content.get("nuclear") or m.content.get("rung") == Rung.NUCLEAR_USE:
+                    facts.add(f"nuclear_threat({m.sender},{r})")
+        elif m.performative is Performative.REQUEST_SUPPORT and m.content.get("access"):
+            for r in m.recipients:
+                facts.add(f"consulted({m.sender},{r})")
+        elif m.performative is Performative.PLEDGE and m.visibility is Visibility.PUBLIC:
+            consequent = str(m.content.get("consequent", ""))
+            for r in m.recipients:
+                if consequent == responds(m.sender, r):
+                    facts.add(f"pledged({m.sender},{r})")
+        elif m.performative is Performative.ACCEPT and m.content.get("demand"):
+            for r in m.recipients:
+                facts.add(f"complied({m.sender},{r})")
 
 
-def _attacker_of(facts: frozenset[str], scenario: Scenario, target: str) -> str | None:
+def _fight(
+    front: Front,
+    scenario: Scenario,
+    facts: set[str],
+    variables: dict[str, float],
+    rng: random.Random,
+    say: Callable[[str], None],
+) -> None:
+    """One day's fighting over ``front.target``: control, attrition, escalation."""
+    p = scenario.world_params
+    target, attacker = front.target, front.attacker
+    day = contest(
+        front.attack,
+        front.defence,
+        decisiveness=float(p["decisiveness"]),  # type: ignore[arg-type]
+        advantage=float(p["defender_advantage"]),  # type: ignore[arg-type]
+    )
+    control_key, held_key = _var("control", target), _var("held", target)
+    control = variables.get(control_key, 0.0)
+    step = float(p["advance"])  # type: ignore[arg-type]
+    attrition = float(p["attrition"])  # type: ignore[arg-type]
+    won = rng.random() < day
+    if won:
+        control = min(1.0, control + step)
+        _wear(variables, _var("defence_losses", target), attrition if front.defence else 0.0)
+    else:
+        control = max(0.0, control - step)
+        _wear(variables, _var("losses", attacker), attrition)
+    variables[control_key] = round(control, 9)
+    variables[held_key] = variables.get(held_key, 0.0) + 1.0 if control >= 1.0 else 0.0
+    variables[_var("response_power", target)] = round(front.defence, 6)
+    quiet_key = _var("quiet", target)
+    variables[quiet_key] = 0.0 if front.outside > 0 else variables.get(quiet_key, 0.0) + 1.0
+    exhausted = variables.get(_var("losses", attacker), 0.0) >= 1.0 - float(p["exhaustion"])  # type: ignore[arg-type]
+    if control <= 0.0 and front.defence > 0.0 or exhausted:
+        facts.add(repelled(target))
+        facts.discard(attacking(attacker, target))
+        why = "its offensive is exhausted" if exhausted else "the ground is won back"
+        say(
+            f"the attack on {target} is defeated ({why}): defence {front.defence:.1f} "
+            f"against {front.attack:.1f} ({', '.join(front.responders)})"
+        )
+        return
+    if front.outside > 0.0:
+        stationed = sum(
+            troops
+            for owner, troops in scenario.agent(target).capabilities.forces_hosted.items()
+            if responds(owner, target) in facts
+        )
+        risk = (
+            float(p["escalation_base"])  # type: ignore[arg-type]
+            + float(p["escalation_per_size"]) * variables.get(_var("attack_size", target), 0.0)  # type: ignore[arg-type]
+            + tripwire_hazard(
+                stationed,
+                risk=float(p["tripwire_risk"]),  # type: ignore[arg-type]
+                half=float(p["tripwire_half"]),  # type: ignore[arg-type]
+            )
+        )
+        variables["escalation_risk"] = round(risk, 6)
+        if rng.random() < risk:
+            facts.add("escalated")
+            say(f"fighting over {target} escalates to nuclear use (hazard {risk:.3f})")
+
+
+def _wear(variables: dict[str, float], key: str, share: float) -> None:
+    variables[key] = round(min(1.0, variables.get(key, 0.0) + share), 9)
+
+
+def _demand_met(facts: set[str], scenario: Scenario, who: str, demand: str) -> bool:
+    if demand == "deny_access":
+        hosted = scenario.agent(who).capabilities.forces_hosted
+        return bool(hosted) and all(f"denies_access({who},{u})" in facts for u in hosted)
+    if demand == "stand_down":
+        return f"stands_down({who})" in facts
+    if demand == "concede":
+        return any(f.startswith(f"conceded({who},") for f in facts)
+    return False
+
+
+def _carry_out_threats(
+    actions: tuple[Action, ...],
+    scenario: Scenario,
+    facts: set[str],
+    variables: dict[str, float],
+    rng: random.Random,
+    say: Callable[[str], None],
+) -> None:
+    """Each armed threat whose demand is unmet is carried out with its hazard.
+
+    The world climbs the ladder: a threat's first execution is at the ladder's lowest
+    rung, each further one a rung higher, up to the rung threatened (Kahn 1965;
+    Schelling 1966: the risk is manipulated step by step).
+    """
+    ladder = [n.strip() for n in str(scenario.world_params["ladder"]).split(",") if n.strip()]
+    damage = float(scenario.world_params["strike_damage"])  # type: ignore[arg-type]
+    for a in actions:
+        if a.kind is not ActionKind.ARM or a.target is None:
+            continue
+        armed = str(a.params.get("rung", Rung.DEMONSTRATION))
+        if armed not in ladder or _demand_met(facts, scenario, a.target, str(a.params["demand"])):
+            continue
+        if rng.random() >= a.magnitude:
+            continue
+        key = _var("executed", a.actor, a.target)
+        done = int(variables.get(key, 0.0))
+        rung = ladder[min(done, ladder.index(armed))]
+        variables[key] = done + 1.0
+        facts.add(executed(rung, a.actor, a.target))
+        if rung == Rung.NUCLEAR_USE:
+            facts.add("nuclear_used")
+            say(f"{a.actor} carries out its nuclear threat against {a.target}", a.actor)
+        elif rung == Rung.CONVENTIONAL_STRIKE:
+            lost = _var("struck_loss", a.target)
+            variables[lost] = round(1.0 - (1.0 - variables.get(lost, 0.0)) * (1.0 - damage), 9)
+            say(f"{a.actor} strikes the bases in {a.target}", a.actor)
+        else:
+            say(f"{a.actor} stages a demonstration against {a.target}", a.actor)
+
+
+def _pay_rewards(
+    messages: tuple[Message, ...],
+    facts: set[str],
+    variables: dict[str, float],
+    say: Callable[[str], None],
+) -> None:
+    """Offers with a demand stand until paid: once, when the recipient has complied."""
+    for m in messages:
+        if m.performative is Performative.OFFER and not m.negotiation and "demand" in m.content:
+            for r in m.recipients:
+                variables[_var("offer", m.sender, r)] = float(m.content.get("value", 0.0))  # type: ignore[arg-type]
+    for key, value in sorted(variables.items()):
+        if not key.startswith("offer("):
+            continue
+        sender, r = key[len("offer(") : -1].split(",")
+        if f"complied({r},{sender})" in facts and f"rewarded({sender},{r})" not in facts:
+            facts.add(f"rewarded({sender},{r})")
+            paid = _var("reward_paid", sender)
+            variables[paid] = variables.get(paid, 0.0) + value
+            say(f"{sender} pays {r} {value:.1f} for complying")
+
+
+def _targets_under_attack(facts: set[str], scenario: Scenario) -> list[str]:
+    return [a.id for a in scenario.agents if attacked(a.id) in facts and repelled(a.id) not in facts]
+
+
+def _attacker_of(facts: set[str], scenario: Scenario, target: str) -> str | None:
     for a in scenario.agents:
-        if f"attacking({a.id},{target})" in facts:
+        if attacking(a.id, target) in facts:
             return a.id
     return None
 
@@ -352,12 +651,12 @@ def _challenger(world: WorldState, scenario: Scenario) -> str | None:
     if named:
         return named
     for fact in sorted(world.facts):
-        if fact.startswith("attacking("):
-            return fact[len("attacking(") :].split(",")[0]
+        if fact.startswith("attacking(") or fact.startswith("withdrew("):
+            return fact.partition("(")[2].split(",")[0].rstrip(")")
     return None
 
 
-def _wedged(facts: Iterable[str], challenger: str | None) -> list[str]:
+def _wedged(facts: frozenset[str], challenger: str | None) -> list[str]:
     out = []
     for fact in sorted(facts):
         name, _, rest = fact.partition("(")
@@ -373,60 +672,58 @@ def negsim_classify_outcome(
 ) -> tuple[Outcome, str] | None:
     """Classify the crisis after a round, or let it go on."""
     facts = world.facts
+    v = world.variables
     challenger = _challenger(world, scenario)
     if "nuclear_used" in facts or "escalated" in facts:
         return Outcome.ESCALATION, "the crisis crossed the nuclear threshold"
     conceded = sorted(f for f in facts if f.startswith("conceded("))
     if conceded:
         return Outcome.SETTLEMENT, "settled on concessions: " + ", ".join(conceded)
-    attacked = [a.id for a in scenario.agents if f"attacked({a.id})" in facts]
-    if attacked:
-        repelled = [t for t in attacked if f"repelled({t})" in facts]
-        if repelled and len(repelled) == len(attacked):
-            who = sorted(
-                f.split("(")[1].split(",")[0]
-                for f in facts
-                if f.startswith("responds(") and f.endswith(f",{repelled[0]})")
-            )
-            return Outcome.COLLECTIVE_RESPONSE, (
-                f"the attack on {', '.join(repelled)} was repelled by {', '.join(who)}"
-            )
-        if challenger and f"withdrew({challenger})" in facts:
-            return Outcome.DETERRED, f"{challenger} withdrew"
-        for target in attacked:
-            start = world.variables.get(ATTACK_START.format(target), float(world.round))
-            held = world.round - start
-            rounds = int(scenario.world_params["consolidation_rounds"])
-            if held >= rounds or final:
-                wedge = _wedged(facts, challenger)
-                if wedge:
-                    return Outcome.WEDGE_SUCCESS, (
-                        f"{challenger} consolidated its grab on {target}; the allies split: "
-                        + ", ".join(wedge)
-                    )
-                return Outcome.FAIT_ACCOMPLI, (
-                    f"{challenger} consolidated its grab on {target} after {held:.0f} rounds "
-                    "without an effective response"
+    attacked_ = [a.id for a in scenario.agents if attacked(a.id) in facts]
+    if not attacked_:
+        if challenger and f"stands_down({challenger})" in facts:
+            return Outcome.DETERRED, f"{challenger} stood down without attacking"
+        return (Outcome.DETERRED, "the status quo held to the last round") if final else None
+    if all(repelled(t) in facts for t in attacked_):
+        return Outcome.COLLECTIVE_RESPONSE, f"the attack on {', '.join(attacked_)} was defeated"
+    if challenger and f"withdrew({challenger})" in facts:
+        return Outcome.DETERRED, f"{challenger} withdrew"
+    ceasefire = int(scenario.world_params["ceasefire_rounds"])  # type: ignore[call-overload]
+    for target in attacked_:
+        control = v.get(_var("control", target), 0.0)
+        frozen = v.get(_var("held", target), 0.0) >= ceasefire and (
+            v.get(_var("quiet", target), 0.0) >= ceasefire
+        )
+        if frozen or (final and control >= 0.5):
+            how = "the line froze" if frozen else "it held most of the ground at the end"
+            wedge = _wedged(facts, challenger)
+            if wedge:
+                return Outcome.WEDGE_SUCCESS, (
+                    f"{challenger} kept its grab on {target} ({how}); the allies split: "
+                    + ", ".join(wedge)
                 )
-        return None
-    if challenger and f"stands_down({challenger})" in facts:
-        return Outcome.DETERRED, f"{challenger} stood down without attacking"
+            return Outcome.FAIT_ACCOMPLI, f"{challenger} kept its grab on {target} ({how})"
     if final:
-        return Outcome.DETERRED, "the status quo held to the last round"
+        return Outcome.COLLECTIVE_RESPONSE, "the defence held most of the ground at the end"
     return None
 
 
 @negsim.hookimpl
 def negsim_collect_metrics(world: WorldState, events: tuple[Event, ...]) -> dict[str, float]:
-    """Crisis metrics: attack round, response power, access denials."""
+    """Crisis metrics: attack, control, response power, access, threats carried out."""
     facts = world.facts
-    starts = [v for k, v in world.variables.items() if k.startswith("attack_start(")]
+    v = world.variables
+    starts = [x for k, x in v.items() if k.startswith("attack_start(")]
     return {
         "attacked": float(bool(starts)),
-        "attack_round": min(starts) if starts else -1.0,
+        "attack_round": min(starts) if starts else math.nan,
+        "attack_size": max((x for k, x in v.items() if k.startswith("attack_size(")), default=0.0),
+        "control": max((x for k, x in v.items() if k.startswith("control(")), default=0.0),
         "access_denied": float(any(f.startswith("denies_access(") for f in facts)),
         "access_granted": float(any(f.startswith("grants_access(") for f in facts)),
+        "threats_executed": sum(x for k, x in v.items() if k.startswith("executed(")),
+        "reward_paid": sum(x for k, x in v.items() if k.startswith("reward_paid(")),
         "response_power": max(
-            (v for k, v in world.variables.items() if k.startswith("response_power(")), default=0.0
+            (x for k, x in v.items() if k.startswith("response_power(")), default=0.0
         ),
     }

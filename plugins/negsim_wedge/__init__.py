@@ -1,25 +1,29 @@
 """The wedge-driving adversary: the ``wedge`` doctrine.
 
-The challenger probes an alliance, tries to split it, and grabs when the grab pays:
+The challenger sizes up an alliance, tries to split it, and grabs when the grab pays,
+all from what it believes and what it sees:
 
-* **Target** (Quackenbush, JCR 2006): among its candidate ``targets``, the state whose
-  partners are least likely to help in time, which falls out of the expected utility
-  below since only states with treaty commitments to the target count as helpers.
-* **Mode per ally** (Crawford, IS 2011; Izumikawa, SS 2013): in the first round it
-  coerces the rear-area hosts of the target's helpers with a nuclear threat (``threaten``,
-  which is also a commitment: if the host grants access, the host is struck), and offers
-  ``reward_budget`` to allies it can out-bid the patron for (those hosting no patron
-  forces); with ``reward_hub`` it offers the hub a reward to stand aside.
-* **Attack size** (Snyder 1965; Powell 2015; Altman 2017): in round ``attack_round`` it
-  attacks with the magnitude ``m`` (from ``sizes``) that maximises
-  :data:`ATTACK`: ``p_s*value_gain*m - (1 - p_s)*cost_fail*m - risk*cost_nuclear -
-  status_quo``, where ``p_s`` is the chance of a fait accompli (the expected response
-  comes too late or too weak) and ``risk`` the escalation risk it perceives. A survivable
-  arsenal discounts the risk of small probes: ``risk = r(m)*(1 - survivable*(1 - m))``.
-  If no attack pays it stands down (deterred).
-* It reads the host's answer to its threat before attacking: an ``accept`` raises its
-  estimate that access will be denied.
-* A detached threat is carried out with probability ``p_execute`` per round (escalation).
+* **Beliefs about helpers** (Leeds, Long & Mitchell 2000; Huth & Russett 1984): for
+  each state pledged to a target it holds a belief over that state's type (its
+  public prior over ``stakes``, or a point at ``est_stakes``) and works out the
+  probability it honours by the allies' own support rule: the chance the defence
+  wins, forward-deployed troops (Fuhrmann & Sechser 2014), ties, and public pledges,
+  which it updates on (Fearon 1997). Under consensus every member must consent, so a
+  collective alliance helps only with the product of its members' consents.
+* **Coercion and reward per ally** (Crawford, IS 2011; Izumikawa, SS 2013): it arms a
+  threat against each host of helpers' forces at the hazard that maximises its
+  expected gain, weighing the host's chance of shutting its bases (from its belief
+  over the host's ``alliance_value``) against the cost of carrying the threat out; it
+  offers ``reward_budget`` to a host whose price it can meet, paid only on compliance.
+  It reads the hosts' public answers as evidence.
+* **Target, size and timing** (Quackenbush 2006; Snyder 1965; Powell 2015; Altman
+  2017): each day after ``probe_rounds`` it evaluates every target and attack size
+  with the world's combat model, :data:`ATTACK`; it attacks when the best beats the
+  status quo, and stands down after ``patience`` days without such a plan. A
+  survivable arsenal (more warheads) discounts the escalation risk of limited probes
+  (the stability-instability paradox).
+* **During the war** it keeps its threats armed (a secret ``arm`` action each day:
+  the world carries them out with the hazard chosen).
 """
 
 from __future__ import annotations
@@ -31,24 +35,33 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 import negsim
+from negsim.beliefs import Belief
+from negsim.crisis import (
+    HAZARDS,
+    Rung,
+    defence_by_day,
+    exposure,
+    grab_stands,
+    tripwire_hazard,
+)
 from negsim.logic import Rule
 from negsim.model import (
     Agent,
+    AgentType,
     AgentView,
-    Commitment,
-    CommitmentState,
     Move,
     ParamSpec,
     ParamValue,
+    Performative,
     PluginSpec,
     PublicInfo,
     Scenario,
 )
-from negsim_crisis.vocabulary import attacked, grants_access, perception_noise
 
-__all__ = ["ATTACK", "PARAMS", "Estimate", "WedgeState", "attack_values", "estimate"]
+__all__ = ["ATTACK", "PARAMS", "Challenger", "Plan", "attack_values"]
 
 HUTH = "Huth & Russett, World Politics 1984 (expected-utility deterrence)"
+ASSUMED = "value an assumption"
 
 PARAMS = (
     ParamSpec(
@@ -66,12 +79,12 @@ PARAMS = (
     ),
     ParamSpec("status_quo", 0.0, "Utility of the status quo (U_sq).", -1000, 1000, HUTH),
     ParamSpec(
-        "survivable",
-        0.5,
-        "Survivability of its arsenal; discounts the escalation risk of limited probes.",
+        "survivable_half",
+        25.0,
+        "Warheads at which its arsenal counts as half survivable.",
         0,
-        1,
-        "Snyder 1965; Powell, IO 2015 (stability-instability paradox)",
+        1e5,
+        f"Snyder 1965; Powell, IO 2015 (stability-instability paradox); {ASSUMED}",
     ),
     ParamSpec(
         "sizes",
@@ -79,19 +92,26 @@ PARAMS = (
         "Comma-separated attack magnitudes it considers (0-1].",
         source="Altman, ISQ 2017 (limited grabs)",
     ),
-    ParamSpec(
-        "threat_credibility",
-        0.3,
-        "Declared credibility of its nuclear threat against a rear-area host.",
-        0,
-        1,
-        "2017 KCNA threats against U.S. bases in Japan; SIPRI warhead counts",
-    ),
     ParamSpec("coerce", True, "Whether it threatens rear-area hosts.", source="Crawford, IS 2011"),
+    ParamSpec(
+        "rung",
+        "",
+        "The rung it threatens; empty: the highest on the ladder its arsenal allows.",
+        source="Schelling 1966; 2017: KCNA named U.S. bases in Japan as targets",
+    ),
+    ParamSpec(
+        "execution_cost",
+        1.0,
+        "Its own cost of carrying out a demonstration; a conventional strike costs twice "
+        "as much; nuclear use costs its share of cost_nuclear.",
+        0,
+        1000,
+        ASSUMED,
+    ),
     ParamSpec(
         "reward_budget",
         0.0,
-        "Reward it can offer an ally to stay out.",
+        "Reward it can offer an ally to shut its bases, paid only on compliance.",
         0,
         1000,
         "Crawford, IS 2011 (selective accommodation)",
@@ -99,40 +119,87 @@ PARAMS = (
     ParamSpec(
         "reward_hub",
         False,
-        "Whether it offers the hub a reward (exercise suspension).",
+        "Whether it offers the hub its whole reward budget to concede (exercise suspension).",
         source="2018 Singapore summit",
+    ),
+    ParamSpec(
+        "est_stakes",
+        5.0,
+        "Its estimate of a helper's stakes when the helper has no public prior.",
+        0,
+        1000,
+        ASSUMED,
+    ),
+    ParamSpec(
+        "est_cost_war", 3.0, "Its estimate of a helper's cost of war.", 0, 1000, ASSUMED
+    ),
+    ParamSpec(
+        "est_helper_nuclear_cost",
+        50.0,
+        "Its estimate of what nuclear escalation would cost a helper.",
+        0,
+        1e6,
+        f"Schelling 1966 (the risk deters the defender too); {ASSUMED}",
+    ),
+    ParamSpec(
+        "est_ties",
+        1.0,
+        "Its estimate of what ties add to a helper's support (dependence times the cost "
+        "of abandonment).",
+        0,
+        1000,
+        f"{HUTH} (close ties); {ASSUMED}",
+    ),
+    ParamSpec(
+        "est_forward_stake",
+        4.0,
+        "Its estimate of the stake forward-deployed troops add, at most.",
+        0,
+        1000,
+        "Fuhrmann & Sechser, AJPS 2014",
+    ),
+    ParamSpec(
+        "est_audience_cost",
+        0.5,
+        "Its estimate of a helper's audience cost per level of public escalation.",
+        0,
+        100,
+        "Tomz, IO 2007",
     ),
     ParamSpec(
         "est_host_resolve",
         5.0,
-        "Its estimate of a host's resolve (alliance value plus abandonment cost).",
+        "Its estimate of a host's alliance value plus ties when the host has no public prior.",
         0,
         1000,
-        "assumption",
+        ASSUMED,
     ),
     ParamSpec(
         "est_strike_cost",
         20.0,
-        "Its estimate of a host's cost of being struck.",
+        "Its estimate of a host's cost of a strike (nuclear use: five times as much).",
         0,
         1e5,
-        "assumption",
+        ASSUMED,
     ),
     ParamSpec(
         "est_consensus_delay",
         1.5,
-        "Rounds per doubling of members it expects a consensus alliance to need.",
+        "Days per doubling of members it expects a consensus alliance to need.",
         0,
         60,
         "NATO practice (DOMAIN: 1 to 32 days)",
     ),
     ParamSpec(
-        "est_hub_delay",
-        1.0,
-        "Rounds it expects a hub to need to respond.",
+        "est_alone_delay",
+        4.0,
+        "Days after which it expects members of a blocked consensus alliance to act alone.",
         0,
         60,
-        "U.S.-ROK MDT Art. III",
+        f"NATO 2003: about 32 days to the DPC route; {ASSUMED}",
+    ),
+    ParamSpec(
+        "est_hub_delay", 1.0, "Days it expects a hub to need to respond.", 0, 60, "U.S.-ROK MDT Art. III"
     ),
     ParamSpec(
         "resolve_noise",
@@ -140,76 +207,86 @@ PARAMS = (
         "Log-normal spread of its resolve (value_gain) per run.",
         0,
         2,
-        "assumption",
+        "assumption: private resolve (Fearon, IO 1995), spread unknown",
     ),
     ParamSpec(
-        "attack_round",
-        3,
-        "Round in which it decides whether to attack.",
+        "probe_rounds",
+        2,
+        "Days it threatens and listens before it may attack.",
+        0,
+        60,
+        "2017: months of threats before any move; value an assumption",
+    ),
+    ParamSpec(
+        "patience",
+        6,
+        "Last day on which it will start a war; after it, it stands down.",
         1,
         10000,
-        "assumption (coercion first, then the grab)",
-    ),
-    ParamSpec(
-        "p_execute",
-        0.0,
-        "Per-round probability of carrying out a detached nuclear threat.",
-        0,
-        1,
-        "assumption",
+        ASSUMED,
     ),
 )
 """The wedge doctrine's parameters."""
 
 ATTACK = Rule(
     name="attack",
-    expr="p_s*value_gain*m - (1 - p_s)*cost_fail*m - risk*cost_nuclear - status_quo",
+    expr="p_s*value_gain*m - (1 - p_s)*cost_fail*m - risk*cost_nuclear - coercion_cost"
+    " - status_quo",
     doc="the challenger attacks with magnitude m",
     source=HUTH + "; Powell, IO 2015; Altman, ISQ 2017",
 )
-"""The challenger attacks while this expression is > 0 (at its best magnitude)."""
+"""The challenger attacks while this expression is > 0 (at its best plan)."""
 
 _SPEC = PluginSpec(
     role="doctrine", summary="Wedge-driving adversary: coerce, reward, grab", params=PARAMS
 )
 
-
-@attrs.define
-class WedgeState:
-    """The challenger's private memory.
-
-    Attributes:
-        resolve: This run's multiplier on ``value_gain``.
-        p_deny: Its estimate, per host, that the host denies access.
-        target: The state it attacks, once chosen.
-        size: The magnitude of its attack.
-        decided: Whether the attack decision has been taken.
-    """
-
-    resolve: float = 1.0
-    p_deny: dict[str, float] = attrs.field(factory=dict)
-    target: str | None = None
-    size: float = 0.0
-    decided: bool = False
+_HONEST = 0.9
+"""How far a public answer is evidence: P(reject | would hold firm), P(silence | would not)."""
 
 
 @attrs.frozen
-class Estimate:
-    """The challenger's estimate for one (target, size).
+class Plan:
+    """The challenger's best plan against one target.
 
     Attributes:
         target: The state attacked.
         size: The magnitude.
-        p_s: Probability of a fait accompli.
-        risk: Perceived escalation risk.
-        utility: Value of :data:`ATTACK` at these values.
+        p_s: The chance the grab stands, as it estimates it.
+        risk: The escalation risk it perceives.
+        hazards: The hazard armed against each host.
+        utility: The value of :data:`ATTACK` for the plan.
     """
 
     target: str
     size: float
     p_s: float
     risk: float
+    hazards: Mapping[str, float]
     utility: float
+
+
+@attrs.define
+class Challenger:
+    """The challenger's private memory.
+
+    Attributes:
+        resolve: This run's multiplier on ``value_gain``.
+        helpers: Its belief about each helper's stakes.
+        hosts: Its belief about each host's alliance value plus ties.
+        hazards: The hazard it arms against each host.
+        rung: The rung it threatens.
+        plan: The plan it attacked with.
+        standing_down: Whether it has stood down.
+    """
+
+    resolve: float = 1.0
+    helpers: dict[str, Belief] = attrs.field(factory=dict)
+    hosts: dict[str, Belief] = attrs.field(factory=dict)
+    hazards: dict[str, float] = attrs.field(factory=dict)
+    rung: str = ""
+    plan: Plan | None = None
+    standing_down: bool = False
 
 
 @negsim.hookimpl
@@ -219,222 +296,416 @@ def negsim_plugin_spec() -> PluginSpec:
 
 
 @negsim.hookimpl
-def negsim_agent_start(agent: Agent, rng: random.Random) -> WedgeState:
+def negsim_agent_start(agent: Agent, rng: random.Random) -> Challenger:
     """Draw this run's resolve."""
-    sigma = float(agent.params["resolve_noise"])
-    return WedgeState(resolve=perception_noise(rng, sigma))
+    sigma = float(agent.params["resolve_noise"])  # type: ignore[arg-type]
+    return Challenger(resolve=rng.lognormvariate(0.0, sigma) if sigma else 1.0)
 
 
 def attack_values(
-    params: Mapping[str, ParamValue], *, p_s: float, risk: float, m: float, resolve: float = 1.0
+    params: Mapping[str, ParamValue], *, p_s: float, risk: float, m: float, coercion: float,
+    resolve: float = 1.0,
 ) -> dict[str, float]:
     """The values of :data:`ATTACK`'s symbols."""
     return {
         "p_s": p_s,
-        "value_gain": float(params["value_gain"]) * resolve,
+        "value_gain": float(params["value_gain"]) * resolve,  # type: ignore[arg-type]
         "m": m,
-        "cost_fail": float(params["cost_fail"]),
+        "cost_fail": float(params["cost_fail"]),  # type: ignore[arg-type]
         "risk": risk,
-        "cost_nuclear": float(params["cost_nuclear"]),
-        "status_quo": float(params["status_quo"]),
+        "cost_nuclear": float(params["cost_nuclear"]),  # type: ignore[arg-type]
+        "coercion_cost": coercion,
+        "status_quo": float(params["status_quo"]),  # type: ignore[arg-type]
     }
-
-
-def _helpers(public: PublicInfo, target: str, me: str) -> list[str]:
-    """States with a treaty commitment to come to ``target``'s aid, sorted."""
-    treaties = public.treaties
-    cached = _HELPERS.get(id(treaties))
-    if cached is None or cached[0] is not treaties:  # worked out once per scenario
-        table: dict[str, set[str]] = {}
-        for c in treaties:
-            if attacked(c.creditor) in c.antecedent:
-                table.setdefault(c.creditor, set()).add(c.debtor)
-        if len(_HELPERS) >= 16:
-            _HELPERS.clear()
-        cached = _HELPERS[id(treaties)] = (treaties, table)
-    return sorted(cached[1].get(target, set()) - {me})
-
-
-_HELPERS: dict[int, tuple[tuple[Commitment, ...], dict[str, set[str]]]] = {}
-
-
-def estimate(
-    public: PublicInfo,
-    params: Mapping[str, ParamValue],
-    me: str,
-    target: str,
-    size: float,
-    p_deny: Mapping[str, float],
-    resolve: float = 1.0,
-) -> Estimate:
-    """The challenger's expected utility of attacking ``target`` with ``size``.
-
-    Response power counts the target and its treaty helpers. A helper whose forces sit
-    in a rear-area host loses ``rear_dependency`` with the probability the host denies
-    access. Helpers in a consensus alliance with the target need
-    ``est_consensus_delay * log2(members)`` rounds and cannot act if a member host is
-    expected to veto; others need ``est_hub_delay``. A response arriving after
-    ``consolidation_rounds`` is too late.
-    """
-    w = public.world_params
-    caps = public.capabilities
-    attack = size * caps[me].conventional
-    rounds = float(w.get("consolidation_rounds", 4))
-    dependency = float(w.get("rear_dependency", 0.5))
-    multiplier = float(w.get("integration_multiplier", 1.0))
-    power = caps[target].conventional
-    consensus = [
-        al
-        for al in public.alliances
-        if target in al.members and al.decision_rule == "consensus" and len(al.members) > 1
-    ]
-    collective_ok = 1.0
-    delay_c = 0.0
-    if consensus:
-        al = max(consensus, key=lambda a: len(a.members))
-        delay_c = float(params["est_consensus_delay"]) * math.log2(len(al.members))
-        for host in al.members:
-            if caps[host].forces_hosted and host != target:
-                collective_ok *= 1.0 - p_deny.get(host, 0.0)
-    in_consensus = {m for al in consensus for m in al.members}
-    for helper in _helpers(public, target, me):
-        strength = caps[helper].conventional
-        for host in public.hosts_of(helper):
-            if host not in (target, helper):
-                strength *= 1.0 - dependency * p_deny.get(host, 0.0)
-        if helper in in_consensus:
-            late = delay_c >= rounds
-            strength *= 0.0 if late else collective_ok * multiplier
-        elif float(params["est_hub_delay"]) >= rounds:
-            strength = 0.0
-        power += strength
-    ratio = power / attack if attack > 0 else math.inf
-    reversal = float(w.get("reversal_ratio", 1.0))
-    p_s = 1.0 / (1.0 + math.exp(min(50.0, 4.0 * (ratio - reversal))))
-    tripwire = 1.0 if caps[target].forces_hosted else 0.0
-    r = (
-        float(w.get("escalation_base", 0.0))
-        + float(w.get("escalation_per_size", 0.0)) * size
-        + float(w.get("tripwire_risk", 0.0)) * tripwire
-    )
-    risk = r * (1.0 - float(params["survivable"]) * (1.0 - size))
-    utility = ATTACK.value(attack_values(params, p_s=p_s, risk=risk, m=size, resolve=resolve))
-    return Estimate(target=target, size=size, p_s=p_s, risk=risk, utility=utility)
-
-
-def _targets(view: AgentView) -> list[str]:
-    named = [t for t in str(view.param("targets")).split(",") if t]
-    if named:
-        return named
-    return sorted(
-        {
-            c.creditor
-            for c in view.public.treaties
-            if attacked(c.creditor) in c.antecedent and c.creditor != view.me
-        }
-    )
-
-
-def _sizes(params: Mapping[str, ParamValue]) -> list[float]:
-    return [float(s) for s in str(params["sizes"]).split(",") if s.strip()]
 
 
 @negsim.hookimpl
 def negsim_decision_rules(
     agent: Agent, scenario: Scenario
 ) -> Sequence[tuple[Rule, Mapping[str, float]]]:
-    """The attack rule at the challenger's best (target, size) before any answer."""
-    public = PublicInfo.of(scenario)
-    named = [t for t in str(agent.params["targets"]).split(",") if t]
-    targets = named or sorted(
-        {c.creditor for c in scenario.commitments if attacked(c.creditor) in c.antecedent}
-    )
-    if not targets:
+    """The attack rule for its best plan at the start, before any answer."""
+    view = negsim.crisis.nominal_view(agent, scenario)
+    state = Challenger()
+    view = attrs.evolve(view, state=state)
+    _size_up(view, state)
+    plan = _best_plan(view, state)
+    if plan is None:
         return []
-    best = max(
-        (
-            estimate(public, agent.params, agent.id, t, s, {})
-            for t in targets
-            for s in _sizes(agent.params)
-        ),
-        key=lambda e: e.utility,
-    )
-    return [(ATTACK, attack_values(agent.params, p_s=best.p_s, risk=best.risk, m=best.size))]
+    return [(ATTACK, _plan_values(view, state, plan))]
 
 
 @negsim.hookimpl
 def negsim_decide(view: AgentView) -> list[Move]:
-    """Coerce and reward first; attack, stand down, or carry on."""
-    state: WedgeState = view.state
-    me = view.me
+    """Size up, coerce and offer, listen, then grab or stand down; keep threats armed."""
+    state: Challenger = view.state
+    if state.standing_down:
+        return []
+    if not state.helpers and not state.hosts:
+        _size_up(view, state)
     moves: list[Move] = []
-    targets = _targets(view)
-    for m in view.inbox:  # hosts' answers to its threats
-        if (
-            m.performative in (negsim.Performative.ACCEPT, negsim.Performative.REJECT)
-            and m.content.get("demand") == "deny_access"
-        ):
-            state.p_deny[m.sender] = 0.9 if m.performative is negsim.Performative.ACCEPT else 0.1
     if view.round == 1:
-        moves += _first_round(view, state, targets)
-    if not state.decided and view.round >= int(view.param("attack_round")):
-        state.decided = True
-        options = [
-            estimate(view.public, view.agent.params, me, t, s, state.p_deny, state.resolve)
-            for t in targets
-            for s in _sizes(view.agent.params)
-        ]
-        best = max(options, key=lambda e: (e.utility, -e.size), default=None)
-        armed = view.agent.capabilities.conventional > 0
-        if armed and best is not None and best.utility > 0:
-            state.target, state.size = best.target, best.size
-            others = [a for a in view.public.agents if a != me]
-            if others:
-                moves.append(view.say(others, "inform", about="operation", target=best.target))
-        else:
-            moves.append(view.act("stand_down"))
-    if state.target is not None and f"repelled({state.target})" not in view.world.facts:
-        moves.append(view.act("attack", state.target, state.size))
-    p_execute = float(view.param("p_execute"))
-    for c in view.commitments:  # only its own threats, not treaty obligations it may owe
-        threat = c.debtor == me and c.consequent == f"struck({c.creditor})"
-        due = threat and c.state is CommitmentState.DETACHED and p_execute > 0
-        if due and view.rng.random() < p_execute:
-            moves.append(view.act("nuclear_strike", c.creditor))
+        moves += _coerce_and_offer(view, state)
+    _read_answers(view, state)
+    if state.plan is None and view.round > int(view.param("probe_rounds")):  # type: ignore[call-overload]
+        moves += _grab_or_wait(view, state)
+    if state.plan is not None:
+        moves += _keep_threats_armed(view, state)
     return moves
 
 
-def _first_round(view: AgentView, state: WedgeState, targets: list[str]) -> list[Move]:
-    me = view.me
-    moves: list[Move] = []
-    public = view.public
-    helpers = sorted({h for t in targets for h in _helpers(public, t, me)})
-    hosts = sorted(
-        {h for helper in helpers for h in public.hosts_of(helper) if h not in (*targets, me)}
+# -- sizing up ---------------------------------------------------------------------------
+
+
+def _targets(view: AgentView) -> list[str]:
+    named = [t.strip() for t in str(view.param("targets")).split(",") if t.strip()]
+    return named or sorted({c.creditor for c in view.public.treaties if c.creditor != view.me})
+
+
+def _helpers(public: PublicInfo, target: str, me: str) -> list[str]:
+    """States pledged to come to ``target``'s aid, sorted."""
+    return sorted(
+        {
+            c.debtor
+            for c in public.treaties
+            if c.debtor not in (me, target)
+            and c.consequent == f"responds({c.debtor},{target})"
+        }
     )
-    hubs = sorted({al.hub for al in public.alliances if al.hub})
-    if view.param("coerce") and public.capabilities[me].nuclear > 0:
-        credibility = float(view.param("threat_credibility"))
-        for host in hosts:
-            for user in sorted(set(public.capabilities[host].forces_hosted) & set(helpers)):
+
+
+def _rear_hosts(public: PublicInfo, target: str, helpers: Sequence[str]) -> list[str]:
+    """States outside the target that host helpers' forces, sorted."""
+    return sorted({h for helper in helpers for h in public.hosts_of(helper) if h != target})
+
+
+def _size_up(view: AgentView, state: Challenger) -> None:
+    """Beliefs from the public priors: each helper's stakes, each host's resolve."""
+    public = view.public
+    for target in _targets(view):
+        helpers = _helpers(public, target, view.me)
+        for h in helpers:
+            state.helpers.setdefault(h, _belief(public, h, "stakes", float(view.param("est_stakes"))))  # type: ignore[arg-type]
+        for host in _rear_hosts(public, target, helpers):
+            state.hosts.setdefault(
+                host,
+                _belief(public, host, "alliance_value", float(view.param("est_host_resolve"))),  # type: ignore[arg-type]
+            )
+    state.rung = _rung(view)
+
+
+def _belief(public: PublicInfo, who: str, param: str, point: float) -> Belief:
+    prior = public.prior_of(who)
+    if prior is not None and any(param in t.params for t in prior.types):
+        return Belief(who, prior)
+    return Belief(who, (AgentType(f"{param}={point:g}", {param: point}, 1.0),))
+
+
+def _rung(view: AgentView) -> str:
+    named = str(view.param("rung"))
+    if named:
+        return named
+    ladder = [n.strip() for n in str(view.public.world_params.get("ladder", "")).split(",")]
+    usable = [r for r in ladder if r and (r != Rung.NUCLEAR_USE or view.agent.capabilities.nuclear)]
+    return usable[-1] if usable else Rung.DEMONSTRATION.value
+
+
+# -- coercion and reward -----------------------------------------------------------------
+
+
+def _coerce_and_offer(view: AgentView, state: Challenger) -> list[Move]:
+    """Threaten each rear host at the hazard worth arming; offer a reward where it pays."""
+    plan = _best_plan(view, state)
+    moves: list[Move] = []
+    if view.param("coerce") and plan is not None:
+        for host, hazard in plan.hazards.items():
+            if hazard > 0.0:
+                state.hazards[host] = hazard
                 moves.append(
                     view.say(
                         host,
                         "threaten",
-                        nuclear=True,
-                        credibility=credibility,
+                        rung=state.rung,
+                        nuclear=state.rung == Rung.NUCLEAR_USE,
                         demand="deny_access",
-                        antecedent=grants_access(host, user),
-                        consequent=f"struck({host})",
-                        deadline=3,
+                        visibility="public",
                     )
                 )
-    budget = float(view.param("reward_budget"))
-    if budget > 0:
-        for ally in helpers:
-            if ally in hubs and not view.param("reward_hub"):
-                continue
-            if ally not in hubs and public.capabilities[ally].forces_hosted:
-                continue  # it hosts the patron: cannot out-bid the patron for it
-            moves.append(view.say(ally, "offer", value=budget, demand="stand_down"))
+    budget = float(view.param("reward_budget"))  # type: ignore[arg-type]
+    if budget > 0.0:
+        for host, belief in sorted(state.hosts.items()):
+            if belief.expect("alliance_value") < budget:  # it can out-bid the patron
+                moves.append(view.say(host, "offer", value=budget, demand="deny_access"))
+        if view.param("reward_hub"):
+            for hub in sorted({al.hub for al in view.public.alliances if al.hub}):
+                moves.append(view.say(hub, "offer", value=budget, demand="concede"))
     return moves
+
+
+def _read_answers(view: AgentView, state: Challenger) -> None:
+    """Update on the hosts' public answers to its threats (Fearon 1997).
+
+    A public rejection ties the host's hands; silence after a day is weaker evidence
+    the other way. Helpers' public pledges enter through :func:`_p_honour`.
+    """
+    answered = set()
+    for m in view.inbox:
+        if m.performative is Performative.REJECT and m.sender in state.hosts:
+            answered.add(m.sender)
+            _update_host(view, state, m.sender, rejected=True)
+    if view.round == 2:
+        for host in state.hazards:
+            if host not in answered:
+                _update_host(view, state, host, rejected=False)
+
+
+def _update_host(view: AgentView, state: Challenger, host: str, *, rejected: bool) -> None:
+    hazard = state.hazards.get(host, 0.0)
+    threshold = _host_breaking_point(view, state, hazard)
+
+    def likelihood(t: AgentType) -> float:
+        firm = float(t.params["alliance_value"]) + float(view.param("est_ties")) > threshold  # type: ignore[arg-type]
+        return _HONEST if firm == rejected else 1.0 - _HONEST
+
+    state.hosts[host].update_with(likelihood)
+
+
+def _host_breaking_point(view: AgentView, state: Challenger, hazard: float) -> float:
+    """The resolve a host needs to keep its bases open against ``hazard``."""
+    cost = float(view.param("est_strike_cost"))  # type: ignore[arg-type]
+    if state.rung == Rung.NUCLEAR_USE:
+        cost *= 5.0
+    elif state.rung == Rung.DEMONSTRATION:
+        cost = 0.0
+    return hazard * _HORIZON * cost
+
+
+_HORIZON = 5.0
+"""Days of war over which it expects a host to weigh a threat."""
+
+
+def _p_deny(view: AgentView, state: Challenger, host: str, hazard: float, reward: float) -> float:
+    """Its belief that ``host`` shuts its bases against a threat of ``hazard``."""
+    threshold = _host_breaking_point(view, state, hazard) + reward
+    ties = float(view.param("est_ties"))  # type: ignore[arg-type]
+    return 1.0 - state.hosts[host].expect(
+        lambda t: float(float(t.params["alliance_value"]) + ties > threshold)  # type: ignore[arg-type]
+    )
+
+
+# -- the plan ----------------------------------------------------------------------------
+
+
+def _sizes(view: AgentView) -> list[float]:
+    return [float(s) for s in str(view.param("sizes")).split(",") if s.strip()]
+
+
+def _best_plan(view: AgentView, state: Challenger) -> Plan | None:
+    best: Plan | None = None
+    for target in _targets(view):
+        for size in _sizes(view):
+            plan = _plan(view, state, target, size)
+            if best is None or plan.utility > best.utility:
+                best = plan
+    return best
+
+
+def _plan(view: AgentView, state: Challenger, target: str, size: float) -> Plan:
+    """The best hazards against the rear hosts for one target and size, and its value."""
+    helpers = _helpers(view.public, target, view.me)
+    hosts = _rear_hosts(view.public, target, helpers)
+    hazards = {h: state.hazards.get(h, 0.0) for h in hosts}
+    if view.param("coerce") and view.round == 1:
+        for host in hosts:  # one host at a time: the hazard worth arming
+            hazards[host] = max(
+                HAZARDS,
+                key=lambda x: _evaluate(view, state, target, size, {**hazards, host: x})[0],
+            )
+    utility, p_s, risk = _evaluate(view, state, target, size, hazards)
+    return Plan(target, size, p_s, risk, hazards, utility)
+
+
+def _evaluate(
+    view: AgentView, state: Challenger, target: str, size: float, hazards: Mapping[str, float]
+) -> tuple[float, float, float]:
+    p_s = _grab_odds(view, state, target, size, hazards)
+    risk = _risk(view, target, size)
+    values = attack_values(
+        view.agent.params,
+        p_s=p_s,
+        risk=risk,
+        m=size,
+        coercion=_coercion_cost(view, state, hazards),
+        resolve=state.resolve,
+    )
+    return ATTACK.value(values), p_s, risk
+
+
+def _plan_values(view: AgentView, state: Challenger, plan: Plan) -> dict[str, float]:
+    return attack_values(
+        view.agent.params,
+        p_s=plan.p_s,
+        risk=plan.risk,
+        m=plan.size,
+        coercion=_coercion_cost(view, state, plan.hazards),
+        resolve=state.resolve,
+    )
+
+
+def _grab_odds(
+    view: AgentView, state: Challenger, target: str, size: float, hazards: Mapping[str, float]
+) -> float:
+    """The chance the grab stands, with helpers and hosts as it believes them."""
+    public = view.public
+    reward = float(view.param("reward_budget"))  # type: ignore[arg-type]
+    deny = {h: _p_deny(view, state, h, x, reward) for h, x in hazards.items()}
+    facts = view.world.facts
+
+    def access(host: str, user: str) -> float:
+        if f"denies_access({host},{user})" in facts:
+            return 0.0
+        if f"grants_access({host},{user})" in facts:
+            return 1.0
+        return 1.0 - deny.get(host, 0.0)
+
+    helpers = _helpers(public, target, view.me)
+    honour = {h: _p_honour(view, state, h, target, size) for h in helpers}
+    start = {h: _expected_delay(view, h) for h in helpers}
+    days = max(1, public.max_rounds - view.round + 1)
+    collective = [m for al in public.alliances_of(target) if al.kind == "collective" for m in al.members]
+    members = [m for m in helpers if m in collective]
+    if not members:
+        defence = defence_by_day(
+            public, target, size, helpers=honour, start=start, access=access, days=days
+        )
+        return grab_stands(public, view.me, size, defence)
+    # under consensus all must consent; without consensus, members act alone later
+    agreed = math.prod(honour[m] * (1.0 - deny.get(m, 0.0)) for m in members)
+    jointly = defence_by_day(
+        public,
+        target,
+        size,
+        helpers={**honour, **dict.fromkeys(members, 1.0)},
+        start=start,
+        access=access,
+        integrated=members,
+        days=days,
+    )
+    late = round(float(view.param("est_alone_delay")))  # type: ignore[arg-type]
+    alone = defence_by_day(
+        public,
+        target,
+        size,
+        helpers=honour,
+        start={**start, **dict.fromkeys(members, late)},
+        access=access,
+        days=days,
+    )
+    defence = [agreed * j + (1.0 - agreed) * a for j, a in zip(jointly, alone, strict=True)]
+    return grab_stands(public, view.me, size, defence)
+
+
+def _p_honour(view: AgentView, state: Challenger, helper: str, target: str, size: float) -> float:
+    """Its belief that ``helper`` honours: the allies' support rule over its types.
+
+    The chance of winning is the coalition's (every helper of the target coming), as
+    the allies themselves reckon it.
+    """
+    p = view.agent.params
+    public = view.public
+    coalition = dict.fromkeys(_helpers(public, target, view.me), 1.0)
+    full = defence_by_day(
+        public, target, size, helpers=coalition, start={}, access=lambda h, u: 1.0, days=10
+    )
+    p_win = 1.0 - grab_stands(public, view.me, size, full)
+    pledged = 1.0 if f"pledged({helper},{target})" in view.world.facts else 0.0
+    fixed = (
+        float(p["est_forward_stake"]) * exposure(public, helper, target)  # type: ignore[arg-type]
+        - float(p["est_cost_war"])  # type: ignore[arg-type]
+        - _risk(view, target, size) * float(p["est_helper_nuclear_cost"])  # type: ignore[arg-type]
+        + float(p["est_ties"])  # type: ignore[arg-type]
+        + float(p["est_audience_cost"]) * pledged  # type: ignore[arg-type]
+    )
+    return state.helpers[helper].expect(
+        lambda t: float(p_win * float(t.params["stakes"]) + fixed > 0.0)  # type: ignore[arg-type]
+    )
+
+
+def _expected_delay(view: AgentView, helper: str) -> int:
+    """Days it expects ``helper`` to need before its forces move."""
+    collective = [al for al in view.public.alliances_of(helper) if al.kind == "collective"]
+    if collective:
+        n = max(len(al.members) for al in collective)
+        return round(float(view.param("est_consensus_delay")) * math.log2(max(2, n)))  # type: ignore[arg-type]
+    return round(float(view.param("est_hub_delay")))  # type: ignore[arg-type]
+
+
+def _risk(view: AgentView, target: str, size: float) -> float:
+    """The escalation risk it perceives, discounted for limited probes by survivability."""
+    wp = view.public.world_params
+    troops = sum(view.public.capabilities[target].forces_hosted.values())
+    daily = (
+        float(wp.get("escalation_base", 0.0))  # type: ignore[arg-type]
+        + float(wp.get("escalation_per_size", 0.0)) * size  # type: ignore[arg-type]
+        + tripwire_hazard(
+            troops,
+            risk=float(wp.get("tripwire_risk", 0.0)),  # type: ignore[arg-type]
+            half=float(wp.get("tripwire_half", 10000.0)),  # type: ignore[arg-type]
+        )
+    )
+    risk = 1.0 - (1.0 - daily) ** _HORIZON
+    return risk * (1.0 - _survivable(view) * (1.0 - size))
+
+
+def _survivable(view: AgentView) -> float:
+    warheads = view.agent.capabilities.nuclear
+    half = float(view.param("survivable_half"))  # type: ignore[arg-type]
+    return warheads / (warheads + half) if warheads > 0 else 0.0
+
+
+def _coercion_cost(view: AgentView, state: Challenger, hazards: Mapping[str, float]) -> float:
+    """What carrying out its threats would cost it, in expectation over the horizon.
+
+    A threat is carried out only against a host that defies it, so its expected cost
+    falls as the host's chance of complying rises.
+    """
+    base = float(view.param("execution_cost"))  # type: ignore[arg-type]
+    if state.rung == Rung.NUCLEAR_USE:
+        each = float(view.param("cost_nuclear")) * (1.0 - _survivable(view))  # type: ignore[arg-type]
+    else:
+        each = base * Rung(state.rung).level
+    reward = float(view.param("reward_budget"))  # type: ignore[arg-type]
+    return sum(
+        x * _HORIZON * each * (1.0 - _p_deny(view, state, host, x, reward))
+        for host, x in hazards.items()
+    )
+
+
+# -- the grab ----------------------------------------------------------------------------
+
+
+def _grab_or_wait(view: AgentView, state: Challenger) -> list[Move]:
+    """Attack with the best plan if it beats the status quo; stand down when out of patience."""
+    plan = _best_plan(view, state)
+    if plan is not None and plan.utility > 0.0:
+        state.plan = plan
+        return [view.act("attack", plan.target, magnitude=plan.size)]
+    if view.round >= int(view.param("patience")):  # type: ignore[call-overload]
+        state.standing_down = True
+        return [view.act("stand_down")]
+    return []
+
+
+def _keep_threats_armed(view: AgentView, state: Challenger) -> list[Move]:
+    """Each day of the war, arm each threat again with its hazard (a secret act)."""
+    return [
+        view.act(
+            "arm",
+            host,
+            magnitude=hazard,
+            rung=state.rung,
+            demand="deny_access",
+            visibility="secret",
+        )
+        for host, hazard in sorted(state.hazards.items())
+        if hazard > 0.0
+    ]

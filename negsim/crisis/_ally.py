@@ -1,0 +1,227 @@
+"""Steps every allied doctrine takes the same way: listen, weigh, answer, open or shut.
+
+An ally hears threats and offers, learns the hazard of the threats against it from
+what the world carries out, and learns its partners' reliability from what they do
+(:class:`negsim.crisis.Standing`). It weighs support (:data:`SUPPORT`) and access
+(:data:`ACCESS`) with what it has learned, and answers the threatener strategically:
+a host that keeps its bases open rejects the demand in public (tying its hands,
+Fearon 1997); one that shuts them says nothing unless a reward is on offer, which it
+accepts to be paid. How allies decide *together* is the doctrine's own business.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+
+from negsim.crisis._theory import (
+    Standing,
+    defence_by_day,
+    exposure,
+    grab_stands,
+)
+from negsim.crisis._vocabulary import (
+    Rung,
+    attacked,
+    denies_access,
+    grants_access,
+    offers,
+    repelled,
+    threats,
+)
+from negsim.model import Agent, AgentView, CommitmentState, Move, PublicInfo, Scenario
+
+__all__ = [
+    "access_values",
+    "answer_coercion",
+    "at_war",
+    "attacker_of",
+    "listen",
+    "nominal_view",
+    "open_or_shut",
+    "support_values",
+    "victims",
+    "win_chance",
+]
+
+
+def nominal_view(agent: Agent, scenario: Scenario) -> AgentView:
+    """The view an agent would have at the start of ``scenario``: round 1, empty inbox.
+
+    For :hook:`negsim_decision_rules`, which reports rules at the scenario's values.
+    """
+    return AgentView(
+        agent=agent,
+        round=1,
+        world=scenario.world,
+        inbox=(),
+        commitments=(),
+        proposals=(),
+        public=PublicInfo.of(scenario),
+        state=None,
+        rng=random.Random(0),
+    )
+
+
+def attacker_of(view: AgentView, target: str) -> str | None:
+    """Who is attacking ``target`` now, or ``None``."""
+    for fact in view.world.facts:
+        if fact.startswith("attacking(") and fact.endswith(f",{target})"):
+            return fact[len("attacking(") :].split(",")[0]
+    return None
+
+
+def at_war(view: AgentView) -> bool:
+    """Whether any attack is under way."""
+    return any(f.startswith("attacking(") for f in view.world.facts)
+
+
+def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None:
+    """Take in the round: threats and offers, threats carried out, partners' acts."""
+    for threat in threats(view):
+        standing.hear_threat(threat.sender, threat.rung)
+    for offer in offers(view):
+        standing.reward = max(standing.reward, offer.value)
+    war = at_war(view)
+    for sender in standing.hazard:
+        count = view.world.variables.get(f"executed({sender},{view.me})", 0.0)
+        standing.observe_execution(sender, count, war)
+    learning = float(view.param("fear_learning"))  # type: ignore[arg-type]
+    facts = view.world.facts
+    for partner in partners:
+        for fact in facts:
+            if fact.startswith(f"responds({partner},") and not fact.endswith(f",{partner})"):
+                standing.observe_partner(fact, reliable=True, learning=learning)
+            elif fact.startswith(f"conceded({partner},"):
+                standing.observe_partner(fact, reliable=False, learning=learning)
+    for c in view.commitments:
+        if c.creditor == view.me and c.state is CommitmentState.VIOLATED:
+            standing.observe_partner(f"violated:{c.id}", reliable=False, learning=learning)
+
+
+def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[str]) -> float:
+    """The chance the defence of ``target`` succeeds, if ``helpers`` all come now.
+
+    One minus the chance the attack as it stands holds, by the world's combat model.
+    """
+    size = view.world.variables.get(f"attack_size({target})", 0.0)
+    if size <= 0.0:
+        return 1.0
+    facts = view.world.facts
+
+    def access(host: str, user: str) -> float:
+        return 0.0 if denies_access(host, user) in facts else 1.0
+
+    days = max(1, view.public.max_rounds - view.round + 1)
+    defence = defence_by_day(
+        view.public,
+        target,
+        size,
+        helpers=dict.fromkeys(helpers, 1.0),
+        start={},
+        access=access,
+        days=days,
+    )
+    return 1.0 - grab_stands(view.public, attacker, size, defence)
+
+
+def support_values(
+    view: AgentView, standing: Standing, target: str, p_win: float
+) -> dict[str, float]:
+    """The values of :data:`SUPPORT`'s symbols for supporting ``target``."""
+    p = view.agent.params
+    worst = max(
+        (
+            standing.expected_hazard(s)
+            for s, rung in standing.threatened.items()
+            if rung == Rung.NUCLEAR_USE
+        ),
+        default=0.0,
+    )
+    return {
+        "p_win": p_win,
+        "stakes": float(p["stakes"]),  # type: ignore[arg-type]
+        "forward_stake": float(p["forward_stake"]),  # type: ignore[arg-type]
+        "exposure": exposure(view.public, view.me, target),
+        "cost_war": float(p["cost_war"]),  # type: ignore[arg-type]
+        "p_nuc": min(1.0, worst * float(p["horizon"])),  # type: ignore[arg-type]
+        "cost_nuclear": float(p["cost_nuclear"]),  # type: ignore[arg-type]
+        "dependence": float(p["dependence"]),  # type: ignore[arg-type]
+        "cost_abandon": float(p["cost_abandon"]),  # type: ignore[arg-type]
+        "fear_abandonment": standing.fear,
+        "audience_cost": float(p["audience_cost"]),  # type: ignore[arg-type]
+        "level": float(standing.level),
+    }
+
+
+def access_values(view: AgentView, standing: Standing, cooperation: float) -> dict[str, float]:
+    """The values of :data:`ACCESS`'s symbols for this host, against its worst threat."""
+    p = view.agent.params
+    hit = 0.0
+    for sender, rung in standing.threatened.items():
+        cost = float(p["cost_nuclear" if rung == Rung.NUCLEAR_USE else "cost_strike"])  # type: ignore[arg-type]
+        if rung == Rung.DEMONSTRATION:
+            cost = 0.0
+        hit = max(hit, standing.expected_hazard(sender) * cost)
+    return {
+        "alliance_value": float(p["alliance_value"]),  # type: ignore[arg-type]
+        "dependence": float(p["dependence"]),  # type: ignore[arg-type]
+        "cost_abandon": float(p["cost_abandon"]),  # type: ignore[arg-type]
+        "fear_abandonment": standing.fear,
+        "audience_cost": float(p["audience_cost"]),  # type: ignore[arg-type]
+        "level": float(standing.level),
+        "quasi_weight": float(p["quasi_weight"]),  # type: ignore[arg-type]
+        "cooperation": cooperation,
+        "backfire": float(p["backfire"]),  # type: ignore[arg-type]
+        "threatened": 1.0 if standing.threatened else 0.0,
+        "revocation_cost": float(p["revocation_cost"]),  # type: ignore[arg-type]
+        "korea_minute": 1.0 if p["korea_minute"] else 0.0,
+        "reward": standing.reward,
+        "hazard": 1.0 if hit else 0.0,
+        "horizon": float(p["horizon"]),  # type: ignore[arg-type]
+        "cost_hit": hit,
+    }
+
+
+def answer_coercion(view: AgentView, standing: Standing, *, holds_firm: bool) -> list[Move]:
+    """Answer this round's threats and offers, strategically.
+
+    Holding firm, it rejects threats in public (and its public escalation rises to
+    at least 1) and rejects offers; giving way, it keeps silent to threats and accepts
+    a paid offer's demand.
+    """
+    moves: list[Move] = []
+    for threat in threats(view):
+        if holds_firm:
+            standing.level = max(standing.level, 1)
+            moves.append(
+                view.say(
+                    threat.sender,
+                    "reject",
+                    in_reply_to=threat.message_id,
+                    demand=threat.demand,
+                    visibility="public",
+                )
+            )
+    for offer in offers(view):
+        verdict = "reject" if holds_firm else "accept"
+        moves.append(view.say(offer.sender, verdict, in_reply_to=offer.message_id, demand=offer.demand))
+    return moves
+
+
+def open_or_shut(view: AgentView, users: Iterable[str], *, grant: bool) -> list[Move]:
+    """Grant or deny the forces of ``users`` hosted here the use of the bases."""
+    hosted = view.agent.capabilities.forces_hosted
+    moves: list[Move] = []
+    for user in sorted(set(users) & set(hosted)):
+        fact = grants_access(view.me, user) if grant else denies_access(view.me, user)
+        if not view.holds(fact):
+            moves.append(view.act("grant_access" if grant else "deny_access", user))
+    return moves
+
+
+def victims(view: AgentView, among: Iterable[str]) -> list[str]:
+    """Partners in ``among`` under attack and not yet relieved, sorted."""
+    facts = view.world.facts
+    return sorted(t for t in set(among) if attacked(t) in facts and repelled(t) not in facts)
+

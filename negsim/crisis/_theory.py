@@ -1,0 +1,315 @@
+"""The theory two or more crisis doctrines share: the Snyder and Crawford terms.
+
+The alliance security dilemma (Snyder, World Politics 1984) gives an ally's rule for
+supporting a partner; the wedge literature (Crawford, IS 2011; Izumikawa, SS 2013)
+gives a host's rule for keeping its bases open under coercion. Both rules, their
+parameters, and what an ally learns during a crisis (the hazard of a threat against
+it, its partners' reliability, its own public escalation) live here once, so the
+collective and bilateral doctrines differ only in how they decide together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import attrs
+
+from negsim.beliefs import Belief
+from negsim.crisis._combat import arrival_delay, deployments, garrison, grab_odds
+from negsim.logic import Rule
+from negsim.model import AgentType, Capabilities, ParamSpec, ParamValue, PublicInfo
+
+__all__ = [
+    "ACCESS",
+    "ACCESS_PARAMS",
+    "CHA",
+    "CRAWFORD",
+    "FEARON",
+    "HAZARDS",
+    "HAZARD_PRIOR",
+    "SNYDER",
+    "SUPPORT",
+    "SUPPORT_PARAMS",
+    "TOMZ",
+    "Standing",
+    "defence_by_day",
+    "exposure",
+    "grab_stands",
+]
+
+SNYDER = "Snyder, World Politics 1984 (alliance security dilemma)"
+CRAWFORD = "Crawford, IS 2011; Izumikawa, SS 2013 (wedge strategies)"
+CHA = "Cha, Alignment Despite Antagonism, 1999 (quasi-alliance model)"
+FEARON = "Fearon, APSR 1994 and JCR 1997 (audience costs, costly signals)"
+TOMZ = "Tomz, IO 2007 (audience costs grow with the level of public escalation)"
+
+HAZARDS = (0.0, 0.01, 0.03, 0.1, 0.3)
+"""The daily hazards an ally deems a threat may be armed with (its belief's support)."""
+
+HAZARD_PRIOR = (0.6, 0.2, 0.1, 0.07, 0.03)
+"""An ally's prior over :data:`HAZARDS` before it has seen any threat carried out:
+most weight on a bluff, since compellent threats by nuclear states have been no more
+successful than others (Sechser & Fuhrmann, IO 2013); the spread is an assumption."""
+
+SUPPORT_PARAMS = (
+    ParamSpec("stakes", 5.0, "Value of defending the attacked partner (V).", 0, 1000, SNYDER),
+    ParamSpec("cost_war", 3.0, "Expected cost of fighting (C_war).", 0, 1000, SNYDER),
+    ParamSpec(
+        "cost_nuclear", 50.0, "Cost of nuclear use against this state (C_nuc).", 0, 1e6, SNYDER
+    ),
+    ParamSpec("dependence", 0.5, "Dependence on the alliance (D).", 0, 1, SNYDER),
+    ParamSpec("cost_abandon", 4.0, "Cost of being abandoned later (C_aband).", 0, 1000, SNYDER),
+    ParamSpec(
+        "fear_abandonment",
+        0.5,
+        "Fear of abandonment at the start: weighs the cost of being abandoned.",
+        0,
+        1,
+        CHA,
+    ),
+    ParamSpec(
+        "fear_learning",
+        0.3,
+        "How far one observed act of a partner (honouring, defecting, a unilateral "
+        "concession) moves the fear of abandonment.",
+        0,
+        1,
+        f"{SNYDER}; {CHA}; value an assumption",
+    ),
+    ParamSpec(
+        "audience_cost",
+        0.5,
+        "Cost of backing down per level of public escalation (a pledge 1, forces "
+        "committed 2).",
+        0,
+        100,
+        f"{TOMZ}; Snyder & Borghard, APSR 2011",
+    ),
+    ParamSpec(
+        "forward_stake",
+        4.0,
+        "Stake added by own troops stationed in the attacked state, at most (grows with "
+        "the troops).",
+        0,
+        1000,
+        "Fuhrmann & Sechser, AJPS 2014 (deployments); Schelling 1966",
+    ),
+    ParamSpec(
+        "threat_perception", 0.5, "Perception of the common threat (Cha's term).", 0, 1, CHA
+    ),
+)
+"""Parameters of :data:`SUPPORT`, shared by the collective and bilateral doctrines."""
+
+ACCESS_PARAMS = (
+    ParamSpec(
+        "alliance_value",
+        3.0,
+        "A host's value of its alliance with the forces' owner (V_alliance).",
+        0,
+        1000,
+        CRAWFORD,
+    ),
+    ParamSpec(
+        "cost_strike",
+        20.0,
+        "A host's cost of a conventional strike on its bases (C_strike); nuclear use "
+        "costs it cost_nuclear.",
+        0,
+        1e6,
+        CRAWFORD,
+    ),
+    ParamSpec(
+        "horizon",
+        5.0,
+        "Days of war over which a host weighs a threat's hazard.",
+        1,
+        100,
+        "Powell, IO 2015; value an assumption",
+    ),
+    ParamSpec(
+        "backfire",
+        0.0,
+        "Cohesion gained when coerced (beta).",
+        0,
+        1000,
+        "Crawford, IS 2011 (coercion can backfire)",
+    ),
+    ParamSpec(
+        "quasi_weight",
+        2.0,
+        "Weight of cooperation with an attacked fellow spoke in a host's access decision.",
+        0,
+        100,
+        f"{CHA}; value an assumption",
+    ),
+    ParamSpec(
+        "korea_minute",
+        False,
+        "Consent for operations from this host's bases given in advance.",
+        source="Korea Minute, 1960 (confirmed 2010)",
+    ),
+    ParamSpec(
+        "revocation_cost",
+        3.0,
+        "Extra cost of revoking consent given in advance.",
+        0,
+        1000,
+        "assumption: no public figure prices a revoked advance consent",
+    ),
+)
+"""Parameters of :data:`ACCESS`, shared by the collective and bilateral doctrines."""
+
+SUPPORT = Rule(
+    name="support",
+    expr="p_win*stakes + forward_stake*exposure - cost_war - p_nuc*cost_nuclear"
+    " + dependence*cost_abandon*fear_abandonment + audience_cost*level",
+    doc="an ally honours its pledge to an attacked partner",
+    source=f"{SNYDER}; {TOMZ}; Fuhrmann & Sechser, AJPS 2014",
+)
+"""An ally supports an attacked partner while this expression is > 0."""
+
+ACCESS = Rule(
+    name="grant_access",
+    expr="alliance_value + dependence*cost_abandon*fear_abandonment + audience_cost*level"
+    " + quasi_weight*cooperation + backfire*threatened + revocation_cost*korea_minute - reward"
+    " - hazard*horizon*cost_hit",
+    doc="a host keeps its bases open to the forces' owner",
+    source=f"{CRAWFORD}; {TOMZ}",
+)
+"""A host grants access while this expression is > 0 (it goes neutral otherwise)."""
+
+
+def _hazard_types() -> tuple[AgentType, ...]:
+    return tuple(
+        AgentType(f"hazard={h:g}", {"hazard": h}, p) for h, p in zip(HAZARDS, HAZARD_PRIOR, strict=True)
+    )
+
+
+@attrs.define
+class Standing:
+    """What an ally learns during a crisis, in its private state.
+
+    Attributes:
+        fear: Its fear of abandonment now (starts at ``fear_abandonment``).
+        level: Its level of public escalation: 1 after a public pledge, 2 once its
+            forces are committed (Tomz 2007).
+        hazard: Its belief about the hazard of each threat against it, by threatener:
+            from :data:`HAZARD_PRIOR` over :data:`HAZARDS`, updated each day of war on whether the
+            threat was carried out (Schelling; Powell 2015).
+        executed: Threats against it carried out so far, by threatener.
+        threatened: The rung threatened, by threatener.
+        reward: The largest conditional reward offered to it.
+        seen: Partners' acts already counted in ``fear``.
+    """
+
+    fear: float
+    level: int = 0
+    hazard: dict[str, Belief] = attrs.field(factory=dict)
+    executed: dict[str, float] = attrs.field(factory=dict)
+    threatened: dict[str, str] = attrs.field(factory=dict)
+    reward: float = 0.0
+    seen: set[str] = attrs.field(factory=set)
+
+    def hear_threat(self, sender: str, rung: str) -> None:
+        """Start a belief about the hazard of ``sender``'s threat."""
+        self.threatened[sender] = rung
+        self.hazard.setdefault(sender, Belief(sender, _hazard_types()))
+
+    def observe_execution(self, sender: str, count: float, at_war: bool) -> None:
+        """One day's evidence on ``sender``'s hazard: carried out (again) or not.
+
+        Only days of war count: an armed threat is carried out only then.
+        """
+        belief = self.hazard.get(sender)
+        if belief is None or not at_war:
+            return
+        hit = count > self.executed.get(sender, 0.0)
+        self.executed[sender] = count
+        belief.update_with(lambda t: _likelihood(float(t.params["hazard"]), hit))
+
+    def expected_hazard(self, sender: str) -> float:
+        """The mean hazard it believes ``sender``'s threat carries (0 if none)."""
+        belief = self.hazard.get(sender)
+        return belief.expect("hazard") if belief is not None else 0.0
+
+    def observe_partner(self, act: str, *, reliable: bool, learning: float) -> None:
+        """A partner's act (counted once): honouring lowers fear, defecting raises it."""
+        if act in self.seen:
+            return
+        self.seen.add(act)
+        self.fear += learning * ((0.0 - self.fear) if reliable else (1.0 - self.fear))
+
+
+def _likelihood(hazard: float, hit: bool) -> float:
+    return hazard if hit else 1.0 - hazard
+
+
+def defence_by_day(
+    public: PublicInfo,
+    target: str,
+    size: float,
+    *,
+    helpers: Mapping[str, float],
+    start: Mapping[str, int],
+    access: Callable[[str, str], float],
+    integrated: Iterable[str] = (),
+    days: int,
+) -> list[float]:
+    """The defence an attack of ``size`` on ``target`` is expected to meet, day by day.
+
+    The garrison holds the grabbed sector with ``size/concentration`` of its power from
+    the first day
+    (:func:`negsim.crisis.garrison`); each helper adds,
+    with its probability of honouring, the power staged where it can fight from, from
+    the day it starts (``start``) plus its forces' travel, times the probability its
+    host lets it through (``access(host, helper)``), times the integration multiplier
+    for those in ``integrated``. The same reckoning as the world's, in expectation.
+    """
+    wp = public.world_params
+    speed = float(wp.get("deploy_km_per_day", 500.0))  # type: ignore[arg-type]
+    multiplier = float(wp.get("integration_multiplier", 1.0))  # type: ignore[arg-type]
+    caps: Mapping[str, Capabilities] = public.capabilities
+    local = size / float(wp.get("concentration", 1.0))  # type: ignore[arg-type]
+    own = local * garrison(target, caps)
+    joint = set(integrated)
+    arrivals: list[tuple[int, float]] = []
+    for helper, p_honour in helpers.items():
+        if helper == target or p_honour <= 0.0:
+            continue
+        boost = multiplier if helper in joint else 1.0
+        for d in deployments(helper, caps):
+            gate = 1.0 if d.location in (target, helper) else access(d.location, helper)
+            day = start.get(helper, 0) + arrival_delay(caps[d.location].distance_km, speed)
+            share = 1.0 - local if d.location == target else 1.0
+            arrivals.append((day, p_honour * gate * share * d.power * boost))
+    return [own + sum(p for day, p in arrivals if day <= t) for t in range(days)]
+
+
+def grab_stands(public: PublicInfo, attacker: str, size: float, defence: list[float]) -> float:
+    """The probability a grab of ``size`` by ``attacker`` stands against ``defence``.
+
+    :func:`negsim.crisis.grab_odds` at the scenario's world parameters.
+    """
+    wp = public.world_params
+
+    def num(name: str, default: float) -> float:
+        value: ParamValue = wp.get(name, default)
+        return float(value)  # type: ignore[arg-type]
+
+    return grab_odds(
+        size * public.capabilities[attacker].conventional,
+        defence,
+        advance=num("advance", 0.35),
+        decisiveness=num("decisiveness", 1.0),
+        advantage=num("defender_advantage", 1.5),
+        entrenchment=num("entrenchment", 0.15),
+        ceasefire=int(num("ceasefire_rounds", 3)),
+    )
+
+
+def exposure(public: PublicInfo, helper: str, target: str) -> float:
+    """The share of the tripwire's weight ``helper``'s troops in ``target`` carry, 0-1."""
+    troops = public.capabilities[target].forces_hosted.get(helper, 0.0)
+    half = float(public.world_params.get("tripwire_half", 10000.0))  # type: ignore[arg-type]
+    return troops / (troops + half) if troops > 0 else 0.0
+
