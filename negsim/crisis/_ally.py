@@ -186,21 +186,23 @@ def access_values(view: AgentView, standing: Standing, cooperation: float) -> di
 def answer_coercion(view: AgentView, standing: Standing, *, holds_firm: bool) -> list[Move]:
     """Answer this round's threats and offers, strategically.
 
-    Holding firm, it rejects threats in public (and its public escalation rises to
-    at least 1) and rejects offers; giving way, it keeps silent to threats and accepts
-    a paid offer's demand.
+    Holding firm, it rejects threats, in public if ``public_replies`` (and its public
+    escalation then rises to at least 1), and rejects offers; giving way, it keeps
+    silent to threats and accepts a paid offer's demand.
     """
     moves: list[Move] = []
+    public = bool(view.param("public_replies"))
     for threat in threats(view):
         if holds_firm:
-            standing.level = max(standing.level, 1)
+            if public:
+                standing.level = max(standing.level, 1)
             moves.append(
                 view.say(
                     threat.sender,
                     "reject",
                     in_reply_to=threat.message_id,
                     demand=threat.demand,
-                    visibility="public",
+                    visibility="public" if public else "recipients",
                 )
             )
     for offer in offers(view):

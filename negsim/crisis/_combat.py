@@ -19,6 +19,7 @@ world.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 
@@ -179,6 +180,23 @@ def grab_odds(
     ...           entrenchment=0.0, ceasefire=1)
     1.0
     """
+    return _grab_odds(
+        attack, tuple(defence), advance, decisiveness, advantage, entrenchment, ceasefire
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _grab_odds(
+    attack: float,
+    defence: tuple[float, ...],
+    advance: float,
+    decisiveness: float,
+    advantage: float,
+    entrenchment: float,
+    ceasefire: int,
+) -> float:
+    """:func:`grab_odds` on hashable arguments, memoised: the same estimates recur in
+    every run of a scenario, and the chain is pure."""
     top = max(1, math.ceil(1.0 / advance - 1e-9))
     # probability mass by (steps of control, days held at full control)
     mass: dict[tuple[int, int], float] = {(1, 1 if top == 1 else 0): 1.0}

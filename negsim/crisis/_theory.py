@@ -143,6 +143,12 @@ ACCESS_PARAMS = (
         f"{CHA}; value an assumption",
     ),
     ParamSpec(
+        "public_replies",
+        True,
+        "Whether it rejects a threat in public (tying its hands) rather than in private.",
+        source=f"{FEARON}; {TOMZ}",
+    ),
+    ParamSpec(
         "korea_minute",
         False,
         "Consent for operations from this host's bases given in advance.",

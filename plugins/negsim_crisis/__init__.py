@@ -12,8 +12,8 @@ ends. One round is one day. The mechanics, with their sources (see
   defence (Hirshleifer 1989). The grabbed sector is held from the first day by
   ``m/concentration`` of the garrison (the attacker concentrates, Mearsheimer 1989): the target's own power and the forces foreign states station there
   (a tripwire fights because it is attacked); each responder adds the power it has
-  staged where it can fight from, once it has arrived. Both sides wear down by
-  ``attrition`` (Lanchester 1916).
+  staged where it can fight from, once it has arrived. The attacker and the garrison
+  wear down by ``attrition`` (Lanchester 1916); reinforcements arrive fresh.
 * **Consolidation.** Each day the ground has been fully held discounts the defence by
   ``exp(-entrenchment)`` (Altman, ISQ 2017 and IO 2020), so a late counter-offensive can
   still succeed, less often the later it comes.
@@ -40,8 +40,9 @@ ends. One round is one day. The mechanics, with their sources (see
 * **Public pledges.** A public ``pledge`` to respond makes ``pledged(S,R)`` true.
 * **How war ends.** Ground won back (``repelled``), the offensive exhausted, a
   settlement (``concede``), the challenger's ``withdraw``, or the line frozen: the
-  ground fully held for ``ceasefire_rounds`` days with no counter-offensive arrived (a
-  fait accompli). At the last round the side holding most of the ground keeps it.
+  ground fully held for ``ceasefire_rounds`` days while no outside state has committed
+  forces to win it back (a fait accompli). While one has, the war goes on, however
+  long its forces take to arrive. At the last round the side holding most of the ground keeps it.
 
 Outcomes, checked in this order after every round: escalation; settlement; the
 attack defeated (collective response); deterred (the challenger withdrew or stood down,
@@ -381,9 +382,8 @@ def _front(
     held = v.get(_var("held", target), 0.0)
     worn = 1.0 - v.get(_var("defence_losses", target), 0.0)
     entrench = math.exp(-float(p["entrenchment"]) * held)  # type: ignore[arg-type]
-    return Front(
-        target, attacker, attack, (own + outside) * worn * entrench, outside, tuple(responders)
-    )
+    defence = (own * worn + outside) * entrench  # the garrison wears down; fresh forces do not
+    return Front(target, attacker, attack, defence, outside, tuple(responders))
 
 
 @negsim.hookimpl
@@ -526,7 +526,8 @@ def _fight(
     variables[held_key] = variables.get(held_key, 0.0) + 1.0 if control >= 1.0 else 0.0
     variables[_var("response_power", target)] = round(front.defence, 6)
     quiet_key = _var("quiet", target)
-    variables[quiet_key] = 0.0 if front.outside > 0 else variables.get(quiet_key, 0.0) + 1.0
+    committed = any(r != target for r in front.responders)  # a counter-offensive is coming
+    variables[quiet_key] = 0.0 if committed else variables.get(quiet_key, 0.0) + 1.0
     exhausted = variables.get(_var("losses", attacker), 0.0) >= 1.0 - float(p["exhaustion"])  # type: ignore[arg-type]
     if control <= 0.0 and front.defence > 0.0 or exhausted:
         facts.add(repelled(target))

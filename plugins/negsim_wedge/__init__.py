@@ -37,7 +37,6 @@ import attrs
 import negsim
 from negsim.beliefs import Belief
 from negsim.crisis import (
-    HAZARDS,
     Rung,
     defence_by_day,
     exposure,
@@ -91,6 +90,12 @@ PARAMS = (
         "0.2,0.5,1.0",
         "Comma-separated attack magnitudes it considers (0-1].",
         source="Altman, ISQ 2017 (limited grabs)",
+    ),
+    ParamSpec(
+        "hazards",
+        "0,0.01,0.03,0.1,0.3",
+        "Comma-separated daily hazards it may arm a threat with (one value fixes it).",
+        source="Schelling 1960; Powell, IO 2015 (the threatener chooses the risk)",
     ),
     ParamSpec("coerce", True, "Whether it threatens rear-area hosts.", source="Crawford, IS 2011"),
     ParamSpec(
@@ -413,31 +418,36 @@ def _rung(view: AgentView) -> str:
 
 
 def _coerce_and_offer(view: AgentView, state: Challenger) -> list[Move]:
-    """Threaten each rear host at the hazard worth arming; offer a reward where it pays."""
+    """Reward each rear host it can out-bid the patron for; threaten the others.
+
+    Selective accommodation (Crawford 2011): a host whose expected price (its alliance
+    value plus ties) is below the budget gets a conditional offer; one it cannot buy
+    is threatened, at the hazard worth arming, if coercion pays at all.
+    """
     plan = _best_plan(view, state)
-    moves: list[Move] = []
-    if view.param("coerce") and plan is not None:
-        for host, hazard in plan.hazards.items():
-            if hazard > 0.0:
-                state.hazards[host] = hazard
-                moves.append(
-                    view.say(
-                        host,
-                        "threaten",
-                        rung=state.rung,
-                        nuclear=state.rung == Rung.NUCLEAR_USE,
-                        demand="deny_access",
-                        visibility="public",
-                    )
-                )
     budget = float(view.param("reward_budget"))  # type: ignore[arg-type]
-    if budget > 0.0:
-        for host, belief in sorted(state.hosts.items()):
-            if belief.expect("alliance_value") < budget:  # it can out-bid the patron
-                moves.append(view.say(host, "offer", value=budget, demand="deny_access"))
-        if view.param("reward_hub"):
-            for hub in sorted({al.hub for al in view.public.alliances if al.hub}):
-                moves.append(view.say(hub, "offer", value=budget, demand="concede"))
+    ties = float(view.param("est_ties"))  # type: ignore[arg-type]
+    moves: list[Move] = []
+    for host, belief in sorted(state.hosts.items()):
+        if budget > 0.0 and belief.expect("alliance_value") + ties < budget:
+            moves.append(view.say(host, "offer", value=budget, demand="deny_access"))
+            continue
+        hazard = plan.hazards.get(host, 0.0) if plan is not None else 0.0
+        if view.param("coerce") and hazard > 0.0:
+            state.hazards[host] = hazard
+            moves.append(
+                view.say(
+                    host,
+                    "threaten",
+                    rung=state.rung,
+                    nuclear=state.rung == Rung.NUCLEAR_USE,
+                    demand="deny_access",
+                    visibility="public",
+                )
+            )
+    if budget > 0.0 and view.param("reward_hub"):
+        for hub in sorted({al.hub for al in view.public.alliances if al.hub}):
+            moves.append(view.say(hub, "offer", value=budget, demand="concede"))
     return moves
 
 
@@ -495,6 +505,10 @@ def _p_deny(view: AgentView, state: Challenger, host: str, hazard: float, reward
 # -- the plan ----------------------------------------------------------------------------
 
 
+def _hazard_choices(view: AgentView) -> list[float]:
+    return [float(h) for h in str(view.param("hazards")).split(",") if h.strip()]
+
+
 def _sizes(view: AgentView) -> list[float]:
     return [float(s) for s in str(view.param("sizes")).split(",") if s.strip()]
 
@@ -513,21 +527,29 @@ def _plan(view: AgentView, state: Challenger, target: str, size: float) -> Plan:
     """The best hazards against the rear hosts for one target and size, and its value."""
     helpers = _helpers(view.public, target, view.me)
     hosts = _rear_hosts(view.public, target, helpers)
+    honour = {h: _p_honour(view, state, h, target, size) for h in helpers}
     hazards = {h: state.hazards.get(h, 0.0) for h in hosts}
     if view.param("coerce") and view.round == 1:
         for host in hosts:  # one host at a time: the hazard worth arming
             hazards[host] = max(
-                HAZARDS,
-                key=lambda x: _evaluate(view, state, target, size, {**hazards, host: x})[0],
+                _hazard_choices(view),
+                key=lambda x: _evaluate(
+                    view, state, target, size, honour, {**hazards, host: x}
+                )[0],
             )
-    utility, p_s, risk = _evaluate(view, state, target, size, hazards)
+    utility, p_s, risk = _evaluate(view, state, target, size, honour, hazards)
     return Plan(target, size, p_s, risk, hazards, utility)
 
 
 def _evaluate(
-    view: AgentView, state: Challenger, target: str, size: float, hazards: Mapping[str, float]
+    view: AgentView,
+    state: Challenger,
+    target: str,
+    size: float,
+    honour: Mapping[str, float],
+    hazards: Mapping[str, float],
 ) -> tuple[float, float, float]:
-    p_s = _grab_odds(view, state, target, size, hazards)
+    p_s = _grab_odds(view, state, target, size, honour, hazards)
     risk = _risk(view, target, size)
     values = attack_values(
         view.agent.params,
@@ -552,7 +574,12 @@ def _plan_values(view: AgentView, state: Challenger, plan: Plan) -> dict[str, fl
 
 
 def _grab_odds(
-    view: AgentView, state: Challenger, target: str, size: float, hazards: Mapping[str, float]
+    view: AgentView,
+    state: Challenger,
+    target: str,
+    size: float,
+    honour: Mapping[str, float],
+    hazards: Mapping[str, float],
 ) -> float:
     """The chance the grab stands, with helpers and hosts as it believes them."""
     public = view.public
@@ -567,8 +594,7 @@ def _grab_odds(
             return 1.0
         return 1.0 - deny.get(host, 0.0)
 
-    helpers = _helpers(public, target, view.me)
-    honour = {h: _p_honour(view, state, h, target, size) for h in helpers}
+    helpers = list(honour)
     start = {h: _expected_delay(view, h) for h in helpers}
     days = max(1, public.max_rounds - view.round + 1)
     collective = [m for al in public.alliances_of(target) if al.kind == "collective" for m in al.members]

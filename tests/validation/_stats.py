@@ -52,3 +52,24 @@ def assert_greater(
         f"{what}: {a[0]:.3f} (n={a[1]}) vs {b[0]:.3f} (n={b[1]}); "
         f"99% lower bound of the difference {bound:.3f} <= {margin}"
     )
+
+
+def assert_vanishes(
+    placebo: tuple[tuple[float, int], tuple[float, int]],
+    effect: tuple[tuple[float, int], tuple[float, int]],
+    what: str,
+) -> None:
+    """Assert that switching the mechanism off removes the effect.
+
+    ``effect`` is the pair of arms ``(a, b)`` in which ``p_a > p_b`` was shown;
+    ``placebo`` is the same pair with the mechanism said to cause it switched off. The
+    effect vanishes when the placebo's difference is not significantly positive (its
+    99% lower bound is <= 0) and is at most half the effect's difference.
+    """
+    (pa, _), (pb, _) = effect
+    (qa, _), (qb, _) = placebo
+    bound = lower_bound_difference(*placebo)
+    assert bound <= 0.0 and (qa - qb) <= (pa - pb) / 2, (
+        f"{what}: with the mechanism off the difference is {qa - qb:.3f} (99% lower bound "
+        f"{bound:.3f}, n={placebo[0][1]}); with it on {pa - pb:.3f}"
+    )
