@@ -171,7 +171,10 @@ def scaling(sizes: list[int], rounds_list: list[int], repeats: int) -> list[str]
         cells = []
         for r in rounds_list:
             data = collective_crisis(
-                n, pairwise=False, max_rounds=r, challenger={"attack_round": 10000}
+                n,
+                pairwise=False,
+                max_rounds=r,
+                challenger={"patience": 10000, "status_quo": 1000.0},
             )
             scenario = scenario_from_dict(data)
             t = measure(lambda sc=scenario: negsim.simulate(sc, seed=1), repeats)

@@ -83,7 +83,9 @@ def _applies(override: str, params: dict[str, set[str]]) -> bool:
     return True
 
 
-def _side(settings: Sequence[str], off: Sequence[str], runs: int, event: Callable[[Result], bool]) -> str:
+def _side(
+    settings: Sequence[str], off: Sequence[str], runs: int, event: Callable[[Result], bool]
+) -> str:
     both = [*settings, *off]
     k_i = _count("korea_integrated.toml", both, runs, event)
     k_b = _count("korea_bilateral.toml", both, runs, event)
@@ -101,7 +103,8 @@ def table(runs: int) -> str:
         return r.outcome in (Outcome.FAIT_ACCOMPLI, Outcome.WEDGE_SUCCESS)
 
     lines = [
-        "| mechanism switched off | integration gain (deterred, I - B) | seam (defence failed, I - B) |",
+        "| mechanism switched off | integration gain (deterred, I - B) "
+        "| seam (defence failed, I - B) |",
         "|---|---|---|",
     ]
     for name, off in MECHANISMS:

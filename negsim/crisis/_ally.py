@@ -86,7 +86,7 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
     for sender in standing.hazard:
         count = view.world.variables.get(f"executed({sender},{view.me})", 0.0)
         standing.observe_execution(sender, count, war)
-    learning = float(view.param("fear_learning"))  # type: ignore[arg-type]
+    learning = view.number("fear_learning")
     facts = view.world.facts
     for partner in partners:
         for fact in facts:
@@ -129,7 +129,6 @@ def support_values(
     view: AgentView, standing: Standing, target: str, p_win: float
 ) -> dict[str, float]:
     """The values of :data:`SUPPORT`'s symbols for supporting ``target``."""
-    p = view.agent.params
     worst = max(
         (
             standing.expected_hazard(s)
@@ -140,16 +139,16 @@ def support_values(
     )
     return {
         "p_win": p_win,
-        "stakes": float(p["stakes"]),  # type: ignore[arg-type]
-        "forward_stake": float(p["forward_stake"]),  # type: ignore[arg-type]
+        "stakes": view.number("stakes"),
+        "forward_stake": view.number("forward_stake"),
         "exposure": exposure(view.public, view.me, target),
-        "cost_war": float(p["cost_war"]),  # type: ignore[arg-type]
-        "p_nuc": min(1.0, worst * float(p["horizon"])),  # type: ignore[arg-type]
-        "cost_nuclear": float(p["cost_nuclear"]),  # type: ignore[arg-type]
-        "dependence": float(p["dependence"]),  # type: ignore[arg-type]
-        "cost_abandon": float(p["cost_abandon"]),  # type: ignore[arg-type]
+        "cost_war": view.number("cost_war"),
+        "p_nuc": min(1.0, worst * view.number("horizon")),
+        "cost_nuclear": view.number("cost_nuclear"),
+        "dependence": view.number("dependence"),
+        "cost_abandon": view.number("cost_abandon"),
         "fear_abandonment": standing.fear,
-        "audience_cost": float(p["audience_cost"]),  # type: ignore[arg-type]
+        "audience_cost": view.number("audience_cost"),
         "level": float(standing.level),
     }
 
@@ -159,26 +158,26 @@ def access_values(view: AgentView, standing: Standing, cooperation: float) -> di
     p = view.agent.params
     hit = 0.0
     for sender, rung in standing.threatened.items():
-        cost = float(p["cost_nuclear" if rung == Rung.NUCLEAR_USE else "cost_strike"])  # type: ignore[arg-type]
+        cost = float(p["cost_nuclear" if rung == Rung.NUCLEAR_USE else "cost_strike"])
         if rung == Rung.DEMONSTRATION:
             cost = 0.0
         hit = max(hit, standing.expected_hazard(sender) * cost)
     return {
-        "alliance_value": float(p["alliance_value"]),  # type: ignore[arg-type]
-        "dependence": float(p["dependence"]),  # type: ignore[arg-type]
-        "cost_abandon": float(p["cost_abandon"]),  # type: ignore[arg-type]
+        "alliance_value": view.number("alliance_value"),
+        "dependence": view.number("dependence"),
+        "cost_abandon": view.number("cost_abandon"),
         "fear_abandonment": standing.fear,
-        "audience_cost": float(p["audience_cost"]),  # type: ignore[arg-type]
+        "audience_cost": view.number("audience_cost"),
         "level": float(standing.level),
-        "quasi_weight": float(p["quasi_weight"]),  # type: ignore[arg-type]
+        "quasi_weight": view.number("quasi_weight"),
         "cooperation": cooperation,
-        "backfire": float(p["backfire"]),  # type: ignore[arg-type]
+        "backfire": view.number("backfire"),
         "threatened": 1.0 if standing.threatened else 0.0,
-        "revocation_cost": float(p["revocation_cost"]),  # type: ignore[arg-type]
+        "revocation_cost": view.number("revocation_cost"),
         "korea_minute": 1.0 if p["korea_minute"] else 0.0,
         "reward": standing.reward,
         "hazard": 1.0 if hit else 0.0,
-        "horizon": float(p["horizon"]),  # type: ignore[arg-type]
+        "horizon": view.number("horizon"),
         "cost_hit": hit,
     }
 
@@ -191,7 +190,7 @@ def answer_coercion(view: AgentView, standing: Standing, *, holds_firm: bool) ->
     silent to threats and accepts a paid offer's demand.
     """
     moves: list[Move] = []
-    public = bool(view.param("public_replies"))
+    public = view.flag("public_replies")
     for threat in threats(view):
         if holds_firm:
             if public:
@@ -207,7 +206,9 @@ def answer_coercion(view: AgentView, standing: Standing, *, holds_firm: bool) ->
             )
     for offer in offers(view):
         verdict = "reject" if holds_firm else "accept"
-        moves.append(view.say(offer.sender, verdict, in_reply_to=offer.message_id, demand=offer.demand))
+        moves.append(
+            view.say(offer.sender, verdict, in_reply_to=offer.message_id, demand=offer.demand)
+        )
     return moves
 
 
@@ -226,4 +227,3 @@ def victims(view: AgentView, among: Iterable[str]) -> list[str]:
     """Partners in ``among`` under attack and not yet relieved, sorted."""
     facts = view.world.facts
     return sorted(t for t in set(among) if attacked(t) in facts and repelled(t) not in facts)
-

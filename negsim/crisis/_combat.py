@@ -54,8 +54,9 @@ def contest(attack: float, defence: float, *, decisiveness: float, advantage: fl
         return 0.0
     if defence <= 0.0:
         return 1.0
-    a = attack**decisiveness
-    return a / (a + (advantage * defence) ** decisiveness)
+    a: float = attack**decisiveness
+    d: float = (advantage * defence) ** decisiveness
+    return a / (a + d)
 
 
 def tripwire_hazard(troops: float, *, risk: float, half: float) -> float:
@@ -195,8 +196,10 @@ def _grab_odds(
     entrenchment: float,
     ceasefire: int,
 ) -> float:
-    """:func:`grab_odds` on hashable arguments, memoised: the same estimates recur in
-    every run of a scenario, and the chain is pure."""
+    """:func:`grab_odds` on hashable arguments, memoised.
+
+    The same estimates recur in every run of a scenario, and the chain is pure.
+    """
     top = max(1, math.ceil(1.0 / advance - 1e-9))
     # probability mass by (steps of control, days held at full control)
     mass: dict[tuple[int, int], float] = {(1, 1 if top == 1 else 0): 1.0}

@@ -79,8 +79,7 @@ SUPPORT_PARAMS = (
     ParamSpec(
         "audience_cost",
         0.5,
-        "Cost of backing down per level of public escalation (a pledge 1, forces "
-        "committed 2).",
+        "Cost of backing down per level of public escalation (a pledge 1, forces committed 2).",
         0,
         100,
         f"{TOMZ}; Snyder & Borghard, APSR 2011",
@@ -94,9 +93,7 @@ SUPPORT_PARAMS = (
         1000,
         "Fuhrmann & Sechser, AJPS 2014 (deployments); Schelling 1966",
     ),
-    ParamSpec(
-        "threat_perception", 0.5, "Perception of the common threat (Cha's term).", 0, 1, CHA
-    ),
+    ParamSpec("threat_perception", 0.5, "Perception of the common threat (Cha's term).", 0, 1, CHA),
 )
 """Parameters of :data:`SUPPORT`, shared by the collective and bilateral doctrines."""
 
@@ -187,7 +184,8 @@ ACCESS = Rule(
 
 def _hazard_types() -> tuple[AgentType, ...]:
     return tuple(
-        AgentType(f"hazard={h:g}", {"hazard": h}, p) for h, p in zip(HAZARDS, HAZARD_PRIOR, strict=True)
+        AgentType(f"hazard={h:g}", {"hazard": h}, p)
+        for h, p in zip(HAZARDS, HAZARD_PRIOR, strict=True)
     )
 
 
@@ -272,10 +270,10 @@ def defence_by_day(
     for those in ``integrated``. The same reckoning as the world's, in expectation.
     """
     wp = public.world_params
-    speed = float(wp.get("deploy_km_per_day", 500.0))  # type: ignore[arg-type]
-    multiplier = float(wp.get("integration_multiplier", 1.0))  # type: ignore[arg-type]
+    speed = float(wp.get("deploy_km_per_day", 500.0))
+    multiplier = float(wp.get("integration_multiplier", 1.0))
     caps: Mapping[str, Capabilities] = public.capabilities
-    local = size / float(wp.get("concentration", 1.0))  # type: ignore[arg-type]
+    local = size / float(wp.get("concentration", 1.0))
     own = local * garrison(target, caps)
     joint = set(integrated)
     arrivals: list[tuple[int, float]] = []
@@ -300,7 +298,7 @@ def grab_stands(public: PublicInfo, attacker: str, size: float, defence: list[fl
 
     def num(name: str, default: float) -> float:
         value: ParamValue = wp.get(name, default)
-        return float(value)  # type: ignore[arg-type]
+        return float(value)
 
     return grab_odds(
         size * public.capabilities[attacker].conventional,
@@ -316,6 +314,5 @@ def grab_stands(public: PublicInfo, attacker: str, size: float, defence: list[fl
 def exposure(public: PublicInfo, helper: str, target: str) -> float:
     """The share of the tripwire's weight ``helper``'s troops in ``target`` carry, 0-1."""
     troops = public.capabilities[target].forces_hosted.get(helper, 0.0)
-    half = float(public.world_params.get("tripwire_half", 10000.0))  # type: ignore[arg-type]
+    half = float(public.world_params.get("tripwire_half", 10000.0))
     return troops / (troops + half) if troops > 0 else 0.0
-

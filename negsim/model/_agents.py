@@ -46,9 +46,7 @@ class Capabilities:
     forces_hosted: FrozenMap[str, float] = attrs.field(
         factory=FrozenMap, converter=frozen_map, validator=non_negative_values
     )
-    distance_km: float = attrs.field(
-        default=0.0, converter=float, validator=attrs.validators.ge(0)
-    )
+    distance_km: float = attrs.field(default=0.0, converter=float, validator=attrs.validators.ge(0))
 
 
 @attrs.frozen
@@ -79,6 +77,40 @@ class Agent:
     def stack(self) -> tuple[str, ...]:
         """The plugin names that decide for this agent: doctrine first, then modifiers."""
         return (self.doctrine, *self.modifiers)
+
+    def number(self, name: str) -> float:
+        """The numeric parameter ``name``, as a float.
+
+        Raises:
+            TypeError: The parameter is not a number (a doctrine asking for the wrong
+                kind: the loader has checked each value against its declared type).
+        """
+        value = self.params[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"parameter {name!r} of {self.id} is not a number: {value!r}")
+        return float(value)
+
+    def whole(self, name: str) -> int:
+        """The integer parameter ``name`` (a count of rounds, say).
+
+        Raises:
+            TypeError: The parameter is not a whole number.
+        """
+        value = self.number(name)
+        if not value.is_integer():
+            raise TypeError(f"parameter {name!r} of {self.id} is not whole: {value!r}")
+        return int(value)
+
+    def flag(self, name: str) -> bool:
+        """The boolean parameter ``name``.
+
+        Raises:
+            TypeError: The parameter is not a boolean.
+        """
+        value = self.params[name]
+        if not isinstance(value, bool):
+            raise TypeError(f"parameter {name!r} of {self.id} is not a boolean: {value!r}")
+        return value
 
 
 class AllianceKind(enum.StrEnum):

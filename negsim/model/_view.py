@@ -164,6 +164,18 @@ class AgentView:
         """The agent's parameter ``name`` (defaults are filled in by the loader)."""
         return self.agent.params[name]
 
+    def number(self, name: str) -> float:
+        """The agent's numeric parameter ``name``, as a float (:meth:`negsim.Agent.number`)."""
+        return self.agent.number(name)
+
+    def whole(self, name: str) -> int:
+        """The agent's integer parameter ``name`` (:meth:`negsim.Agent.whole`)."""
+        return self.agent.whole(name)
+
+    def flag(self, name: str) -> bool:
+        """The agent's boolean parameter ``name`` (:meth:`negsim.Agent.flag`)."""
+        return self.agent.flag(name)
+
     def holds(self, fact: str) -> bool:
         """Whether the ground atom ``fact`` is true at the start of the round."""
         return fact in self.world.facts

@@ -153,7 +153,7 @@ def negsim_plugin_spec() -> PluginSpec:
 @negsim.hookimpl
 def negsim_agent_start(agent: Agent, rng: random.Random) -> Bilateral:
     """Start with the scenario's fear of abandonment."""
-    return Bilateral(Standing(fear=float(agent.params["fear_abandonment"])))  # type: ignore[arg-type]
+    return Bilateral(Standing(fear=agent.number("fear_abandonment")))
 
 
 def cooperation_values(
@@ -161,9 +161,9 @@ def cooperation_values(
 ) -> dict[str, float]:
     """The values of :data:`COOPERATION`'s symbols, given a partner's (fear, threat)."""
     return {
-        "fear_abandonment": float(params["fear_abandonment"]),  # type: ignore[arg-type]
-        "threat_perception": float(params["threat_perception"]),  # type: ignore[arg-type]
-        "history": float(params["history"]),  # type: ignore[arg-type]
+        "fear_abandonment": float(params["fear_abandonment"]),
+        "threat_perception": float(params["threat_perception"]),
+        "history": float(params["history"]),
         "partner_fear": partner[0],
         "partner_threat": partner[1],
     }
@@ -177,7 +177,7 @@ def negsim_decision_rules(
 
     Evaluated at the start of a crisis: a sure win, no threat yet, no pledge.
     """
-    standing = Standing(fear=float(agent.params["fear_abandonment"]))  # type: ignore[arg-type]
+    standing = Standing(fear=agent.number("fear_abandonment"))
     view = nominal_view(agent, scenario)
     rules: list[tuple[Rule, Mapping[str, float]]] = []
     partner = next((al.hub for al in scenario.alliances_of(agent.id) if al.hub != agent.id), None)
@@ -244,16 +244,22 @@ def _pledge_in_public(view: AgentView, state: Bilateral) -> list[Move]:
 
 def _crisis(view: AgentView, allies: Sequence[str]) -> bool:
     facts = view.world.facts
-    return any(attacked(a) in facts or any(f.startswith("threatened(") and f.endswith(f",{a})") for f in facts) for a in allies)
+    return any(
+        attacked(a) in facts
+        or any(f.startswith("threatened(") and f.endswith(f",{a})") for f in facts)
+        for a in allies
+    )
 
 
 def _take_or_refuse_rewards(view: AgentView) -> list[Move]:
     """A reward above the threshold buys a concession, made without asking the spokes."""
     moves: list[Move] = []
-    threshold = float(view.param("concession_threshold"))  # type: ignore[arg-type]
+    threshold = view.number("concession_threshold")
     for offer in offers(view):
         if offer.value > threshold:
-            moves.append(view.say(offer.sender, "accept", in_reply_to=offer.message_id, demand=offer.demand))
+            moves.append(
+                view.say(offer.sender, "accept", in_reply_to=offer.message_id, demand=offer.demand)
+            )
             moves.append(view.act("concede", offer.sender))
         else:
             moves.append(view.say(offer.sender, "reject", in_reply_to=offer.message_id))
@@ -276,7 +282,7 @@ def _respond_when_due(view: AgentView, state: Bilateral, spoke: str) -> list[Mov
     """After the constitutional delay, respond if it decided to honour."""
     if view.holds(f"responds({view.me},{spoke})"):
         return []
-    if view.round - state.seen[spoke] < int(view.param("constitutional_delay")):  # type: ignore[call-overload]
+    if view.round - state.seen[spoke] < view.whole("constitutional_delay"):
         return []
     if not state.honour.get(spoke, _decide_support(view, state, spoke)):
         return []
@@ -310,8 +316,8 @@ def _tell_partners(view: AgentView, state: Bilateral) -> list[Move]:
     for m in view.received("inform"):
         if "fear_abandonment" in m.content:
             state.heard[m.sender] = (
-                float(m.content["fear_abandonment"]),  # type: ignore[arg-type]
-                float(m.content.get("threat_perception", 0.5)),  # type: ignore[arg-type]
+                float(m.content["fear_abandonment"]),
+                float(m.content.get("threat_perception", 0.5)),
             )
     if state.informed or not state.fellows:
         return []
@@ -321,7 +327,7 @@ def _tell_partners(view: AgentView, state: Bilateral) -> list[Move]:
             list(state.fellows),
             "inform",
             fear_abandonment=state.standing.fear,
-            threat_perception=float(view.param("threat_perception")),  # type: ignore[arg-type]
+            threat_perception=view.number("threat_perception"),
         )
     ]
 
@@ -361,9 +367,11 @@ def _the_hosts_gate(view: AgentView, state: Bilateral, *, grant: bool) -> list[M
     for m in view.received("request_support"):
         if m.content.get("access") and m.sender in hosted:
             state.requests.setdefault(m.sender, view.round)
-            if not view.param("korea_minute"):
-                moves.append(view.say(m.sender, "consult", in_reply_to=m.id, about="prior consultation"))
-    gate = 0 if view.param("korea_minute") else int(view.param("consultation_rounds"))  # type: ignore[call-overload]
+            if not view.flag("korea_minute"):
+                moves.append(
+                    view.say(m.sender, "consult", in_reply_to=m.id, about="prior consultation")
+                )
+    gate = 0 if view.flag("korea_minute") else view.whole("consultation_rounds")
     due = [u for u, since in state.requests.items() if view.round - since >= gate]
     if at_war(view) and due:
         moves += open_or_shut(view, due, grant=grant)

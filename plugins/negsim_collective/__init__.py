@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -171,9 +172,9 @@ def negsim_plugin_spec() -> PluginSpec:
 @negsim.hookimpl
 def negsim_agent_start(agent: Agent, rng: random.Random) -> Member:
     """Draw this run's pace of deliberation."""
-    sigma = float(agent.params["noise"])  # type: ignore[arg-type]
+    sigma = agent.number("noise")
     pace = rng.lognormvariate(0.0, sigma) if sigma else 1.0
-    return Member(Standing(fear=float(agent.params["fear_abandonment"])), pace=pace)  # type: ignore[arg-type]
+    return Member(Standing(fear=agent.number("fear_abandonment")), pace=pace)
 
 
 def consent_delay(threat_perception: float, max_deliberation: int, pace: float) -> int:
@@ -190,7 +191,7 @@ def negsim_decision_rules(
     agent: Agent, scenario: Scenario
 ) -> Sequence[tuple[Rule, Mapping[str, float]]]:
     """The support rule, and for a host the access rule, at the start of a crisis."""
-    standing = Standing(fear=float(agent.params["fear_abandonment"]))  # type: ignore[arg-type]
+    standing = Standing(fear=agent.number("fear_abandonment"))
     view = nominal_view(agent, scenario)
     rules: list[tuple[Rule, Mapping[str, float]]] = [
         (SUPPORT, support_values(view, standing, agent.id, 1.0))
@@ -277,9 +278,20 @@ def _defend_and_propose(view: AgentView, state: Member, hit: list[str]) -> list[
 
 
 def _propose(
-    view: AgentView, state: Member, al: Alliance, pid: str, **content: str | float
+    view: AgentView,
+    state: Member,
+    al: Alliance,
+    pid: str,
+    *,
+    reassurance: float = 0.0,
+    exclude: str = "",
 ) -> Move:
     state.proposed[pid] = view.round
+    extra: dict[str, Any] = {}  # content only: no key names a parameter of say
+    if reassurance:
+        extra["reassurance"] = reassurance
+    if exclude:
+        extra["exclude"] = exclude
     return view.say(
         [m for m in al.members if m != view.me],
         "propose",
@@ -287,22 +299,24 @@ def _propose(
         decision="collective_response",
         proposal=pid,
         target=view.me,
-        **content,
+        **extra,
     )
 
 
 def _deliberate_and_vote(view: AgentView, state: Member, firm: bool) -> list[Move]:
     """After deliberating, consent if it would honour and keep its bases open."""
     for m in view.received("propose"):
-        state.reassured[str(m.content.get("proposal", ""))] = float(m.content.get("reassurance", 0.0))  # type: ignore[arg-type]
+        state.reassured[str(m.content.get("proposal", ""))] = float(
+            m.content.get("reassurance", 0.0)
+        )
     moves: list[Move] = []
     for proposal in view.proposals:
         if proposal.id in state.voted or proposal.proposer == view.me:
             continue
         seen = state.seen.setdefault(proposal.id, view.round)
         delay = consent_delay(
-            float(view.param("threat_perception")),  # type: ignore[arg-type]
-            int(view.param("max_deliberation")),  # type: ignore[call-overload]
+            view.number("threat_perception"),
+            view.whole("max_deliberation"),
             state.pace,
         )
         if view.round - seen < delay:
@@ -321,7 +335,7 @@ def _pressure(view: AgentView, state: Member, proposal: Proposal) -> float:
     """What blocking this text would cost it: isolation and the reassurance offered."""
     others = len(view.public.alliance(proposal.alliance).members) - 2
     consents = sum(1 for who, yes in proposal.votes.items() if yes and who != view.me)
-    isolation = float(view.param("isolation_cost")) * consents / max(1, others)  # type: ignore[arg-type]
+    isolation = view.number("isolation_cost") * consents / max(1, others)
     return isolation + state.reassured.get(proposal.id, 0.0)
 
 
@@ -341,23 +355,21 @@ def _bargain_over_a_block(view: AgentView, state: Member) -> list[Move]:
         if not pid.endswith((":again", ":dpc")):
             again = f"{pid}:again"
             if again not in state.proposed:
-                reassurance = float(view.param("reassurance"))  # type: ignore[arg-type]
+                reassurance = view.number("reassurance")
                 moves.append(_propose(view, state, al, again, reassurance=reassurance))
-        elif pid.endswith(":again") and view.param("exclude_blocker"):
+        elif pid.endswith(":again") and view.flag("exclude_blocker"):
             dpc = pid.removesuffix(":again") + ":dpc"
-            due = view.round >= when + int(view.param("exclusion_delay"))  # type: ignore[call-overload]
+            due = view.round >= when + view.whole("exclusion_delay")
             if due and dpc not in state.proposed:
                 blockers = ",".join(sorted(state.objections[pid]))
                 moves.append(_propose(view, state, al, dpc, exclude=blockers))
     return moves
 
 
-
-
 def _respond(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
     """Respond under a collective decision, or alone after a while, if it would honour."""
     moves: list[Move] = []
-    alone_after = int(view.param("act_alone_after"))  # type: ignore[call-overload]
+    alone_after = view.whole("act_alone_after")
     for target in hit:
         if target == view.me or view.holds(f"responds({view.me},{target})"):
             continue
@@ -396,5 +408,9 @@ def _keeps_bases_open(view: AgentView, state: Member) -> bool:
 def _know_the_alliances(view: AgentView, state: Member) -> None:
     if state.alliances or state.members:
         return
-    state.alliances = tuple(al for al in view.public.alliances_of(view.me) if al.kind == "collective")
-    state.members = frozenset(m for al in state.alliances for m in al.members) or frozenset({view.me})
+    state.alliances = tuple(
+        al for al in view.public.alliances_of(view.me) if al.kind == "collective"
+    )
+    state.members = frozenset(m for al in state.alliances for m in al.members) or frozenset(
+        {view.me}
+    )

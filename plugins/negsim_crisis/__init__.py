@@ -10,8 +10,9 @@ ends. One round is one day. The mechanics, with their sources (see
   takes one ``advance`` by surprise, then moves one ``advance`` up or down each day, up
   with the probability a contest success function gives for the attack against the
   defence (Hirshleifer 1989). The grabbed sector is held from the first day by
-  ``m/concentration`` of the garrison (the attacker concentrates, Mearsheimer 1989): the target's own power and the forces foreign states station there
-  (a tripwire fights because it is attacked); each responder adds the power it has
+  ``m/concentration`` of the garrison (the attacker concentrates, Mearsheimer 1989):
+  the target's own power and the forces foreign states station there (a tripwire
+  fights because it is attacked); each responder adds the power it has
   staged where it can fight from, once it has arrived. The attacker and the garrison
   wear down by ``attrition`` (Lanchester 1916); reinforcements arrive fresh.
 * **Consolidation.** Each day the ground has been fully held discounts the defence by
@@ -62,12 +63,12 @@ import negsim
 from negsim.crisis import (
     Rung,
     arrival_delay,
-    garrison,
     attacked,
     attacking,
     contest,
     deployments,
     executed,
+    garrison,
     repelled,
     responds,
     tripwire_hazard,
@@ -111,8 +112,11 @@ def ladder_problem(value: ParamValue) -> str | None:
 
     >>> ladder_problem("demonstration,nuclear_use") is None
     True
-    >>> ladder_problem("nuclear_use,demonstration")
-    "rungs must go up the ladder (demonstration, conventional_strike, nuclear_use): 'nuclear_use,demonstration'"
+    >>> print(ladder_problem("nuclear_use,demonstration"))
+    rungs must go up the ladder (demonstration, conventional_strike, nuclear_use): \
+'nuclear_use,demonstration'
+    >>> print(ladder_problem("demonstration,parade"))
+    unknown rung 'parade'; choices: demonstration, conventional_strike, nuclear_use
     """
     names = [n.strip() for n in str(value).split(",") if n.strip()]
     known = [r.value for r in Rung]
@@ -142,8 +146,7 @@ PARAMS = (
         "for even odds).",
         1,
         5,
-        "Mearsheimer, IS 1989 (the 3:1 rule) and Epstein, IS 1989 (its critique); "
-        + _ASSUMED,
+        "Mearsheimer, IS 1989 (the 3:1 rule) and Epstein, IS 1989 (its critique); " + _ASSUMED,
     ),
     ParamSpec(
         "concentration",
@@ -213,8 +216,7 @@ PARAMS = (
     ParamSpec(
         "integration_multiplier",
         1.3,
-        "Force multiplier for responders acting on a collective decision under integrated "
-        "command.",
+        "Force multiplier for responders acting on a collective decision under integrated command.",
         1,
         3,
         f"NATO integrated command as a force multiplier; {_ASSUMED}",
@@ -353,9 +355,9 @@ def _front(
         if target in al.members and f"decided({al.id},collective_response)" in facts
         for member in al.members
     }
-    speed = float(p["deploy_km_per_day"])  # type: ignore[arg-type]
+    speed = float(p["deploy_km_per_day"])
     consent = bool(p["access_requires_consent"])
-    local = m / float(p["concentration"])  # type: ignore[arg-type]
+    local = m / float(p["concentration"])
     own = local * garrison(target, caps)  # the sector's defenders fight from the first day
     outside = 0.0
     responders = []
@@ -377,11 +379,11 @@ def _front(
             share = 1.0 - local if where == target else 1.0  # its sector share fights already
             power += share * d.power * (1.0 - v.get(_var("struck_loss", where), 0.0))
         if r in integrated:
-            power *= float(p["integration_multiplier"])  # type: ignore[arg-type]
+            power *= float(p["integration_multiplier"])
         outside += power
     held = v.get(_var("held", target), 0.0)
     worn = 1.0 - v.get(_var("defence_losses", target), 0.0)
-    entrench = math.exp(-float(p["entrenchment"]) * held)  # type: ignore[arg-type]
+    entrench = math.exp(-float(p["entrenchment"]) * held)
     defence = (own * worn + outside) * entrench  # the garrison wears down; fresh forces do not
     return Front(target, attacker, attack, defence, outside, tuple(responders))
 
@@ -404,7 +406,7 @@ def negsim_adjudicate(
         events.append(Narration(round=t, text=text, agent=agent))
 
     for a in actions:
-        _apply(a, facts, variables, say, t, float(scenario.world_params["advance"]))  # type: ignore[arg-type]
+        _apply(a, facts, variables, say, t, float(scenario.world_params["advance"]))
     _read_messages(messages, facts)
     fronts = []
     for target in _targets_under_attack(facts, scenario):
@@ -508,13 +510,13 @@ def _fight(
     day = contest(
         front.attack,
         front.defence,
-        decisiveness=float(p["decisiveness"]),  # type: ignore[arg-type]
-        advantage=float(p["defender_advantage"]),  # type: ignore[arg-type]
+        decisiveness=float(p["decisiveness"]),
+        advantage=float(p["defender_advantage"]),
     )
     control_key, held_key = _var("control", target), _var("held", target)
     control = variables.get(control_key, 0.0)
-    step = float(p["advance"])  # type: ignore[arg-type]
-    attrition = float(p["attrition"])  # type: ignore[arg-type]
+    step = float(p["advance"])
+    attrition = float(p["attrition"])
     won = rng.random() < day
     if won:
         control = min(1.0, control + step)
@@ -528,8 +530,8 @@ def _fight(
     quiet_key = _var("quiet", target)
     committed = any(r != target for r in front.responders)  # a counter-offensive is coming
     variables[quiet_key] = 0.0 if committed else variables.get(quiet_key, 0.0) + 1.0
-    exhausted = variables.get(_var("losses", attacker), 0.0) >= 1.0 - float(p["exhaustion"])  # type: ignore[arg-type]
-    if control <= 0.0 and front.defence > 0.0 or exhausted:
+    exhausted = variables.get(_var("losses", attacker), 0.0) >= 1.0 - float(p["exhaustion"])
+    if (control <= 0.0 and front.defence > 0.0) or exhausted:
         facts.add(repelled(target))
         facts.discard(attacking(attacker, target))
         why = "its offensive is exhausted" if exhausted else "the ground is won back"
@@ -545,12 +547,12 @@ def _fight(
             if responds(owner, target) in facts
         )
         risk = (
-            float(p["escalation_base"])  # type: ignore[arg-type]
-            + float(p["escalation_per_size"]) * variables.get(_var("attack_size", target), 0.0)  # type: ignore[arg-type]
+            float(p["escalation_base"])
+            + float(p["escalation_per_size"]) * variables.get(_var("attack_size", target), 0.0)
             + tripwire_hazard(
                 stationed,
-                risk=float(p["tripwire_risk"]),  # type: ignore[arg-type]
-                half=float(p["tripwire_half"]),  # type: ignore[arg-type]
+                risk=float(p["tripwire_risk"]),
+                half=float(p["tripwire_half"]),
             )
         )
         variables["escalation_risk"] = round(risk, 6)
@@ -580,7 +582,7 @@ def _carry_out_threats(
     facts: set[str],
     variables: dict[str, float],
     rng: random.Random,
-    say: Callable[[str], None],
+    say: Callable[..., None],
 ) -> None:
     """Each armed threat whose demand is unmet is carried out with its hazard.
 
@@ -589,7 +591,7 @@ def _carry_out_threats(
     Schelling 1966: the risk is manipulated step by step).
     """
     ladder = [n.strip() for n in str(scenario.world_params["ladder"]).split(",") if n.strip()]
-    damage = float(scenario.world_params["strike_damage"])  # type: ignore[arg-type]
+    damage = float(scenario.world_params["strike_damage"])
     for a in actions:
         if a.kind is not ActionKind.ARM or a.target is None:
             continue
@@ -624,7 +626,7 @@ def _pay_rewards(
     for m in messages:
         if m.performative is Performative.OFFER and not m.negotiation and "demand" in m.content:
             for r in m.recipients:
-                variables[_var("offer", m.sender, r)] = float(m.content.get("value", 0.0))  # type: ignore[arg-type]
+                variables[_var("offer", m.sender, r)] = float(m.content.get("value", 0.0))
     for key, value in sorted(variables.items()):
         if not key.startswith("offer("):
             continue
@@ -637,7 +639,9 @@ def _pay_rewards(
 
 
 def _targets_under_attack(facts: set[str], scenario: Scenario) -> list[str]:
-    return [a.id for a in scenario.agents if attacked(a.id) in facts and repelled(a.id) not in facts]
+    return [
+        a.id for a in scenario.agents if attacked(a.id) in facts and repelled(a.id) not in facts
+    ]
 
 
 def _attacker_of(facts: set[str], scenario: Scenario, target: str) -> str | None:
@@ -689,7 +693,7 @@ def negsim_classify_outcome(
         return Outcome.COLLECTIVE_RESPONSE, f"the attack on {', '.join(attacked_)} was defeated"
     if challenger and f"withdrew({challenger})" in facts:
         return Outcome.DETERRED, f"{challenger} withdrew"
-    ceasefire = int(scenario.world_params["ceasefire_rounds"])  # type: ignore[call-overload]
+    ceasefire = int(scenario.world_params["ceasefire_rounds"])
     for target in attacked_:
         control = v.get(_var("control", target), 0.0)
         frozen = v.get(_var("held", target), 0.0) >= ceasefire and (

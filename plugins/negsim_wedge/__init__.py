@@ -135,9 +135,7 @@ PARAMS = (
         1000,
         ASSUMED,
     ),
-    ParamSpec(
-        "est_cost_war", 3.0, "Its estimate of a helper's cost of war.", 0, 1000, ASSUMED
-    ),
+    ParamSpec("est_cost_war", 3.0, "Its estimate of a helper's cost of war.", 0, 1000, ASSUMED),
     ParamSpec(
         "est_helper_nuclear_cost",
         50.0,
@@ -204,7 +202,12 @@ PARAMS = (
         f"NATO 2003: about 32 days to the DPC route; {ASSUMED}",
     ),
     ParamSpec(
-        "est_hub_delay", 1.0, "Days it expects a hub to need to respond.", 0, 60, "U.S.-ROK MDT Art. III"
+        "est_hub_delay",
+        1.0,
+        "Days it expects a hub to need to respond.",
+        0,
+        60,
+        "U.S.-ROK MDT Art. III",
     ),
     ParamSpec(
         "resolve_noise",
@@ -303,24 +306,29 @@ def negsim_plugin_spec() -> PluginSpec:
 @negsim.hookimpl
 def negsim_agent_start(agent: Agent, rng: random.Random) -> Challenger:
     """Draw this run's resolve."""
-    sigma = float(agent.params["resolve_noise"])  # type: ignore[arg-type]
+    sigma = agent.number("resolve_noise")
     return Challenger(resolve=rng.lognormvariate(0.0, sigma) if sigma else 1.0)
 
 
 def attack_values(
-    params: Mapping[str, ParamValue], *, p_s: float, risk: float, m: float, coercion: float,
+    params: Mapping[str, ParamValue],
+    *,
+    p_s: float,
+    risk: float,
+    m: float,
+    coercion: float,
     resolve: float = 1.0,
 ) -> dict[str, float]:
     """The values of :data:`ATTACK`'s symbols."""
     return {
         "p_s": p_s,
-        "value_gain": float(params["value_gain"]) * resolve,  # type: ignore[arg-type]
+        "value_gain": float(params["value_gain"]) * resolve,
         "m": m,
-        "cost_fail": float(params["cost_fail"]),  # type: ignore[arg-type]
+        "cost_fail": float(params["cost_fail"]),
         "risk": risk,
-        "cost_nuclear": float(params["cost_nuclear"]),  # type: ignore[arg-type]
+        "cost_nuclear": float(params["cost_nuclear"]),
         "coercion_cost": coercion,
-        "status_quo": float(params["status_quo"]),  # type: ignore[arg-type]
+        "status_quo": float(params["status_quo"]),
     }
 
 
@@ -351,7 +359,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
     if view.round == 1:
         moves += _coerce_and_offer(view, state)
     _read_answers(view, state)
-    if state.plan is None and view.round > int(view.param("probe_rounds")):  # type: ignore[call-overload]
+    if state.plan is None and view.round > view.whole("probe_rounds"):
         moves += _grab_or_wait(view, state)
     if state.plan is not None:
         moves += _keep_threats_armed(view, state)
@@ -372,8 +380,7 @@ def _helpers(public: PublicInfo, target: str, me: str) -> list[str]:
         {
             c.debtor
             for c in public.treaties
-            if c.debtor not in (me, target)
-            and c.consequent == f"responds({c.debtor},{target})"
+            if c.debtor not in (me, target) and c.consequent == f"responds({c.debtor},{target})"
         }
     )
 
@@ -389,11 +396,11 @@ def _size_up(view: AgentView, state: Challenger) -> None:
     for target in _targets(view):
         helpers = _helpers(public, target, view.me)
         for h in helpers:
-            state.helpers.setdefault(h, _belief(public, h, "stakes", float(view.param("est_stakes"))))  # type: ignore[arg-type]
+            state.helpers.setdefault(h, _belief(public, h, "stakes", view.number("est_stakes")))
         for host in _rear_hosts(public, target, helpers):
             state.hosts.setdefault(
                 host,
-                _belief(public, host, "alliance_value", float(view.param("est_host_resolve"))),  # type: ignore[arg-type]
+                _belief(public, host, "alliance_value", view.number("est_host_resolve")),
             )
     state.rung = _rung(view)
 
@@ -425,15 +432,15 @@ def _coerce_and_offer(view: AgentView, state: Challenger) -> list[Move]:
     is threatened, at the hazard worth arming, if coercion pays at all.
     """
     plan = _best_plan(view, state)
-    budget = float(view.param("reward_budget"))  # type: ignore[arg-type]
-    ties = float(view.param("est_ties"))  # type: ignore[arg-type]
+    budget = view.number("reward_budget")
+    ties = view.number("est_ties")
     moves: list[Move] = []
     for host, belief in sorted(state.hosts.items()):
         if budget > 0.0 and belief.expect("alliance_value") + ties < budget:
             moves.append(view.say(host, "offer", value=budget, demand="deny_access"))
             continue
         hazard = plan.hazards.get(host, 0.0) if plan is not None else 0.0
-        if view.param("coerce") and hazard > 0.0:
+        if view.flag("coerce") and hazard > 0.0:
             state.hazards[host] = hazard
             moves.append(
                 view.say(
@@ -445,7 +452,7 @@ def _coerce_and_offer(view: AgentView, state: Challenger) -> list[Move]:
                     visibility="public",
                 )
             )
-    if budget > 0.0 and view.param("reward_hub"):
+    if budget > 0.0 and view.flag("reward_hub"):
         for hub in sorted({al.hub for al in view.public.alliances if al.hub}):
             moves.append(view.say(hub, "offer", value=budget, demand="concede"))
     return moves
@@ -473,7 +480,7 @@ def _update_host(view: AgentView, state: Challenger, host: str, *, rejected: boo
     threshold = _host_breaking_point(view, state, hazard)
 
     def likelihood(t: AgentType) -> float:
-        firm = float(t.params["alliance_value"]) + float(view.param("est_ties")) > threshold  # type: ignore[arg-type]
+        firm = float(t.params["alliance_value"]) + view.number("est_ties") > threshold
         return _HONEST if firm == rejected else 1.0 - _HONEST
 
     state.hosts[host].update_with(likelihood)
@@ -481,7 +488,7 @@ def _update_host(view: AgentView, state: Challenger, host: str, *, rejected: boo
 
 def _host_breaking_point(view: AgentView, state: Challenger, hazard: float) -> float:
     """The resolve a host needs to keep its bases open against ``hazard``."""
-    cost = float(view.param("est_strike_cost"))  # type: ignore[arg-type]
+    cost = view.number("est_strike_cost")
     if state.rung == Rung.NUCLEAR_USE:
         cost *= 5.0
     elif state.rung == Rung.DEMONSTRATION:
@@ -496,9 +503,9 @@ _HORIZON = 5.0
 def _p_deny(view: AgentView, state: Challenger, host: str, hazard: float, reward: float) -> float:
     """Its belief that ``host`` shuts its bases against a threat of ``hazard``."""
     threshold = _host_breaking_point(view, state, hazard) + reward
-    ties = float(view.param("est_ties"))  # type: ignore[arg-type]
+    ties = view.number("est_ties")
     return 1.0 - state.hosts[host].expect(
-        lambda t: float(float(t.params["alliance_value"]) + ties > threshold)  # type: ignore[arg-type]
+        lambda t: float(float(t.params["alliance_value"]) + ties > threshold)
     )
 
 
@@ -529,13 +536,11 @@ def _plan(view: AgentView, state: Challenger, target: str, size: float) -> Plan:
     hosts = _rear_hosts(view.public, target, helpers)
     honour = {h: _p_honour(view, state, h, target, size) for h in helpers}
     hazards = {h: state.hazards.get(h, 0.0) for h in hosts}
-    if view.param("coerce") and view.round == 1:
+    if view.flag("coerce") and view.round == 1:
         for host in hosts:  # one host at a time: the hazard worth arming
             hazards[host] = max(
                 _hazard_choices(view),
-                key=lambda x: _evaluate(
-                    view, state, target, size, honour, {**hazards, host: x}
-                )[0],
+                key=lambda x: _evaluate(view, state, target, size, honour, {**hazards, host: x})[0],
             )
     utility, p_s, risk = _evaluate(view, state, target, size, honour, hazards)
     return Plan(target, size, p_s, risk, hazards, utility)
@@ -583,7 +588,7 @@ def _grab_odds(
 ) -> float:
     """The chance the grab stands, with helpers and hosts as it believes them."""
     public = view.public
-    reward = float(view.param("reward_budget"))  # type: ignore[arg-type]
+    reward = view.number("reward_budget")
     deny = {h: _p_deny(view, state, h, x, reward) for h, x in hazards.items()}
     facts = view.world.facts
 
@@ -597,7 +602,9 @@ def _grab_odds(
     helpers = list(honour)
     start = {h: _expected_delay(view, h) for h in helpers}
     days = max(1, public.max_rounds - view.round + 1)
-    collective = [m for al in public.alliances_of(target) if al.kind == "collective" for m in al.members]
+    collective = [
+        m for al in public.alliances_of(target) if al.kind == "collective" for m in al.members
+    ]
     members = [m for m in helpers if m in collective]
     if not members:
         defence = defence_by_day(
@@ -616,7 +623,7 @@ def _grab_odds(
         integrated=members,
         days=days,
     )
-    late = round(float(view.param("est_alone_delay")))  # type: ignore[arg-type]
+    late = round(view.number("est_alone_delay"))
     alone = defence_by_day(
         public,
         target,
@@ -636,7 +643,6 @@ def _p_honour(view: AgentView, state: Challenger, helper: str, target: str, size
     The chance of winning is the coalition's (every helper of the target coming), as
     the allies themselves reckon it.
     """
-    p = view.agent.params
     public = view.public
     coalition = dict.fromkeys(_helpers(public, target, view.me), 1.0)
     full = defence_by_day(
@@ -645,14 +651,14 @@ def _p_honour(view: AgentView, state: Challenger, helper: str, target: str, size
     p_win = 1.0 - grab_stands(public, view.me, size, full)
     pledged = 1.0 if f"pledged({helper},{target})" in view.world.facts else 0.0
     fixed = (
-        float(p["est_forward_stake"]) * exposure(public, helper, target)  # type: ignore[arg-type]
-        - float(p["est_cost_war"])  # type: ignore[arg-type]
-        - _risk(view, target, size) * float(p["est_helper_nuclear_cost"])  # type: ignore[arg-type]
-        + float(p["est_ties"])  # type: ignore[arg-type]
-        + float(p["est_audience_cost"]) * pledged  # type: ignore[arg-type]
+        view.number("est_forward_stake") * exposure(public, helper, target)
+        - view.number("est_cost_war")
+        - _risk(view, target, size) * view.number("est_helper_nuclear_cost")
+        + view.number("est_ties")
+        + view.number("est_audience_cost") * pledged
     )
     return state.helpers[helper].expect(
-        lambda t: float(p_win * float(t.params["stakes"]) + fixed > 0.0)  # type: ignore[arg-type]
+        lambda t: float(p_win * float(t.params["stakes"]) + fixed > 0.0)
     )
 
 
@@ -661,8 +667,8 @@ def _expected_delay(view: AgentView, helper: str) -> int:
     collective = [al for al in view.public.alliances_of(helper) if al.kind == "collective"]
     if collective:
         n = max(len(al.members) for al in collective)
-        return round(float(view.param("est_consensus_delay")) * math.log2(max(2, n)))  # type: ignore[arg-type]
-    return round(float(view.param("est_hub_delay")))  # type: ignore[arg-type]
+        return round(view.number("est_consensus_delay") * math.log2(max(2, n)))
+    return round(view.number("est_hub_delay"))
 
 
 def _risk(view: AgentView, target: str, size: float) -> float:
@@ -670,21 +676,21 @@ def _risk(view: AgentView, target: str, size: float) -> float:
     wp = view.public.world_params
     troops = sum(view.public.capabilities[target].forces_hosted.values())
     daily = (
-        float(wp.get("escalation_base", 0.0))  # type: ignore[arg-type]
-        + float(wp.get("escalation_per_size", 0.0)) * size  # type: ignore[arg-type]
+        float(wp.get("escalation_base", 0.0))
+        + float(wp.get("escalation_per_size", 0.0)) * size
         + tripwire_hazard(
             troops,
-            risk=float(wp.get("tripwire_risk", 0.0)),  # type: ignore[arg-type]
-            half=float(wp.get("tripwire_half", 10000.0)),  # type: ignore[arg-type]
+            risk=float(wp.get("tripwire_risk", 0.0)),
+            half=float(wp.get("tripwire_half", 10000.0)),
         )
     )
-    risk = 1.0 - (1.0 - daily) ** _HORIZON
+    risk: float = 1.0 - (1.0 - daily) ** _HORIZON
     return risk * (1.0 - _survivable(view) * (1.0 - size))
 
 
 def _survivable(view: AgentView) -> float:
     warheads = view.agent.capabilities.nuclear
-    half = float(view.param("survivable_half"))  # type: ignore[arg-type]
+    half = view.number("survivable_half")
     return warheads / (warheads + half) if warheads > 0 else 0.0
 
 
@@ -694,12 +700,12 @@ def _coercion_cost(view: AgentView, state: Challenger, hazards: Mapping[str, flo
     A threat is carried out only against a host that defies it, so its expected cost
     falls as the host's chance of complying rises.
     """
-    base = float(view.param("execution_cost"))  # type: ignore[arg-type]
+    base = view.number("execution_cost")
     if state.rung == Rung.NUCLEAR_USE:
-        each = float(view.param("cost_nuclear")) * (1.0 - _survivable(view))  # type: ignore[arg-type]
+        each = view.number("cost_nuclear") * (1.0 - _survivable(view))
     else:
         each = base * Rung(state.rung).level
-    reward = float(view.param("reward_budget"))  # type: ignore[arg-type]
+    reward = view.number("reward_budget")
     return sum(
         x * _HORIZON * each * (1.0 - _p_deny(view, state, host, x, reward))
         for host, x in hazards.items()
@@ -715,7 +721,7 @@ def _grab_or_wait(view: AgentView, state: Challenger) -> list[Move]:
     if plan is not None and plan.utility > 0.0:
         state.plan = plan
         return [view.act("attack", plan.target, magnitude=plan.size)]
-    if view.round >= int(view.param("patience")):  # type: ignore[call-overload]
+    if view.round >= view.whole("patience"):
         state.standing_down = True
         return [view.act("stand_down")]
     return []

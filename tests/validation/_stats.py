@@ -69,7 +69,9 @@ def assert_vanishes(
     (pa, _), (pb, _) = effect
     (qa, _), (qb, _) = placebo
     bound = lower_bound_difference(*placebo)
-    assert bound <= 0.0 and (qa - qb) <= (pa - pb) / 2, (
+    said = (
         f"{what}: with the mechanism off the difference is {qa - qb:.3f} (99% lower bound "
         f"{bound:.3f}, n={placebo[0][1]}); with it on {pa - pb:.3f}"
     )
+    assert bound <= 0.0, said
+    assert qa - qb <= (pa - pb) / 2, said

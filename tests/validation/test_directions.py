@@ -103,7 +103,8 @@ def test_heterogeneous_threat_perception_delays_consensus() -> None:
         return out
 
     d_uniform, d_mixed = delays(uniform), delays(mixed)
-    assert len(d_uniform) > RUNS // 4 and len(d_mixed) > RUNS // 4
+    assert len(d_uniform) > RUNS // 4
+    assert len(d_mixed) > RUNS // 4
     assert statistics.fmean(d_mixed) - statistics.fmean(d_uniform) >= 0.5
     effect = (share(mixed, _failed_defence), share(uniform, _failed_defence))
     assert_greater(*effect, "fait accompli, heterogeneous vs uniform")
@@ -123,8 +124,8 @@ def test_a_credible_threat_makes_the_host_deny_access_more_often() -> None:
     often (a demonstration first); Japan learns the hazard from what it sees and denies
     the U.S. its bases more often in a limited attack on the ROK. Placebo: a Japan to
     which no strike costs anything learns the same and denies no more often."""
-    credible = ("agents.DPRK.params.hazards=\"0.1\"", *DESPERATE)
-    idle = ("agents.DPRK.params.hazards=\"0.01\"", *DESPERATE)
+    credible = ('agents.DPRK.params.hazards="0.1"', *DESPERATE)
+    idle = ('agents.DPRK.params.hazards="0.01"', *DESPERATE)
     effect = (
         share(runs(load("korea_bilateral", *credible)), _denied("JPN", "USA")),
         share(runs(load("korea_bilateral", *idle)), _denied("JPN", "USA")),
@@ -203,7 +204,8 @@ def test_divider_rewards_the_receptive_and_coerces_the_one_it_cannot_buy() -> No
     coerced = runs(load("korea_bilateral", *budget, *RESOLUTE_JAPAN), RUNS // 4)
     assert _offered_and_threatened(bought, "JPN") == (len(bought), 0)
     offered, threatened = _offered_and_threatened(coerced, "JPN")
-    assert offered == 0 and threatened > 0
+    assert offered == 0
+    assert threatened > 0
     unpaid = runs(load("korea_bilateral", *DESPERATE, *receptive), RUNS // 4)
     assert _offered_and_threatened(unpaid, "JPN")[0] == 0
 
@@ -218,8 +220,14 @@ def test_coercion_backfires() -> None:
     assert_greater(*effect, "access granted, backfire 8 vs 0")
     calm = (*DESPERATE, "agents.DPRK.params.coerce=false")
     placebo = (
-        share(runs(load("korea_bilateral", *calm, "agents.JPN.params.backfire=8")), _granted("JPN", "USA")),
-        share(runs(load("korea_bilateral", *calm, "agents.JPN.params.backfire=0")), _granted("JPN", "USA")),
+        share(
+            runs(load("korea_bilateral", *calm, "agents.JPN.params.backfire=8")),
+            _granted("JPN", "USA"),
+        ),
+        share(
+            runs(load("korea_bilateral", *calm, "agents.JPN.params.backfire=0")),
+            _granted("JPN", "USA"),
+        ),
     )
     assert_vanishes(placebo, effect, "access granted, backfire 8 vs 0, no threat")
 
@@ -246,8 +254,13 @@ def test_survivable_arsenal_shifts_to_limited_probes() -> None:
     assert_greater(*effect, "limited probes, 500 vs 1 warheads")
     fragile = (*DESPERATE, "agents.DPRK.params.survivable_half=100000")
     placebo = (
-        share(runs(load("korea_bilateral", *fragile, "agents.DPRK.capabilities.nuclear=500")), _limited),
-        share(runs(load("korea_bilateral", *fragile, "agents.DPRK.capabilities.nuclear=1")), _limited),
+        share(
+            runs(load("korea_bilateral", *fragile, "agents.DPRK.capabilities.nuclear=500")),
+            _limited,
+        ),
+        share(
+            runs(load("korea_bilateral", *fragile, "agents.DPRK.capabilities.nuclear=1")), _limited
+        ),
     )
     assert_vanishes(placebo, effect, "limited probes, 500 vs 1 warheads, nothing survivable")
 
@@ -285,7 +298,9 @@ def test_public_defiance_with_audience_costs_lowers_defection() -> None:
 
 
 def _targeting(drop: bool) -> list[Result]:
-    data = collective_crisis(8, perceptions=[0.8], challenger={"status_quo": -60.0, "coerce": False})
+    data = collective_crisis(
+        8, perceptions=[0.8], challenger={"status_quo": -60.0, "coerce": False}
+    )
     data["agents"][0]["params"]["targets"] = "M000,M002,M003"
     if drop:
         data["commitments"] = [
@@ -323,7 +338,10 @@ def test_symmetric_fear_of_abandonment_raises_spoke_cooperation() -> None:
     base = (*DESPERATE, "agents.JPN.params.quasi_weight=8", "agents.JPN.params.history=0")
     fears = {
         "sym": ("agents.JPN.params.fear_abandonment=0.8", "agents.ROK.params.fear_abandonment=0.8"),
-        "asym": ("agents.JPN.params.fear_abandonment=0.8", "agents.ROK.params.fear_abandonment=0.1"),
+        "asym": (
+            "agents.JPN.params.fear_abandonment=0.8",
+            "agents.ROK.params.fear_abandonment=0.1",
+        ),
     }
     sym = runs(load("korea_bilateral", *base, *fears["sym"]))
     asym = runs(load("korea_bilateral", *base, *fears["asym"]))
