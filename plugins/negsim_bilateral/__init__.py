@@ -214,6 +214,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
 
 def _hub(view: AgentView, state: Bilateral) -> list[Move]:
     moves = _take_or_refuse_rewards(view)
+    moves += _defend_itself(view)
     moves += _pledge_in_public(view, state)
     for spoke in victims(view, state.allies):
         moves += _ask_for_access(view, state, spoke)
@@ -249,6 +250,13 @@ def _crisis(view: AgentView, allies: Sequence[str]) -> bool:
         or any(f.startswith("threatened(") and f.endswith(f",{a})") for f in facts)
         for a in allies
     )
+
+
+def _defend_itself(view: AgentView) -> list[Move]:
+    """Attacked itself, the hub responds at once (its spokes decide on their pledges)."""
+    if attacked(view.me) not in view.world.facts or view.holds(f"responds({view.me},{view.me})"):
+        return []
+    return [view.act("respond", view.me)]
 
 
 def _take_or_refuse_rewards(view: AgentView) -> list[Move]:
@@ -333,11 +341,11 @@ def _tell_partners(view: AgentView, state: Bilateral) -> list[Move]:
 
 
 def _defend_and_call_the_hub(view: AgentView, state: Bilateral) -> list[Move]:
-    if attacked(view.me) not in view.world.facts or view.holds(f"responds({view.me},{view.me})"):
-        return []
-    return [view.act("respond", view.me)] + [
-        view.say(hub, "request_support", target=view.me) for hub in state.allies
-    ]
+    """Attacked, a spoke responds itself and asks its hubs for support."""
+    moves = _defend_itself(view)
+    if moves:
+        moves += [view.say(hub, "request_support", target=view.me) for hub in state.allies]
+    return moves
 
 
 def _honour_pledges_to_the_hub(view: AgentView, state: Bilateral) -> list[Move]:

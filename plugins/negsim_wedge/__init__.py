@@ -433,10 +433,9 @@ def _coerce_and_offer(view: AgentView, state: Challenger) -> list[Move]:
     """
     plan = _best_plan(view, state)
     budget = view.number("reward_budget")
-    ties = view.number("est_ties")
     moves: list[Move] = []
-    for host, belief in sorted(state.hosts.items()):
-        if budget > 0.0 and belief.expect("alliance_value") + ties < budget:
+    for host in sorted(state.hosts):
+        if _offer_to(view, state, host):
             moves.append(view.say(host, "offer", value=budget, demand="deny_access"))
             continue
         hazard = plan.hazards.get(host, 0.0) if plan is not None else 0.0
@@ -588,8 +587,7 @@ def _grab_odds(
 ) -> float:
     """The chance the grab stands, with helpers and hosts as it believes them."""
     public = view.public
-    reward = view.number("reward_budget")
-    deny = {h: _p_deny(view, state, h, x, reward) for h, x in hazards.items()}
+    deny = {h: _p_deny(view, state, h, x, _offer_to(view, state, h)) for h, x in hazards.items()}
     facts = view.world.facts
 
     def access(host: str, user: str) -> float:
@@ -695,21 +693,28 @@ def _survivable(view: AgentView) -> float:
 
 
 def _coercion_cost(view: AgentView, state: Challenger, hazards: Mapping[str, float]) -> float:
-    """What carrying out its threats would cost it, in expectation over the horizon.
+    """What its threats and rewards would cost it, in expectation.
 
-    A threat is carried out only against a host that defies it, so its expected cost
-    falls as the host's chance of complying rises.
+    A threat is carried out (over the horizon) only against a host that defies it; a
+    conditional reward is paid only by a host that complies.
     """
-    base = view.number("execution_cost")
     if state.rung == Rung.NUCLEAR_USE:
         each = view.number("cost_nuclear") * (1.0 - _survivable(view))
     else:
-        each = base * Rung(state.rung).level
-    reward = view.number("reward_budget")
-    return sum(
-        x * _HORIZON * each * (1.0 - _p_deny(view, state, host, x, reward))
-        for host, x in hazards.items()
-    )
+        each = view.number("execution_cost") * Rung(state.rung).level
+    cost = 0.0
+    for host, x in hazards.items():
+        reward = _offer_to(view, state, host)
+        complies = _p_deny(view, state, host, x, reward)
+        cost += x * _HORIZON * each * (1.0 - complies) + reward * complies
+    return cost
+
+
+def _offer_to(view: AgentView, state: Challenger, host: str) -> float:
+    """The reward it offers ``host``: its budget if it can out-bid the patron, else 0."""
+    budget = view.number("reward_budget")
+    price = state.hosts[host].expect("alliance_value") + view.number("est_ties")
+    return budget if budget > 0.0 and price < budget else 0.0
 
 
 # -- the grab ----------------------------------------------------------------------------

@@ -123,7 +123,9 @@ def test_a_credible_threat_makes_the_host_deny_access_more_often() -> None:
     """A threat armed with a daily hazard of 0.1 rather than 0.01 is carried out more
     often (a demonstration first); Japan learns the hazard from what it sees and denies
     the U.S. its bases more often in a limited attack on the ROK. Placebo: a Japan to
-    which no strike costs anything learns the same and denies no more often."""
+    which no strike costs anything learns the same and denies no more often (it never
+    denies: with nothing to fear, nothing weighs against its alliance value, which is
+    the model's honest answer, not a threshold placed for the test)."""
     credible = ('agents.DPRK.params.hazards="0.1"', *DESPERATE)
     idle = ('agents.DPRK.params.hazards="0.01"', *DESPERATE)
     effect = (
@@ -213,7 +215,8 @@ def test_divider_rewards_the_receptive_and_coerces_the_one_it_cannot_buy() -> No
 def test_coercion_backfires() -> None:
     """A backfire coefficient raises the coerced host's cohesion: Japan grants access
     more often with backfire 8 than 0 under the DPRK's threat. Placebo: without a
-    threat (no coercion) the coefficient has nothing to act on."""
+    threat (no coercion) the coefficient has nothing to act on (and every type of Japan
+    grants access when asked: nothing weighs against its alliance value)."""
     plain = runs(load("korea_bilateral", *DESPERATE, "agents.JPN.params.backfire=0"))
     backfire = runs(load("korea_bilateral", *DESPERATE, "agents.JPN.params.backfire=8"))
     effect = (share(backfire, _granted("JPN", "USA")), share(plain, _granted("JPN", "USA")))
