@@ -128,7 +128,8 @@ def deployments(owner: str, capabilities: Mapping[str, Capabilities]) -> tuple[D
     """Where ``owner``'s conventional power is, by location, sorted.
 
     A state with forces stationed abroad has its power spread over its hosts in
-    proportion to the troops in each; a state with none has it all at home.
+    proportion to the troops in each; a state with none has it all at home. Worked out
+    once per capabilities table (a scenario's is the same object in every run).
 
     >>> from negsim.model import Capabilities
     >>> caps = {
@@ -139,6 +140,10 @@ def deployments(owner: str, capabilities: Mapping[str, Capabilities]) -> tuple[D
     >>> [(d.location, d.power) for d in deployments("USA", caps)]
     [('JPN', 40.0), ('ROK', 20.0)]
     """
+    key = (owner, id(capabilities))
+    hit = _DEPLOYMENTS.get(key)
+    if hit is not None and hit[0] is capabilities:
+        return hit[1]
     power = capabilities[owner].conventional
     hosted = {
         host: caps.forces_hosted[owner]
@@ -147,11 +152,21 @@ def deployments(owner: str, capabilities: Mapping[str, Capabilities]) -> tuple[D
     }
     total = sum(hosted.values())
     if not total:
-        return (Deployment(owner, owner, power, 0.0),)
-    return tuple(
-        Deployment(owner, host, power * troops / total, troops)
-        for host, troops in sorted(hosted.items())
-    )
+        found: tuple[Deployment, ...] = (Deployment(owner, owner, power, 0.0),)
+    else:
+        found = tuple(
+            Deployment(owner, host, power * troops / total, troops)
+            for host, troops in sorted(hosted.items())
+        )
+    if len(_DEPLOYMENTS) > 4096:
+        _DEPLOYMENTS.clear()
+    _DEPLOYMENTS[key] = (capabilities, found)
+    return found
+
+
+_DEPLOYMENTS: dict[tuple[str, int], tuple[Mapping[str, Capabilities], tuple[Deployment, ...]]] = {}
+"""Deployments by (owner, identity of the capabilities table); the table is kept with
+its entry so that a recycled id can never hit."""
 
 
 def grab_odds(

@@ -276,7 +276,7 @@ def defence_by_day(
     local = size / float(wp.get("concentration", 1.0))
     own = local * garrison(target, caps)
     joint = set(integrated)
-    arrivals: list[tuple[int, float]] = []
+    added = [0.0] * days
     for helper, p_honour in helpers.items():
         if helper == target or p_honour <= 0.0:
             continue
@@ -285,8 +285,13 @@ def defence_by_day(
             gate = 1.0 if d.location in (target, helper) else access(d.location, helper)
             day = start.get(helper, 0) + arrival_delay(caps[d.location].distance_km, speed)
             share = 1.0 - local if d.location == target else 1.0
-            arrivals.append((day, p_honour * gate * share * d.power * boost))
-    return [own + sum(p for day, p in arrivals if day <= t) for t in range(days)]
+            if day < days:
+                added[day] += p_honour * gate * share * d.power * boost
+    out = []
+    for extra in added:
+        own += extra
+        out.append(own)
+    return out
 
 
 def grab_stands(public: PublicInfo, attacker: str, size: float, defence: list[float]) -> float:
