@@ -49,6 +49,7 @@ from negsim.crisis import (
     nominal_view,
     offers,
     open_or_shut,
+    responds,
     support_values,
     victims,
     win_chance,
@@ -236,7 +237,7 @@ def _pledge_in_public(view: AgentView, state: Bilateral) -> list[Move]:
             spoke,
             "pledge",
             antecedent=attacked(spoke),
-            consequent=f"responds({view.me},{spoke})",
+            consequent=responds(view.me, spoke),
             visibility="public",
         )
         for spoke in state.allies
@@ -254,7 +255,7 @@ def _crisis(view: AgentView, allies: Sequence[str]) -> bool:
 
 def _defend_itself(view: AgentView) -> list[Move]:
     """Attacked itself, the hub responds at once (its spokes decide on their pledges)."""
-    if attacked(view.me) not in view.world.facts or view.holds(f"responds({view.me},{view.me})"):
+    if attacked(view.me) not in view.world.facts or view.holds(responds(view.me, view.me)):
         return []
     return [view.act("respond", view.me)]
 
@@ -288,11 +289,14 @@ def _ask_for_access(view: AgentView, state: Bilateral, spoke: str) -> list[Move]
 
 def _respond_when_due(view: AgentView, state: Bilateral, spoke: str) -> list[Move]:
     """After the constitutional delay, respond if it decided to honour."""
-    if view.holds(f"responds({view.me},{spoke})"):
+    if view.holds(responds(view.me, spoke)):
         return []
     if view.round - state.seen[spoke] < view.whole("constitutional_delay"):
         return []
-    if not state.honour.get(spoke, _decide_support(view, state, spoke)):
+    decided = state.honour.get(spoke)  # taken when the pledge detached, if it did
+    if decided is None:
+        decided = _decide_support(view, state, spoke)
+    if not decided:
         return []
     state.standing.level = 2
     return [view.act("respond", spoke)]
@@ -351,7 +355,7 @@ def _defend_and_call_the_hub(view: AgentView, state: Bilateral) -> list[Move]:
 def _honour_pledges_to_the_hub(view: AgentView, state: Bilateral) -> list[Move]:
     moves: list[Move] = []
     for hub in victims(view, state.allies):
-        if not view.holds(f"responds({view.me},{hub})") and _decide_support(view, state, hub):
+        if not view.holds(responds(view.me, hub)) and _decide_support(view, state, hub):
             moves.append(view.act("respond", hub))
     return moves
 

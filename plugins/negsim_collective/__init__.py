@@ -48,6 +48,7 @@ from negsim.crisis import (
     listen,
     nominal_view,
     open_or_shut,
+    responds,
     support_values,
     victims,
     win_chance,
@@ -256,7 +257,7 @@ def _declare_solidarity(view: AgentView, state: Member) -> list[Move]:
             other,
             "pledge",
             antecedent=f"attacked({other})",
-            consequent=f"responds({view.me},{other})",
+            consequent=responds(view.me, other),
             visibility="public",
         )
         for other in sorted(state.members - {view.me})
@@ -268,7 +269,7 @@ def _defend_and_propose(view: AgentView, state: Member, hit: list[str]) -> list[
     if view.me not in hit:
         return []
     moves: list[Move] = []
-    if not view.holds(f"responds({view.me},{view.me})"):
+    if not view.holds(responds(view.me, view.me)):
         moves.append(view.act("respond", view.me))
     for al in state.alliances:
         pid = f"{al.id}:{view.me}:response"
@@ -371,7 +372,7 @@ def _respond(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
     moves: list[Move] = []
     alone_after = view.whole("act_alone_after")
     for target in hit:
-        if target == view.me or view.holds(f"responds({view.me},{target})"):
+        if target == view.me or view.holds(responds(view.me, target)):
             continue
         joint = any(view.holds(decided(al.id)) and target in al.members for al in state.alliances)
         start = view.world.variables.get(f"attack_start({target})", float(view.round))

@@ -41,6 +41,7 @@ from negsim.crisis import (
     defence_by_day,
     exposure,
     grab_stands,
+    responds,
     tripwire_hazard,
 )
 from negsim.logic import Rule
@@ -380,7 +381,7 @@ def _helpers(public: PublicInfo, target: str, me: str) -> list[str]:
         {
             c.debtor
             for c in public.treaties
-            if c.debtor not in (me, target) and c.consequent == f"responds({c.debtor},{target})"
+            if c.debtor not in (me, target) and c.consequent == responds(c.debtor, target)
         }
     )
 
