@@ -87,13 +87,18 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
         count = view.world.variables.get(f"executed({sender},{view.me})", 0.0)
         standing.observe_execution(sender, count, war)
     learning = view.number("fear_learning")
-    facts = view.world.facts
-    for partner in partners:
-        for fact in facts:
-            if fact.startswith(f"responds({partner},") and not fact.endswith(f",{partner})"):
-                standing.observe_partner(fact, reliable=True, learning=learning)
-            elif fact.startswith(f"conceded({partner},"):
-                standing.observe_partner(fact, reliable=False, learning=learning)
+    partners = set(partners)
+    for fact in view.world.facts:
+        name, _, rest = fact.partition("(")
+        if name not in ("responds", "conceded"):
+            continue
+        who, _, whom = rest[:-1].partition(",")
+        if who not in partners:
+            continue
+        if name == "conceded":
+            standing.observe_partner(fact, reliable=False, learning=learning)
+        elif who != whom:
+            standing.observe_partner(fact, reliable=True, learning=learning)
     for c in view.commitments:
         if c.creditor == view.me and c.state is CommitmentState.VIOLATED:
             standing.observe_partner(f"violated:{c.id}", reliable=False, learning=learning)

@@ -245,11 +245,15 @@ def _call_consultation(view: AgentView, state: Member, hit: list[str]) -> list[M
 
 
 def _declare_solidarity(view: AgentView, state: Member) -> list[Move]:
-    """In a crisis, pledge in public to defend every member (Art. 5 restated), once.
+    """Pledge in public, once, to defend the members threatened or attacked.
 
-    The declaration ties its hands (Fearon 1997): its escalation level rises to 1.
+    The declaration restates the treaty for those in danger and ties its hands
+    (Fearon 1997): its escalation level rises to 1.
     """
     if state.standing.level:
+        return []
+    endangered = sorted(m for m in state.members - {view.me} if _in_danger(view, m))
+    if not endangered:
         return []
     state.standing.level = 1
     return [
@@ -260,8 +264,15 @@ def _declare_solidarity(view: AgentView, state: Member) -> list[Move]:
             consequent=responds(view.me, other),
             visibility="public",
         )
-        for other in sorted(state.members - {view.me})
+        for other in endangered
     ]
+
+
+def _in_danger(view: AgentView, member: str) -> bool:
+    facts = view.world.facts
+    return f"attacked({member})" in facts or any(
+        f.startswith("threatened(") and f.endswith(f",{member})") for f in facts
+    )
 
 
 def _defend_and_propose(view: AgentView, state: Member, hit: list[str]) -> list[Move]:

@@ -287,6 +287,7 @@ class Challenger:
         rung: The rung it threatens.
         plan: The plan it attacked with.
         standing_down: Whether it has stood down.
+        delays: The days it expects each helper to need (worked out once).
     """
 
     resolve: float = 1.0
@@ -296,6 +297,7 @@ class Challenger:
     rung: str = ""
     plan: Plan | None = None
     standing_down: bool = False
+    delays: dict[str, int] = attrs.field(factory=dict)
 
 
 @negsim.hookimpl
@@ -376,14 +378,34 @@ def _targets(view: AgentView) -> list[str]:
 
 
 def _helpers(public: PublicInfo, target: str, me: str) -> list[str]:
-    """States pledged to come to ``target``'s aid, sorted."""
-    return sorted(
-        {
-            c.debtor
-            for c in public.treaties
-            if c.debtor not in (me, target) and c.consequent == responds(c.debtor, target)
-        }
-    )
+    """:func:`_find_helpers`, worked out once per scenario."""
+    key = (id(public), target, me)
+    hit = _HELPERS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1]
+    found = _find_helpers(public, target, me)
+    if len(_HELPERS) > 4096:
+        _HELPERS.clear()
+    _HELPERS[key] = (public, found)
+    return found
+
+
+_HELPERS: dict[tuple[int, str, str], tuple[PublicInfo, list[str]]] = {}
+"""Helpers by (identity of the public information, target, challenger): worked out once
+per scenario, the public information kept with its entry so a recycled id never hits."""
+
+
+def _find_helpers(public: PublicInfo, target: str, me: str) -> list[str]:
+    """States that may come to ``target``'s aid, sorted.
+
+    Those pledged to it by treaty, and the members of a collective alliance it belongs
+    to (they all decide).
+    """
+    pledged = {c.debtor for c in public.treaties if c.consequent == responds(c.debtor, target)}
+    members = {
+        m for al in public.alliances_of(target) if al.kind == "collective" for m in al.members
+    }
+    return sorted((pledged | members) - {me, target})
 
 
 def _rear_hosts(public: PublicInfo, target: str, helpers: Sequence[str]) -> list[str]:
@@ -534,7 +556,8 @@ def _plan(view: AgentView, state: Challenger, target: str, size: float) -> Plan:
     """The best hazards against the rear hosts for one target and size, and its value."""
     helpers = _helpers(view.public, target, view.me)
     hosts = _rear_hosts(view.public, target, helpers)
-    honour = {h: _p_honour(view, state, h, target, size) for h in helpers}
+    p_win = _coalition_wins(view, target, size)
+    honour = {h: _p_honour(view, state, h, target, size, p_win) for h in helpers}
     hazards = {h: state.hazards.get(h, 0.0) for h in hosts}
     if view.flag("coerce") and view.round == 1:
         for host in hosts:  # one host at a time: the hazard worth arming
@@ -599,7 +622,7 @@ def _grab_odds(
         return 1.0 - deny.get(host, 0.0)
 
     helpers = list(honour)
-    start = {h: _expected_delay(view, h) for h in helpers}
+    start = {h: _expected_delay(view, state, h) for h in helpers}
     days = max(1, public.max_rounds - view.round + 1)
     collective = [
         m for al in public.alliances_of(target) if al.kind == "collective" for m in al.members
@@ -636,18 +659,24 @@ def _grab_odds(
     return grab_stands(public, view.me, size, defence)
 
 
-def _p_honour(view: AgentView, state: Challenger, helper: str, target: str, size: float) -> float:
-    """Its belief that ``helper`` honours: the allies' support rule over its types.
+def _coalition_wins(view: AgentView, target: str, size: float) -> float:
+    """The chance every helper of ``target``, all coming at once, wins its ground back.
 
-    The chance of winning is the coalition's (every helper of the target coming), as
-    the allies themselves reckon it.
+    The chance of winning each helper weighs, as the allies themselves reckon it.
     """
     public = view.public
     coalition = dict.fromkeys(_helpers(public, target, view.me), 1.0)
     full = defence_by_day(
         public, target, size, helpers=coalition, start={}, access=lambda h, u: 1.0, days=10
     )
-    p_win = 1.0 - grab_stands(public, view.me, size, full)
+    return 1.0 - grab_stands(public, view.me, size, full)
+
+
+def _p_honour(
+    view: AgentView, state: Challenger, helper: str, target: str, size: float, p_win: float
+) -> float:
+    """Its belief that ``helper`` honours: the allies' support rule over its types."""
+    public = view.public
     pledged = 1.0 if f"pledged({helper},{target})" in view.world.facts else 0.0
     fixed = (
         view.number("est_forward_stake") * exposure(public, helper, target)
@@ -661,13 +690,18 @@ def _p_honour(view: AgentView, state: Challenger, helper: str, target: str, size
     )
 
 
-def _expected_delay(view: AgentView, helper: str) -> int:
-    """Days it expects ``helper`` to need before its forces move."""
-    collective = [al for al in view.public.alliances_of(helper) if al.kind == "collective"]
-    if collective:
-        n = max(len(al.members) for al in collective)
-        return round(view.number("est_consensus_delay") * math.log2(max(2, n)))
-    return round(view.number("est_hub_delay"))
+def _expected_delay(view: AgentView, state: Challenger, helper: str) -> int:
+    """Days it expects ``helper`` to need before its forces move (worked out once)."""
+    delay = state.delays.get(helper)
+    if delay is None:
+        collective = [al for al in view.public.alliances_of(helper) if al.kind == "collective"]
+        if collective:
+            n = max(len(al.members) for al in collective)
+            delay = round(view.number("est_consensus_delay") * math.log2(max(2, n)))
+        else:
+            delay = round(view.number("est_hub_delay"))
+        state.delays[helper] = delay
+    return delay
 
 
 def _risk(view: AgentView, target: str, size: float) -> float:
