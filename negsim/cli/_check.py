@@ -56,7 +56,7 @@ Exit codes: 0 no conflict; 3 a conflict or a reachable violation was found;
 Examples:
   negsim check crisis.toml
   negsim check crisis.toml --given "attacked(ROK)" --obliged "grants_access(JPN,USA)"
-  negsim check crisis.toml --param p_strike --json
+  negsim check crisis.toml --param p_nuc --json
 """
 
 
@@ -88,7 +88,7 @@ Examples:
     "params",
     multiple=True,
     metavar="NAME",
-    help="Solve the rules for NAME (e.g. p_strike) instead of each agent's "
+    help="Solve the rules for NAME (e.g. p_nuc) instead of each agent's "
     "numeric parameters. Repeatable.",
 )
 @click.option(

@@ -26,8 +26,8 @@ format follows the -o suffix: .png, .svg or .pdf. Needs matplotlib
 
 \b
 Examples:
-  negsim plot results.parquet --x threat_credibility -o tc.png
-  negsim plot bilateral.parquet integrated.parquet --x threat_credibility \\
+  negsim plot results.parquet --x cost_nuclear -o cn.png
+  negsim plot bilateral.parquet integrated.parquet --x cost_nuclear \\
       --outcome deterred --outcome wedge_success -o dilemma.svg
 """
 
@@ -54,8 +54,7 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
     "x",
     required=True,
     metavar="PARAM",
-    help="The parameter on the x axis: a column, a parameter path or its last "
-    "part (threat_credibility).",
+    help="The parameter on the x axis: a column, a parameter path or its last part (cost_nuclear).",
 )
 @click.option(
     "--by",

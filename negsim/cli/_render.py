@@ -23,9 +23,12 @@ from negsim.model import (
     DecisionReached,
     Event,
     FactChanged,
+    HonourDecided,
     MessageSent,
     MoveRejected,
     Narration,
+    NegotiationEnded,
+    NegotiationOpened,
     OutcomeReached,
     ParamSpec,
     ProposalClosed,
@@ -264,6 +267,25 @@ def event_line(event: Event, variables: dict[str, float] | None = None) -> Text 
             f" ({event.debtor} -> {event.creditor}): {event.old} -> ",
             (str(event.new), _STATE_STYLE.get(event.new, "")),
         )
+    if isinstance(event, HonourDecided):
+        verdict, style = ("honours", "green") if event.honour else ("defects on", "red")
+        return Text.assemble(
+            (event.debtor, "bold"),
+            " ",
+            (verdict, style),
+            " ",
+            (event.commitment, "bold"),
+            f" (to {event.creditor})",
+        )
+    if isinstance(event, NegotiationOpened):
+        return Text.assemble(
+            ("negotiation ", "bold"),
+            event.negotiation,
+            f" opens under {event.protocol}: {', '.join(event.parties)}",
+        )
+    if isinstance(event, NegotiationEnded):
+        how = f"agreed {format_content(event.terms)}" if event.agreed else "failed"
+        return Text.assemble(("negotiation ", "bold"), event.negotiation, f" {how}: {event.note}")
     if isinstance(event, Narration):
         return Text(event.text, style="italic")
     if isinstance(event, OutcomeReached):

@@ -50,7 +50,7 @@ Examples:
     multiple=True,
     metavar="PATH=VALUE",
     help="Override a value of the file by its dotted path, e.g. "
-    "agents.JPN.params.korea_minute=true or world.params.consolidation_rounds=3. "
+    "agents.JPN.params.korea_minute=true or world.params.ceasefire_rounds=3. "
     "Repeatable.",
 )
 @click.option(

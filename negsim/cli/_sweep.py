@@ -76,11 +76,11 @@ parameter value with 95% Wilson intervals is printed (see `negsim summary`).
 
 \b
 Examples:
-  negsim sweep crisis.toml --grid agents.DPRK.params.threat_credibility=0:1:11 \\
+  negsim sweep crisis.toml --grid agents.JPN.params.cost_nuclear=0:120:7 \\
       --runs 200 --out results.parquet
   negsim sweep crisis.toml --sample 100 --bounds agents.USA.params.p_nuc=0:0.1 \\
       --runs 20 --backend dask --workers 8 --out results.parquet
-  negsim sweep --summary-only results.parquet --by threat_credibility
+  negsim sweep --summary-only results.parquet --by cost_nuclear
 """
 
 
@@ -321,7 +321,7 @@ outcome and its Wilson confidence interval. Failed runs are counted apart.
 \b
 Examples:
   negsim summary results.parquet
-  negsim summary results.parquet --by threat_credibility --format csv
+  negsim summary results.parquet --by cost_nuclear --format csv
 """
 
 
@@ -333,7 +333,7 @@ Examples:
     multiple=True,
     metavar="COLUMN",
     help="Group by this column, parameter path or its last part "
-    "(threat_credibility). Repeatable. Default: the grid parameters.",
+    "(cost_nuclear). Repeatable. Default: the grid parameters.",
 )
 @click.option(
     "--outcome",

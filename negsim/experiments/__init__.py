@@ -6,12 +6,12 @@
 
     report = sweep(
         "examples/scenarios/korea_bilateral.toml",
-        grid=["agents.DPRK.params.threat_credibility=0:1:11"],
+        grid=["agents.JPN.params.cost_nuclear=0:120:7"],
         runs=200,
         backend="process",          # or "serial", "dask"
         out="results.parquet",
     )
-    print(summarize("results.parquet", by=["threat_credibility"]))
+    print(summarize("results.parquet", by=["cost_nuclear"]))
 
 A sweep is a grid (cartesian product of ranges ``lo:hi:n`` and lists ``a,b,c``) and/or
 a random sample (Latin hypercube or uniform within bounds) of parameter overrides,

@@ -1,7 +1,7 @@
 """Swept parameters: grids (ranges and lists) and random samples (Latin hypercube, uniform).
 
 A grid parameter is written ``PATH=SPEC``, where ``PATH`` is a dotted scenario path as
-for ``--set`` (``agents.DPRK.params.threat_credibility``) and ``SPEC`` is either
+for ``--set`` (``agents.JPN.params.cost_nuclear``) and ``SPEC`` is either
 
 * a range ``lo:hi:n``: ``n`` evenly spaced points from ``lo`` to ``hi``, both included
   (``0:1:11`` is 0, 0.1, ..., 1); or
@@ -59,7 +59,7 @@ class Parameter:
     """One grid parameter: a scenario path and the values it takes.
 
     Attributes:
-        path: The dotted scenario path (``agents.DPRK.params.threat_credibility``).
+        path: The dotted scenario path (``agents.JPN.params.cost_nuclear``).
         values: Its values, in the order written; no duplicates.
         kind: The type of every value.
     """
@@ -188,8 +188,7 @@ def _split(text: str, where: str) -> tuple[str, str]:
     path = path.strip()
     if not sep or not path or not spec.strip():
         raise SweepError(
-            f"{where} {text!r}: expected PATH=SPEC, e.g. "
-            "agents.DPRK.params.threat_credibility=0:1:11"
+            f"{where} {text!r}: expected PATH=SPEC, e.g. agents.JPN.params.cost_nuclear=0:120:7"
         )
     return path, spec.strip()
 
@@ -209,8 +208,8 @@ def parse_grid(text: str, current: object = None) -> Parameter:
         SweepError: The text is not a valid grid parameter.
 
     Example:
-        >>> parse_grid("agents.DPRK.params.threat_credibility=0:1:5").values
-        (0.0, 0.25, 0.5, 0.75, 1.0)
+        >>> parse_grid("agents.JPN.params.cost_nuclear=0:100:5").values
+        (0.0, 25.0, 50.0, 75.0, 100.0)
         >>> parse_grid("agents.JPN.doctrine=bilateral,collective").values
         ('bilateral', 'collective')
     """

@@ -3,7 +3,7 @@
 A run's key names its parameter values (sorted by path, canonical text) and its
 replicate::
 
-    agents.DPRK.params.threat_credibility=0.3;replicate=17
+    agents.JPN.params.cost_nuclear=30.0;replicate=17
 
 and its seed is :func:`negsim.engine.derive_seed` ``(sweep seed, "run", key)``. Neither
 depends on the order runs are made, the backend or the number of workers.
@@ -63,8 +63,8 @@ def run_key(paths: Sequence[str], values: Sequence[ParamValue], replicate: int) 
     """The key of a run: its point's key and ``replicate=<n>``.
 
     Example:
-        >>> run_key(["agents.DPRK.params.threat_credibility"], [0.3], 17)
-        'agents.DPRK.params.threat_credibility=0.3;replicate=17'
+        >>> run_key(["agents.JPN.params.cost_nuclear"], [30.0], 17)
+        'agents.JPN.params.cost_nuclear=30.0;replicate=17'
     """
     head = point_key(paths, values)
     return f"{head};replicate={replicate}" if head else f"replicate={replicate}"

@@ -63,7 +63,7 @@ def wilson_interval(count: int, n: int, confidence: float = 0.95) -> tuple[float
 def resolve_column(columns: Sequence[str], name: str) -> str:
     """Find a column by its name, its parameter path, or a unique last part of the path.
 
-    ``threat_credibility`` finds ``param.agents.DPRK.params.threat_credibility`` when no
+    ``cost_nuclear`` finds ``param.agents.JPN.params.cost_nuclear`` when no
     other column ends so.
 
     Args:
@@ -111,7 +111,7 @@ def summarize(
         data: A results directory or file (see :func:`negsim.experiments.read_results`)
             or a DataFrame of rows.
         by: The columns to group by: names, parameter paths or unique last parts of
-            them (``threat_credibility``). Every ``param.*`` column when ``None``;
+            them (``cost_nuclear``). Every ``param.*`` column when ``None``;
             ``[]`` for one overall group.
         outcomes: Report only these outcomes (every outcome seen when ``None``); the
             proportions are still over all of a group's runs.

@@ -535,9 +535,10 @@ def _fight(
         facts.add(repelled(target))
         facts.discard(attacking(attacker, target))
         why = "its offensive is exhausted" if exhausted else "the ground is won back"
+        by = f" ({', '.join(front.responders)})" if front.responders else ""
         say(
             f"the attack on {target} is defeated ({why}): defence {front.defence:.1f} "
-            f"against {front.attack:.1f} ({', '.join(front.responders)})"
+            f"against {front.attack:.1f}{by}"
         )
         return
     if front.outside > 0.0:
@@ -715,13 +716,16 @@ def negsim_classify_outcome(
 
 @negsim.hookimpl
 def negsim_collect_metrics(world: WorldState, events: tuple[Event, ...]) -> dict[str, float]:
-    """Crisis metrics: attack, control, response power, access, threats carried out."""
+    """Crisis metrics: attack, control, response power, access, threats carried out.
+
+    ``attack_round`` is reported only for runs with an attack: a run without one has no
+    such round, and tables show it as missing, not as a number standing in for none.
+    """
     facts = world.facts
     v = world.variables
     starts = [x for k, x in v.items() if k.startswith("attack_start(")]
-    return {
+    metrics = {
         "attacked": float(bool(starts)),
-        "attack_round": min(starts) if starts else math.nan,
         "attack_size": max((x for k, x in v.items() if k.startswith("attack_size(")), default=0.0),
         "control": max((x for k, x in v.items() if k.startswith("control(")), default=0.0),
         "access_denied": float(any(f.startswith("denies_access(") for f in facts)),
@@ -732,3 +736,6 @@ def negsim_collect_metrics(world: WorldState, events: tuple[Event, ...]) -> dict
             (x for k, x in v.items() if k.startswith("response_power(")), default=0.0
         ),
     }
+    if starts:
+        metrics["attack_round"] = min(starts)
+    return metrics
