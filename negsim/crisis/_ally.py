@@ -159,14 +159,21 @@ def support_values(
 
 
 def access_values(view: AgentView, standing: Standing, cooperation: float) -> dict[str, float]:
-    """The values of :data:`ACCESS`'s symbols for this host, against its worst threat."""
-    p = view.agent.params
-    hit = 0.0
+    """The values of :data:`ACCESS`'s symbols for this host, against its worst threat.
+
+    ``hazard`` is the daily hazard it believes its worst threat carries, ``cost_hit``
+    what that threat's rung would cost it (a demonstration nothing).
+    """
+    hazard = cost_hit = 0.0
     for sender, rung in standing.threatened.items():
-        cost = float(p["cost_nuclear" if rung == Rung.NUCLEAR_USE else "cost_strike"])
-        if rung == Rung.DEMONSTRATION:
-            cost = 0.0
-        hit = max(hit, standing.expected_hazard(sender) * cost)
+        cost = 0.0
+        if rung == Rung.NUCLEAR_USE:
+            cost = view.number("cost_nuclear")
+        elif rung == Rung.CONVENTIONAL_STRIKE:
+            cost = view.number("cost_strike")
+        believed = standing.expected_hazard(sender)
+        if believed * cost >= hazard * cost_hit:
+            hazard, cost_hit = believed, cost
     return {
         "alliance_value": view.number("alliance_value"),
         "dependence": view.number("dependence"),
@@ -179,11 +186,11 @@ def access_values(view: AgentView, standing: Standing, cooperation: float) -> di
         "backfire": view.number("backfire"),
         "threatened": 1.0 if standing.threatened else 0.0,
         "revocation_cost": view.number("revocation_cost"),
-        "korea_minute": 1.0 if p["korea_minute"] else 0.0,
+        "korea_minute": 1.0 if view.flag("korea_minute") else 0.0,
         "reward": standing.reward,
-        "hazard": 1.0 if hit else 0.0,
+        "hazard": hazard,
         "horizon": view.number("horizon"),
-        "cost_hit": hit,
+        "cost_hit": cost_hit,
     }
 
 

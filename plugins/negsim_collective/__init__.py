@@ -111,7 +111,7 @@ PARAMS = (
     ),
     ParamSpec(
         "exclusion_delay",
-        3,
+        6,
         "Days the exclusion route takes.",
         0,
         60,

@@ -4,6 +4,10 @@
 >>> scenario = scenario_from_dict(collective_crisis(8))
 >>> len(scenario.agents), len(scenario.commitments)
 (9, 56)
+>>> [a.capabilities.distance_km for a in scenario.agents[:5]]
+[0.0, 0.0, 0.0, 500.0, 1000.0]
+>>> scenario.world_params["ceasefire_rounds"]
+5
 """
 
 from __future__ import annotations
@@ -22,16 +26,24 @@ def collective_crisis(
     decision_deadline: int = 8,
     pairwise: bool = True,
     max_rounds: int = 20,
-    consolidation_rounds: int = 6,
+    ceasefire_rounds: int = 5,
     challenger: dict[str, Any] | None = None,
+    distances: Sequence[float] | None = None,
 ) -> dict[str, Any]:
     """Scenario data of a challenger against a consensus alliance of ``members`` states.
 
     Load it with :func:`negsim.scenario.scenario_from_dict`.
 
-    Member ``M000`` is the frontline target; ``M001`` hosts the forces of ``M002`` (a
-    rear-area host). Powers are equal shares of 100 so the alliance's total does not
-    depend on its size.
+    The challenger ``CHL`` (``wedge`` doctrine, conventional power 100, 100 warheads)
+    borders the theatre. Member ``M000`` is the frontline target, in the theatre
+    (``distance_km = 0``); every other member stands ``distances`` away, so its forces
+    arrive ``ceil(distance_km / deploy_km_per_day)`` days after it responds (at once, in
+    one day or in two with the default distances and the world's 500 km a day).
+    ``M001`` hosts 1,000 troops of ``M002``, and the crisis world stages all of
+    ``M002``'s power there: a rear-area host whose access the challenger can try to
+    deny. Powers are equal
+    shares of 150 (the alliance together has 1.5 times the challenger's power), so the
+    alliance's total does not depend on its size.
 
     Args:
         members: How many members (at least 3).
@@ -42,14 +54,22 @@ def collective_crisis(
         pairwise: One Art. 5 commitment per ordered pair of members (``n*(n-1)``);
             otherwise one per member to the target only.
         max_rounds: The last round.
-        consolidation_rounds: Rounds before a grab is consolidated.
+        ceasefire_rounds: Days the challenger must hold the grabbed ground in full, with
+            no counter-offensive arrived, before the line freezes (a fait accompli).
         challenger: Extra parameters of the ``wedge`` challenger ``CHL``.
+        distances: Each member's distance to the theatre in km, cycled over the members
+            after the target (``M001``, ``M002``, ...); 0, 500 and 1,000 km when
+            ``None`` (neighbours of the theatre, one day and two days away), so that the
+            same shares of the alliance are near and far at any size.
 
     Raises:
-        ValueError: Fewer than 3 members.
+        ValueError: Fewer than 3 members, or a negative distance.
     """
     if members < 3:
         raise ValueError(f"'members' must be >= 3: {members}")
+    far = list(distances) if distances else [0.0, 500.0, 1000.0]
+    if any(d < 0 for d in far):
+        raise ValueError(f"'distances' must be >= 0: {far}")
     ids = [f"M{i:03d}" for i in range(members)]
     levels = list(perceptions) if perceptions else [0.5]
     agents: list[dict[str, Any]] = [
@@ -57,7 +77,7 @@ def collective_crisis(
             "id": "CHL",
             "name": "Challenger",
             "doctrine": "wedge",
-            "capabilities": {"conventional": 100.0, "nuclear": 100},
+            "capabilities": {"conventional": 100.0, "nuclear": 100, "distance_km": 0.0},
             "params": {"targets": ids[0], **(challenger or {})},
         }
     ]
@@ -66,7 +86,10 @@ def collective_crisis(
             "id": mid,
             "name": f"Member {i}",
             "doctrine": "collective",
-            "capabilities": {"conventional": 150.0 / members},
+            "capabilities": {
+                "conventional": 150.0 / members,
+                "distance_km": 0.0 if i == 0 else float(far[(i - 1) % len(far)]),
+            },
             "params": {"threat_perception": levels[i % len(levels)]},
         }
         if i == 1:
@@ -77,7 +100,7 @@ def collective_crisis(
     )
     return {
         "scenario": {"name": f"collective-{members}", "max_rounds": max_rounds, "seed": 0},
-        "world": {"params": {"challenger": "CHL", "consolidation_rounds": consolidation_rounds}},
+        "world": {"params": {"challenger": "CHL", "ceasefire_rounds": ceasefire_rounds}},
         "agents": agents,
         "alliances": [
             {

@@ -340,13 +340,31 @@ class Front:
     responders: tuple[str, ...]
 
 
+def _capabilities(scenario: Scenario) -> Mapping[str, Capabilities]:
+    """The scenario's capabilities by agent, one table per scenario.
+
+    What is worked out from the table, such as deployments, is then worked out once.
+    """
+    hit = _CAPABILITIES.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    table = {a.id: a.capabilities for a in scenario.agents}
+    if len(_CAPABILITIES) > 256:
+        _CAPABILITIES.clear()
+    _CAPABILITIES[id(scenario)] = (scenario, table)
+    return table
+
+
+_CAPABILITIES: dict[int, tuple[Scenario, Mapping[str, Capabilities]]] = {}
+
+
 def _front(
     world: WorldState, facts: frozenset[str], scenario: Scenario, target: str, attacker: str
 ) -> Front:
     """Reckon the forces on the front over ``target`` from the facts and variables."""
     p = scenario.world_params
     v = world.variables
-    caps: Mapping[str, Capabilities] = {a.id: a.capabilities for a in scenario.agents}
+    caps = _capabilities(scenario)
     m = v.get(_var("attack_size", target), 0.0)
     attack = m * caps[attacker].conventional * (1.0 - v.get(_var("losses", attacker), 0.0))
     integrated = {
