@@ -59,6 +59,26 @@ __all__ = ["Simulation", "TraceRecord", "declared_outcomes", "scenario_digest"]
 _COMMITTING = (Performative.PLEDGE, Performative.PROMISE, Performative.THREATEN)
 
 
+def public_info(scenario: Scenario) -> PublicInfo:
+    """The public part of ``scenario``, one object per scenario.
+
+    Runs of a scenario share it, so what agents work out from it once per scenario
+    (their plugins may memoise on its identity) is worked out once, not once a run.
+    The scenario is kept with its entry so that a recycled id can never hit.
+    """
+    hit = _PUBLIC.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    public = PublicInfo.of(scenario)
+    if len(_PUBLIC) >= 64:
+        _PUBLIC.clear()
+    _PUBLIC[id(scenario)] = (scenario, public)
+    return public
+
+
+_PUBLIC: dict[int, tuple[Scenario, PublicInfo]] = {}
+
+
 @attrs.frozen
 class TraceRecord:
     """One hook call seen by ``--trace``.
@@ -112,7 +132,7 @@ class Simulation:
         self._relays = {a.id: self.registry.agent_relay(a.stack) for a in scenario.agents}
         self._world_relay = self.registry.world_relay(scenario.world_rules)
         self._outcomes = declared_outcomes(self.registry, scenario.world_rules)
-        self.public = PublicInfo.of(scenario)
+        self.public = public_info(scenario)
         self.types = {
             a.id: draw(a.prior, stream(self.seed, "type", a.id))
             for a in scenario.agents

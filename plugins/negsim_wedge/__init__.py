@@ -609,7 +609,43 @@ def _grab_odds(
     honour: Mapping[str, float],
     hazards: Mapping[str, float],
 ) -> float:
-    """The chance the grab stands, with helpers and hosts as it believes them."""
+    """The chance the grab stands, with helpers and hosts as it believes them.
+
+    Memoised on everything it reads (the scenario, the facts, the round, the beliefs
+    about the hosts, the honour and the hazards): runs of a scenario ask the same
+    questions in their first rounds.
+    """
+    key = (
+        id(view.public),
+        view.world.facts,
+        view.round,
+        target,
+        size,
+        tuple(sorted(honour.items())),
+        tuple(sorted(hazards.items())),
+        tuple((h, b.probabilities) for h, b in sorted(state.hosts.items())),
+    )
+    hit = _ODDS.get(key)
+    if hit is not None and hit[0] is view.public:
+        return hit[1]
+    odds = _reckon_odds(view, state, target, size, honour, hazards)
+    if len(_ODDS) > 65536:
+        _ODDS.clear()
+    _ODDS[key] = (view.public, odds)
+    return odds
+
+
+_ODDS: dict[tuple[object, ...], tuple[PublicInfo, float]] = {}
+
+
+def _reckon_odds(
+    view: AgentView,
+    state: Challenger,
+    target: str,
+    size: float,
+    honour: Mapping[str, float],
+    hazards: Mapping[str, float],
+) -> float:
     public = view.public
     deny = {h: _p_deny(view, state, h, x, _offer_to(view, state, h)) for h, x in hazards.items()}
     facts = view.world.facts
