@@ -41,7 +41,7 @@ __all__ = [
 def contest(attack: float, defence: float, *, decisiveness: float, advantage: float) -> float:
     """The probability that the attacker wins a day's fighting.
 
-    ``attack**d / (attack**d + (advantage*defence)**d)``: the ratio-form contest
+    ``attack**d / (attack**d + (advantage*defence)**d)``, the ratio-form contest
     success function with the defender's advantage as a multiplier on its power
     (Hirshleifer 1989; the attacker needs ``advantage`` times the defence for even odds).
 
@@ -54,9 +54,11 @@ def contest(attack: float, defence: float, *, decisiveness: float, advantage: fl
         return 0.0
     if defence <= 0.0:
         return 1.0
-    a: float = attack**decisiveness
-    d: float = (advantage * defence) ** decisiveness
-    return a / (a + d)
+    try:  # the ratio first: forces of any scale neither underflow nor overflow
+        odds: float = (advantage * defence / attack) ** decisiveness
+    except OverflowError:
+        return 0.0
+    return 1.0 / (1.0 + odds)
 
 
 def tripwire_hazard(troops: float, *, risk: float, half: float) -> float:

@@ -565,14 +565,15 @@ def _fight(
             for owner, troops in scenario.agent(target).capabilities.forces_hosted.items()
             if responds(owner, target) in facts
         )
-        risk = (
+        risk = min(
+            1.0,
             float(p["escalation_base"])
             + float(p["escalation_per_size"]) * variables.get(_var("attack_size", target), 0.0)
             + tripwire_hazard(
                 stationed,
                 risk=float(p["tripwire_risk"]),
                 half=float(p["tripwire_half"]),
-            )
+            ),
         )
         variables["escalation_risk"] = round(risk, 6)
         if rng.random() < risk:

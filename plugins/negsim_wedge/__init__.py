@@ -373,8 +373,11 @@ def negsim_decide(view: AgentView) -> list[Move]:
 
 
 def _targets(view: AgentView) -> list[str]:
+    """The candidates it may attack: those named (other states), or every protected one."""
     named = [t.strip() for t in str(view.param("targets")).split(",") if t.strip()]
-    return named or sorted({c.creditor for c in view.public.treaties if c.creditor != view.me})
+    if named:
+        return [t for t in named if t != view.me and t in view.public.agents]
+    return sorted({c.creditor for c in view.public.treaties if c.creditor != view.me})
 
 
 def _helpers(public: PublicInfo, target: str, me: str) -> list[str]:
@@ -408,9 +411,11 @@ def _find_helpers(public: PublicInfo, target: str, me: str) -> list[str]:
     return sorted((pledged | members) - {me, target})
 
 
-def _rear_hosts(public: PublicInfo, target: str, helpers: Sequence[str]) -> list[str]:
-    """States outside the target that host helpers' forces, sorted."""
-    return sorted({h for helper in helpers for h in public.hosts_of(helper) if h != target})
+def _rear_hosts(public: PublicInfo, target: str, helpers: Sequence[str], me: str) -> list[str]:
+    """States other than the target (and itself) that host helpers' forces, sorted."""
+    return sorted(
+        {h for helper in helpers for h in public.hosts_of(helper) if h not in (target, me)}
+    )
 
 
 def _size_up(view: AgentView, state: Challenger) -> None:
@@ -420,7 +425,7 @@ def _size_up(view: AgentView, state: Challenger) -> None:
         helpers = _helpers(public, target, view.me)
         for h in helpers:
             state.helpers.setdefault(h, _belief(public, h, "stakes", view.number("est_stakes")))
-        for host in _rear_hosts(public, target, helpers):
+        for host in _rear_hosts(public, target, helpers, view.me):
             state.hosts.setdefault(
                 host,
                 _belief(public, host, "alliance_value", view.number("est_host_resolve")),
@@ -543,6 +548,9 @@ def _sizes(view: AgentView) -> list[float]:
 
 
 def _best_plan(view: AgentView, state: Challenger) -> Plan | None:
+    """Its best plan over targets and sizes, or ``None`` with no forces to attack with."""
+    if view.agent.capabilities.conventional <= 0.0:
+        return None
     best: Plan | None = None
     for target in _targets(view):
         for size in _sizes(view):
@@ -555,7 +563,7 @@ def _best_plan(view: AgentView, state: Challenger) -> Plan | None:
 def _plan(view: AgentView, state: Challenger, target: str, size: float) -> Plan:
     """The best hazards against the rear hosts for one target and size, and its value."""
     helpers = _helpers(view.public, target, view.me)
-    hosts = _rear_hosts(view.public, target, helpers)
+    hosts = _rear_hosts(view.public, target, helpers, view.me)
     p_win = _coalition_wins(view, target, size)
     honour = {h: _p_honour(view, state, h, target, size, p_win) for h in helpers}
     hazards = {h: state.hazards.get(h, 0.0) for h in hosts}
@@ -753,7 +761,7 @@ def _risk(view: AgentView, target: str, size: float) -> float:
             half=float(wp.get("tripwire_half", 10000.0)),
         )
     )
-    risk: float = 1.0 - (1.0 - daily) ** _HORIZON
+    risk: float = 1.0 - (1.0 - min(1.0, daily)) ** _HORIZON
     return risk * (1.0 - _survivable(view) * (1.0 - size))
 
 
