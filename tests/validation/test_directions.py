@@ -1,4 +1,4 @@
-"""The directions DOMAIN.md says a good simulator reproduces, each with its placebo.
+"""The directions a good simulator of alliance crises reproduces, each with its placebo.
 
 Each test runs arms of ``RUNS`` seeded runs (200 by default; set
 ``NEGSIM_VALIDATION_RUNS``) that differ in one thing, asserts the predicted direction
@@ -300,34 +300,36 @@ def test_public_defiance_with_audience_costs_lowers_defection() -> None:
 # -- targeting -------------------------------------------------------------------------
 
 
-def _targeting(drop: bool) -> list[Result]:
+def _targeting(garrisoned: tuple[str, ...]) -> list[Result]:
+    """Three frontline candidates; ``M004`` stations 5,000 troops in each of
+    ``garrisoned``."""
     data = collective_crisis(
         8, perceptions=[0.8], challenger={"status_quo": -60.0, "coerce": False}
     )
     data["agents"][0]["params"]["targets"] = "M000,M002,M003"
-    if drop:
-        data["commitments"] = [
-            c
-            for c in data["commitments"]
-            if not (c["creditor"] == "M002" and int(c["debtor"][1:]) % 2 == 1)
-        ]
+    for agent in data["agents"]:
+        if agent["id"] in garrisoned:
+            agent["capabilities"].setdefault("forces_hosted", {})["M004"] = 5000.0
     return runs(scenario_from_dict(data))
 
 
-def test_adversary_targets_the_least_committed_member() -> None:
-    """Three frontline candidates; the partners' Art. 5 commitments cover all three,
-    except that half the members make none to M002. The challenger picks M002 most
-    often. Placebo: with every commitment in place, M002 is not preferred."""
+def test_adversary_targets_the_member_whose_partners_are_least_committed() -> None:
+    """Three frontline candidates of a consensus alliance; a partner stations troops in
+    two of them (M000, M003) but not in M002: its partners are least committed to M002
+    (Quackenbush 2006; commitment shown by forces, not by the treaty's bare existence:
+    Fuhrmann & Sechser 2014). The challenger picks M002 most often. Placebo: with the
+    same troops in all three, M002 is not preferred."""
 
     def target(name: str):
         return lambda r: f"attacked({name})" in r.world.facts
 
-    results, control = _targeting(drop=True), _targeting(drop=False)
+    results = _targeting(("M000", "M003"))
+    control = _targeting(("M000", "M002", "M003"))
     for other in ("M000", "M003"):
         effect = (share(results, target("M002")), share(results, target(other)))
         assert_greater(*effect, f"targeted M002 vs {other}")
         placebo = (share(control, target("M002")), share(control, target(other)))
-        assert_vanishes(placebo, effect, f"targeted M002 vs {other}, all committed")
+        assert_vanishes(placebo, effect, f"targeted M002 vs {other}, all garrisoned")
 
 
 # -- quasi-alliance --------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Signs of a result built in, checked for: identical treatments and certain outcomes.
 
-DOMAIN's rule: two treatments that differ in the model must not give identical runs
+The rule: two treatments that differ in the model must not give identical runs
 seed for seed, and no outcome of a flagship is certain because of a hard threshold.
 Each check runs ``RUNS // 4`` seeds per arm (50 by default).
 """
