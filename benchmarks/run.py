@@ -33,8 +33,8 @@ import negsim_bilateral
 import negsim_collective
 import negsim_crisis
 import negsim_wedge
-from negsim.engine import AllianceDesk, stream
-from negsim.model import AgentView, Message, Outcome, Performative, PublicInfo, Scenario
+from negsim.engine import AllianceDesk, public_info, stream
+from negsim.model import AgentView, Message, Outcome, Performative, Scenario
 from negsim.scenario import scenario_from_dict
 from negsim_collective.synthetic import collective_crisis
 
@@ -66,7 +66,7 @@ def fmt(t: tuple[float, float, float], scale: float = 1.0, unit: str = "s") -> s
 def bare_run(scenario: Scenario, seed: int) -> Outcome | None:
     """The same doctrine and world-rule functions, called directly: no hook dispatch, no
     validation, no event log, no commitment monitor. Returns the outcome."""
-    public = PublicInfo.of(scenario)
+    public = public_info(scenario)
     rngs = {a.id: stream(seed, "agent", a.id) for a in scenario.agents}
     states = {
         a.id: DOCTRINES[a.doctrine].negsim_agent_start(agent=a, rng=rngs[a.id])

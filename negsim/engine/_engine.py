@@ -54,7 +54,7 @@ from negsim.model import (
 )
 from negsim.plugins import HookRelay, PluginRegistry, default_registry
 
-__all__ = ["Simulation", "TraceRecord", "declared_outcomes", "scenario_digest"]
+__all__ = ["Simulation", "TraceRecord", "declared_outcomes", "public_info", "scenario_digest"]
 
 _COMMITTING = (Performative.PLEDGE, Performative.PROMISE, Performative.THREATEN)
 
