@@ -38,10 +38,15 @@ __all__ = [
 ]
 
 SNYDER = "Snyder, World Politics 1984 (alliance security dilemma)"
+"""Citation of the alliance security dilemma, for parameter specs and rules."""
 CRAWFORD = "Crawford, IS 2011; Izumikawa, SS 2013 (wedge strategies)"
+"""Citation of the wedge strategies, for parameter specs and rules."""
 CHA = "Cha, Alignment Despite Antagonism, 1999 (quasi-alliance model)"
+"""Citation of the quasi-alliance model, for parameter specs and rules."""
 FEARON = "Fearon, APSR 1994 and JCR 1997 (audience costs, costly signals)"
+"""Citation of audience costs and costly signals, for parameter specs and rules."""
 TOMZ = "Tomz, IO 2007 (audience costs grow with the level of public escalation)"
+"""Citation of audience costs by level of escalation, for parameter specs and rules."""
 
 HAZARDS = (0.0, 0.01, 0.03, 0.1, 0.3)
 """The daily hazards an ally deems a threat may be armed with (its belief's support)."""
