@@ -70,10 +70,10 @@ def thresholds(
     rule, :meth:`negsim.logic.Rule.threshold` solves it for each parameter examined: every
     symbol of the rule that is one of the agent's numeric parameters, or, when ``params``
     is given, each of those names that the rule depends on (agent parameter or not, such
-    as ``p_strike``, which the bilateral doctrine derives from the threat's credibility).
-    Each threshold's ``scenario_value`` is the value the doctrine gives the rule, which
-    may be derived from the parameter of the same name: the collective doctrine's
-    ``p_nuc`` adds the threat's credibility to the member's baseline ``p_nuc``.
+    as ``p_win`` or ``hazard``, which the allies derive from the combat model and from
+    what they have learned). Each threshold's ``scenario_value`` is the value the
+    doctrine gives the rule at the start of the crisis, which may be derived rather than
+    set: ``fear_abandonment``, for one, moves during a run.
 
     Args:
         scenario: The scenario.

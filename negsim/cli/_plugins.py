@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from negsim.cli import _registry
+from negsim.model import ParamSpec
 
 __all__ = ["plugins"]
 
@@ -51,6 +52,15 @@ def plugins(show_params: bool, as_json: bool) -> None:
     render_plugins(make_console(), registry, show_params=show_params)
 
 
+def _param_record(spec: ParamSpec) -> dict[str, Any]:
+    """A parameter spec as JSON-ready data: its ``refine`` check is code, not data."""
+    from negsim.converters import converter
+
+    record: dict[str, Any] = converter.unstructure(spec)
+    record.pop("refine", None)
+    return record
+
+
 def plugin_records() -> list[dict[str, Any]]:
     """Every installed plugin as a JSON-ready dict, with its parameters.
 
@@ -65,6 +75,6 @@ def plugin_records() -> list[dict[str, Any]]:
     records = []
     for info in registry.info():
         record: dict[str, Any] = converter.unstructure(info)
-        record["params"] = [converter.unstructure(p) for p in registry.spec(info.name).params]
+        record["params"] = [_param_record(p) for p in registry.spec(info.name).params]
         records.append(record)
     return records

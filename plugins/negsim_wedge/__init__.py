@@ -58,10 +58,30 @@ from negsim.model import (
     Scenario,
 )
 
-__all__ = ["ATTACK", "PARAMS", "Challenger", "Plan", "attack_values"]
+__all__ = ["ATTACK", "PARAMS", "Challenger", "Plan", "attack_values", "shares_problem"]
 
 HUTH = "Huth & Russett, World Politics 1984 (expected-utility deterrence)"
 ASSUMED = "value an assumption"
+
+
+def shares_problem(value: ParamValue) -> str | None:
+    """What is wrong with a list of shares (``sizes``, ``hazards``), or ``None``.
+
+    >>> shares_problem("0.2,0.5,1.0") is None
+    True
+    >>> print(shares_problem(""))
+    expected comma-separated numbers in [0, 1], at least one: ''
+    >>> print(shares_problem("0.5,2"))
+    expected comma-separated numbers in [0, 1], at least one: '0.5,2'
+    """
+    try:
+        shares = [float(x) for x in str(value).split(",") if x.strip()]
+    except ValueError:
+        shares = []
+    if not shares or any(not 0.0 <= x <= 1.0 for x in shares):
+        return f"expected comma-separated numbers in [0, 1], at least one: {value!r}"
+    return None
+
 
 PARAMS = (
     ParamSpec(
@@ -91,12 +111,14 @@ PARAMS = (
         "0.2,0.5,1.0",
         "Comma-separated attack magnitudes it considers (0-1].",
         source="Altman, ISQ 2017 (limited grabs)",
+        refine=shares_problem,
     ),
     ParamSpec(
         "hazards",
         "0,0.01,0.03,0.1,0.3",
         "Comma-separated daily hazards it may arm a threat with (one value fixes it).",
         source="Schelling 1960; Powell, IO 2015 (the threatener chooses the risk)",
+        refine=shares_problem,
     ),
     ParamSpec("coerce", True, "Whether it threatens rear-area hosts.", source="Crawford, IS 2011"),
     ParamSpec(

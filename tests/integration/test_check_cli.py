@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import negsim
 from negsim.cli._check import CONFLICT_EXIT, check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,8 @@ def test_korea_bilateral_is_consistent() -> None:
     assert "Result: no conflict, no reachable violation (exit 0)" in out
     # each agent's rules with thresholds
     assert re.search(r"USA \(bilateral\) support: holds at the scenario's values", out)
-    assert "support holds while p_nuc < " in out
+    assert re.search(r"JPN \(bilateral\) grant_access: holds at the scenario's values", out)
+    assert "support holds while cost_war < " in out
 
 
 def test_entailment_question() -> None:
@@ -88,27 +90,50 @@ def test_entailment_question() -> None:
 
 
 def test_param_threshold() -> None:
-    result = invoke(KOREA, "--param", "p_strike")
+    # ``reward`` is no agent parameter: the access rule's symbol for the largest
+    # conditional reward a host has been offered (0 at the start of a crisis)
+    result = invoke(KOREA, "--param", "reward")
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert re.search(r"grant_access holds while p_strike < [0-9.]+ \(scenario [0-9.]+, margin", out)
+    assert re.search(r"JPN \(bilateral\) grant_access: holds at the scenario's values", out)
+    assert re.search(r"grant_access holds while reward < [0-9.]+ \(scenario 0, margin [0-9.]+", out)
+
+
+def _japan(data: dict[str, object], rule: str) -> dict[str, object]:
+    rules = data["rules"]
+    assert isinstance(rules, list)
+    (report,) = [r for r in rules if r["agent"] == "JPN" and r["rule"] == rule]
+    (threshold,) = report["thresholds"]
+    return threshold
 
 
 def test_overrides_move_the_threshold() -> None:
-    base = json.loads(invoke(KOREA, "--json", "--param", "cost_strike").output)
+    # the price of Japan's bases rises one for one with the value it puts on the alliance
+    nominal = float(negsim.load_scenario(KOREA).agent("JPN").params["alliance_value"])
+    base = json.loads(invoke(KOREA, "--json", "--param", "reward").output)
     moved = json.loads(
         invoke(
-            KOREA, "--json", "--param", "cost_strike", "--set", "agents.JPN.params.cost_strike=10"
+            KOREA,
+            "--json",
+            "--param",
+            "reward",
+            "--set",
+            f"agents.JPN.params.alliance_value={nominal + 7}",
         ).output
     )
-
-    def margin(data: dict[str, object]) -> float:
-        rules = data["rules"]
-        assert isinstance(rules, list)
-        (rule,) = [r for r in rules if r["agent"] == "JPN"]
-        return float(rule["thresholds"][0]["margin"])
-
-    assert margin(base) < 0 < margin(moved)
+    a, b = _japan(base, "grant_access"), _japan(moved, "grant_access")
+    assert b["value"] == pytest.approx(a["value"] + 7)
+    assert b["margin"] == pytest.approx(a["margin"] + 7)
+    # and a cost of war set above its threshold turns Japan's support margin negative
+    base = json.loads(invoke(KOREA, "--json", "--param", "cost_war").output)
+    high = _japan(base, "support")["value"] + 1
+    moved = json.loads(
+        invoke(
+            KOREA, "--json", "--param", "cost_war", "--set", f"agents.JPN.params.cost_war={high}"
+        ).output
+    )
+    assert _japan(base, "support")["margin"] > 0 > _japan(moved, "support")["margin"]
+    assert _japan(moved, "support")["scenario_value"] == pytest.approx(high)
 
 
 def test_json_report() -> None:

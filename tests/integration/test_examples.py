@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +25,20 @@ def _run(*args: str, cwd: Path) -> str:
 def test_dilemma_script_prints_both_arrangements(tmp_path: Path) -> None:
     out = _run(str(EXAMPLES / "dilemma.py"), "--runs", "5", "--out", "d.csv", cwd=tmp_path)
     lines = [line for line in out.splitlines() if line.startswith(("bilateral", "integrated"))]
-    assert len(lines) == 14  # 7 credibilities x 2 arrangements
     header = (tmp_path / "d.csv").read_text().splitlines()[0]
-    assert header.startswith("arrangement,credibility,deterred")
+    assert header.startswith("arrangement,hazard,deterred")
+    with (tmp_path / "d.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    hazards = sorted({float(r["hazard"]) for r in rows})
+    assert len(hazards) >= 2
+    # every hazard for both arrangements, printed and written alike
+    assert sorted((r["arrangement"], float(r["hazard"])) for r in rows) == sorted(
+        (a, h) for a in ("bilateral", "integrated") for h in hazards
+    )
+    assert len(lines) == len(rows)
+    for r in rows:  # each row: the shares of the outcomes over the runs
+        shares = [float(v) for k, v in r.items() if k not in ("arrangement", "hazard")]
+        assert sum(shares) == pytest.approx(1.0)
 
 
 def test_frames_script_tabulates_runs_and_events(tmp_path: Path) -> None:

@@ -170,7 +170,7 @@ def test_cli_on_a_dask_scheduler_with_installed_plugins(tmp_path: Path, cluster:
     common = [
         str(KOREA),
         "--grid",
-        "agents.DPRK.params.threat_credibility=0.2,0.8",
+        "agents.DPRK.params.execution_cost=0.5,4.0",  # what carrying out a threat costs it
         "--runs",
         "4",
         "--seed",

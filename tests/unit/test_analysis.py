@@ -685,21 +685,28 @@ def test_report_to_dict_is_json_ready() -> None:
 
 def test_thresholds_of_the_host_access_rule() -> None:
     scenario = load("korea_bilateral")
-    reports = thresholds(scenario, params=["p_strike"])
+    # ``reward`` is no agent parameter: the largest conditional reward offered the host
+    reports = thresholds(scenario, params=["reward"])
     japan = next(r for r in reports if r.agent == "JPN" and r.rule == "grant_access")
     (threshold,) = japan.thresholds
-    assert threshold.param == "p_strike"
+    assert threshold.param == "reward"
     assert threshold.holds_when == "<"
     assert threshold.value is not None
+    assert threshold.scenario_value == 0.0  # nothing offered at the start of a crisis
     assert threshold.margin == pytest.approx(threshold.value - threshold.scenario_value)
     # The rule does flip there, at the doctrine's own values:
     agent = scenario.agent("JPN")
     relay = default_registry().agent_relay(agent.stack)
-    ((rule, values),) = relay.negsim_decision_rules(agent=agent, scenario=scenario)
-    assert rule.holds({**values, "p_strike": threshold.value - 1e-6})
-    assert not rule.holds({**values, "p_strike": threshold.value + 1e-6})
+    pairs = relay.negsim_decision_rules(agent=agent, scenario=scenario)
+    ((rule, values),) = [(r, v) for r, v in pairs if r.name == "grant_access"]
+    assert rule.holds({**values, "reward": threshold.value - 1e-6})
+    assert not rule.holds({**values, "reward": threshold.value + 1e-6})
     assert japan.holds == (japan.value > 0) == rule.holds(values)
-    assert "p_strike <" in threshold.describe()
+    assert "reward <" in threshold.describe()
+    # the support rule has no reward term: it is not reported for it
+    support = next(r for r in reports if r.agent == "JPN" and r.rule == "support")
+    assert support.thresholds == ()
+    assert support.outside == ()
 
 
 def test_default_thresholds_are_the_agents_numeric_params() -> None:
@@ -852,8 +859,24 @@ def test_thresholds_outside_a_parameters_documented_range_are_set_apart() -> Non
                 continue
             assert spec.low is None or t.value >= spec.low, t.describe()
             assert spec.high is None or t.value <= spec.high, t.describe()
-    wedge = next(r for r in reports if r.agent == "DPRK")
-    # the attack rule would flip only at value_gain ~ 3.5e8, beyond its range (0-10000)
-    assert "value_gain" in wedge.outside
-    assert "value_gain" not in {t.param for t in wedge.thresholds}
-    assert wedge.to_dict()["outside"] == list(wedge.outside)
+    usa = next(r for r in reports if r.agent == "USA" and r.rule == "support")
+    # the support rule would flip only at a negative dependence, below its range (0-1)
+    assert "dependence" in usa.outside
+    assert "dependence" not in {t.param for t in usa.thresholds}
+    assert usa.to_dict()["outside"] == list(usa.outside)
+    # what is set apart is a threshold the rule does have, outside the documented range
+    scenario = load("korea_bilateral")
+    for report in reports:
+        if not report.outside:
+            continue
+        agent = scenario.agent(report.agent)
+        pairs = registry.agent_relay(agent.stack).negsim_decision_rules(
+            agent=agent, scenario=scenario
+        )
+        ((rule, values),) = [(r, v) for r, v in pairs if r.name == report.rule]
+        specs = {p.name: p for p in registry.spec(report.doctrine).params}
+        for name in report.outside:
+            value = rule.threshold(name, values).value
+            low, high = specs[name].low, specs[name].high
+            assert value is not None
+            assert (low is not None and value < low) or (high is not None and value > high)

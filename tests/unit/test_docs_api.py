@@ -1,8 +1,9 @@
 """Every public module of negsim has its page in the API reference.
 
 The API reference (docs/reference/api/) has one page per public module, each an
-``automodule`` directive; the hook specifications are on the hook reference page and the
-command line on its own. A public package added to negsim without a page fails here.
+``automodule`` directive; the hook specifications are on the hook reference page, the
+command line on its own, and ``negsim.crisis`` with the crisis world rules. A public
+package added to negsim without a page fails here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ API = DOCS / "reference" / "api"
 ELSEWHERE = {
     "negsim.hookspecs": DOCS / "reference" / "hooks.md",
     "negsim.cli": DOCS / "reference" / "cli.md",
+    # the crisis doctrines' shared vocabulary and combat model, with the world rules
+    # that run them (the API index links there)
+    "negsim.crisis": DOCS / "explanation" / "world-rules.md",
 }
 
 
@@ -49,3 +53,11 @@ def test_the_api_index_lists_every_page() -> None:
     for page in API.glob("*.md"):
         if page.name != "index.md":
             assert f"<{page.stem}>" in index, f"{page.name} is not in the API index's table"
+
+
+@pytest.mark.parametrize("module", sorted(ELSEWHERE))
+def test_the_api_index_points_to_modules_documented_elsewhere(module: str) -> None:
+    index = (API / "index.md").read_text(encoding="utf-8")
+    page = ELSEWHERE[module].relative_to(DOCS).with_suffix("")
+    assert f"/{page}" in index, f"the API index does not point to {module} ({page})"
+    assert module in index, f"the API index does not name {module}"

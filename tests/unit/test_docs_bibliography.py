@@ -24,9 +24,10 @@ _CITATION = re.compile(
     r"\b(?P<authors>[A-Z][A-Za-z'-]+(?: (?:and|&) [A-Z][A-Za-z'-]+)?)(?:'s)?"
     r"(?:,? [A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?,? \(?(?P<year>1[89]\d\d|20[0-2]\d)\b"
 )
-# Capitalised words that a year may follow without being a citation: dates, the word
-# before a journal's year ("World Politics 1984") and the title words of a book cited
-# by author, title and year ("Cha, Alignment Despite Antagonism, 1999").
+# Capitalised words that a year may follow without being a citation: dates (and spans
+# of months, "Jan-Feb 2003"), the word before a journal's year ("World Politics 1984")
+# and the title words of a book cited by author, title and year ("Cha, Alignment
+# Despite Antagonism, 1999").
 _MONTHS = (
     "January February March April May June July August September October November December"
     " Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
@@ -55,8 +56,8 @@ def _citations() -> dict[tuple[tuple[str, ...], str], list[str]]:
         text = path.read_text(encoding="utf-8")
         for match in _CITATION.finditer(text):
             authors = tuple(re.split(r" (?:and|&) ", match["authors"]))
-            if authors[0] in _NOT_AUTHORS:
-                continue
+            if all(part in _NOT_AUTHORS for part in authors[0].split("-")):
+                continue  # also a span of months ("Jan-Feb 2003")
             line = text.count("\n", 0, match.start()) + 1
             where = f"{path.relative_to(ROOT)}:{line}"
             found.setdefault((authors, match["year"]), []).append(where)

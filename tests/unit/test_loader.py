@@ -379,16 +379,20 @@ def test_every_problem_of_one_table_is_listed(write, registry):
         registry,
     )
     assert {p.path: p.message for p in err.problems} == {
-        "agents[0].capabilities.forces": "unknown key; valid: conventional, nuclear, forces_hosted",
+        "agents[0].capabilities.forces": (
+            "unknown key; valid: conventional, nuclear, forces_hosted, distance_km"
+        ),
         "agents[0].capabilities.conventional": "must be >= 0: -3.0",
         "agents[0].capabilities.nuclear": "must be >= 0: -1",
     }
     err = load_error(
-        write(edit("conventional = 2.0", "conventional = -3.0, nuclear = -1")), registry
+        write(edit("conventional = 2.0", "conventional = -3.0, nuclear = -1, distance_km = -5")),
+        registry,
     )
     assert {p.path: p.message for p in err.problems} == {
         "agents[0].capabilities.conventional": "must be >= 0: -3.0",
         "agents[0].capabilities.nuclear": "must be >= 0: -1",
+        "agents[0].capabilities.distance_km": "must be >= 0: -5.0",
     }
 
 

@@ -1,7 +1,9 @@
 """negsim-hawkish: a hawkish doctrine for negsim, packaged as a third-party plugin.
 
 A hawk stands by its allies early and loudly. It reads the facts of the crisis world
-rules' vocabulary, ``attacked(T)`` and ``responds(R,T)``, and each round, in this order:
+rules' vocabulary, ``attacked(T)`` and ``responds(R,T)``, spelled by the helpers of
+:mod:`negsim.crisis` (a doctrine imports the vocabulary from there, never from another
+plugin), and each round, in this order:
 
 1. **Opens**, if its ``target`` parameter names a state: in ``open_round`` it attacks
    that state with magnitude ``resolve`` (a hawk with a grievance starts the crisis).
@@ -46,6 +48,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import negsim
 from negsim import ParamSpec, PluginSpec
+from negsim.crisis import attacked, responds
 from negsim.model import Agent, Move, Performative
 
 __all__ = [
@@ -157,7 +160,7 @@ def negsim_decide(view: negsim.AgentView) -> Sequence[Move]:
         if m.sender in state.answered:
             continue
         state.answered.add(m.sender)
-        antecedent = str(m.content.get("consequent", "")) or _attacked(me)
+        antecedent = str(m.content.get("consequent", "")) or attacked(me)
         moves.append(
             view.say(
                 m.sender,
@@ -165,35 +168,50 @@ def negsim_decide(view: negsim.AgentView) -> Sequence[Move]:
                 in_reply_to=m.id,
                 conversation=m.conversation,
                 antecedent=antecedent,
-                consequent=_responds(me, me),
+                consequent=responds(me, me),
                 deadline=int(view.param("deadline")),
             )
         )
 
     # 3-4. pledge to attacked allies, warn the outsiders
     for ally in allies:
-        if not view.holds(_attacked(ally)):
+        if not view.holds(attacked(ally)):
             continue
-        pledge = {
-            "antecedent": _attacked(ally),
-            "consequent": _responds(me, ally),
-            "deadline": int(view.param("deadline")),
-        }
+        # the pledge and the warning say the same: if ally is attacked, I respond
+        if_attacked = attacked(ally)
+        i_respond = responds(me, ally)
+        deadline = int(view.param("deadline"))
         if ally not in state.pledged:
             state.pledged.add(ally)
-            moves.append(view.say(ally, Performative.PLEDGE, **pledge))
+            moves.append(
+                view.say(
+                    ally,
+                    Performative.PLEDGE,
+                    antecedent=if_attacked,
+                    consequent=i_respond,
+                    deadline=deadline,
+                )
+            )
         if outsiders and ally not in state.warned:
             state.warned.add(ally)
-            moves.append(view.say(outsiders, Performative.THREATEN, **pledge))
+            moves.append(
+                view.say(
+                    outsiders,
+                    Performative.THREATEN,
+                    antecedent=if_attacked,
+                    consequent=i_respond,
+                    deadline=deadline,
+                )
+            )
 
     # 5. respond to attacks on itself and its allies
     if view.public.capabilities[me].conventional > 0:
         noise = float(view.param("noise"))
         threshold = float(view.param("threshold"))
         for victim in sorted({me, *allies}):
-            if victim in state.defended or not view.holds(_attacked(victim)):
+            if victim in state.defended or not view.holds(attacked(victim)):
                 continue
-            if view.holds(_responds(me, victim)):
+            if view.holds(responds(me, victim)):
                 continue
             effective = resolve + view.rng.uniform(-noise, noise)
             if effective > threshold:
@@ -205,11 +223,3 @@ def negsim_decide(view: negsim.AgentView) -> Sequence[Move]:
 def _allies(view: negsim.AgentView) -> list[str]:
     """The other members of the agent's alliances, sorted."""
     return sorted({m for al in view.public.alliances_of(view.me) for m in al.members} - {view.me})
-
-
-def _attacked(target: str) -> str:
-    return f"attacked({target})"
-
-
-def _responds(agent: str, target: str) -> str:
-    return f"responds({agent},{target})"
