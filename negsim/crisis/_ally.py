@@ -36,6 +36,7 @@ __all__ = [
     "answer_coercion",
     "at_war",
     "attacker_of",
+    "in_danger",
     "listen",
     "nominal_view",
     "open_or_shut",
@@ -69,6 +70,14 @@ def attacker_of(view: AgentView, target: str) -> str | None:
         if fact.startswith("attacking(") and fact.endswith(f",{target})"):
             return fact[len("attacking(") :].split(",")[0]
     return None
+
+
+def in_danger(view: AgentView, state: str) -> bool:
+    """Whether ``state`` has been attacked or threatened in this crisis (public facts)."""
+    facts = view.world.facts
+    return attacked(state) in facts or any(
+        f.startswith("threatened(") and f.endswith(f",{state})") for f in facts
+    )
 
 
 def at_war(view: AgentView) -> bool:

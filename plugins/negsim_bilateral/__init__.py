@@ -45,6 +45,7 @@ from negsim.crisis import (
     at_war,
     attacked,
     attacker_of,
+    in_danger,
     listen,
     nominal_view,
     offers,
@@ -229,7 +230,7 @@ def _pledge_in_public(view: AgentView, state: Bilateral) -> list[Move]:
     The pledge ties its hands (Fearon 1997): backing down now costs it an audience
     cost (its escalation level rises to 1).
     """
-    if state.standing.level or not _crisis(view, state.allies):
+    if state.standing.level or not any(in_danger(view, a) for a in state.allies):
         return []
     state.standing.level = 1
     return [
@@ -242,15 +243,6 @@ def _pledge_in_public(view: AgentView, state: Bilateral) -> list[Move]:
         )
         for spoke in state.allies
     ]
-
-
-def _crisis(view: AgentView, allies: Sequence[str]) -> bool:
-    facts = view.world.facts
-    return any(
-        attacked(a) in facts
-        or any(f.startswith("threatened(") and f.endswith(f",{a})") for f in facts)
-        for a in allies
-    )
 
 
 def _defend_itself(view: AgentView) -> list[Move]:

@@ -45,6 +45,7 @@ from negsim.crisis import (
     at_war,
     attacker_of,
     decided,
+    in_danger,
     listen,
     nominal_view,
     open_or_shut,
@@ -219,7 +220,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
         return []
     listen(view, state.standing, state.members - {view.me})
     hit = victims(view, state.members)
-    state.crisis = state.crisis or bool(hit) or _threatened(view, state.members)
+    state.crisis = state.crisis or any(in_danger(view, m) for m in state.members)
     if not state.crisis:
         return []
     firm = _keeps_bases_open(view, state)
@@ -252,7 +253,7 @@ def _declare_solidarity(view: AgentView, state: Member) -> list[Move]:
     """
     if state.standing.level:
         return []
-    endangered = sorted(m for m in state.members - {view.me} if _in_danger(view, m))
+    endangered = sorted(m for m in state.members - {view.me} if in_danger(view, m))
     if not endangered:
         return []
     state.standing.level = 1
@@ -266,13 +267,6 @@ def _declare_solidarity(view: AgentView, state: Member) -> list[Move]:
         )
         for other in endangered
     ]
-
-
-def _in_danger(view: AgentView, member: str) -> bool:
-    facts = view.world.facts
-    return f"attacked({member})" in facts or any(
-        f.startswith("threatened(") and f.endswith(f",{member})") for f in facts
-    )
 
 
 def _defend_and_propose(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
@@ -392,14 +386,6 @@ def _respond(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
             state.standing.level = 2
             moves.append(view.act("respond", target))
     return moves
-
-
-def _threatened(view: AgentView, members: frozenset[str]) -> bool:
-    """Whether a threat has been made against any member (a public fact)."""
-    return any(
-        f.startswith("threatened(") and f[:-1].rsplit(",", 1)[-1] in members
-        for f in view.world.facts
-    )
 
 
 def _would_honour(view: AgentView, state: Member, target: str, pressure: float = 0.0) -> bool:

@@ -13,6 +13,7 @@ and it still chooses its target, size and threats.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -53,6 +54,11 @@ def _denied(host: str, user: str):
 
 def _granted(host: str, user: str):
     return lambda r: f"grants_access({host},{user})" in r.world.facts
+
+
+def _bilateral(event: Callable[[Result], bool], *overrides: str) -> tuple[float, int]:
+    """The share of runs of ``korea_bilateral`` under ``overrides`` where ``event`` holds."""
+    return share(runs(load("korea_bilateral", *overrides)), event)
 
 
 def _korea(*overrides: str) -> tuple[list[Result], list[Result]]:
@@ -129,13 +135,13 @@ def test_a_credible_threat_makes_the_host_deny_access_more_often() -> None:
     credible = ('agents.DPRK.params.hazards="0.1"', *DESPERATE)
     idle = ('agents.DPRK.params.hazards="0.01"', *DESPERATE)
     effect = (
-        share(runs(load("korea_bilateral", *credible)), _denied("JPN", "USA")),
-        share(runs(load("korea_bilateral", *idle)), _denied("JPN", "USA")),
+        _bilateral(_denied("JPN", "USA"), *credible),
+        _bilateral(_denied("JPN", "USA"), *idle),
     )
     assert_greater(*effect, "access denied, hazard 0.1 vs 0.01")
     placebo = (
-        share(runs(load("korea_bilateral", *credible, *IMMUNE_JAPAN)), _denied("JPN", "USA")),
-        share(runs(load("korea_bilateral", *idle, *IMMUNE_JAPAN)), _denied("JPN", "USA")),
+        _bilateral(_denied("JPN", "USA"), *credible, *IMMUNE_JAPAN),
+        _bilateral(_denied("JPN", "USA"), *idle, *IMMUNE_JAPAN),
     )
     assert_vanishes(placebo, effect, "access denied, hazard 0.1 vs 0.01, immune host")
 
@@ -223,14 +229,8 @@ def test_coercion_backfires() -> None:
     assert_greater(*effect, "access granted, backfire 8 vs 0")
     calm = (*DESPERATE, "agents.DPRK.params.coerce=false")
     placebo = (
-        share(
-            runs(load("korea_bilateral", *calm, "agents.JPN.params.backfire=8")),
-            _granted("JPN", "USA"),
-        ),
-        share(
-            runs(load("korea_bilateral", *calm, "agents.JPN.params.backfire=0")),
-            _granted("JPN", "USA"),
-        ),
+        _bilateral(_granted("JPN", "USA"), *calm, "agents.JPN.params.backfire=8"),
+        _bilateral(_granted("JPN", "USA"), *calm, "agents.JPN.params.backfire=0"),
     )
     assert_vanishes(placebo, effect, "access granted, backfire 8 vs 0, no threat")
 
@@ -285,14 +285,8 @@ def test_public_defiance_with_audience_costs_lowers_defection() -> None:
     assert_greater(*effect, "access denied, no audience cost vs 10")
     private = (*base, "agents.JPN.params.public_replies=false")
     placebo = (
-        share(
-            runs(load("korea_bilateral", *private, "agents.JPN.params.audience_cost=0")),
-            _denied("JPN", "USA"),
-        ),
-        share(
-            runs(load("korea_bilateral", *private, "agents.JPN.params.audience_cost=10")),
-            _denied("JPN", "USA"),
-        ),
+        _bilateral(_denied("JPN", "USA"), *private, "agents.JPN.params.audience_cost=0"),
+        _bilateral(_denied("JPN", "USA"), *private, "agents.JPN.params.audience_cost=10"),
     )
     assert_vanishes(placebo, effect, "access denied, audience costs, private replies")
 
@@ -354,8 +348,8 @@ def test_symmetric_fear_of_abandonment_raises_spoke_cooperation() -> None:
     assert_greater(*effect, "access granted, symmetric vs asymmetric fear")
     off = (*DESPERATE, "agents.JPN.params.quasi_weight=0", "agents.JPN.params.history=0")
     placebo = (
-        share(runs(load("korea_bilateral", *off, *fears["sym"])), _granted("JPN", "USA")),
-        share(runs(load("korea_bilateral", *off, *fears["asym"])), _granted("JPN", "USA")),
+        _bilateral(_granted("JPN", "USA"), *off, *fears["sym"]),
+        _bilateral(_granted("JPN", "USA"), *off, *fears["asym"]),
     )
     assert_vanishes(placebo, effect, "access granted, symmetric vs asymmetric fear, no weight")
 
@@ -434,13 +428,13 @@ def test_a_late_counter_offensive_succeeds_less_often() -> None:
     fast, slow = "world.params.deploy_km_per_day=1000", "world.params.deploy_km_per_day=60"
     on = (*base, "world.params.entrenchment=0.3")
     effect = (
-        share(runs(load("korea_bilateral", *on, fast)), won_back),
-        share(runs(load("korea_bilateral", *on, slow)), won_back),
+        _bilateral(won_back, *on, fast),
+        _bilateral(won_back, *on, slow),
     )
     assert_greater(*effect, "won back, U.S. reinforcements after 2 vs 19 days")
     off = (*base, "world.params.entrenchment=0")
     placebo = (
-        share(runs(load("korea_bilateral", *off, fast)), won_back),
-        share(runs(load("korea_bilateral", *off, slow)), won_back),
+        _bilateral(won_back, *off, fast),
+        _bilateral(won_back, *off, slow),
     )
     assert_vanishes(placebo, effect, "won back, early vs late, no entrenchment")
