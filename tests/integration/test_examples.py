@@ -57,3 +57,20 @@ def test_baltic_generator_is_in_step_with_the_file(tmp_path: Path) -> None:
     assert (tmp_path / "baltic_nato.toml").read_text() == (
         EXAMPLES / "scenarios" / "baltic_nato.toml"
     ).read_text()
+
+
+@pytest.mark.parametrize("which", [(), ("--consensus",)], ids=["dilemma", "consensus"])
+def test_ablation_script_writes_a_table_with_every_mechanism(
+    tmp_path: Path, which: tuple[str, ...]
+) -> None:
+    """Each mechanism is a row; each cell a difference with an interval around it."""
+    _run(str(EXAMPLES / "ablation.py"), "--runs", "4", *which, "--out", "t.md", cwd=tmp_path)
+    rows = [r for r in (tmp_path / "t.md").read_text().splitlines() if r.startswith("| ")]
+    body = rows[1:]  # the header row first
+    assert body[0].startswith("| none (the model as it is) |")
+    assert len(body) >= 5
+    for row in body:
+        for cell in row.strip("|").split("|")[1:]:
+            d, interval = cell.split(" [")
+            low, high = (float(x) for x in interval.rstrip("] ").split(", "))
+            assert low <= float(d) <= high
