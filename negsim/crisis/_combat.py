@@ -180,11 +180,14 @@ def grab_odds(
     advantage: float,
     entrenchment: float,
     ceasefire: int,
+    control: float | None = None,
+    held: int = 0,
 ) -> float:
     """The probability that a grab stands, by the world's own day-by-day rules.
 
-    An exact forward pass over the chain of control levels and days held. The grab
-    starts with one ``advance`` taken by surprise; then each day the
+    An exact forward pass over the chain of control levels and days held. A new grab
+    starts with one ``advance`` taken by surprise; one under way starts from its
+    ``control`` (the share held) and ``held`` (days held in full). Then each day the
     attacker gains one ``advance`` with the contest probability against that day's
     ``defence`` (discounted by ``entrenchment`` for each day held) and loses one
     otherwise; back at zero the grab is defeated; held fully for ``ceasefire`` days it
@@ -197,9 +200,22 @@ def grab_odds(
     >>> grab_odds(20, [0, 0, 0], advance=0.5, decisiveness=1, advantage=1.5,
     ...           entrenchment=0.0, ceasefire=1)
     1.0
+    >>> round(grab_odds(20, [5, 5, 5, 5, 5, 5], advance=0.5, decisiveness=1,
+    ...                 advantage=1.5, entrenchment=0.0, ceasefire=2, control=1.0, held=1), 3)
+    0.908
     """
+    top = max(1, math.ceil(1.0 / advance - 1e-9))
+    level = 1 if control is None else min(top, round(control / advance))
     return _grab_odds(
-        attack, tuple(defence), advance, decisiveness, advantage, entrenchment, ceasefire
+        attack,
+        tuple(defence),
+        advance,
+        decisiveness,
+        advantage,
+        entrenchment,
+        ceasefire,
+        level,
+        held if control is not None else (1 if top == 1 else 0),
     )
 
 
@@ -212,6 +228,8 @@ def _grab_odds(
     advantage: float,
     entrenchment: float,
     ceasefire: int,
+    level: int,
+    held: int,
 ) -> float:
     """:func:`grab_odds` on hashable arguments, memoised.
 
@@ -219,7 +237,9 @@ def _grab_odds(
     """
     top = max(1, math.ceil(1.0 / advance - 1e-9))
     # probability mass by (steps of control, days held at full control)
-    mass: dict[tuple[int, int], float] = {(1, 1 if top == 1 else 0): 1.0}
+    if level <= 0:
+        return 0.0
+    mass: dict[tuple[int, int], float] = {(level, held): 1.0}
     stands = 0.0
     for d in defence:
         nxt: dict[tuple[int, int], float] = {}

@@ -299,10 +299,19 @@ def defence_by_day(
     return out
 
 
-def grab_stands(public: PublicInfo, attacker: str, size: float, defence: list[float]) -> float:
+def grab_stands(
+    public: PublicInfo,
+    attacker: str,
+    size: float,
+    defence: list[float],
+    *,
+    control: float | None = None,
+    held: int = 0,
+) -> float:
     """The probability a grab of ``size`` by ``attacker`` stands against ``defence``.
 
-    :func:`negsim.crisis.grab_odds` at the scenario's world parameters.
+    :func:`negsim.crisis.grab_odds` at the scenario's world parameters; ``control`` and
+    ``held`` give the state of a grab under way (a new one by default).
     """
     wp = public.world_params
 
@@ -318,6 +327,8 @@ def grab_stands(public: PublicInfo, attacker: str, size: float, defence: list[fl
         advantage=num("defender_advantage", 1.5),
         entrenchment=num("entrenchment", 0.15),
         ceasefire=int(num("ceasefire_rounds", 3)),
+        control=control,
+        held=held,
     )
 
 

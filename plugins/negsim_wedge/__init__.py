@@ -23,7 +23,9 @@ all from what it believes and what it sees:
   survivable arsenal (more warheads) discounts the escalation risk of limited probes
   (the stability-instability paradox).
 * **During the war** it keeps its threats armed (a secret ``arm`` action each day:
-  the world carries them out with the hazard chosen).
+  the world carries them out with the hazard chosen). With ``reassess`` it weighs the
+  war each day as it stands (the ground held, who came) and withdraws when the chance
+  of keeping the grab no longer pays for the risk of escalation.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import negsim
 from negsim.beliefs import Belief
 from negsim.crisis import (
     Rung,
+    attacking,
     defence_by_day,
     exposure,
     grab_stands,
@@ -241,6 +244,13 @@ PARAMS = (
         "assumption: private resolve (Fearon, IO 1995), spread unknown",
     ),
     ParamSpec(
+        "reassess",
+        False,
+        "Whether it weighs the war each day and withdraws when holding on no longer pays "
+        "for the escalation risk.",
+        source="Altman, ISQ 2017 (grabs abandoned under pressure); Powell, IO 2015",
+    ),
+    ParamSpec(
         "probe_rounds",
         2,
         "Days it threatens and listens before it may attack.",
@@ -287,6 +297,7 @@ class Plan:
         risk: The escalation risk it perceives.
         hazards: The hazard armed against each host.
         utility: The value of :data:`ATTACK` for the plan.
+        round: The round it attacked in (0 until it does).
     """
 
     target: str
@@ -295,6 +306,7 @@ class Plan:
     risk: float
     hazards: Mapping[str, float]
     utility: float
+    round: int = 0
 
 
 @attrs.define
@@ -387,7 +399,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
     if state.plan is None and view.round > view.whole("probe_rounds"):
         moves += _grab_or_wait(view, state)
     if state.plan is not None:
-        moves += _keep_threats_armed(view, state)
+        moves += _hold_or_withdraw(view, state)
     return moves
 
 
@@ -825,12 +837,69 @@ def _grab_or_wait(view: AgentView, state: Challenger) -> list[Move]:
     """Attack with the best plan if it beats the status quo; stand down when out of patience."""
     plan = _best_plan(view, state)
     if plan is not None and plan.utility > 0.0:
-        state.plan = plan
+        state.plan = attrs.evolve(plan, round=view.round)
         return [view.act("attack", plan.target, magnitude=plan.size)]
     if view.round >= view.whole("patience"):
         state.standing_down = True
         return [view.act("stand_down")]
     return []
+
+
+def _hold_or_withdraw(view: AgentView, state: Challenger) -> list[Move]:
+    """Each day of the war, hold on (threats armed again) or withdraw.
+
+    With ``reassess`` it weighs the war as it now stands, by the world's model: the
+    ground held, the responders that came (a record of honouring it has seen), the
+    others as it believes them. It withdraws when the chance of keeping the grab no
+    longer pays for the escalation risk of fighting on (deterred in the field).
+    """
+    plan = state.plan
+    if plan is None:
+        return []
+    under_way = view.holds(attacking(view.me, plan.target))
+    if view.flag("reassess") and under_way and view.round > plan.round:
+        p_s = _odds_now(view, state, plan)
+        gain = (view.number("value_gain") * state.resolve + view.number("cost_fail")) * plan.size
+        if p_s * gain < plan.risk * view.number("cost_nuclear"):
+            state.standing_down = True
+            return [view.act("withdraw")]
+    return _keep_threats_armed(view, state)
+
+
+def _odds_now(view: AgentView, state: Challenger, plan: Plan) -> float:
+    """The chance the grab under way stands, from what it sees today."""
+    public, target = view.public, plan.target
+    facts = view.world.facts
+    helpers = _helpers(public, target, view.me)
+    p_win = _coalition_wins(view, target, plan.size)
+    honour = {
+        h: 1.0
+        if responds(h, target) in facts
+        else _p_honour(view, state, h, target, plan.size, p_win)
+        for h in helpers
+    }
+    elapsed = view.round - plan.round
+    start = {
+        h: 0 if responds(h, target) in facts else max(0, _expected_delay(view, state, h) - elapsed)
+        for h in helpers
+    }
+
+    def access(host: str, user: str) -> float:
+        return 0.0 if f"denies_access({host},{user})" in facts else 1.0
+
+    days = max(1, public.max_rounds - view.round + 1)
+    defence = defence_by_day(
+        public, target, plan.size, helpers=honour, start=start, access=access, days=days
+    )
+    v = view.world.variables
+    return grab_stands(
+        public,
+        view.me,
+        plan.size,
+        defence,
+        control=v.get(f"control({target})", 0.0),
+        held=int(v.get(f"held({target})", 0.0)),
+    )
 
 
 def _keep_threats_armed(view: AgentView, state: Challenger) -> list[Move]:

@@ -438,3 +438,38 @@ def test_a_late_counter_offensive_succeeds_less_often() -> None:
         _bilateral(won_back, *off, slow),
     )
     assert_vanishes(placebo, effect, "won back, early vs late, no entrenchment")
+
+
+# -- withdrawal ----------------------------------------------------------------------
+
+
+def test_a_challenger_that_reassesses_withdraws_and_escalates_less() -> None:
+    """A DPRK that weighs the war each day as it stands (``reassess``) withdraws when
+    keeping the grab no longer pays for the risk of escalation: the war escalates less
+    often than when it holds on regardless. Placebo: in a world with no escalation
+    hazard and a ladder without nuclear use, there is no risk to weigh, it never
+    withdraws, and both arms end alike."""
+
+    def escalated(r: Result) -> bool:
+        return r.outcome is Outcome.ESCALATION
+
+    def withdrew(r: Result) -> bool:
+        return any(f.startswith("withdrew(") for f in r.world.facts)
+
+    effect = (
+        _bilateral(escalated, *DESPERATE, "agents.DPRK.params.reassess=false"),
+        _bilateral(escalated, *DESPERATE, "agents.DPRK.params.reassess=true"),
+    )
+    assert_greater(*effect, "escalation, holding on vs reassessing")
+    assert _bilateral(withdrew, *DESPERATE, "agents.DPRK.params.reassess=true")[0] > 0.0
+    calm = (
+        *DESPERATE,
+        "world.params.escalation_per_size=0",
+        "world.params.tripwire_risk=0",
+        'world.params.ladder="demonstration,conventional_strike"',
+    )
+    placebo = (
+        _bilateral(withdrew, *calm, "agents.DPRK.params.reassess=true"),
+        _bilateral(withdrew, *calm, "agents.DPRK.params.reassess=false"),
+    )
+    assert_vanishes(placebo, effect, "withdrawals, reassessing vs not, nothing to fear")
