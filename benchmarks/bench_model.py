@@ -1,6 +1,6 @@
 """The model's cost, before and after a change to it, measured in one run.
 
-    python benchmarks/bench_model.py --before model-v1 [--runs 200] [--repeats 5]
+    python benchmarks/bench_model.py --before b4e47a4 [--runs 200] [--repeats 5]
 
 Checks the revision ``--before`` out into a temporary git worktree and, alternating
 between it and this tree so both see the same machine, runs in a child process of each:
