@@ -44,6 +44,7 @@ from negsim.crisis import (
     defence_by_day,
     exposure,
     grab_stands,
+    nominal_view,
     responds,
     tripwire_hazard,
 )
@@ -374,7 +375,7 @@ def negsim_decision_rules(
     agent: Agent, scenario: Scenario
 ) -> Sequence[tuple[Rule, Mapping[str, float]]]:
     """The attack rule for its best plan at the start, before any answer."""
-    view = negsim.crisis.nominal_view(agent, scenario)
+    view = nominal_view(agent, scenario)
     state = Challenger()
     view = attrs.evolve(view, state=state)
     _size_up(view, state)
