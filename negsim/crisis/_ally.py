@@ -12,9 +12,11 @@ accepts to be paid. How allies decide *together* is the doctrine's own business.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from negsim.crisis._theory import (
+    ACCESS,
+    SUPPORT,
     Standing,
     defence_by_day,
     exposure,
@@ -29,6 +31,7 @@ from negsim.crisis._vocabulary import (
     repelled,
     threats,
 )
+from negsim.logic import Rule
 from negsim.model import Agent, AgentView, CommitmentState, Move, PublicInfo, Scenario
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "attacker_of",
     "in_danger",
     "listen",
+    "nominal_rules",
     "nominal_view",
     "open_or_shut",
     "support_values",
@@ -62,6 +66,24 @@ def nominal_view(agent: Agent, scenario: Scenario) -> AgentView:
         state=None,
         rng=random.Random(0),
     )
+
+
+def nominal_rules(
+    agent: Agent, scenario: Scenario, partner: str
+) -> list[tuple[Rule, Mapping[str, float]]]:
+    """An ally's rules at the start of a crisis, for :hook:`negsim_decision_rules`.
+
+    The support rule for ``partner`` (a sure win, no threat yet, no pledge), and for a
+    host the access rule.
+    """
+    standing = Standing(fear=agent.number("fear_abandonment"))
+    view = nominal_view(agent, scenario)
+    rules: list[tuple[Rule, Mapping[str, float]]] = [
+        (SUPPORT, support_values(view, standing, partner, 1.0))
+    ]
+    if agent.capabilities.forces_hosted:
+        rules.append((ACCESS, access_values(view, standing, 0.0)))
+    return rules
 
 
 def attacker_of(view: AgentView, target: str) -> str | None:

@@ -47,7 +47,7 @@ from negsim.crisis import (
     attacker_of,
     in_danger,
     listen,
-    nominal_view,
+    nominal_rules,
     offers,
     open_or_shut,
     responds,
@@ -179,15 +179,8 @@ def negsim_decision_rules(
 
     Evaluated at the start of a crisis: a sure win, no threat yet, no pledge.
     """
-    standing = Standing(fear=agent.number("fear_abandonment"))
-    view = nominal_view(agent, scenario)
-    rules: list[tuple[Rule, Mapping[str, float]]] = []
     partner = next((al.hub for al in scenario.alliances_of(agent.id) if al.hub != agent.id), None)
-    target = partner or agent.id
-    rules.append((SUPPORT, support_values(view, standing, target, 1.0)))
-    if agent.capabilities.forces_hosted:
-        rules.append((ACCESS, access_values(view, standing, 0.0)))
-    return rules
+    return nominal_rules(agent, scenario, partner or agent.id)
 
 
 @negsim.hookimpl

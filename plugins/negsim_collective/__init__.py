@@ -47,7 +47,7 @@ from negsim.crisis import (
     decided,
     in_danger,
     listen,
-    nominal_view,
+    nominal_rules,
     open_or_shut,
     responds,
     support_values,
@@ -193,14 +193,7 @@ def negsim_decision_rules(
     agent: Agent, scenario: Scenario
 ) -> Sequence[tuple[Rule, Mapping[str, float]]]:
     """The support rule, and for a host the access rule, at the start of a crisis."""
-    standing = Standing(fear=agent.number("fear_abandonment"))
-    view = nominal_view(agent, scenario)
-    rules: list[tuple[Rule, Mapping[str, float]]] = [
-        (SUPPORT, support_values(view, standing, agent.id, 1.0))
-    ]
-    if agent.capabilities.forces_hosted:
-        rules.append((ACCESS, access_values(view, standing, 0.0)))
-    return rules
+    return nominal_rules(agent, scenario, agent.id)
 
 
 @negsim.hookimpl
