@@ -19,6 +19,7 @@ from negsim.engine._observe import Observations
 from negsim.engine._seeds import stream
 from negsim.engine._validate import Validator
 from negsim.errors import NegsimError, PluginCallError, SimulationError
+from negsim.logic import compile_predicate, parse
 from negsim.model import (
     Action,
     ActionTaken,
@@ -36,6 +37,7 @@ from negsim.model import (
     Message,
     MessageSent,
     MoveRejected,
+    Negotiation,
     NegotiationEnded,
     NegotiationOpened,
     Outcome,
@@ -161,6 +163,7 @@ class Simulation:
             n.id: self.registry.protocol_relay(n.protocol) for n in scenario.negotiations
         }
         self._protocol_states: dict[str, object] = {}
+        self._openers: dict[str, Callable[[frozenset[str]], bool]] = {}
         self._validator = Validator(scenario, self.desk, self.monitor, self.sessions)
         self.events: list[Event] = []
         self.round = 0
@@ -333,6 +336,8 @@ class Simulation:
             )
         new = adjudication.world
         new = attrs.evolve(new, round=t, facts=new.facts | frozenset(decided_facts))
+        if ended:
+            new = _with_terms(new, ended)
         changed = world.facts ^ new.facts
         events.extend(FactChanged(t, f, f in new.facts) for f in sorted(changed))
         if new.variables != world.variables:
@@ -404,8 +409,10 @@ class Simulation:
         opened: list[Event] = []
         for nid, session in self.sessions.items():
             n = session.negotiation
-            if session.status is not SessionStatus.PENDING or n.opens != t:
+            if session.status is not SessionStatus.PENDING or not self._opens(n, t):
                 continue
+            n = n.opened_in(t)
+            session = attrs.evolve(session, negotiation=n)
             state = self._protocol_call(
                 nid,
                 "negsim_protocol_start",
@@ -417,6 +424,15 @@ class Simulation:
             self.sessions[nid] = self._protocol_step(started, t, ())
             opened.append(NegotiationOpened(t, nid, n.protocol, n.parties))
         return opened
+
+    def _opens(self, n: Negotiation, t: int) -> bool:
+        """Whether ``n`` opens in round ``t``: its round, or its proposition now true."""
+        if not n.opens_on:
+            return n.opens == t
+        holds = self._openers.get(n.id)
+        if holds is None:
+            holds = self._openers[n.id] = compile_predicate(parse(n.opens_on))
+        return t >= n.opens and holds(self.world.facts)
 
     def _sessions_by_agent(self) -> dict[str, tuple[Session, ...]]:
         out: dict[str, list[Session]] = {}
@@ -728,3 +744,20 @@ def scenario_digest(scenario: Scenario) -> str:
         _DIGESTS.clear()
     _DIGESTS[id(scenario)] = (scenario, digest)
     return digest
+
+
+def _with_terms(world: WorldState, ended: Iterable[Session]) -> WorldState:
+    """``world`` with each agreed numeric term as the variable ``term(<id>,<issue>)``.
+
+    So that world rules can enact an agreement (an armistice's line, a payment).
+    """
+    terms = {
+        f"term({s.id},{name})": float(value)
+        for s in ended
+        if s.agreement is not None
+        for name, value in s.agreement.items()
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
+    }
+    if not terms:
+        return world
+    return attrs.evolve(world, variables={**world.variables, **terms})

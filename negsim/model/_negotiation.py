@@ -147,11 +147,16 @@ class Negotiation:
         parties: The agents that negotiate, in the protocol's order (for alternating
             offers the first makes the opening offer).
         issues: What offers may settle.
-        opens: The round in which it opens.
+        opens: The round in which it opens (with ``opens_on``: the earliest).
         deadline: The last round in which it can be agreed; unagreed after it, it fails.
         mediator: An agent that proposes texts without being a party (``""``: none);
             for protocols that use one.
         params: The protocol's parameters (checked against its spec, defaults filled in).
+        opens_on: A proposition over the world's facts (``""``: none). The negotiation
+            then opens in the first round, from ``opens`` on, that starts with it true
+            (a crisis opens it, such as ``attacked(ROK)``), and its window moves with
+            it: it may be agreed for ``deadline - opens`` rounds after it opens. It
+            never opens if the proposition never holds.
     """
 
     id: str = attrs.field(validator=_name)
@@ -162,6 +167,7 @@ class Negotiation:
     deadline: int = attrs.field(default=20, validator=attrs.validators.ge(1))
     mediator: str = ""
     params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
+    opens_on: str = ""
 
     @parties.validator
     def _check_parties(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -171,6 +177,20 @@ class Negotiation:
     def __attrs_post_init__(self) -> None:
         if self.deadline < self.opens:
             raise ValueError(f"'deadline' must be >= 'opens' ({self.opens}): {self.deadline}")
+
+    def opened_in(self, round: int) -> Negotiation:
+        """The negotiation as it stands once opened in ``round``: its window moved there.
+
+        >>> n = Negotiation("truce", "alternating_offers", ("A", "B"),
+        ...                 [Issue("keep", low=0, high=1)], opens=1, deadline=11,
+        ...                 opens_on="attacked(B)")
+        >>> moved = n.opened_in(5)
+        >>> moved.opens, moved.deadline
+        (5, 15)
+        """
+        if round == self.opens:
+            return self
+        return attrs.evolve(self, opens=round, deadline=round + self.deadline - self.opens)
 
     def issue(self, name: str) -> Issue:
         """The issue ``name``.

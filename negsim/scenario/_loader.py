@@ -491,6 +491,8 @@ def _check_negotiation(n: Negotiation, ctx: _Context) -> Iterator[_Found]:
             )
     if n.mediator and n.mediator not in ctx.agent_ids:
         yield _Found(".mediator", f"unknown agent {n.mediator!r}; known: {_listed(ctx.agent_ids)}")
+    if n.opens_on:
+        yield from _check_proposition(n.opens_on, ".opens_on", ctx)
     for j, issue in enumerate(n.issues):
         if issue.debtor and issue.debtor not in n.parties:
             parties = ", ".join(n.parties)

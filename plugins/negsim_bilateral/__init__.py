@@ -23,6 +23,8 @@ otherwise. Each decides alone; nothing is voted.
   hazard of the threat against it as it has learned it from what the world carried
   out. It looks again every day.
 * **Spokes' pledges to the hub** are honoured or broken by the same support rule.
+* **Attacked, hub or spoke answers an armistice** its attacker offers by
+  :data:`negsim.crisis.ARMISTICE` (Fearon, IO 1995).
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ import negsim
 from negsim.crisis import (
     ACCESS,
     ACCESS_PARAMS,
+    ARMISTICE_PARAMS,
     CHA,
     SUPPORT,
     SUPPORT_PARAMS,
     Standing,
     access_values,
+    answer_armistice,
     answer_coercion,
     at_war,
     attacked,
@@ -72,6 +76,7 @@ __all__ = ["COOPERATION", "PARAMS", "Bilateral", "cooperation_values"]
 PARAMS = (
     *SUPPORT_PARAMS,
     *ACCESS_PARAMS,
+    *ARMISTICE_PARAMS,
     ParamSpec(
         "constitutional_delay",
         1,
@@ -210,6 +215,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
 def _hub(view: AgentView, state: Bilateral) -> list[Move]:
     moves = _take_or_refuse_rewards(view)
     moves += _defend_itself(view)
+    moves += answer_armistice(view, state.standing)
     moves += _pledge_in_public(view, state)
     for spoke in victims(view, state.allies):
         moves += _ask_for_access(view, state, spoke)
@@ -305,6 +311,7 @@ def _spoke(view: AgentView, state: Bilateral) -> list[Move]:
     firm = ACCESS.holds(access_values(view, state.standing, _cooperation(view, state)))
     moves += answer_coercion(view, state.standing, holds_firm=firm)
     moves += _the_hosts_gate(view, state, grant=firm)
+    moves += answer_armistice(view, state.standing)
     return moves
 
 

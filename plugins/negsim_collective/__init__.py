@@ -22,6 +22,8 @@ A member of a collective alliance under consensus (the North Atlantic Council):
 * **Integrated response.** Once the alliance decides, every member that honours
   responds under integrated command; with ``act_alone_after`` > 0 a member that would
   honour acts alone after that many days of fighting without a decision.
+* **Armistice.** An attacked member answers an armistice its attacker offers by
+  :data:`negsim.crisis.ARMISTICE` (Fearon, IO 1995).
 """
 
 from __future__ import annotations
@@ -36,11 +38,13 @@ import negsim
 from negsim.crisis import (
     ACCESS,
     ACCESS_PARAMS,
+    ARMISTICE_PARAMS,
     SNYDER,
     SUPPORT,
     SUPPORT_PARAMS,
     Standing,
     access_values,
+    answer_armistice,
     answer_coercion,
     at_war,
     attacker_of,
@@ -72,6 +76,7 @@ __all__ = ["PARAMS", "Member", "consent_delay"]
 PARAMS = (
     *SUPPORT_PARAMS,
     *ACCESS_PARAMS,
+    *ARMISTICE_PARAMS,
     ParamSpec(
         "max_deliberation",
         4,
@@ -224,6 +229,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
     moves += _deliberate_and_vote(view, state, firm)
     moves += _bargain_over_a_block(view, state)
     moves += _respond(view, state, hit)
+    moves += answer_armistice(view, state.standing)
     if view.agent.capabilities.forces_hosted and at_war(view):
         moves += open_or_shut(view, state.members, grant=firm)
     return moves

@@ -39,8 +39,11 @@ ends. One round is one day. The mechanics, with their sources (see
   is paid once, when the recipient accepts the demand (``rewarded(S,R)``,
   ``reward_paid(S)`` grows).
 * **Public pledges.** A public ``pledge`` to respond makes ``pledged(S,R)`` true.
+* **Armistice.** An agreed negotiation with a numeric term :data:`negsim.crisis.KEEP`
+  (the engine makes it the variable ``term(<id>,keep)``) ends the war in a
+  settlement: the attacker keeps that share of the objective (Fearon, IO 1995).
 * **How war ends.** Ground won back (``repelled``), the offensive exhausted, a
-  settlement (``concede``), the challenger's ``withdraw``, or the line frozen: the
+  settlement (``concede``, or an armistice), the challenger's ``withdraw``, or the line frozen: the
   ground fully held for ``ceasefire_rounds`` days while no outside state has committed
   forces to win it back (a fait accompli). While one has, the war goes on, however
   long its forces take to arrive. At the last round the side holding most of the ground keeps it.
@@ -61,6 +64,7 @@ import attrs
 
 import negsim
 from negsim.crisis import (
+    KEEP,
     Rung,
     arrival_delay,
     attacked,
@@ -704,6 +708,13 @@ def negsim_classify_outcome(
     conceded = sorted(f for f in facts if f.startswith("conceded("))
     if conceded:
         return Outcome.SETTLEMENT, "settled on concessions: " + ", ".join(conceded)
+    for n in scenario.negotiations:
+        keep = v.get(_var("term", n.id, KEEP))
+        if keep is not None and f"agreed({n.id})" in facts:
+            return Outcome.SETTLEMENT, (
+                f"{' and '.join(n.parties)} agreed an armistice ({n.id}): the attacker keeps "
+                f"{keep:.2f} of the objective"
+            )
     attacked_ = [a.id for a in scenario.agents if attacked(a.id) in facts]
     if not attacked_:
         if challenger and f"stands_down({challenger})" in facts:
@@ -738,7 +749,9 @@ def negsim_collect_metrics(world: WorldState, events: tuple[Event, ...]) -> dict
     """Crisis metrics: attack, control, response power, access, threats carried out.
 
     ``attack_round`` is reported only for runs with an attack: a run without one has no
-    such round, and tables show it as missing, not as a number standing in for none.
+    such round, and tables show it as missing, not as a number standing in for none;
+    ``armistice_keep`` (the share of the objective an agreed armistice leaves the
+    attacker) only for runs that ended in one.
     """
     facts = world.facts
     v = world.variables
@@ -757,4 +770,7 @@ def negsim_collect_metrics(world: WorldState, events: tuple[Event, ...]) -> dict
     }
     if starts:
         metrics["attack_round"] = min(starts)
+    kept = [x for k, x in v.items() if k.startswith("term(") and k.endswith(f",{KEEP})")]
+    if kept:
+        metrics["armistice_keep"] = max(kept)
     return metrics

@@ -25,7 +25,9 @@ all from what it believes and what it sees:
 * **During the war** it keeps its threats armed (a secret ``arm`` action each day:
   the world carries them out with the hazard chosen). With ``reassess`` it weighs the
   war each day as it stands (the ground held, who came) and withdraws when the chance
-  of keeping the grab no longer pays for the risk of escalation.
+  of keeping the grab no longer pays for the risk of escalation. Where the scenario
+  declares an armistice, it demands the share of the ground that pays best against
+  its belief about the target's cost of war (Fearon, IO 1995).
 """
 
 from __future__ import annotations
@@ -39,8 +41,11 @@ import attrs
 import negsim
 from negsim.beliefs import Belief
 from negsim.crisis import (
+    FEARON_1995,
     Rung,
+    armistice_sessions,
     attacking,
+    best_keep,
     defence_by_day,
     exposure,
     grab_stands,
@@ -162,7 +167,23 @@ PARAMS = (
         1000,
         ASSUMED,
     ),
-    ParamSpec("est_cost_war", 3.0, "Its estimate of a helper's cost of war.", 0, 1000, ASSUMED),
+    ParamSpec(
+        "est_cost_war",
+        3.0,
+        "Its estimate of a helper's or a target's cost of war, when the state has no "
+        "public prior over cost_war.",
+        0,
+        1000,
+        ASSUMED,
+    ),
+    ParamSpec(
+        "est_ground_value",
+        10.0,
+        "Its estimate of what the ground it grabs is worth to the target.",
+        0.01,
+        10000,
+        f"{FEARON_1995}; {ASSUMED}",
+    ),
     ParamSpec(
         "est_helper_nuclear_cost",
         50.0,
@@ -864,7 +885,38 @@ def _hold_or_withdraw(view: AgentView, state: Challenger) -> list[Move]:
         if p_s * gain < plan.risk * view.number("cost_nuclear"):
             state.standing_down = True
             return [view.act("withdraw")]
-    return _keep_threats_armed(view, state)
+    return _keep_threats_armed(view, state) + _offer_armistice(view, state, plan)
+
+
+def _offer_armistice(view: AgentView, state: Challenger, plan: Plan) -> list[Move]:
+    """Demand the share of the ground that pays best, in an armistice the target may refuse.
+
+    It reckons the war as it stands (:func:`_odds_now`) and takes the target to reckon
+    it alike: a target of cost of war ``c`` then accepts up to ``p_s + c/V``, with ``V``
+    what it believes the ground is worth to the target. Over its belief about ``c`` (the
+    target's public prior, or a point at ``est_cost_war``) it trades the chance of a
+    refusal against a better line (:func:`negsim.crisis.best_keep`; Fearon, IO 1995).
+    """
+    moves: list[Move] = []
+    for session in armistice_sessions(view):
+        if session.text or plan.target not in session.negotiation.parties:
+            continue
+        p_s = _odds_now(view, state, plan)
+        gain = view.number("value_gain") * state.resolve * plan.size
+        war = (
+            p_s * gain
+            - (1.0 - p_s) * view.number("cost_fail") * plan.size
+            - plan.risk * view.number("cost_nuclear")
+        )
+        belief = _belief(view.public, plan.target, "cost_war", view.number("est_cost_war"))
+        worth = view.number("est_ground_value")
+        thresholds = [
+            (p_s + float(t.params["cost_war"]) / worth, p)
+            for t, p in zip(belief.types, belief.probabilities, strict=True)
+        ]
+        keep, _ = best_keep(thresholds, gain=gain, war=war)
+        moves.append(view.offer(session, keep=round(keep, 6)))
+    return moves
 
 
 def _odds_now(view: AgentView, state: Challenger, plan: Plan) -> float:

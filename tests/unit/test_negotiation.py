@@ -54,6 +54,7 @@ def run(
     deadline: int = 6,
     opens: int = 1,
     max_rounds: int = 8,
+    opens_on: str = "",
 ) -> tuple[negsim.Result, Scripted, negsim.Simulation]:
     scripted = Scripted(script)
     registry = make_registry(*PROTOCOLS, script=scripted)
@@ -70,6 +71,7 @@ def run(
                 "opens": opens,
                 "deadline": deadline,
                 "params": params or {},
+                "opens_on": opens_on,
             }
         ],
     }
@@ -100,6 +102,37 @@ def test_a_negotiation_opens_and_its_parties_see_it() -> None:
     assert session.status is SessionStatus.OPEN
     assert session.turn == ("A",)
     assert script.view("C", 2).sessions == ()
+
+
+def test_a_fact_opens_a_negotiation_the_round_after_and_its_window_moves() -> None:
+    """``opens_on``: closed until the fact holds at a round's start; then open for
+    ``deadline - opens`` rounds (here 3 - 1 = 2) from that round."""
+    script = {("C", 3): lambda v: [v.act("mobilize", set="crisis(B)")]}
+    result, seen, _ = run(script, "alternating_offers", opens_on="crisis(B)", deadline=3)
+    [opened] = result.events_of(NegotiationOpened)
+    assert opened.round == 4
+    assert seen.view("A", 3).sessions == ()
+    [session] = seen.view("A", 4).sessions
+    assert (session.negotiation.opens, session.negotiation.deadline) == (4, 6)
+    event = ended(result)
+    assert (event.round, event.agreed, event.note) == (6, False, "no agreement by round 6")
+
+
+def test_a_negotiation_whose_fact_never_holds_never_opens() -> None:
+    result, seen, sim = run({}, "alternating_offers", opens_on="crisis(B)")
+    assert result.events_of(NegotiationOpened) == ()
+    assert seen.view("A", 8).sessions == ()
+    assert sim.sessions["talks"].status is SessionStatus.PENDING
+
+
+def test_agreed_numbers_become_world_variables_for_the_world_rules() -> None:
+    script = {
+        ("A", 1): lambda v: [v.offer("talks", demand=0.6, payment=2)],
+        ("B", 2): lambda v: [v.accept("talks")],
+    }
+    result, _, _ = run(script, "alternating_offers")
+    variables = result.world.variables
+    assert (variables["term(talks,demand)"], variables["term(talks,payment)"]) == (0.6, 2.0)
 
 
 def test_unagreed_by_the_deadline_it_fails_and_the_world_knows() -> None:
@@ -339,6 +372,13 @@ def test_a_file_declares_a_negotiation_and_it_round_trips() -> None:
             "negotiations[0].issues[0].consequent",
             "",
         ),
+        (
+            "deadline = 5",
+            'deadline = 5\nopens_on = "attacked(Z)"',
+            "negotiations[0].opens_on",
+            "unknown agent 'Z' in attacked(Z)",
+        ),
+        ("deadline = 5", 'deadline = 5\nopens_on = "attacked(A"', "negotiations[0].opens_on", ""),
     ],
 )
 def test_a_bad_negotiation_is_one_clear_problem(

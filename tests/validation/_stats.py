@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import statistics
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -75,3 +76,33 @@ def assert_vanishes(
     )
     assert bound <= 0.0, said
     assert qa - qb <= (pa - pb) / 2, said
+
+
+def mean_bound(a: list[float], b: list[float]) -> tuple[float, float]:
+    """The difference of the means of ``a`` and ``b``, and its one-sided 99% lower bound
+    (Welch's normal approximation; each sample needs at least two values)."""
+    diff = statistics.mean(a) - statistics.mean(b)
+    se = math.sqrt(statistics.variance(a) / len(a) + statistics.variance(b) / len(b))
+    return diff, diff - Z * se
+
+
+def assert_mean_greater(a: list[float], b: list[float], what: str) -> float:
+    """Assert ``mean(a) > mean(b)`` at 99% confidence; return the difference."""
+    diff, bound = mean_bound(a, b)
+    assert bound > 0.0, (
+        f"{what}: {statistics.mean(a):.3f} (n={len(a)}) vs {statistics.mean(b):.3f} "
+        f"(n={len(b)}); 99% lower bound of the difference {bound:.3f} <= 0"
+    )
+    return diff
+
+
+def assert_mean_vanishes(a: list[float], b: list[float], effect: float, what: str) -> None:
+    """Assert that with the mechanism off the difference of means is not significant at
+    99% and at most half ``effect``."""
+    diff, bound = mean_bound(a, b)
+    said = (
+        f"{what}: with the mechanism off the difference is {diff:.3f} (99% lower bound "
+        f"{bound:.3f}, n={len(a)}, {len(b)}); with it on {effect:.3f}"
+    )
+    assert bound <= 0.0, said
+    assert diff <= effect / 2, said
