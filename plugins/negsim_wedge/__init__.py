@@ -23,9 +23,11 @@ all from what it believes and what it sees:
   survivable arsenal (more warheads) discounts the escalation risk of limited probes
   (the stability-instability paradox).
 * **During the war** it keeps its threats armed (a secret ``arm`` action each day:
-  the world carries them out with the hazard chosen). With ``reassess`` it weighs the
-  war each day as it stands (the ground held, who came) and withdraws when the chance
-  of keeping the grab no longer pays for the risk of escalation. Where the scenario
+  the world carries them out with the hazard chosen) and watches who comes: a helper
+  that stays away past the day it was due is less likely to come (Bayes' rule on the
+  record of honouring in this crisis, ``learn_from_absence``). With ``reassess`` it
+  weighs the war each day as it stands (the ground held, who came) and withdraws when
+  fighting on is worth less than the status quo it attacked to escape. Where the scenario
   declares an armistice, it demands the share of the ground that pays best against
   its belief about the target's cost of war (Fearon, IO 1995).
 """
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -273,6 +275,13 @@ PARAMS = (
         source="Altman, ISQ 2017 (grabs abandoned under pressure); Powell, IO 2015",
     ),
     ParamSpec(
+        "learn_from_absence",
+        True,
+        "Whether each day a helper stays away past its due day lowers its belief that the "
+        "helper will come (Bayes' rule).",
+        source="Leeds, Long & Mitchell, JCR 2000 (honouring is a decision others observe)",
+    ),
+    ParamSpec(
         "probe_rounds",
         2,
         "Days it threatens and listens before it may attack.",
@@ -421,6 +430,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
     if state.plan is None and view.round > view.whole("probe_rounds"):
         moves += _grab_or_wait(view, state)
     if state.plan is not None:
+        _watch_who_comes(view, state, state.plan)
         moves += _hold_or_withdraw(view, state)
     return moves
 
@@ -709,7 +719,18 @@ def _reckon_odds(
     size: float,
     honour: Mapping[str, float],
     hazards: Mapping[str, float],
+    *,
+    elapsed: int = 0,
+    came: frozenset[str] = frozenset(),
+    control: float | None = None,
+    held: int = 0,
 ) -> float:
+    """The chance a grab stands: before it (the defaults) or ``elapsed`` days into it.
+
+    In a war under way, the helpers that ``came`` fight from the start and the others
+    are ``elapsed`` days closer to their due day; ``control`` and ``held`` say how the
+    grab stands.
+    """
     public = view.public
     deny = {h: _p_deny(view, state, h, x, _offer_to(view, state, h)) for h, x in hazards.items()}
     facts = view.world.facts
@@ -722,7 +743,9 @@ def _reckon_odds(
         return 1.0 - deny.get(host, 0.0)
 
     helpers = list(honour)
-    start = {h: _expected_delay(view, state, h) for h in helpers}
+    start = {
+        h: 0 if h in came else max(0, _expected_delay(view, state, h) - elapsed) for h in helpers
+    }
     days = max(1, public.max_rounds - view.round + 1)
     collective = [
         m for al in public.alliances_of(target) if al.kind == "collective" for m in al.members
@@ -732,7 +755,7 @@ def _reckon_odds(
         defence = defence_by_day(
             public, target, size, helpers=honour, start=start, access=access, days=days
         )
-        return grab_stands(public, view.me, size, defence)
+        return grab_stands(public, view.me, size, defence, control=control, held=held)
     # under consensus all must consent; without consensus, members act alone later
     agreed = math.prod(honour[m] * (1.0 - deny.get(m, 0.0)) for m in members)
     jointly = defence_by_day(
@@ -745,18 +768,18 @@ def _reckon_odds(
         integrated=members,
         days=days,
     )
-    late = round(view.number("est_alone_delay"))
+    late = max(0, round(view.number("est_alone_delay")) - elapsed)
     alone = defence_by_day(
         public,
         target,
         size,
         helpers=honour,
-        start={**start, **dict.fromkeys(members, late)},
+        start={**start, **{m: late for m in members if m not in came}},
         access=access,
         days=days,
     )
     defence = [agreed * j + (1.0 - agreed) * a for j, a in zip(jointly, alone, strict=True)]
-    return grab_stands(public, view.me, size, defence)
+    return grab_stands(public, view.me, size, defence, control=control, held=held)
 
 
 def _coalition_wins(view: AgentView, target: str, size: float) -> float:
@@ -776,18 +799,54 @@ def _p_honour(
     view: AgentView, state: Challenger, helper: str, target: str, size: float, p_win: float
 ) -> float:
     """Its belief that ``helper`` honours: the allies' support rule over its types."""
-    public = view.public
+    honours = _honours(view, helper, target, size, p_win)
+    return state.helpers[helper].expect(lambda t: float(honours(t)))
+
+
+def _honours(
+    view: AgentView, helper: str, target: str, size: float, p_win: float
+) -> Callable[[AgentType], bool]:
+    """Whether a helper of a given type would honour.
+
+    The allies' support rule, with its estimates of the terms it cannot see.
+    """
     pledged = 1.0 if f"pledged({helper},{target})" in view.world.facts else 0.0
     fixed = (
-        view.number("est_forward_stake") * exposure(public, helper, target)
+        view.number("est_forward_stake") * exposure(view.public, helper, target)
         - view.number("est_cost_war")
         - _risk(view, target, size) * view.number("est_helper_nuclear_cost")
         + view.number("est_ties")
         + view.number("est_audience_cost") * pledged
     )
-    return state.helpers[helper].expect(
-        lambda t: float(p_win * float(t.params["stakes"]) + fixed > 0.0)
-    )
+    return lambda t: p_win * float(t.params["stakes"]) + fixed > 0.0
+
+
+def _watch_who_comes(view: AgentView, state: Challenger, plan: Plan) -> None:
+    """Each day of war, a helper that stays away past its due day is less likely to come.
+
+    A helper that will honour moves after the delay it expects of it, ``d`` days, and is
+    late by one more day with probability ``(d + 0.5)/(d + 1.5)`` (a geometric delay of
+    mean ``d + 0.5``); one that will not never comes. So each day past the due day that
+    a helper stays away multiplies the odds that it honours by that probability (Bayes'
+    rule on the record of honouring in this crisis: Leeds, Long & Mitchell 2000).
+    """
+    target = plan.target
+    if not view.flag("learn_from_absence") or not view.holds(attacking(view.me, target)):
+        return
+    p_win = _coalition_wins(view, target, plan.size)
+    for helper in _helpers(view.public, target, view.me):
+        due = _expected_delay(view, state, helper)
+        if view.holds(responds(helper, target)) or view.round - plan.round <= due:
+            continue
+        late = (due + 0.5) / (due + 1.5)
+        state.helpers[helper].update_with(
+            _absent(_honours(view, helper, target, plan.size, p_win), late)
+        )
+
+
+def _absent(honours: Callable[[AgentType], bool], late: float) -> Callable[[AgentType], float]:
+    """The likelihood of a day's absence: ``late`` for a type that honours, 1 otherwise."""
+    return lambda t: late if honours(t) else 1.0
 
 
 def _expected_delay(view: AgentView, state: Challenger, helper: str) -> int:
@@ -872,8 +931,11 @@ def _hold_or_withdraw(view: AgentView, state: Challenger) -> list[Move]:
 
     With ``reassess`` it weighs the war as it now stands, by the world's model: the
     ground held, the responders that came (a record of honouring it has seen), the
-    others as it believes them. It withdraws when the chance of keeping the grab no
-    longer pays for the escalation risk of fighting on (deterred in the field).
+    others as it believes them. Fighting on is worth
+    ``p_s*value_gain*m - (1 - p_s)*cost_fail*m - risk*cost_nuclear``; withdrawing, the
+    status quo it attacked to escape less the cost of a failed attack,
+    ``status_quo - cost_fail*m``. It withdraws when that is worth more (deterred in
+    the field): a challenger whose status quo is bad enough holds on to the end.
     """
     plan = state.plan
     if plan is None:
@@ -882,7 +944,8 @@ def _hold_or_withdraw(view: AgentView, state: Challenger) -> list[Move]:
     if view.flag("reassess") and under_way and view.round > plan.round:
         p_s = _odds_now(view, state, plan)
         gain = (view.number("value_gain") * state.resolve + view.number("cost_fail")) * plan.size
-        if p_s * gain < plan.risk * view.number("cost_nuclear"):
+        risk = plan.risk * view.number("cost_nuclear")
+        if p_s * gain < risk + view.number("status_quo"):
             state.standing_down = True
             return [view.act("withdraw")]
     return _keep_threats_armed(view, state) + _offer_armistice(view, state, plan)
@@ -920,36 +983,30 @@ def _offer_armistice(view: AgentView, state: Challenger, plan: Plan) -> list[Mov
 
 
 def _odds_now(view: AgentView, state: Challenger, plan: Plan) -> float:
-    """The chance the grab under way stands, from what it sees today."""
+    """The chance the grab under way stands, from what it sees today.
+
+    The same reckoning as its plan's (:func:`_reckon_odds`), with the helpers that came
+    counted in and the others as it now believes them.
+    """
     public, target = view.public, plan.target
     facts = view.world.facts
     helpers = _helpers(public, target, view.me)
+    came = frozenset(h for h in helpers if responds(h, target) in facts)
     p_win = _coalition_wins(view, target, plan.size)
     honour = {
-        h: 1.0
-        if responds(h, target) in facts
-        else _p_honour(view, state, h, target, plan.size, p_win)
+        h: 1.0 if h in came else _p_honour(view, state, h, target, plan.size, p_win)
         for h in helpers
     }
-    elapsed = view.round - plan.round
-    start = {
-        h: 0 if responds(h, target) in facts else max(0, _expected_delay(view, state, h) - elapsed)
-        for h in helpers
-    }
-
-    def access(host: str, user: str) -> float:
-        return 0.0 if f"denies_access({host},{user})" in facts else 1.0
-
-    days = max(1, public.max_rounds - view.round + 1)
-    defence = defence_by_day(
-        public, target, plan.size, helpers=honour, start=start, access=access, days=days
-    )
     v = view.world.variables
-    return grab_stands(
-        public,
-        view.me,
+    return _reckon_odds(
+        view,
+        state,
+        target,
         plan.size,
-        defence,
+        honour,
+        plan.hazards,
+        elapsed=view.round - plan.round,
+        came=came,
         control=v.get(f"control({target})", 0.0),
         held=int(v.get(f"held({target})", 0.0)),
     )

@@ -70,16 +70,15 @@ def _kept(results: list[Result]) -> list[float]:
     ]
 
 
-def test_private_information_costs_the_attacker_ground_and_some_wars() -> None:
+def test_private_information_costs_the_attacker_ground() -> None:
     """An attacker unsure of the defender's cost of war demands less: the information
     rent of the bargaining model of war. Against a known cost it demands the most that
     cost accepts; against a prior it trades a risk of refusal against a better line.
 
     Placebo: make the ground worth so much to the ROK (and the DPRK know it) that no
     cost of war moves its answer: the types no longer differ in what they accept, and
-    the rent vanishes. In that arm the two priors give the same runs seed for seed,
-    because the private type then enters no decision (the only thing the arms differ
-    in is that type).
+    the rent vanishes (the two priors then give nearly the same runs, since the private
+    type is the only thing the arms differ in and it hardly enters any decision).
     """
     private, public = _arm(PRIVATE), _arm(PUBLIC)
     kept_private, kept_public = _kept(private), _kept(public)
