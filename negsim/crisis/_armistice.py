@@ -9,9 +9,10 @@ defender would accept, and demands more at the risk of a refusal (Fearon, IO 199
 * **The negotiation** is one the scenario declares between an attacker and its
   target, opened by the attack (``opens_on = "attacked(ROK)"``), with one continuous
   issue :data:`KEEP` from 0 to 1: the share of the contested objective the attacker
-  keeps. Its protocol says who offers; the built-in doctrines play it as
-  take-it-or-leave-it (``alternating_offers`` with ``counter_offers = false``), the
-  attacker first.
+  keeps. Its protocol says who offers: under ``alternating_offers`` the attacker
+  demands first; with ``counter_offers = false`` it is take-it-or-leave-it, otherwise
+  the two bargain while they fight, offer against counter-offer, each day's war
+  changing what each expects of it (Wagner, AJPS 2000; Powell, AJPS 2004).
 * **The defender** accepts while :data:`ARMISTICE` is positive: a share ``keep`` of
   the ground given up for sure against the chance the grab stands (``p_stand``, by the
   world's combat model with the partners it counts on, those not yet fighting
@@ -137,7 +138,10 @@ def answer_armistice(view: AgentView, standing: Standing) -> list[Move]:
     It weighs the chance the grab stands by the world's combat model, counting the
     partners already fighting for it in full and those whose pledge still stands with
     the chance it trusts them to come: one minus its fear of abandonment (Snyder 1984),
-    which moves with what its partners have done in the crisis.
+    which moves with what its partners have done in the crisis. Refusing, it makes a
+    counter-offer where the protocol allows one (``counter_offers``): the share the war
+    would leave the attacker as it reckons it, ``p_stand``, a split by the expected
+    outcome; otherwise it rejects, and the war goes on.
     """
     moves: list[Move] = []
     for session in armistice_sessions(view):
@@ -146,8 +150,12 @@ def answer_armistice(view: AgentView, standing: Standing) -> list[Move]:
             continue
         p_stand = grab_now(view, attacker, _partners(view, 1.0 - standing.fear))
         keep = float(session.text[KEEP])
-        accept = ARMISTICE.holds(armistice_values(view, keep, p_stand))
-        moves.append(view.accept(session) if accept else view.reject(session))
+        if ARMISTICE.holds(armistice_values(view, keep, p_stand)):
+            moves.append(view.accept(session))
+        elif session.negotiation.params.get("counter_offers", False):
+            moves.append(view.offer(session, **{KEEP: round(min(keep, p_stand), 6)}))
+        else:
+            moves.append(view.reject(session))
     return moves
 
 

@@ -44,6 +44,7 @@ import negsim
 from negsim.beliefs import Belief
 from negsim.crisis import (
     FEARON_1995,
+    KEEP,
     Rung,
     armistice_sessions,
     attacking,
@@ -353,6 +354,8 @@ class Challenger:
         plan: The plan it attacked with.
         standing_down: Whether it has stood down.
         delays: The days it expects each helper to need (worked out once).
+        defender: Its belief about the target's cost of war, once it bargains.
+        demanded: The share it last demanded in an armistice (``None``: none yet).
     """
 
     resolve: float = 1.0
@@ -363,6 +366,8 @@ class Challenger:
     plan: Plan | None = None
     standing_down: bool = False
     delays: dict[str, int] = attrs.field(factory=dict)
+    defender: Belief | None = None
+    demanded: float | None = None
 
 
 @negsim.hookimpl
@@ -948,21 +953,25 @@ def _hold_or_withdraw(view: AgentView, state: Challenger) -> list[Move]:
         if p_s * gain < risk + view.number("status_quo"):
             state.standing_down = True
             return [view.act("withdraw")]
-    return _keep_threats_armed(view, state) + _offer_armistice(view, state, plan)
+    return _keep_threats_armed(view, state) + _bargain(view, state, plan)
 
 
-def _offer_armistice(view: AgentView, state: Challenger, plan: Plan) -> list[Move]:
-    """Demand the share of the ground that pays best, in an armistice the target may refuse.
+def _bargain(view: AgentView, state: Challenger, plan: Plan) -> list[Move]:
+    """Bargain over an armistice while fighting: demand, or take a counter-offer.
 
     It reckons the war as it stands (:func:`_odds_now`) and takes the target to reckon
     it alike: a target of cost of war ``c`` then accepts up to ``p_s + c/V``, with ``V``
     what it believes the ground is worth to the target. Over its belief about ``c`` (the
-    target's public prior, or a point at ``est_cost_war``) it trades the chance of a
-    refusal against a better line (:func:`negsim.crisis.best_keep`; Fearon, IO 1995).
+    target's public prior, or a point at ``est_cost_war``) it demands the share that
+    trades the chance of a refusal against a better line best
+    (:func:`negsim.crisis.best_keep`; Fearon, IO 1995). It takes a counter-offer worth
+    more to it than fighting on; one worth less tells it that its last demand was
+    refused, and the types that would have accepted it become unlikely (Bayes' rule, a
+    refusal by such a type being a slip of :data:`_SLIP`) before it demands again.
     """
     moves: list[Move] = []
     for session in armistice_sessions(view):
-        if session.text or plan.target not in session.negotiation.parties:
+        if plan.target not in session.negotiation.parties or session.author == view.me:
             continue
         p_s = _odds_now(view, state, plan)
         gain = view.number("value_gain") * state.resolve * plan.size
@@ -971,15 +980,42 @@ def _offer_armistice(view: AgentView, state: Challenger, plan: Plan) -> list[Mov
             - (1.0 - p_s) * view.number("cost_fail") * plan.size
             - plan.risk * view.number("cost_nuclear")
         )
-        belief = _belief(view.public, plan.target, "cost_war", view.number("est_cost_war"))
-        worth = view.number("est_ground_value")
-        thresholds = [
-            (p_s + float(t.params["cost_war"]) / worth, p)
-            for t, p in zip(belief.types, belief.probabilities, strict=True)
-        ]
-        keep, _ = best_keep(thresholds, gain=gain, war=war)
-        moves.append(view.offer(session, keep=round(keep, 6)))
+        if state.defender is None:
+            state.defender = _belief(
+                view.public, plan.target, "cost_war", view.number("est_cost_war")
+            )
+        threshold = _acceptable(p_s, view.number("est_ground_value"))
+        if session.text:  # the target's counter-offer
+            if float(session.text[KEEP]) * gain >= war:
+                moves.append(view.accept(session))
+                continue
+            if state.demanded is not None:
+                state.defender.update_with(_refused(threshold, state.demanded))
+        belief = state.defender
+        keep, _ = best_keep(
+            [(threshold(t), p) for t, p in zip(belief.types, belief.probabilities, strict=True)],
+            gain=gain,
+            war=war,
+        )
+        state.demanded = round(keep, 6)
+        moves.append(view.offer(session, keep=state.demanded))
     return moves
+
+
+_SLIP = 0.05
+"""The chance a target refuses a demand its own reckoning says to accept."""
+
+
+def _acceptable(p_s: float, worth: float) -> Callable[[AgentType], float]:
+    """The largest share a target of a given type accepts: ``p_s + cost_war/worth``."""
+    return lambda t: p_s + float(t.params["cost_war"]) / worth
+
+
+def _refused(
+    threshold: Callable[[AgentType], float], demand: float
+) -> Callable[[AgentType], float]:
+    """The likelihood that a type refused ``demand``: a slip for one that accepts it."""
+    return lambda t: _SLIP if threshold(t) >= demand else 1.0
 
 
 def _odds_now(view: AgentView, state: Challenger, plan: Plan) -> float:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from negsim.model import Outcome, Result
+from negsim.model import MessageSent, NegotiationEnded, Outcome, Result
 from negsim.scenario import scenario_from_dict
 
 from ._stats import RUNS, SCENARIOS, assert_mean_greater, assert_mean_vanishes, runs
@@ -44,11 +44,13 @@ PUBLIC = {
 """The same cost known to all: the prior's mean, as a single type."""
 
 
-def _arm(prior: dict[str, Any], ground_value: float | None = None) -> list[Result]:
+def _arm(
+    prior: dict[str, Any], ground_value: float | None = None, *, counter_offers: bool = False
+) -> list[Result]:
     """Runs with the armistice, the ROK's cost under ``prior``, and optionally the
     ground worth ``ground_value`` to the ROK (and known to the DPRK to be)."""
     data = tomllib.loads((SCENARIOS / "korea_bilateral.toml").read_text(encoding="utf-8"))
-    data["negotiations"] = [ARMISTICE]
+    data["negotiations"] = [{**ARMISTICE, "params": {"counter_offers": counter_offers}}]
     for agent in data["agents"]:
         if agent["id"] == "ROK":
             agent["prior"] = prior
@@ -88,3 +90,30 @@ def test_private_information_costs_the_attacker_ground() -> None:
     assert_mean_vanishes(
         _kept(placebo_public), _kept(placebo_private), rent, "ground kept, cost irrelevant"
     )
+
+
+def test_with_counter_offers_the_sides_bargain_while_they_fight() -> None:
+    """With ``counter_offers`` the ROK answers a demand it refuses with the share the war
+    would leave the DPRK as it reckons it, and the DPRK takes it when that is worth more
+    than fighting on. A mechanism check over ``RUNS`` runs, not a direction: some wars end
+    on the ROK's counter-offer, each below the DPRK's demand in that run; under
+    take-it-or-leave-it none does."""
+
+    def settled_on_counters(results: list[Result]) -> list[tuple[float, float]]:
+        out = []
+        for r in results:
+            sent = [e.message for e in r.events_of(MessageSent) if isinstance(e, MessageSent)]
+            demands = [
+                float(m.terms["keep"])
+                for m in sent
+                if m.negotiation == "armistice" and m.sender == "DPRK" and m.terms
+            ]
+            for e in r.events_of(NegotiationEnded):
+                if isinstance(e, NegotiationEnded) and e.agreed and e.note.startswith("DPRK"):
+                    out.append((float(e.terms["keep"]), demands[-1]))
+        return out
+
+    bargaining = settled_on_counters(_arm(PRIVATE, counter_offers=True))
+    assert bargaining, "no war ended on a counter-offer"
+    assert all(counter < demand for counter, demand in bargaining), bargaining
+    assert settled_on_counters(_arm(PRIVATE)) == []
