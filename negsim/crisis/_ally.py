@@ -76,7 +76,7 @@ def nominal_rules(
     The support rule for ``partner`` (a sure win, no threat yet, no pledge), and for a
     host the access rule.
     """
-    standing = Standing(fear=agent.number("fear_abandonment"))
+    standing = Standing.of(agent)
     view = nominal_view(agent, scenario)
     rules: list[tuple[Rule, Mapping[str, float]]] = [
         (SUPPORT, support_values(view, standing, partner, 1.0))
@@ -184,6 +184,8 @@ def support_values(
         "dependence": view.number("dependence"),
         "cost_abandon": view.number("cost_abandon"),
         "fear_abandonment": standing.fear,
+        "cost_entrapment": view.number("cost_entrapment"),
+        "fear_entrapment": standing.entrapment,
         "audience_cost": view.number("audience_cost"),
         "level": float(standing.level),
     }
@@ -210,6 +212,8 @@ def access_values(view: AgentView, standing: Standing, cooperation: float) -> di
         "dependence": view.number("dependence"),
         "cost_abandon": view.number("cost_abandon"),
         "fear_abandonment": standing.fear,
+        "cost_entrapment": view.number("cost_entrapment"),
+        "fear_entrapment": standing.entrapment,
         "audience_cost": view.number("audience_cost"),
         "level": float(standing.level),
         "quasi_weight": view.number("quasi_weight"),

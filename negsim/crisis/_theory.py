@@ -17,7 +17,7 @@ import attrs
 from negsim.beliefs import Belief
 from negsim.crisis._combat import arrival_delay, deployments, garrison, grab_odds
 from negsim.logic import Rule
-from negsim.model import AgentType, Capabilities, ParamSpec, ParamValue, PublicInfo
+from negsim.model import Agent, AgentType, Capabilities, ParamSpec, ParamValue, PublicInfo
 
 __all__ = [
     "ACCESS",
@@ -73,10 +73,28 @@ SUPPORT_PARAMS = (
         CHA,
     ),
     ParamSpec(
+        "fear_entrapment",
+        0.0,
+        "Fear of entrapment at the start: of being drawn into a partner's war beyond its "
+        "own stakes.",
+        0,
+        1,
+        SNYDER,
+    ),
+    ParamSpec(
+        "cost_entrapment",
+        0.0,
+        "Cost of being drawn into a partner's war beyond its own stakes (C_entrap); the "
+        "fear of entrapment weighs it (0: no such cost).",
+        0,
+        1000,
+        f"{SNYDER}; assumption: no public figure, off until calibrated",
+    ),
+    ParamSpec(
         "fear_learning",
         0.3,
         "How far one observed act of a partner (honouring, defecting, a unilateral "
-        "concession) moves the fear of abandonment.",
+        "concession) moves the fears of abandonment and of entrapment.",
         0,
         1,
         f"{SNYDER}; {CHA}; value an assumption",
@@ -170,7 +188,8 @@ ACCESS_PARAMS = (
 SUPPORT = Rule(
     name="support",
     expr="p_win*stakes + forward_stake*exposure - cost_war - p_nuc*cost_nuclear"
-    " + dependence*cost_abandon*fear_abandonment + audience_cost*level",
+    " + dependence*cost_abandon*fear_abandonment"
+    " - dependence*cost_entrapment*fear_entrapment + audience_cost*level",
     doc="an ally honours its pledge to an attacked partner",
     source=f"{SNYDER}; {TOMZ}; Fuhrmann & Sechser, AJPS 2014",
 )
@@ -179,6 +198,7 @@ SUPPORT = Rule(
 ACCESS = Rule(
     name="grant_access",
     expr="alliance_value + dependence*cost_abandon*fear_abandonment + audience_cost*level"
+    " - dependence*cost_entrapment*fear_entrapment"
     " + quasi_weight*cooperation + backfire*threatened + revocation_cost*korea_minute - reward"
     " - hazard*horizon*cost_hit",
     doc="a host keeps its bases open to the forces' owner",
@@ -200,6 +220,7 @@ class Standing:
 
     Attributes:
         fear: Its fear of abandonment now (starts at ``fear_abandonment``).
+        entrapment: Its fear of entrapment now (starts at ``fear_entrapment``).
         level: Its level of public escalation: 1 after a public pledge, 2 once its
             forces are committed (Tomz 2007).
         hazard: Its belief about the hazard of each threat against it, by threatener:
@@ -212,12 +233,20 @@ class Standing:
     """
 
     fear: float
+    entrapment: float = 0.0
     level: int = 0
     hazard: dict[str, Belief] = attrs.field(factory=dict)
     executed: dict[str, float] = attrs.field(factory=dict)
     threatened: dict[str, str] = attrs.field(factory=dict)
     reward: float = 0.0
     seen: set[str] = attrs.field(factory=set)
+
+    @classmethod
+    def of(cls, agent: Agent) -> Standing:
+        """An ally's standing at the start of a crisis: its fears as its parameters say."""
+        return cls(
+            fear=agent.number("fear_abandonment"), entrapment=agent.number("fear_entrapment")
+        )
 
     def hear_threat(self, sender: str, rung: str) -> None:
         """Start a belief about the hazard of ``sender``'s threat."""
@@ -242,11 +271,20 @@ class Standing:
         return belief.expect("hazard") if belief is not None else 0.0
 
     def observe_partner(self, act: str, *, reliable: bool, learning: float) -> None:
-        """A partner's act (counted once): honouring lowers fear, defecting raises it."""
+        """A partner's act (counted once), the two fears moving apart (Snyder 1984).
+
+        A partner that honours (commits forces) lowers the fear of abandonment and
+        raises the fear of entrapment: it has shown it will fight, and may draw the ally
+        in. One that defects or concedes raises the fear of abandonment and lowers the
+        fear of entrapment.
+        """
         if act in self.seen:
             return
         self.seen.add(act)
         self.fear += learning * ((0.0 - self.fear) if reliable else (1.0 - self.fear))
+        self.entrapment += learning * (
+            (1.0 - self.entrapment) if reliable else (0.0 - self.entrapment)
+        )
 
 
 def _likelihood(hazard: float, hit: bool) -> float:

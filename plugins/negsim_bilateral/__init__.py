@@ -160,7 +160,7 @@ def negsim_plugin_spec() -> PluginSpec:
 @negsim.hookimpl
 def negsim_agent_start(agent: Agent, rng: random.Random) -> Bilateral:
     """Start with the scenario's fear of abandonment."""
-    return Bilateral(Standing(fear=agent.number("fear_abandonment")))
+    return Bilateral(Standing.of(agent))
 
 
 def cooperation_values(

@@ -181,7 +181,7 @@ def negsim_agent_start(agent: Agent, rng: random.Random) -> Member:
     """Draw this run's pace of deliberation."""
     sigma = agent.number("noise")
     pace = rng.lognormvariate(0.0, sigma) if sigma else 1.0
-    return Member(Standing(fear=agent.number("fear_abandonment")), pace=pace)
+    return Member(Standing.of(agent), pace=pace)
 
 
 def consent_delay(threat_perception: float, max_deliberation: int, pace: float) -> int:

@@ -326,6 +326,26 @@ def test_adversary_targets_the_member_whose_partners_are_least_committed() -> No
         assert_vanishes(placebo, effect, f"targeted M002 vs {other}, all garrisoned")
 
 
+def test_a_patron_that_fights_raises_its_hosts_fear_of_entrapment() -> None:
+    """Japan, weighing a cost of being drawn into a war beyond its own stakes
+    (``cost_entrapment``), shuts its bases to the United States more often: each act
+    of the patron's commitment it sees (the United States fighting for the ROK) raises
+    its fear of entrapment as it lowers its fear of abandonment (Snyder 1984; Cha 1999).
+    Placebo: a Japan whose fears do not move with what its partners do
+    (``fear_learning = 0``, starting with no fear of entrapment) is not moved by that
+    cost at all."""
+    denied = _denied("JPN", "USA")
+    entrapped = "agents.JPN.params.cost_entrapment=20"
+    effect = (_bilateral(denied, *DESPERATE, entrapped), _bilateral(denied, *DESPERATE))
+    assert_greater(*effect, "Japan denies access, with a cost of entrapment vs without")
+    fixed = "agents.JPN.params.fear_learning=0"
+    placebo = (
+        _bilateral(denied, *DESPERATE, fixed, entrapped),
+        _bilateral(denied, *DESPERATE, fixed),
+    )
+    assert_vanishes(placebo, effect, "Japan denies access, its fears fixed")
+
+
 # -- quasi-alliance --------------------------------------------------------------------
 
 
