@@ -141,20 +141,33 @@ class PluginCallError(SimulationError):
         agent: The agent whose decision was being made, if any.
         round: The round in which it happened.
         error: The original exception.
+        what: What the plugin did, when it did not raise (``"returned ..."``).
     """
 
     def __init__(
-        self, plugin: str, hook: str, agent: str | None, round: int, error: BaseException
+        self,
+        plugin: str,
+        hook: str,
+        agent: str | None,
+        round: int,
+        error: BaseException,
+        *,
+        what: str | None = None,
     ) -> None:
         self.plugin = plugin
         self.hook = hook
         self.agent = agent
         self.round = round
         who = f" for agent {agent!r}" if agent else ""
-        super().__init__(
-            f"plugin {plugin!r} raised {type(error).__name__} in {hook}{who} "
-            f"in round {round}: {error}"
-        )
+        if what is None:
+            text = f"{error}" if str(error) else "(no message)"
+            what = f"raised {type(error).__name__}: {text}"
+            super().__init__(
+                f"plugin {plugin!r} raised {type(error).__name__} in {hook}{who} "
+                f"in round {round}: {text}"
+            )
+        else:
+            super().__init__(f"plugin {plugin!r} {what} in {hook}{who} in round {round}")
 
 
 class MissingValueError(NegsimError, KeyError):

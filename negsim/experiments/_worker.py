@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from negsim.engine import Simulation, scenario_digest
-from negsim.errors import PluginCallError
+from negsim.errors import PluginCallError, TimeLimitError
 from negsim.experiments._errors import SweepError
 from negsim.experiments._params import format_value
 from negsim.experiments._plan import RunSpec, point_key
@@ -224,7 +224,7 @@ class WorkerState:
         plugins = [p for p in self.registry.info() if p.name in used or p.role == "observer"]
         return {
             "outcome": None,
-            "rounds": exc.round if isinstance(exc, PluginCallError) else None,
+            "rounds": exc.round if isinstance(exc, (PluginCallError, TimeLimitError)) else None,
             "reason": None,
             "error": f"{type(exc).__name__}: {exc}",
             "negsim_version": negsim.__version__,

@@ -35,12 +35,24 @@ def negsim_cli(
     A command still running after ``timeout`` seconds fails the test (a hang is the
     defect these tests look for), and nothing it started is left behind.
     """
+    return run_module("negsim", *args, cwd=cwd, timeout=timeout, env=env)
+
+
+def run_module(
+    module: str,
+    *args: str | os.PathLike[str],
+    cwd: Path | None = None,
+    timeout: float = TIMEOUT,
+    env: dict[str, str] | None = None,
+) -> Finished:
+    """Run ``python -m MODULE ARGS`` like :func:`negsim_cli` (from the repository root)."""
+    root = Path(__file__).parents[2]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "negsim", *map(str, args)],
+        [sys.executable, "-m", module, *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=cwd,
+        cwd=cwd or root,
         env={**os.environ, **(env or {})},
         start_new_session=True,
     )
