@@ -203,6 +203,7 @@ class TimeLimitError(SimulationError, TimeoutError):
         plugin: The plugin running when the limit was reached, if one was.
         hook: The hook being called, if any.
         agent: The agent it was called for, if any.
+        detail: What was finished before the limit (``negsim check``), if anything.
     """
 
     def __init__(
@@ -213,6 +214,8 @@ class TimeLimitError(SimulationError, TimeoutError):
         plugin: str | None = None,
         hook: str | None = None,
         agent: str | None = None,
+        *,
+        detail: str = "",
     ) -> None:
         self.limit = limit
         self.seconds = seconds
@@ -220,13 +223,17 @@ class TimeLimitError(SimulationError, TimeoutError):
         self.plugin = plugin
         self.hook = hook
         self.agent = agent
-        what = "the run" if limit == "run_seconds" else "one hook call"
-        where = ""
+        what = {"run_seconds": "the run", "check_seconds": "negsim check"}.get(
+            limit, "one hook call"
+        )
+        where = f" in round {round}" if round else ""
         if plugin is not None:
             who = f" for agent {agent!r}" if agent else ""
-            where = f" (plugin {plugin!r} in {hook}{who})"
+            where += f" (plugin {plugin!r} in {hook}{who})"
+        if detail:
+            where += f": {detail}"
         super().__init__(
-            f"{what} took longer than {limit}={seconds:g} s in round {round}{where}; "
+            f"{what} took longer than {limit}={seconds:g} s{where}; "
             f"raise the limit with --limit {limit}=N (0: no limit) or "
             f"negsim.Limits({limit}=N)"
         )

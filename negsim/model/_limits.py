@@ -59,7 +59,7 @@ class Limits:
     max_messages: int = _field(100_000, "most moves in one round, all agents together")
     sweep_runs: int = _field(10_000_000, "most runs a sweep may plan")
     check_atoms: int = _field(14, "most distinct facts in a proposition negsim check solves")
-    check_seconds: float = _field(120, "seconds negsim check may spend on symbolic checks")
+    check_seconds: float = _field(60, "seconds negsim check may spend on symbolic checks")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
