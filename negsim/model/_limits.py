@@ -55,7 +55,7 @@ class Limits:
     run_seconds: float = _field(300, "seconds one run may take")
     decision_seconds: float = _field(60, "seconds one hook call may take")
     max_rounds: int = _field(100_000, "largest max_rounds of a scenario")
-    max_agents: int = _field(20_000, "most agents in a scenario")
+    max_agents: int = _field(100_000, "most agents in a scenario")
     max_messages: int = _field(100_000, "most moves in one round, all agents together")
     sweep_runs: int = _field(10_000_000, "most runs a sweep may plan")
     check_atoms: int = _field(14, "most distinct facts in a proposition negsim check solves")
