@@ -198,6 +198,14 @@ class NarratesObject(_World):
         return Adjudication(world=world, events=[negsim.model.Narration(world.round, object())])  # type: ignore[arg-type]
 
 
+class ChecksAtStart(_World):
+    """Refuses the scenario when the run is set up (as world rules may)."""
+
+    @hookimpl
+    def negsim_simulation_start(self, scenario: negsim.Scenario) -> None:
+        raise negsim.ScenarioError(scenario.name, ["world.params: not a game I can play"])
+
+
 DOCTRINES: dict[str, type[_Doctrine]] = {
     "exits": Exits,
     "interrupts": Interrupts,
@@ -220,6 +228,7 @@ WORLDS: dict[str, type[_World]] = {
     "adjudicates_nonsense": AdjudicatesNonsense,
     "adjudicates_bad_world": AdjudicatesBadWorld,
     "narrates_object": NarratesObject,
+    "checks_at_start": ChecksAtStart,
 }
 
 

@@ -57,6 +57,11 @@ def test_exit_interrupt_and_scenario_errors_from_a_plugin_are_the_plugins(doctri
     assert f"plugin {doctrine!r} raised {raised.__name__}" in str(err)
 
 
+def test_a_scenario_error_from_a_set_up_hook_stays_the_scenarios():
+    with pytest.raises(negsim.ScenarioError, match=r"faults: world\.params: not a game I can"):
+        simulate(world="checks_at_start")
+
+
 # -- wrong return values ------------------------------------------------------------------
 
 
