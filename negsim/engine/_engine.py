@@ -7,7 +7,6 @@ import functools
 import hashlib
 import json
 import operator
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -732,7 +731,7 @@ class Simulation:
             if n == len(impls)
             else " or ".join(sorted({impl.plugin_name for impl in impls}))
         )
-        return dict(_raise(self._returned("negsim_collect_metrics", plugin, None, what)))
+        raise self._returned("negsim_collect_metrics", plugin, None, what)
 
     def provenance(self) -> Provenance:
         """Versions, seed, overrides and the plugins that took part."""
@@ -788,13 +787,13 @@ class Simulation:
             if not self._playing:  # set-up hooks may check the scenario: its error stands
                 raise
             self._plugin_raised(hook, relay, who, owner, exc)  # in a round: the plugin's
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             if guard.interrupted:  # a real Ctrl-C, not a plugin's own raise
                 raise
-            self._plugin_raised(hook, relay, who, owner, sys.exc_info()[1])
-        except (Exception, SystemExit) as exc:
+            self._plugin_raised(hook, relay, who, owner, exc)
+        except BaseException as exc:
             # SystemExit too: a plugin's sys.exit() must not end negsim with its code;
-            # a NegsimError such as ScenarioError is the plugin's, not the scenario's
+            # nor may any other exception leave the run without naming the plugin
             self._plugin_raised(hook, relay, who, owner, exc)
         finally:
             guard.call_started = 0.0
@@ -815,9 +814,8 @@ class Simulation:
         relay: HookRelay,
         who: str | None,
         owner: str | None,
-        exc: BaseException | None,
+        exc: BaseException,
     ) -> NoReturn:
-        assert exc is not None
         plugin = self.registry.plugin_for_code(exc.__traceback__, relay) or self._blame(who, owner)
         raise PluginCallError(plugin, hook.name, who, self._playing, exc) from exc
 
@@ -878,10 +876,6 @@ def _short(value: Any) -> str:
         return "[" + ", ".join(parts) + "]"
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "..."
-
-
-def _raise(error: Exception) -> NoReturn:
-    raise error
 
 
 _AGENT_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Agent)))
