@@ -315,3 +315,27 @@ def test_a_hung_plugin_in_a_pool_worker_becomes_an_error_row(tmp_path):
         )
         .all()
     )
+
+
+def test_a_long_numeric_grid_is_checked_by_its_ends_not_point_by_point(
+    scenario_file, tmp_path, monkeypatch
+):
+    from negsim.experiments import _sweep
+
+    seen: list[tuple[str, int]] = []
+    real = _sweep._Checker.__call__
+
+    def spy(self, path, values):
+        values = list(values)
+        seen.append((path, len(values)))
+        return real(self, path, values)
+
+    monkeypatch.setattr(_sweep._Checker, "__call__", spy)
+    report = small(
+        scenario_file,
+        tmp_path / "r.csv",
+        grid=["agents.DPRK.params.p_attack=0:1:50", "agents.ROK.doctrine=chatter,scripted"],
+        runs=1,
+    )
+    assert report.ran == 100
+    assert seen == [("agents.DPRK.params.p_attack", 2), ("agents.ROK.doctrine", 2)]
