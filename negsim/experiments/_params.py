@@ -356,11 +356,16 @@ def _items(spec: str) -> list[str]:
     return items
 
 
-def _literal(raw: str) -> ParamValue:
+def _literal(raw: str, where: str = "--grid") -> ParamValue:
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
+    except (ValueError, RecursionError):  # tomllib's int() over the digit limit; nesting
+        raise SweepError(
+            f"{where}: a value negsim cannot read: {raw[:20]}... (an integer with more than 4,300 "
+            "digits, or arrays nested too deeply)"
+        ) from None
     if isinstance(value, (bool, int, float, str)):
         return value
     return raw
@@ -370,7 +375,7 @@ def _list(path: str, spec: str, current: object) -> tuple[tuple[ParamValue, ...]
     raw = _items(spec)
     if any(not r for r in raw):
         raise SweepError(f"--grid {path}={spec}: an empty value in the list")
-    param = grid_parameter(path, [_literal(r) for r in raw], current)
+    param = grid_parameter(path, [_literal(r, f"--grid {path}") for r in raw], current)
     return param.values, param.kind
 
 

@@ -647,6 +647,16 @@ def _read_part(f: Path, columns: Sequence[str] | None, kinds: Mapping[str, str])
         return pq.read_table(f, columns=wanted)
     import pyarrow.csv as pcsv
 
+    with open(f, "rb") as raw:  # a cut last row would read back as a wrong value
+        cut = False
+        if raw.seek(0, os.SEEK_END):
+            raw.seek(-1, os.SEEK_END)
+            cut = raw.read(1) != b"\n"
+        if cut:
+            raise ValueError(
+                "its last row is cut (no line end); run the sweep again to set it aside "
+                "and run its runs again"
+            )
     with open(f, encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh), [])
     types: dict[str, Any] = {}

@@ -209,3 +209,11 @@ def test_cli_refuses_a_fifo_and_a_deep_file_with_exit_2(tmp_path):
 def test_cli_refuses_nan_with_exit_2():
     done = negsim_cli("run", EXAMPLE, "--set", "agents.ROK.params.threat_perception=nan")
     assert_clean_failure(done, 2, "threat_perception", "expected a number, got nan")
+
+
+@pytest.mark.parametrize(
+    "value", ["9" * 5000, "[" * 3000 + "]" * 3000], ids=["5000 digits", "3000 deep"]
+)
+def test_an_override_value_negsim_cannot_read_is_refused(value):
+    with pytest.raises(ScenarioError, match=r"--set: scenario.seed: a value negsim cannot read"):
+        scenario_from_dict(data(), overrides=[f"scenario.seed={value}"], registry=REGISTRY)

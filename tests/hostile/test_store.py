@@ -339,3 +339,17 @@ def test_a_long_numeric_grid_is_checked_by_its_ends_not_point_by_point(
     )
     assert report.ran == 100
     assert seen == [("agents.DPRK.params.p_attack", 2), ("agents.ROK.doctrine", 2)]
+
+
+def test_a_grid_value_negsim_cannot_read_is_refused(scenario_file, tmp_path):
+    with pytest.raises(SweepError, match=r"--grid scenario.seed: a value negsim cannot read"):
+        small(scenario_file, tmp_path / "r.csv", grid=[f"scenario.seed=1,{'9' * 5000}"])
+
+
+def test_reading_results_with_a_cut_csv_part_is_an_error_not_a_wrong_value(scenario_file, tmp_path):
+    out = tmp_path / "r.csv"
+    small(scenario_file, out)
+    part = sorted(out.glob("part-*.csv"))[-1]
+    part.write_text(part.read_text(encoding="utf-8").rstrip("\r\n")[:-2], encoding="utf-8")
+    with pytest.raises(SweepError, match=rf"{part.name} cannot be read: its last row is cut"):
+        read_results(out)
