@@ -301,7 +301,7 @@ def test_a_hung_plugin_in_a_pool_worker_becomes_an_error_row(tmp_path):
         registry=faults.registry,
         out=out,
         progress=False,
-        limits=negsim.Limits(decision_seconds=0.5),
+        limits=negsim.Limits(decision_seconds=1),
     )
     assert report.errors == 2
     rows = read_results(out)
@@ -310,7 +310,7 @@ def test_a_hung_plugin_in_a_pool_worker_becomes_an_error_row(tmp_path):
     assert (
         failed["error"]
         .str.startswith(
-            "TimeLimitError: one hook call took longer than decision_seconds=0.5 s in round 2 "
+            "TimeLimitError: one hook call took longer than decision_seconds=1 s in round 2 "
             "(plugin 'sleeps' in negsim_decide for agent 'A')"
         )
         .all()
