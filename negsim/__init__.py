@@ -22,6 +22,7 @@ from negsim.errors import (
     ScenarioError,
     ScenarioFileError,
     SimulationError,
+    TimeLimitError,
     UnknownDoctrineError,
 )
 from negsim.hookspecs import hookimpl, hookspec
@@ -33,6 +34,7 @@ from negsim.model import (
     Alliance,
     Commitment,
     CommitmentState,
+    Limits,
     Message,
     Outcome,
     ParamSpec,
@@ -60,6 +62,7 @@ __all__ = [
     "Alliance",
     "Commitment",
     "CommitmentState",
+    "Limits",
     "Message",
     "NegsimError",
     "Outcome",
@@ -78,6 +81,7 @@ __all__ = [
     "ScenarioFileError",
     "Simulation",
     "SimulationError",
+    "TimeLimitError",
     "UnknownDoctrineError",
     "WorldState",
     "__version__",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from negsim.engine import Simulation, TraceRecord
-from negsim.model import Result, Scenario
+from negsim.model import Limits, Result, Scenario
 from negsim.plugins import PluginRegistry
 from negsim.scenario import Override, apply_overrides
 
@@ -19,6 +19,7 @@ def simulate(
     overrides: Iterable[Override | str] = (),
     registry: PluginRegistry | None = None,
     trace: Callable[[TraceRecord], None] | None = None,
+    limits: Limits | None = None,
 ) -> Result:
     """Run ``scenario`` to its end.
 
@@ -30,6 +31,8 @@ def simulate(
             applied to a copy of the scenario first.
         registry: The plugins to use; the installed ones when ``None``.
         trace: Called with each hook call's :class:`negsim.engine.TraceRecord`.
+        limits: The run's limits (time, moves per round); the defaults
+            (:class:`negsim.Limits`) when ``None``.
 
     Returns:
         The run's :class:`negsim.Result`.
@@ -37,6 +40,7 @@ def simulate(
     Raises:
         negsim.errors.ScenarioError: An override is invalid.
         negsim.errors.PluginCallError: A plugin raised during the run.
+        negsim.errors.TimeLimitError: The run or one hook call took too long.
 
     Example:
         >>> import negsim
@@ -48,5 +52,7 @@ def simulate(
     overrides = list(overrides)
     applied = [o if isinstance(o, str) else f"{o[0]}={o[1]}" for o in overrides]
     scenario = apply_overrides(scenario, overrides, registry=registry)
-    sim = Simulation(scenario, seed=seed, registry=registry, overrides=applied, trace=trace)
+    sim = Simulation(
+        scenario, seed=seed, registry=registry, overrides=applied, trace=trace, limits=limits
+    )
     return sim.run()

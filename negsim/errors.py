@@ -13,7 +13,8 @@ LookupError`` still works for an unknown doctrine::
     ├── MissingValueError (KeyError)          a decision rule evaluated without a value
     ├── PluginError (RuntimeError)            a plugin misbehaved at load time
     └── SimulationError (RuntimeError)        a run failed; exit code 1
-        └── PluginCallError                   a plugin raised inside a run
+        ├── PluginCallError                   a plugin raised, or returned a wrong value
+        └── TimeLimitError (TimeoutError)     a run or one hook call took too long
 
 Messages say who, what, which rule and how to fix it.
 """
@@ -35,6 +36,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioFileError",
     "SimulationError",
+    "TimeLimitError",
     "UnknownDoctrineError",
 ]
 
@@ -127,9 +129,11 @@ class SimulationError(NegsimError, RuntimeError):
 
 
 class PluginCallError(SimulationError):
-    """A plugin raised an exception inside a run.
+    """A plugin raised an exception inside a run, or returned a value the engine refuses.
 
-    The original exception is chained as ``__cause__``.
+    The original exception (any exception, ``SystemExit`` and ``KeyboardInterrupt``
+    included) is chained as ``__cause__``; for a wrong return value ``error`` is a
+    ``TypeError`` or ``ValueError`` saying what was returned and what was expected.
 
     Args:
         plugin: The name of the plugin whose code raised.
@@ -137,20 +141,33 @@ class PluginCallError(SimulationError):
         agent: The agent whose decision was being made, if any.
         round: The round in which it happened.
         error: The original exception.
+        what: What the plugin did, when it did not raise (``"returned ..."``).
     """
 
     def __init__(
-        self, plugin: str, hook: str, agent: str | None, round: int, error: BaseException
+        self,
+        plugin: str,
+        hook: str,
+        agent: str | None,
+        round: int,
+        error: BaseException,
+        *,
+        what: str | None = None,
     ) -> None:
         self.plugin = plugin
         self.hook = hook
         self.agent = agent
         self.round = round
         who = f" for agent {agent!r}" if agent else ""
-        super().__init__(
-            f"plugin {plugin!r} raised {type(error).__name__} in {hook}{who} "
-            f"in round {round}: {error}"
-        )
+        if what is None:
+            text = f"{error}" if str(error) else "(no message)"
+            what = f"raised {type(error).__name__}: {text}"
+            super().__init__(
+                f"plugin {plugin!r} raised {type(error).__name__} in {hook}{who} "
+                f"in round {round}: {text}"
+            )
+        else:
+            super().__init__(f"plugin {plugin!r} {what} in {hook}{who} in round {round}")
 
 
 class MissingValueError(NegsimError, KeyError):
@@ -174,3 +191,49 @@ class MissingValueError(NegsimError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
+
+
+class TimeLimitError(SimulationError, TimeoutError):
+    """A run, or one hook call in it, took longer than its limit (:class:`negsim.Limits`).
+
+    Args:
+        limit: The limit's name (``run_seconds`` or ``decision_seconds``).
+        seconds: The limit, in seconds.
+        round: The round being played.
+        plugin: The plugin running when the limit was reached, if one was.
+        hook: The hook being called, if any.
+        agent: The agent it was called for, if any.
+        detail: What was finished before the limit (``negsim check``), if anything.
+    """
+
+    def __init__(
+        self,
+        limit: str,
+        seconds: float,
+        round: int,
+        plugin: str | None = None,
+        hook: str | None = None,
+        agent: str | None = None,
+        *,
+        detail: str = "",
+    ) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self.round = round
+        self.plugin = plugin
+        self.hook = hook
+        self.agent = agent
+        what = {"run_seconds": "the run", "check_seconds": "negsim check"}.get(
+            limit, "one hook call"
+        )
+        where = f" in round {round}" if round else ""
+        if plugin is not None:
+            who = f" for agent {agent!r}" if agent else ""
+            where += f" (plugin {plugin!r} in {hook}{who})"
+        if detail:
+            where += f": {detail}"
+        super().__init__(
+            f"{what} took longer than {limit}={seconds:g} s{where}; "
+            f"raise the limit with --limit {limit}=N (0: no limit) or "
+            f"negsim.Limits({limit}=N)"
+        )

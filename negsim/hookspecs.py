@@ -135,6 +135,11 @@ def negsim_agent_start(
 def negsim_simulation_start(scenario: Scenario, world: WorldState) -> None:
     """Hear that a run starts. Called through the world relay (world rules, observers).
 
+    World rules may check the scenario here: a :class:`negsim.ScenarioError` raised
+    by this hook (or by :hook:`negsim_agent_start`) stands as the scenario's error,
+    while one raised in a round is the plugin's failure (a
+    :class:`negsim.PluginCallError`).
+
     Args:
         scenario: The scenario as run.
         world: The opening world state.
@@ -346,6 +351,8 @@ def negsim_collect_metrics(
 
     Returns:
         Named numbers; names should be prefixed with the plugin name when not generic.
+        Anything else (a name that is not a string, a value that is not a number)
+        stops the run with a :class:`negsim.PluginCallError` naming the plugin.
     """
 
 

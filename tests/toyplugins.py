@@ -18,6 +18,7 @@ subprocess can run exactly what an in-process test runs::
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from negsim.scenario import scenario_from_dict
 
 __all__ = [
     "Chatter",
+    "Dies",
     "Raiser",
     "Recorder",
     "Scripted",
@@ -269,6 +271,27 @@ class Raiser:
 
     def _helper(self) -> None:
         raise self.error
+
+
+class Dies:
+    """Doctrine "dies": from round ``when`` on, ends its process at once (``os._exit``).
+
+    As a crashed worker would: nothing in the process can report it.
+    """
+
+    def __init__(self, when: int = 1, code: int = 3) -> None:
+        self.when = when
+        self.code = code
+
+    @hookimpl
+    def negsim_plugin_spec(self) -> PluginSpec:
+        return PluginSpec(role="doctrine", summary="ends its process")
+
+    @hookimpl
+    def negsim_decide(self, view: AgentView) -> list[object]:
+        if view.round >= self.when:
+            os._exit(self.code)
+        return []
 
 
 class Recorder:

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from negsim.analysis._commitments import DEFAULT_BUDGET, Analysis
 from negsim.analysis._results import Report
 from negsim.analysis._thresholds import thresholds
-from negsim.logic import Prop
-from negsim.model import Scenario
+from negsim.engine._guard import Guard, Overtime
+from negsim.errors import Problem, ScenarioError, TimeLimitError
+from negsim.logic import Prop, atoms, parse
+from negsim.model import Limits, Scenario
 from negsim.plugins import PluginRegistry
 
 __all__ = ["check_scenario"]
@@ -24,6 +26,7 @@ def check_scenario(
     params: Iterable[str] = (),
     rules: bool = True,
     budget: int = DEFAULT_BUDGET,
+    limits: Limits | None = None,
 ) -> Report:
     """Check a scenario's commitments and its agents' decision rules.
 
@@ -45,13 +48,18 @@ def check_scenario(
             parameters that its rules use).
         rules: Whether to report the decision rules and thresholds at all.
         budget: The search budget for violations of three or more commitments.
+        limits: ``check_atoms``, the most distinct facts one proposition may name
+            (the symbolic checks' cost doubles with each), and ``check_seconds``, the
+            time the checks may take; the defaults (:class:`negsim.Limits`) when ``None``.
 
     Returns:
         The report.
 
     Raises:
-        negsim.errors.ScenarioError: A proposition does not parse, or the exclusions
-            contradict each other.
+        negsim.errors.ScenarioError: A proposition does not parse, names more facts
+            than ``check_atoms``, or the exclusions contradict each other.
+        negsim.errors.TimeLimitError: The checks took longer than ``check_seconds``;
+            the message says which checks finished.
         negsim.errors.PluginError: A doctrine's :hook:`negsim_decision_rules` misbehaved.
 
     Example:
@@ -65,12 +73,45 @@ def check_scenario(
         >>> report.entailment.verdict, report.entailment.because
         (True, ('us-rok-art3',))
     """
-    analysis = Analysis(scenario.commitments, scenario.exclusions, budget=budget)
-    consistency = analysis.consistency()
-    violations, complete = analysis.violations()
-    entailment = None
-    if obliged is not None:
-        entailment = analysis.entails("true" if given is None else given, obliged, debtor)
+    limits = limits or Limits()
+    _check_sizes(scenario, limits, {"--given": given, "--obliged": obliged})
+    guard = Guard(Limits(run_seconds=limits.check_seconds, decision_seconds=0))
+    finished: list[str] = []
+    step = "set-up"
+    guard.on()
+    try:
+        analysis = Analysis(scenario.commitments, scenario.exclusions, budget=budget)
+        step = "consistency"
+        consistency = analysis.consistency()
+        finished.append(
+            "consistency (" + ("a conflict" if consistency.conflict else "no conflict") + ")"
+        )
+        step = "violations"
+        violations, complete = analysis.violations()
+        finished.append(f"violations ({len(violations)} found)")
+        entailment = None
+        if obliged is not None:
+            step = "entailment"
+            entailment = analysis.entails("true" if given is None else given, obliged, debtor)
+            finished.append(f"entailment ({'yes' if entailment.verdict else 'no'})")
+        step = "decision rules"
+        found_rules = thresholds(scenario, registry, params=params) if rules else ()
+    except Overtime:
+        raise TimeLimitError(
+            "check_seconds",
+            float(limits.check_seconds),
+            0,
+            detail=(f"stopped in the {step} check; finished: {', '.join(finished) or 'nothing'}"),
+        ) from None
+    finally:
+        guard.off()
+    if guard.run_over():
+        raise TimeLimitError(
+            "check_seconds",
+            float(limits.check_seconds),
+            0,
+            detail=f"finished: {', '.join(finished)}",
+        )
     return Report(
         scenario=scenario.name,
         commitments=analysis.formulas(),
@@ -78,6 +119,34 @@ def check_scenario(
         consistency=consistency,
         violations=violations,
         entailment=entailment,
-        rules=thresholds(scenario, registry, params=params) if rules else (),
+        rules=found_rules,
         violations_complete=complete,
     )
+
+
+def _check_sizes(
+    scenario: Scenario, limits: Limits, questions: dict[str, str | Prop | None]
+) -> None:
+    """Refuse propositions naming more distinct facts than ``check_atoms``, before sympy."""
+    texts: list[tuple[str, str | Prop]] = []
+    for c in scenario.commitments:
+        texts += [
+            (f"commitments[{c.id}].antecedent", c.antecedent),
+            (f"commitments[{c.id}].consequent", c.consequent),
+        ]
+    texts += [(f"world.exclusions[{i}]", x) for i, x in enumerate(scenario.exclusions)]
+    texts += [(option, q) for option, q in questions.items() if q is not None]
+    problems = []
+    for where, text in texts:
+        n = len(atoms(parse(text) if isinstance(text, str) else text))
+        if limits.exceeded("check_atoms", n):
+            problems.append(
+                Problem(
+                    where,
+                    f"names {n} distinct facts, more than the limit check_atoms="
+                    f"{limits.check_atoms} of the symbolic checks (their cost doubles with "
+                    f"each fact); {limits.hint('check_atoms')}",
+                )
+            )
+    if problems:
+        raise ScenarioError(scenario.name, problems)

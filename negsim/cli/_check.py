@@ -18,9 +18,11 @@ from negsim.analysis import check_scenario
 from negsim.analysis._results import world_text
 from negsim.cli import _registry
 from negsim.cli._errors import handle_errors
+from negsim.cli._options import limit_option
 
 if TYPE_CHECKING:
     from negsim.analysis import CommitmentFormula, Report, RuleReport
+    from negsim.model import Limits
 
 __all__ = ["CONFLICT_EXIT", "check"]
 
@@ -99,6 +101,7 @@ Examples:
     help="Override a value of the file by its dotted path, e.g. "
     "agents.JPN.params.cost_strike=30. Repeatable.",
 )
+@limit_option
 def check(
     file: Path,
     as_json: bool,
@@ -107,6 +110,7 @@ def check(
     debtor: str | None,
     params: tuple[str, ...],
     sets: tuple[str, ...],
+    limits: Limits,
 ) -> None:
     """Check a scenario file and print the report (text or JSON).
 
@@ -118,6 +122,7 @@ def check(
         debtor: The state the entailment question is about.
         params: Parameters to solve the rules for.
         sets: ``PATH=VALUE`` overrides.
+        limits: The limits (``--limit``): ``check_atoms`` and ``check_seconds``.
 
     Raises:
         click.UsageError: ``--given`` or ``--debtor`` without ``--obliged``.
@@ -130,7 +135,7 @@ def check(
         raise click.UsageError("--given and --debtor need --obliged (the question to ask)")
     with handle_errors():
         registry = _registry.get_registry()
-        scenario = negsim.load_scenario(file, overrides=sets, registry=registry)
+        scenario = negsim.load_scenario(file, overrides=sets, registry=registry, limits=limits)
         if debtor is not None and debtor not in scenario.agent_ids:
             raise click.BadParameter(
                 f"no agent {debtor!r}; known: {', '.join(scenario.agent_ids)}",
@@ -139,7 +144,13 @@ def check(
         questions = {"--given": given, "--obliged": obliged}
         _check_propositions(scenario, {k: v for k, v in questions.items() if v is not None})
         report = check_scenario(
-            scenario, registry, given=given, obliged=obliged, debtor=debtor, params=params
+            scenario,
+            registry,
+            given=given,
+            obliged=obliged,
+            debtor=debtor,
+            params=params,
+            limits=limits,
         )
     _check_params(params, report)
     if as_json:

@@ -53,11 +53,16 @@ def plugins(show_params: bool, as_json: bool) -> None:
 
 
 def _param_record(spec: ParamSpec) -> dict[str, Any]:
-    """A parameter spec as JSON-ready data: its ``refine`` check is code, not data."""
+    """A parameter spec as JSON-ready data: its ``refine`` check is code, not data.
+
+    ``refers`` is shown only for a parameter that names agents.
+    """
     from negsim.converters import converter
 
     record: dict[str, Any] = converter.unstructure(spec)
     record.pop("refine", None)
+    if not record.get("refers"):
+        record.pop("refers", None)
     return record
 
 
@@ -67,7 +72,7 @@ def plugin_records() -> list[dict[str, Any]]:
     Returns:
         One dict per plugin, sorted by name: ``name``, ``role``, ``distribution``,
         ``version``, ``summary`` and ``params`` (each ``name``, ``default``, ``low``,
-        ``high``, ``doc``, ``source``).
+        ``high``, ``doc``, ``source``, and ``refers`` for one that names agents).
     """
     from negsim.converters import converter
 

@@ -11,10 +11,11 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError
+from negsim.cli._options import limit_option
 
 if TYPE_CHECKING:
     from negsim.engine import TraceRecord
-    from negsim.model import Result
+    from negsim.model import Limits, Result
 
 __all__ = ["run", "result_record"]
 
@@ -74,6 +75,7 @@ Examples:
     "and what they returned.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the outcome line.")
+@limit_option
 def run(
     file: Path,
     seed: int | None,
@@ -82,6 +84,7 @@ def run(
     as_json: bool,
     trace: bool,
     quiet: bool,
+    limits: Limits,
 ) -> None:
     """Run a scenario file and print its timeline, JSON summary or outcome line.
 
@@ -93,6 +96,7 @@ def run(
         as_json: Print a JSON summary instead of the timeline.
         trace: Show every hook call.
         quiet: Print only the outcome line.
+        limits: The limits (``--limit``): run and hook-call time, rounds, agents, moves.
 
     Raises:
         click.UsageError: ``--json`` and ``--quiet`` together.
@@ -103,7 +107,7 @@ def run(
     import negsim
 
     registry = _registry.get_registry()
-    scenario = negsim.load_scenario(file, overrides=sets, registry=registry)
+    scenario = negsim.load_scenario(file, overrides=sets, registry=registry, limits=limits)
 
     records: list[dict[str, Any]] = []
     on_trace: Callable[[TraceRecord], None] | None = None
@@ -124,7 +128,7 @@ def run(
     # Simulation (not negsim.simulate) so the --set overrides, already applied by the
     # loader with the file's name in any error, are recorded in the provenance.
     simulation = negsim.Simulation(
-        scenario, seed=seed, registry=registry, overrides=sets, trace=on_trace
+        scenario, seed=seed, registry=registry, overrides=sets, trace=on_trace, limits=limits
     )
     result = simulation.run()
 
@@ -133,6 +137,11 @@ def run(
             negsim.write_jsonl(result, log)
         except OSError as exc:
             raise CliError(f"cannot write the log {str(log)!r}: {exc.strerror or exc}") from exc
+        except (TypeError, ValueError) as exc:  # a plugin's value that JSON cannot hold
+            raise CliError(
+                f"cannot write the log {str(log)!r}: {exc}; a world plugin put a value "
+                "other than JSON data in an event"
+            ) from exc
 
     if as_json:
         record = result_record(result)

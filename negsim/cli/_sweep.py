@@ -15,10 +15,13 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
+from negsim.cli._options import limit_option
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
+
+    from negsim.model import Limits
 
 __all__ = ["render_summary", "summary", "sweep"]
 
@@ -197,6 +200,7 @@ def _grid_help() -> str:
 )
 @click.option("--no-summary", is_flag=True, help="Do not print the summary table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no report line.")
+@limit_option
 @click.pass_context
 def sweep(
     ctx: click.Context,
@@ -218,6 +222,7 @@ def sweep(
     summary_only: bool,
     no_summary: bool,
     quiet: bool,
+    limits: Limits,
 ) -> None:
     """Run a sweep (or, with ``--summary-only``, summarize one) and print its summary.
 
@@ -241,6 +246,7 @@ def sweep(
         summary_only: Only summarize ``file``.
         no_summary: Do not print the summary.
         quiet: No progress bar or report line.
+        limits: The limits (``--limit``): the sweep's size, each run's time and size.
 
     Raises:
         click.UsageError: Inconsistent options.
@@ -288,6 +294,7 @@ def sweep(
                 registry=registry,
                 chunk_size=chunk_size,
                 progress=False if quiet else None,
+                limits=limits,
             )
     except KeyboardInterrupt:
         click.echo(
@@ -299,6 +306,10 @@ def sweep(
         raise click.exceptions.Exit(code) from None
     except SweepError as exc:
         raise (CliError if exc.lost else CliInputError)(str(exc)) from exc
+    for name, why in report.set_aside:
+        click.echo(
+            f"note: set aside the damaged part {name} ({why}); its runs were run again", err=True
+        )
     if not quiet:
         failed = f", {report.errors} failed" if report.errors else ""
         resumed = f" ({report.skipped} already done)" if report.skipped else ""

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import operator
+import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import metadata
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import pluggy
 
 from negsim.engine._alliances import AllianceDesk
+from negsim.engine._guard import Guard, Overtime
 from negsim.engine._monitor import CommitmentMonitor
 from negsim.engine._observe import Observations
 from negsim.engine._seeds import stream
 from negsim.engine._validate import Validator
-from negsim.errors import NegsimError, PluginCallError, SimulationError
+from negsim.errors import PluginCallError, ScenarioError, SimulationError, TimeLimitError
 from negsim.logic import compile_predicate, parse
 from negsim.model import (
     Action,
@@ -27,6 +31,7 @@ from negsim.model import (
     Agent,
     AgentType,
     AgentView,
+    Capabilities,
     Commitment,
     CommitmentChanged,
     CommitmentCreated,
@@ -34,6 +39,7 @@ from negsim.model import (
     Event,
     FactChanged,
     HonourDecided,
+    Limits,
     Message,
     MessageSent,
     MoveRejected,
@@ -112,6 +118,8 @@ class Simulation:
         registry: The plugins; the installed ones when ``None``.
         overrides: The overrides applied, recorded in the provenance.
         trace: Called with a :class:`TraceRecord` for every hook call, if given.
+        limits: The run's time limits and the cap on moves per round; the defaults
+            (:class:`negsim.Limits`) when ``None``.
 
     Raises:
         negsim.errors.UnknownDoctrineError: A doctrine or the world rules are not installed.
@@ -125,8 +133,11 @@ class Simulation:
         registry: PluginRegistry | None = None,
         overrides: Iterable[str] = (),
         trace: Callable[[TraceRecord], None] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.scenario = scenario
+        self.limits = limits or Limits()
+        self._guard = Guard(self.limits)
         self.seed = scenario.seed if seed is None else seed
         self.registry = registry or default_registry()
         self.overrides = tuple(overrides)
@@ -143,6 +154,7 @@ class Simulation:
         """Each agent's private type for this run (agents with a prior only)."""
         self.agents = tuple(_typed(a, self.types.get(a.id)) for a in scenario.agents)
         self._rngs = {a.id: stream(self.seed, "agent", a.id) for a in self.agents}
+        self._frozen = {a.id: _snapshot(a) for a in self.agents}
         self._observations = Observations(
             self.public,
             {n.id: frozenset((*n.parties, n.mediator)) - {""} for n in scenario.negotiations},
@@ -192,6 +204,10 @@ class Simulation:
         """Set the run up: agents' private state, observers, opening commitment states."""
         if self._started:
             return ()
+        with self._guarded():
+            return self._start()
+
+    def _start(self) -> tuple[Event, ...]:
         self._started = True
         with self._tracing():
             for agent in self.agents:
@@ -222,17 +238,49 @@ class Simulation:
         """
         if self.done:
             raise SimulationError(f"the run ended in round {self.round} ({self.outcome})")
-        self.start()
-        with self._tracing():
-            return self._step()
+        with self._guarded():
+            self.start()
+            with self._tracing():
+                events = self._step()
+            self._check_time()
+            return events
 
     def run(self) -> Result:
-        """Play rounds until an outcome, then return the :class:`negsim.Result`."""
-        self.start()
-        with self._tracing():
-            while not self.done:
-                self._step()
-            return self.result()
+        """Play rounds until an outcome, then return the :class:`negsim.Result`.
+
+        Raises:
+            negsim.errors.PluginCallError: A plugin raised, or returned what the engine
+                refuses.
+            negsim.errors.TimeLimitError: The run or one hook call took too long.
+        """
+        with self._guarded():
+            self.start()
+            with self._tracing():
+                while not self.done:
+                    self._step()
+                    self._check_time()
+                return self.result()
+
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """Time the run; a watchdog's :class:`Overtime` outside a hook call becomes an error."""
+        guard = self._guard
+        try:
+            guard.on()
+            yield
+        except Overtime:
+            raise TimeLimitError(
+                guard.which or "run_seconds", self._limit(guard.which), self._playing
+            ) from None
+        finally:
+            guard.off()
+
+    def _limit(self, which: str) -> float:
+        return float(getattr(self.limits, which or "run_seconds"))
+
+    def _check_time(self) -> None:
+        if self._guard.run_over():
+            raise TimeLimitError("run_seconds", self._limit("run_seconds"), self._playing)
 
     def _step(self) -> tuple[Event, ...]:
         t = self._playing = self.round + 1
@@ -250,6 +298,8 @@ class Simulation:
         sessions = self._sessions_by_agent() if self.sessions else {}
         # 2-4. update beliefs, honour, decide: all on the same snapshot
         decided = []
+        n_moves = 0
+        facts, variables = world.facts, world.variables
         for agent in self.agents:
             me = agent.id
             view = AgentView(
@@ -275,7 +325,16 @@ class Simulation:
                     if honour is not None:
                         events.append(HonourDecided(t, c.id, me, c.creditor, bool(honour)))
             moves = self._call(relay.negsim_decide, me, view=view)
+            if (
+                world.facts is not facts
+                or world.variables is not variables
+                or self._frozen[me] != _snapshot(agent)
+            ):
+                self._frozen_changed(agent, world, facts, variables)
             decided.append((agent, moves))
+            n_moves += len(moves) if isinstance(moves, (list, tuple)) else moves is not None
+        if self.limits.exceeded("max_messages", n_moves):
+            self._too_many_moves(t, n_moves, decided)
         # 5. validate
         messages: list[Message] = []
         actions: list[Action] = []
@@ -309,10 +368,16 @@ class Simulation:
         )
         if adjudication is None:
             adjudication = Adjudication(world=world)
-        elif not isinstance(adjudication, Adjudication):
-            raise SimulationError(
-                f"world rules {self.scenario.world_rules!r} returned "
-                f"{type(adjudication).__name__} from negsim_adjudicate, not an Adjudication"
+        elif (
+            not isinstance(adjudication, Adjudication)
+            or not isinstance(adjudication.world, WorldState)
+            or not all(isinstance(e, Event) for e in adjudication.events)
+        ):
+            raise self._returned(
+                "negsim_adjudicate",
+                self.scenario.world_rules,
+                None,
+                f"{_short(adjudication)}, not an Adjudication of a WorldState and Events",
             )
         events.extend(adjudication.events)
         for m in messages:
@@ -371,6 +436,13 @@ class Simulation:
         if verdict is None and final:
             verdict = (Outcome.UNRESOLVED, f"no outcome after max_rounds={t}")
         if verdict is not None:
+            if not isinstance(verdict, (tuple, list)) or len(verdict) != 2:
+                raise self._returned(
+                    "negsim_classify_outcome",
+                    self.scenario.world_rules,
+                    None,
+                    f"{_short(verdict)}, not None or a pair (outcome, reason)",
+                )
             self.outcome, self.reason = self._outcome(verdict[0]), str(verdict[1])
             events.append(OutcomeReached(t, self.outcome, self.reason))
         self.events.extend(events)
@@ -379,14 +451,71 @@ class Simulation:
 
     def _outcome(self, outcome: object) -> str:
         """The outcome named by the world rules, checked against the ones they declare."""
+        if not isinstance(outcome, str):
+            raise self._returned(
+                "negsim_classify_outcome",
+                self.scenario.world_rules,
+                None,
+                f"the outcome {_short(outcome)}, not a name; declared: {', '.join(self._outcomes)}",
+            )
         name = as_outcome(outcome)
         if name not in self._outcomes and name != Outcome.UNRESOLVED:
-            raise SimulationError(
-                f"world rules {self.scenario.world_rules!r} ended round {self._playing} with "
-                f"the outcome {str(name)!r}, which they do not declare; declared: "
-                f"{', '.join(self._outcomes)}"
+            raise self._returned(
+                "negsim_classify_outcome",
+                self.scenario.world_rules,
+                None,
+                f"the outcome {str(name)!r}, which the world rules do not declare; "
+                f"declared: {', '.join(self._outcomes)}",
             )
         return name
+
+    def _frozen_changed(
+        self, agent: Agent, world: WorldState, facts: frozenset[str], variables: object
+    ) -> None:
+        """Stop the run: ``agent``'s decision changed frozen state in place."""
+        what = "its agent (or its capabilities)"
+        if world.facts is not facts or world.variables is not variables:
+            what = "the world state"
+        raise PluginCallError(
+            self._blame(agent.id, None),
+            "negsim_decide",
+            agent.id,
+            self._playing,
+            TypeError(f"changed {what} in place (object.__setattr__ on a frozen object)"),
+            what=f"changed {what} in place, which is frozen; return moves instead",
+        )
+
+    def _too_many_moves(self, t: int, n: int, decided: Sequence[tuple[Agent, object]]) -> None:
+        """Stop the run: the agents made more moves in round ``t`` than the limit."""
+
+        def count(moves: object) -> int:
+            return len(moves) if isinstance(moves, (list, tuple)) else int(moves is not None)
+
+        agent, moves = max(decided, key=lambda am: count(am[1]))
+        limit = self.limits.max_messages
+        raise PluginCallError(
+            agent.doctrine,
+            "negsim_decide",
+            agent.id,
+            t,
+            ValueError(f"{n} moves in round {t}"),
+            what=(
+                f"made {count(moves)} of the round's {n} moves, more than the limit "
+                f"max_messages={limit} for all agents together; " + self.limits.hint("max_messages")
+            ),
+        )
+
+    def _returned(self, hook: str, plugin: str, who: str | None, what: str) -> PluginCallError:
+        """The error for a hook call whose return value the engine refuses."""
+        return PluginCallError(
+            plugin, hook, who, self._playing, TypeError(what), what=f"returned {what}"
+        )
+
+    def _blame(self, who: str | None, owner: str | None) -> str:
+        """The plugin to name when no traceback names one."""
+        if owner is not None:
+            return owner
+        return self.scenario.agent(who).doctrine if who else self.scenario.world_rules
 
     def _detached(self, events: Iterable[Event]) -> dict[str, list[Commitment]]:
         """The commitments that detached among ``events``, by debtor (for honouring)."""
@@ -574,15 +703,11 @@ class Simulation:
         for state in (CommitmentState.DISCHARGED, CommitmentState.VIOLATED):
             metrics[f"commitments_{state}"] = float(states[state])
         events = tuple(self.events)
-        for extra in self._call(
-            self._world_relay.negsim_collect_metrics,
-            None,
-            world=self.world,
-            events=events,
-            scenario=self.scenario,
-        ):
+        hook = self._world_relay.negsim_collect_metrics
+        extras = self._call(hook, None, world=self.world, events=events, scenario=self.scenario)
+        for i, extra in enumerate(extras):
             if extra:
-                metrics.update({k: float(v) for k, v in extra.items()})
+                metrics.update(self._metrics(extra, hook, i, len(extras)))
         result = Result(
             outcome=self.outcome or Outcome.UNRESOLVED,
             reason=self.reason,
@@ -595,6 +720,34 @@ class Simulation:
         )
         self._call(self._world_relay.negsim_simulation_end, None, result=result)
         return result
+
+    def _metrics(self, extra: object, hook: Any, i: int, n: int) -> dict[str, float]:
+        """One plugin's metrics, checked: names to real numbers."""
+        if isinstance(extra, Mapping):
+            wrong = next(
+                (
+                    (k, v)
+                    for k, v in extra.items()
+                    if not isinstance(k, str)
+                    or isinstance(v, bool)
+                    or not isinstance(v, (int, float))
+                    or (isinstance(v, int) and not -(2**63) <= v < 2**63)
+                ),
+                None,
+            )
+            if wrong is None:
+                return {k: float(v) for k, v in extra.items()}
+            what = f"the metric {wrong[0]!r}: {_short(wrong[1])}, not a number"
+        else:
+            what = f"{_short(extra)}, not a mapping of metric names to numbers"
+        impls = hook.get_hookimpls()
+        # pluggy calls implementations last-registered first and keeps non-None results
+        plugin = (
+            impls[::-1][i].plugin_name
+            if n == len(impls)
+            else " or ".join(sorted({impl.plugin_name for impl in impls}))
+        )
+        raise self._returned("negsim_collect_metrics", plugin, None, what)
 
     def provenance(self) -> Provenance:
         """Versions, seed, overrides and the plugins that took part."""
@@ -629,15 +782,59 @@ class Simulation:
         The plugin blamed is the one whose code raised (found in ``relay``), else
         ``owner``, else the agent's doctrine or the world rules.
         """
+        guard = self._guard
+        guard.call_started = started = time.monotonic()
         try:
-            return hook(**kwargs)
-        except NegsimError:
-            raise
-        except Exception as exc:
-            plugin = self.registry.plugin_for_code(exc.__traceback__, relay) or owner
-            if plugin is None:
-                plugin = self.scenario.agent(who).doctrine if who else self.scenario.world_rules
-            raise PluginCallError(plugin, hook.name, who, self._playing, exc) from exc
+            result = hook(**kwargs)
+        except Overtime as exc:
+            plugin = self.registry.plugin_for_code(exc.__traceback__, relay)
+            which = guard.which or "decision_seconds"
+            raise TimeLimitError(
+                which,
+                self._limit(which),
+                self._playing,
+                plugin or self._blame(who, owner),
+                hook.name,
+                who,
+            ) from None
+        except SimulationError:
+            raise  # already names its plugin (a run inside a run, a time limit)
+        except ScenarioError as exc:
+            if not self._playing:  # set-up hooks may check the scenario: its error stands
+                raise
+            self._plugin_raised(hook, relay, who, owner, exc)  # in a round: the plugin's
+        except KeyboardInterrupt as exc:
+            if guard.interrupted:  # a real Ctrl-C, not a plugin's own raise
+                raise
+            self._plugin_raised(hook, relay, who, owner, exc)
+        except (Exception, SystemExit) as exc:
+            # SystemExit too: a plugin's sys.exit() must not end negsim with its code.
+            # Other BaseExceptions pass: an outer deadline's (the test kit's, a test
+            # runner's) must reach the code that set it.
+            self._plugin_raised(hook, relay, who, owner, exc)
+        finally:
+            guard.call_started = 0.0
+        if guard.call_limit and time.monotonic() - started > guard.call_limit:
+            raise TimeLimitError(
+                "decision_seconds",
+                guard.call_limit,
+                self._playing,
+                self._blame(who, owner),
+                hook.name,
+                who,
+            )
+        return result
+
+    def _plugin_raised(
+        self,
+        hook: Any,
+        relay: HookRelay,
+        who: str | None,
+        owner: str | None,
+        exc: BaseException,
+    ) -> NoReturn:
+        plugin = self.registry.plugin_for_code(exc.__traceback__, relay) or self._blame(who, owner)
+        raise PluginCallError(plugin, hook.name, who, self._playing, exc) from exc
 
     def _tracing(self) -> _Tracing:
         return _Tracing(self)
@@ -696,6 +893,19 @@ def _short(value: Any) -> str:
         return "[" + ", ".join(parts) + "]"
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+_AGENT_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Agent)))
+_CAPABILITY_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Capabilities)))
+
+
+def _snapshot(agent: Agent) -> tuple[Any, ...]:
+    """What of an agent must not change during a run: its fields and its capabilities'.
+
+    Compared after each of its decisions (``attrgetter``: a fraction of a microsecond),
+    so a doctrine that changes its frozen agent in place is caught in that round.
+    """
+    return (_AGENT_FIELDS(agent), _CAPABILITY_FIELDS(agent.capabilities))
 
 
 def _typed(agent: Agent, drawn: AgentType | None) -> Agent:

@@ -6,6 +6,7 @@ Each rule has a short name that appears in :class:`~negsim.model.MoveRejected` e
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from negsim.engine._alliances import AllianceDesk
 from negsim.engine._monitor import CommitmentMonitor
@@ -20,6 +21,10 @@ RULES: dict[str, str] = {
     "sender-is-self": "an agent speaks only for itself",
     "actor-is-self": "an agent acts only for itself",
     "current-round": "a move is made in the round being decided",
+    "plain-values": (
+        "a message's content and terms, and an action's params, map strings to numbers, "
+        "booleans and strings (what the event log can hold)"
+    ),
     "known-recipient": "messages go to known agents other than the sender",
     "known-target": "an action's target is a known agent",
     "magnitude-range": "an action's magnitude lies in [0, 1]",
@@ -80,6 +85,9 @@ class Validator:
             return "sender-is-self", f"message sent as {m.sender!r}"
         if m.round != round:
             return "current-round", f"message stamped round {m.round}"
+        wrong = _plain(m.content, "content") or _plain(m.terms, "terms")
+        if wrong:
+            return "plain-values", wrong
         unknown = [r for r in m.recipients if r not in self.agents or r == agent.id]
         if not m.recipients or unknown:
             return (
@@ -149,6 +157,9 @@ class Validator:
             return "actor-is-self", f"action taken as {a.actor!r}"
         if a.round != round:
             return "current-round", f"action stamped round {a.round}"
+        wrong = _plain(a.params, "params")
+        if wrong:
+            return "plain-values", wrong
         if a.target is not None and a.target not in self.agents:
             return "known-target", f"target {a.target!r}; known: {sorted(self.agents)}"
         if not 0.0 <= a.magnitude <= 1.0:
@@ -163,3 +174,19 @@ class Validator:
         ):
             return "hosts-target", f"{agent.id} hosts no forces of {a.target!r}"
         return None
+
+
+_PLAIN = (str, int, float)  # bool is an int
+
+
+def _plain(table: Mapping[Any, Any], what: str) -> str | None:
+    """What in ``table`` is not a plain value (see :data:`RULES`), or ``None``."""
+    for key, value in table.items():
+        if not isinstance(key, str):
+            return f"{what} key {key!r:.60} is a {type(key).__name__}, not a string"
+        if not isinstance(value, _PLAIN):
+            return (
+                f"{what}[{key!r}] is a {type(value).__name__} ({value!r:.60}), "
+                "not a number, boolean or string"
+            )
+    return None

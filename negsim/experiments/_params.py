@@ -229,6 +229,31 @@ def parse_grid(text: str, current: object = None) -> Parameter:
     return Parameter(path, values, kind)
 
 
+def grid_size(values: Sequence[ParamValue] | str) -> int:
+    """How many values a grid parameter has, without making them (to check a sweep's size).
+
+    Args:
+        values: ``"PATH=lo:hi:n"``, ``"PATH=a,b,c"``, a bare SPEC, or the values.
+
+    Returns:
+        The count; 1 for a SPEC that does not parse (parsing it reports the error).
+
+    Example:
+        >>> grid_size("x=0:1:1000000000000")
+        1000000000000
+    """
+    if not isinstance(values, str):
+        return len(values)
+    spec = values.partition("=")[2] if "=" in values else values
+    match = _RANGE.match(spec)
+    if match is not None:
+        text = match.group(3).strip()
+        if text.isdigit():
+            return int(text) if len(text) < 30 else 10**30
+        return 1
+    return max(1, spec.count(",") + 1)
+
+
 def grid_parameter(
     path: str, values: Sequence[ParamValue] | str, current: object = None
 ) -> Parameter:
@@ -331,11 +356,16 @@ def _items(spec: str) -> list[str]:
     return items
 
 
-def _literal(raw: str) -> ParamValue:
+def _literal(raw: str, where: str = "--grid") -> ParamValue:
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
+    except (ValueError, RecursionError):  # tomllib's int() over the digit limit; nesting
+        raise SweepError(
+            f"{where}: a value negsim cannot read: {raw[:20]}... (an integer with more than 4,300 "
+            "digits, or arrays nested too deeply)"
+        ) from None
     if isinstance(value, (bool, int, float, str)):
         return value
     return raw
@@ -345,7 +375,7 @@ def _list(path: str, spec: str, current: object) -> tuple[tuple[ParamValue, ...]
     raw = _items(spec)
     if any(not r for r in raw):
         raise SweepError(f"--grid {path}={spec}: an empty value in the list")
-    param = grid_parameter(path, [_literal(r) for r in raw], current)
+    param = grid_parameter(path, [_literal(r, f"--grid {path}") for r in raw], current)
     return param.values, param.kind
 
 

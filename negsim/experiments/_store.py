@@ -5,14 +5,14 @@ and cannot be read. So a sweep's ``--out results.parquet`` is a *directory*::
 
     results.parquet/
         _sweep.json           the sweep's definition (checked when resuming)
-        _lock                 pid and host of the sweep writing it (while it runs)
+        _lock                 locked by the sweep writing it; holds its pid and host
         part-00000.parquet    rows of the first runs to finish
         part-00001.parquet    ...
 
 Rows are buffered in the parent process as chunks of runs finish and written as a
 part every ``flush_every`` seconds or ``part_rows`` rows: first to a hidden
-``.part-NNNNN.parquet.tmp``, then renamed into place (an atomic rename), so every
-``part-*`` file is complete. A killed sweep leaves complete parts (and perhaps a
+``.part-NNNNN.parquet.<random>.tmp``, then renamed into place (an atomic rename), so
+every ``part-*`` file is complete. A killed sweep leaves complete parts (and perhaps a
 ``.tmp`` file, removed on resume); re-running the same sweep reads the run keys of the
 parts and runs only the missing runs, into new parts. No row is lost (runs whose rows
 were still buffered are run again, with the same seeds) and none is duplicated (a
@@ -21,6 +21,16 @@ with ``part-NNNNN.csv`` files.
 
 The directory reads as one dataset: :func:`negsim.experiments.read_results`, or
 ``pandas.read_parquet("results.parquet")`` / ``pyarrow.dataset.dataset(...)``.
+
+The lock is an advisory ``flock`` on ``_lock``, held while the sweep runs: the kernel
+releases it when the process ends however it ends, so a killed sweep never leaves a
+stale lock, and on a network filesystem that supports locks (NFSv4, and NFSv3 with its
+lock manager) it holds across hosts. Where the filesystem cannot lock, the sweep
+refuses to start and says so. On resume every part is read first; a part that cannot
+be read, or a CSV part whose last row is cut or whose rows do not match its header, is
+renamed ``damaged-part-NNNNN.csv`` (kept, never counted as done), and its runs are run
+again. A file-system error (no permission, a read-only or full disk) is a
+:class:`SweepError` naming the path; the parts already written stay as they are.
 
 The schema, one row per run:
 
@@ -53,6 +63,7 @@ import json
 import os
 import re
 import socket
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,6 +91,8 @@ MANIFEST = "_sweep.json"
 
 LOCK = "_lock"
 _PART = re.compile(r"^part-(\d{5,})\.(parquet|csv)$")
+DAMAGED = "damaged-"
+"""The prefix of a part set aside on resume because it cannot be read whole."""
 
 HEAD = ("run_key", "point")
 MIDDLE = ("replicate", "seed", "outcome", "rounds", "reason")
@@ -222,7 +235,10 @@ class ResultStore:
         self.metrics: set[str] = set()
         self._next = 0
         self._locked = False
+        self._lock_fd: int | None = None
         self._created = False
+        self.set_aside: list[tuple[str, str]] = []
+        """The parts set aside on resume, with why: ``(new name, reason)``."""
 
     # -- opening ---------------------------------------------------------------------
 
@@ -240,6 +256,13 @@ class ResultStore:
             SweepError: The path holds something else, a different sweep (without
                 ``overwrite``), or a sweep that another process is writing.
         """
+        try:
+            return self._open(manifest, overwrite)
+        except OSError as exc:
+            self.close()
+            raise SweepError(_os_problem(exc, self.path)) from None
+
+    def _open(self, manifest: Mapping[str, Any], overwrite: bool) -> set[str]:
         p = self.path
         if p.exists() and not p.is_dir():
             if not overwrite:
@@ -254,8 +277,8 @@ class ResultStore:
         p.mkdir(parents=True, exist_ok=True)
         self._lock()
         try:
-            for tmp in p.glob(".part-*.tmp"):
-                tmp.unlink()  # a part whose writer was killed before the rename
+            for tmp in [*p.glob(".part-*.tmp"), *p.glob(f".{MANIFEST}.*tmp")]:
+                tmp.unlink()  # a file whose writer was killed before the rename
             done = self._done_keys()
             if not (p / MANIFEST).exists():
                 _atomic_write(p / MANIFEST, json.dumps(dict(manifest), indent=2, sort_keys=True))
@@ -269,7 +292,9 @@ class ResultStore:
         ours = [
             f
             for f in p.iterdir()
-            if f.name in (MANIFEST, LOCK) or _PART.match(f.name) or f.name.startswith(".part-")
+            if f.name in (MANIFEST, LOCK)
+            or _PART.match(f.name)
+            or f.name.startswith((".part-", f".{MANIFEST}.", DAMAGED))
         ]
         others = [f.name for f in p.iterdir() if f not in ours]
         if not (p / MANIFEST).exists():
@@ -304,25 +329,39 @@ class ResultStore:
                 f.unlink()
 
     def _lock(self) -> None:
+        """Hold ``_lock`` with an exclusive ``flock`` until :meth:`close`.
+
+        Hand-written on :mod:`fcntl` rather than the filelock package: filelock
+        truncates the lock file on every attempt, so the file could not tell a second
+        sweep who holds it; and the lock must also refuse a ``_lock`` that is a
+        directory or a filesystem that cannot lock, with a message.
+        """
         if self._locked:
             return
         lock = self.path / LOCK
-        me = {"pid": os.getpid(), "host": socket.gethostname()}
-        holder: dict[str, Any] = {}
-        with contextlib.suppress(OSError, ValueError):  # no lock, or a torn one
-            holder = dict(json.loads(lock.read_text(encoding="utf-8")))
-        pid = holder.get("pid")
-        if (
-            holder.get("host") == me["host"]
-            and isinstance(pid, int)
-            and pid != me["pid"]
-            and _alive(pid)
-        ):
+        if lock.is_dir():
             raise SweepError(
-                f"{self.path} is being written by another sweep (pid {pid}); "
-                "wait for it or stop it first"
+                f"{lock} is a directory, not negsim's lock file; remove it or choose another --out"
             )
-        _atomic_write(lock, json.dumps(me))
+        me = {"pid": os.getpid(), "host": socket.gethostname()}
+        while True:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                if not _try_lock(fd, lock):
+                    raise SweepError(
+                        f"{self.path} is being written by another sweep ({_holder(fd)}); "
+                        "wait for it or stop it first"
+                    )
+                same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+            except BaseException:
+                os.close(fd)
+                raise
+            if same:
+                break
+            os.close(fd)  # the holder removed the file as we opened it: lock the new one
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps(me).encode())
+        self._lock_fd = fd
         self._locked = True
 
     def _parts(self) -> list[Path]:
@@ -337,10 +376,10 @@ class ResultStore:
             try:
                 keys, metrics = _read_keys(part)
             except Exception as exc:
-                raise SweepError(
-                    f"{part} cannot be read ({exc}); delete it and re-run the "
-                    "sweep to run its runs again"
-                ) from None
+                aside = part.with_name(DAMAGED + part.name)
+                os.replace(part, aside)
+                self.set_aside.append((str(aside), str(exc) or type(exc).__name__))
+                continue
             done.update(keys)
             self.metrics.update(metrics)
         return done
@@ -362,7 +401,29 @@ class ResultStore:
             return
         self.metrics.update(k for r in rows for k in r if k.startswith("metric."))
         name = f"part-{self._next:05d}.{self.format}"
-        tmp = self.path / f".{name}.tmp"
+        try:
+            self._write(rows, name)
+        except OSError as exc:
+            raise SweepError(
+                _os_problem(exc, self.path / name)
+                + "; the parts already written are kept: run the same sweep again to resume"
+            ) from None
+        self._next += 1
+
+    def _write(self, rows: Sequence[dict[str, Any]], name: str) -> None:
+        fd, tmp_name = tempfile.mkstemp(dir=self.path, prefix=f".{name}.", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            self._write_to(rows, tmp)
+            os.replace(tmp, self.path / name)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        _fsync_dir(self.path)
+
+    def _write_to(self, rows: Sequence[dict[str, Any]], tmp: Path) -> None:
         if self.format == "parquet":
             import pyarrow.parquet as pq
 
@@ -380,9 +441,6 @@ class ResultStore:
                     writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.replace(tmp, self.path / name)
-        _fsync_dir(self.path)
-        self._next += 1
 
     def close(self) -> None:
         """Release the lock.
@@ -392,7 +450,10 @@ class ResultStore:
         """
         if self._locked:
             with contextlib.suppress(OSError):
-                (self.path / LOCK).unlink()
+                (self.path / LOCK).unlink()  # before the unlock: see _lock's inode check
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # releases the flock
+                self._lock_fd = None
             self._locked = False
         if self._created and self.path.is_dir() and not self._parts():
             with contextlib.suppress(OSError):
@@ -401,25 +462,67 @@ class ResultStore:
             self._created = False
 
 
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
+def _try_lock(fd: int, lock: Path) -> bool:
+    """Take an exclusive ``flock`` on ``fd`` without waiting; ``False`` if another holds it.
+
+    Raises:
+        SweepError: The filesystem cannot lock (the sweep refuses rather than run
+            unprotected).
+    """
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: O_EXCL would be the fallback
         return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError as exc:
+        raise SweepError(
+            f"{lock} cannot be locked on this filesystem ({exc.strerror or exc}); put --out "
+            "on a filesystem that supports file locks (a local disk, NFSv4)"
+        ) from None
     return True
 
 
+def _holder(fd: int) -> str:
+    """Who holds the lock, from the lock file's content (written by the holder)."""
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(os.pread(fd, 4096, 0).decode() or "{}")
+        if isinstance(data, dict) and "pid" in data:
+            return f"pid {data.get('pid')} on host {data.get('host')}"
+    return "its pid and host are not recorded yet"
+
+
+def _os_problem(exc: OSError, path: Path) -> str:
+    """A file-system error as a message: the path, what happened, what to do."""
+    import errno
+
+    where = exc.filename if exc.filename else path
+    advice = {
+        errno.EACCES: "choose an --out you may write to",
+        errno.EPERM: "choose an --out you may write to",
+        errno.EROFS: "the filesystem is read-only: choose another --out",
+        errno.ENOSPC: "the disk is full: free space",
+        errno.EDQUOT: "the disk quota is used up: free space",
+        errno.ENOTDIR: "a part of the path is a file, not a directory: choose another --out",
+        errno.EISDIR: "a directory stands where a file should be: remove it",
+    }.get(exc.errno or 0, "check the path and the disk")
+    return f"cannot write {where}: {exc.strerror or exc}; {advice}"
+
+
 def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
 
 
 def _fsync_dir(path: Path) -> None:
@@ -440,10 +543,21 @@ def _read_keys(part: Path) -> tuple[list[str], list[str]]:
         metrics = [n for n in schema.names if n.startswith("metric.")]
         return [str(k) for k in table.column(0).to_pylist()], metrics
     with open(part, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        at = header.index("run_key")
-        keys = [row[at] for row in reader]
+        text = fh.read()
+    if not text.endswith("\n"):
+        raise ValueError("its last row is cut (no line end)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = next(reader, None)
+    if not header or "run_key" not in header:
+        raise ValueError("no header with a run_key column")
+    at = header.index("run_key")
+    keys = []
+    for row in reader:
+        if len(row) != len(header) or not row[at]:
+            raise ValueError(
+                f"row {reader.line_num} has {len(row)} fields, not {len(header)}, or no run_key"
+            )
+        keys.append(row[at])
     return keys, [n for n in header if n.startswith("metric.")]
 
 
@@ -533,6 +647,16 @@ def _read_part(f: Path, columns: Sequence[str] | None, kinds: Mapping[str, str])
         return pq.read_table(f, columns=wanted)
     import pyarrow.csv as pcsv
 
+    with open(f, "rb") as raw:  # a cut last row would read back as a wrong value
+        cut = False
+        if raw.seek(0, os.SEEK_END):
+            raw.seek(-1, os.SEEK_END)
+            cut = raw.read(1) != b"\n"
+        if cut:
+            raise ValueError(
+                "its last row is cut (no line end); run the sweep again to set it aside "
+                "and run its runs again"
+            )
     with open(f, encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh), [])
     types: dict[str, Any] = {}

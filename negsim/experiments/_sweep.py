@@ -32,6 +32,7 @@ from negsim.experiments._params import (
     SampleMethod,
     format_value,
     grid_parameter,
+    grid_size,
     lookup,
     make_bound,
     parse_bounds,
@@ -40,7 +41,7 @@ from negsim.experiments._params import (
 from negsim.experiments._plan import Plan, RunSpec, chunked
 from negsim.experiments._store import MemoryStore, ResultStore
 from negsim.experiments._worker import RegistryFactory, WorkerSetup, format_plugins, scenario_data
-from negsim.model import ParamValue, Scenario
+from negsim.model import Limits, ParamValue, Scenario
 from negsim.plugins import PluginRegistry, default_registry
 from negsim.scenario import Override, load_scenario, parse_override, scenario_from_dict
 
@@ -70,6 +71,8 @@ class SweepReport:
         backend: The backend used.
         workers: Worker processes (1 for ``serial``).
         parameters: The swept parameters' columns (``param.<path>``).
+        set_aside: Damaged parts found on resume and renamed ``damaged-part-*``, each
+            with why (their runs were run again).
     """
 
     out: Path | None
@@ -81,6 +84,7 @@ class SweepReport:
     backend: str
     workers: int
     parameters: tuple[str, ...]
+    set_aside: tuple[tuple[str, str], ...] = ()
     _memory: MemoryStore | None = attrs.field(default=None, repr=False, eq=False, alias="memory")
 
     @property
@@ -176,6 +180,7 @@ class _Checker:
     source: str
     sets: list[tuple[str, Any]]
     registry: PluginRegistry
+    limits: Limits = attrs.field(factory=Limits)
 
     def __call__(self, path: str, values: Iterable[ParamValue]) -> None:
         for value in values:
@@ -185,6 +190,7 @@ class _Checker:
                     source=self.source,
                     overrides=[*self.sets, (path, value)],
                     registry=self.registry,
+                    limits=self.limits,
                 )
             except ScenarioError as exc:
                 where = f"--grid {path}={format_value(value)}"
@@ -235,6 +241,7 @@ def sweep(
     part_rows: int = 2000,
     start_method: str | None = None,
     on_chunk: Callable[[int, int], None] | None = None,
+    limits: Limits | None = None,
 ) -> SweepReport:
     """Run ``scenario`` at every parameter point, ``runs`` times each; stream the rows.
 
@@ -285,6 +292,8 @@ def sweep(
         start_method: The process pool's start method; see
             :func:`negsim.experiments._backends.default_start_method` when ``None``.
         on_chunk: Called with ``(runs done, total)`` after each chunk is recorded.
+        limits: The limits of the sweep's size (``sweep_runs``) and of each run (time,
+            rounds, agents, moves); the defaults (:class:`negsim.Limits`) when ``None``.
 
     Returns:
         What was done: runs made, skipped (already done), failed; where the rows are.
@@ -308,9 +317,11 @@ def sweep(
         raise SweepError(f"runs must be at least 1, got {runs}")
     if workers is not None and workers < 1:
         raise SweepError(f"workers must be at least 1, got {workers}")
+    limits = limits or Limits()
+    _check_size(grid, samples, runs, limits)
     parent_registry, serial_registry, factory = _registry(registry, backend)
     sets = [parse_override(o) if isinstance(o, str) else (o[0], o[1]) for o in overrides]
-    source, raw, base = _load(scenario, sets, parent_registry)
+    source, raw, base = _load(scenario, sets, parent_registry, limits)
     data = scenario_data(base)  # with the plugins' defaults, for the parameters' types
     plan = Plan(
         tuple(_parameters(grid, data)),
@@ -318,7 +329,7 @@ def sweep(
         runs,
         base.seed if seed is None else seed,
     )
-    _check_plan(plan, _Checker(raw, source, sets, parent_registry))
+    _check_plan(plan, _Checker(raw, source, sets, parent_registry, limits))
 
     kinds = dict(zip(plan.columns, plan.kinds, strict=True))
     store = MemoryStore(kinds) if out is None else ResultStore(out, kinds)
@@ -331,6 +342,7 @@ def sweep(
         sets=tuple(sets),
         digest=scenario_digest(base),
         registry_factory=factory,
+        limits=limits,
     )
     runner: Backend
     if backend == "serial":
@@ -371,6 +383,7 @@ def sweep(
         backend=backend,
         workers=runner.parallelism,
         parameters=plan.columns,
+        set_aside=tuple(getattr(store, "set_aside", ())),
         memory=store if isinstance(store, MemoryStore) else None,
     )
 
@@ -379,15 +392,41 @@ def _load(
     scenario: str | os.PathLike[str] | Scenario,
     sets: list[Override],
     registry: PluginRegistry,
+    limits: Limits,
 ) -> tuple[str, dict[str, Any], Scenario]:
     """(source name, scenario-file data to ship to workers, base scenario with ``sets``)."""
     if isinstance(scenario, Scenario):
         raw = scenario_data(scenario, registry)
-        base = scenario_from_dict(raw, source=scenario.name, overrides=sets, registry=registry)
+        base = scenario_from_dict(
+            raw, source=scenario.name, overrides=sets, registry=registry, limits=limits
+        )
         return scenario.name, raw, base
     path = Path(scenario)
-    base = load_scenario(path, overrides=sets, registry=registry)  # errors name the file
+    base = load_scenario(path, overrides=sets, registry=registry, limits=limits)
     return str(path), tomllib.loads(path.read_text(encoding="utf-8")), base
+
+
+def _check_size(
+    grid: GridSpec | None, samples: int | Sample | None, runs: int, limits: Limits
+) -> None:
+    """Refuse a sweep that plans more runs than the limit, before making its points."""
+    if grid is None:
+        sizes: list[int] = []
+    elif isinstance(grid, Mapping):
+        sizes = [grid_size(v) for v in grid.values()]
+    else:
+        sizes = [grid_size(t) for t in ([grid] if isinstance(grid, str) else grid)]
+    n_samples = samples.n if isinstance(samples, Sample) else (samples or 1)
+    planned = math.prod(sizes) * max(1, n_samples) * runs
+    if limits.exceeded("sweep_runs", planned):
+        shown = " x ".join(
+            [*map(str, sizes), *([str(n_samples)] if samples else []), f"{runs} runs"]
+        )
+        raise SweepError(
+            f"the sweep plans {planned:,} runs ({shown}), more than the limit "
+            f"sweep_runs={limits.sweep_runs:,}; make the grid coarser, or "
+            + limits.hint("sweep_runs")
+        )
 
 
 def _check_plan(plan: Plan, check: _Checker) -> None:
@@ -399,7 +438,12 @@ def _check_plan(plan: Plan, check: _Checker) -> None:
     if fixed:
         raise SweepError(f"both swept and fixed by an override: {', '.join(fixed)}")
     for param in plan.parameters:
-        check(param.path, param.values)
+        values = param.values
+        if param.kind in ("int", "float") and len(values) > 2:
+            # a range's ends stand for it: a parameter's range check is an interval, and a
+            # grid of a million points must not load the scenario a million times first
+            values = (min(values), max(values))
+        check(param.path, values)
     for bound in plan.sample.bounds if plan.sample else ():
         ends: list[ParamValue] = [bound.low, bound.high]
         check(bound.path, sorted({int(v) for v in ends} if bound.kind == "int" else set(ends)))

@@ -28,11 +28,11 @@ from typing import Any
 import attrs
 
 from negsim.engine import Simulation, scenario_digest
-from negsim.errors import PluginCallError
+from negsim.errors import PluginCallError, TimeLimitError
 from negsim.experiments._errors import SweepError
 from negsim.experiments._params import format_value
 from negsim.experiments._plan import RunSpec, point_key
-from negsim.model import ParamValue, PluginInfo, Result, Scenario
+from negsim.model import Limits, ParamValue, PluginInfo, Result, Scenario
 from negsim.plugins import PluginRegistry, default_registry
 from negsim.scenario import dump_scenario, scenario_from_dict
 
@@ -68,6 +68,7 @@ class WorkerSetup:
         digest: The base scenario's digest (``data`` with ``sets``), as the parent
             loaded it.
         registry_factory: Builds the plugin registry; the installed plugins when ``None``.
+        limits: The limits every run keeps (time, rounds, agents, moves).
     """
 
     token: str
@@ -77,6 +78,7 @@ class WorkerSetup:
     sets: tuple[tuple[str, Any], ...] = ()
     digest: str = ""
     registry_factory: RegistryFactory | None = None
+    limits: Limits = attrs.field(factory=Limits)
 
 
 def scenario_data(scenario: Scenario, registry: PluginRegistry | None = None) -> dict[str, Any]:
@@ -161,8 +163,13 @@ class WorkerState:
         self.source = setup.source
         self._data = setup.data
         self._fixed = [(str(p), v) for p, v in setup.sets]
+        self.limits = setup.limits
         self.base = scenario_from_dict(
-            self._data, source=self.source, overrides=self._fixed, registry=registry
+            self._data,
+            source=self.source,
+            overrides=self._fixed,
+            registry=registry,
+            limits=self.limits,
         )
         if setup.digest and scenario_digest(self.base) != setup.digest:
             versions = format_plugins(registry.info())
@@ -189,7 +196,11 @@ class WorkerState:
         if hit is None:
             overrides = [*self._fixed, *zip(self.paths, values, strict=True)]
             scenario = scenario_from_dict(
-                self._data, source=self.source, overrides=overrides, registry=self.registry
+                self._data,
+                source=self.source,
+                overrides=overrides,
+                registry=self.registry,
+                limits=self.limits,
             )
             self._points[key] = hit = scenario
             if len(self._points) > _POINT_CACHE:
@@ -207,7 +218,13 @@ class WorkerState:
         scenario: Scenario | None = None
         try:
             scenario, applied = self.scenario(spec.values)
-            sim = Simulation(scenario, seed=spec.seed, registry=self.registry, overrides=applied)
+            sim = Simulation(
+                scenario,
+                seed=spec.seed,
+                registry=self.registry,
+                overrides=applied,
+                limits=self.limits,
+            )
             result = sim.run()
         except Exception as exc:
             row.update(self._error_row(exc, scenario))
@@ -224,7 +241,7 @@ class WorkerState:
         plugins = [p for p in self.registry.info() if p.name in used or p.role == "observer"]
         return {
             "outcome": None,
-            "rounds": exc.round if isinstance(exc, PluginCallError) else None,
+            "rounds": exc.round if isinstance(exc, (PluginCallError, TimeLimitError)) else None,
             "reason": None,
             "error": f"{type(exc).__name__}: {exc}",
             "negsim_version": negsim.__version__,

@@ -35,6 +35,7 @@ from negsim.model._events import (
     as_outcome,
 )
 from negsim.model._frozen import FrozenMap, freeze
+from negsim.model._limits import Limits
 from negsim.model._messages import Action, ActionKind, Message, Move, Performative, Visibility
 from negsim.model._negotiation import (
     Issue,
@@ -86,6 +87,7 @@ __all__ = [
     "HonourDecided",
     "Issue",
     "IssueKind",
+    "Limits",
     "Message",
     "MessageSent",
     "Move",

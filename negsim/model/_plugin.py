@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -43,6 +44,9 @@ class ParamSpec:
         refine: A further check on a value of the right type and range: returns what is
             wrong with it, or ``None`` (for values with a structure of their own, such as
             an ordered list in a string).
+        refers: What agent ids a string value names, checked against the scenario's
+            agents when it loads: ``"agent"`` (one id, or empty for none), ``"agents"``
+            (comma-separated ids, or empty), or ``""`` (the value names no agent).
     """
 
     name: str
@@ -53,6 +57,9 @@ class ParamSpec:
     source: str = "assumption"
     refine: Callable[[ParamValue], str | None] | None = attrs.field(
         default=None, eq=False, repr=False, kw_only=True
+    )
+    refers: str = attrs.field(
+        default="", kw_only=True, validator=attrs.validators.in_(("", "agent", "agents"))
     )
 
     def check(self, value: object) -> str | None:
@@ -68,6 +75,11 @@ class ParamSpec:
             ok = isinstance(value, expected)
         if not ok:
             return f"expected {expected.__name__}, got {type(value).__name__} {value!r}"
+        if isinstance(value, float) and not math.isfinite(value):
+            if math.isnan(value):
+                return f"expected a number, got {value!r}"
+            if self.low is not None or self.high is not None:
+                return f"expected a finite number in [{self.low}, {self.high}], got {value!r}"
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if self.low is not None and value < self.low:
                 return f"must be >= {self.low}: {value!r}"
@@ -76,6 +88,19 @@ class ParamSpec:
         if self.refine is not None:
             return self.refine(value)  # type: ignore[arg-type]
         return None
+
+    def agent_ids(self, value: ParamValue) -> tuple[str, ...]:
+        """The agent ids a value of this parameter names (see :attr:`refers`).
+
+        Example:
+            >>> ParamSpec("targets", "", "Targets.", refers="agents").agent_ids("ROK, JPN")
+            ('ROK', 'JPN')
+        """
+        if not self.refers or not isinstance(value, str):
+            return ()
+        if self.refers == "agent":
+            return (value.strip(),) if value.strip() else ()
+        return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def _params(value: Iterable[ParamSpec]) -> tuple[ParamSpec, ...]:

@@ -13,6 +13,7 @@ Keys are sorted and separators fixed, so the same run always writes the same byt
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -45,10 +46,21 @@ def _default(value: object) -> object:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+_UNSAFE = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+"""Characters written as ``\\uXXXX`` escapes although JSON allows them raw: the line
+separators that :meth:`str.splitlines` and many tools split on (NEL, LS, PS), and lone
+surrogates, which UTF-8 cannot encode. JSON's own escaping covers the rest."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def _dumps(obj: Any) -> str:
-    return json.dumps(
+    text = json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
     )
+    return _UNSAFE.sub(_escape, text)
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
@@ -92,10 +104,20 @@ def dumps_lines(result: Result) -> Iterator[str]:
 
 
 def write_jsonl(result: Result, path: str | Path | IO[str]) -> None:
-    """Write ``result`` as JSON Lines to a path or an open text file."""
+    """Write ``result`` as JSON Lines to a path or an open text file.
+
+    Every string reads back equal with :func:`read_jsonl`, whatever its characters.
+
+    Raises:
+        TypeError: A value in the result is not JSON data (a world plugin put an
+            object in an event); nothing is written to a path then.
+    """
     if isinstance(path, (str, Path)):
+        lines = list(dumps_lines(result))  # fails before the file is touched
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            _write(result, fh)
+            for line in lines:
+                fh.write(line)
+                fh.write("\n")
     else:
         _write(result, path)
 
@@ -115,7 +137,7 @@ def read_jsonl(path: str | Path | Iterable[str]) -> Result:
     name = str(path) if isinstance(path, (str, Path)) else "<lines>"
     try:
         lines = (
-            Path(path).read_text(encoding="utf-8").splitlines()
+            Path(path).read_text(encoding="utf-8").split("\n")
             if isinstance(path, (str, Path))
             else list(path)
         )

@@ -13,6 +13,10 @@ then gives each problem its path.
 from __future__ import annotations
 
 import copy
+import math
+import os
+import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
@@ -45,6 +49,7 @@ from negsim.model import (
     DiscretePrior,
     FrozenMap,
     Issue,
+    Limits,
     Negotiation,
     ParamSpec,
     ParamValue,
@@ -55,7 +60,7 @@ from negsim.model import (
     freeze,
 )
 from negsim.plugins import PluginRegistry, default_registry
-from negsim.scenario._overrides import Override, apply_overrides_to_data
+from negsim.scenario._overrides import Override, apply_overrides_to_data, parse_override
 
 __all__ = ["FIELDS", "apply_overrides", "dump_scenario", "load_scenario", "scenario_from_dict"]
 
@@ -134,6 +139,7 @@ def load_scenario(
     overrides: Iterable[Override | str] = (),
     *,
     registry: PluginRegistry | None = None,
+    limits: Limits | None = None,
 ) -> Scenario:
     """Load a scenario file.
 
@@ -141,26 +147,105 @@ def load_scenario(
         path: A TOML scenario file.
         overrides: ``"PATH=VALUE"`` strings or ``(path, value)`` pairs applied first.
         registry: The plugins to check doctrines against; the installed ones by default.
+        limits: The limits on ``max_rounds`` and the number of agents; the defaults
+            when ``None``.
 
     Returns:
         The scenario, parameters' defaults filled in.
 
     Raises:
-        ScenarioFileError: The file is missing, unreadable or not TOML (with the line).
+        ScenarioFileError: The file is missing, not a regular file, unreadable or not
+            TOML (with the line).
         ScenarioError: Anything else wrong, every problem listed.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioFileError(str(p), ["no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioFileError(str(p), [f"cannot read: {exc}"]) from None
+    text = _read(p)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioFileError(str(p), [f"not valid TOML: {exc}"]) from None
-    return scenario_from_dict(data, source=str(p), overrides=overrides, registry=registry)
+    except RecursionError:
+        line = _deep_line(text)
+        raise ScenarioFileError(
+            str(p),
+            [
+                f"line {line}: arrays or tables nested too deeply to read; a scenario "
+                f"nests at most {_MAX_DEPTH} levels"
+            ],
+        ) from None
+    except ValueError as exc:  # tomllib's own int(): over sys.get_int_max_str_digits()
+        raise ScenarioFileError(str(p), [_toml_value_problem(text, exc)]) from None
+    return scenario_from_dict(
+        data, source=str(p), overrides=overrides, registry=registry, limits=limits
+    )
+
+
+def _read(p: Path) -> str:
+    """The text of the scenario file ``p``, refusing anything but a regular file.
+
+    The file is checked with ``stat`` before it is opened: opening a FIFO would block
+    until a writer comes, and a device may never end.
+    """
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise ScenarioFileError(str(p), ["no such file"]) from None
+    except OSError as exc:
+        raise ScenarioFileError(str(p), [f"cannot read: {exc.strerror or exc}"]) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise ScenarioFileError(str(p), [f"{kind}; expected a TOML scenario file (a regular file)"])
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioFileError(
+            str(p), [f"not UTF-8 text (byte {exc.start}): a scenario file is UTF-8 TOML"]
+        ) from None
+    except OSError as exc:
+        raise ScenarioFileError(str(p), [f"cannot read: {exc.strerror or exc}"]) from None
+
+
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+
+
+def _toml_value_problem(text: str, exc: ValueError) -> str:
+    """What a :class:`ValueError` from :mod:`tomllib` (not a decode error) means."""
+    found = _LONG_NUMBER.search(text)
+    if found is None:
+        return f"not valid TOML: {exc}"
+    line = text.count("\n", 0, found.start()) + 1
+    return (
+        f"line {line}: an integer with more digits than negsim reads "
+        f"({len(found.group())}); expected an integer between -2**63 and 2**63-1"
+    )
+
+
+def _deep_line(text: str) -> int:
+    """The line where brackets first nest deeper than a scenario may (for a message).
+
+    A rough scan (one-line strings and comments are skipped): it only places the
+    message, the refusal does not depend on it.
+    """
+    depth, line, quote = 0, 1, ""
+    for ch in text:
+        if ch == "\n":
+            line += 1
+            quote = "" if quote == "#" else quote
+        elif quote == "#":
+            continue
+        elif ch == "#" and not quote:
+            quote = "#"
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth -= 1
+    return line
 
 
 def scenario_from_dict(
@@ -169,6 +254,7 @@ def scenario_from_dict(
     source: str = "<mapping>",
     overrides: Iterable[Override | str] = (),
     registry: PluginRegistry | None = None,
+    limits: Limits | None = None,
 ) -> Scenario:
     """Build a scenario from data shaped like a scenario file (see the format reference).
 
@@ -177,6 +263,8 @@ def scenario_from_dict(
         source: The file name, for error messages.
         overrides: ``"PATH=VALUE"`` strings or ``(path, value)`` pairs applied first.
         registry: The plugins to check doctrines against; the installed ones by default.
+        limits: The limits on ``max_rounds`` and the number of agents; the defaults
+            when ``None``.
 
     Returns:
         The scenario, parameters' defaults filled in.
@@ -186,10 +274,20 @@ def scenario_from_dict(
             (:class:`~negsim.errors.UnknownDoctrineError` when a plugin is not installed).
     """
     registry = registry or default_registry()
+    limits = limits or Limits()
+    pairs = [parse_override(o) if isinstance(o, str) else (o[0], o[1]) for o in overrides]
+    wrong = _numbers_and_depth(data)
+    for path, value in pairs:
+        wrong += [
+            attrs.evolve(p, path=f"--set {p.path}") for p in _numbers_and_depth({path: value})
+        ]
+    if wrong:
+        raise ScenarioError(source, wrong)
+    _check_size(data, source, limits)
     raw: dict[str, Any] = copy.deepcopy(dict(data))
-    apply_overrides_to_data(raw, overrides, source, FIELDS)
+    apply_overrides_to_data(raw, pairs, source, FIELDS)
     raw.setdefault("scenario", {})  # no [scenario] table: its name is missing
-    token = _CONTEXT.set(_Context.of(raw, registry))
+    token = _CONTEXT.set(_Context.of(raw, registry, limits))
     try:
         file = _converter.structure(raw, _ScenarioFile)
     except BaseValidationError as exc:
@@ -345,9 +443,12 @@ class _Context:
     names: frozenset[str]
     """The ids a proposition may name: agents and alliances."""
     world_rules: str | None
+    limits: Limits = attrs.field(factory=Limits)
 
     @classmethod
-    def of(cls, data: Mapping[str, Any], registry: PluginRegistry) -> _Context:
+    def of(
+        cls, data: Mapping[str, Any], registry: PluginRegistry, limits: Limits | None = None
+    ) -> _Context:
         """The context of ``data``.
 
         Ids are read from every table that has a string id, so an agent with a wrong
@@ -370,6 +471,7 @@ class _Context:
             agent_ids=agent_ids,
             names=agent_ids | ids("alliances"),
             world_rules=rules if isinstance(rules, str) else None,
+            limits=limits or Limits(),
         )
 
 
@@ -387,6 +489,12 @@ def _check_head(head: _Head, ctx: _Context) -> Iterator[_Found]:
     wrong = _installed(ctx.registry, PluginRole.WORLD, head.world_rules, "world rules")
     if wrong:
         yield _Found(".world_rules", wrong, unknown_plugin=True)
+    if ctx.limits.exceeded("max_rounds", head.max_rounds):
+        yield _Found(
+            ".max_rounds",
+            f"must be <= {ctx.limits.max_rounds} (the limit max_rounds): {head.max_rounds}; "
+            + ctx.limits.hint("max_rounds"),
+        )
 
 
 def _check_world(world: _World, ctx: _Context) -> Iterator[_Found]:
@@ -396,7 +504,7 @@ def _check_world(world: _World, ctx: _Context) -> Iterator[_Found]:
         yield from _check_proposition(text, f".exclusions[{j}]", ctx)
     rules = ctx.world_rules
     if rules is not None and rules in ctx.registry.names(PluginRole.WORLD):
-        yield from _check_params(ctx.registry, (rules,), world.params)
+        yield from _check_params(ctx.registry, (rules,), world.params, ctx.agent_ids)
 
 
 def _check_agent(agent: Agent, ctx: _Context) -> Iterator[_Found]:
@@ -411,7 +519,7 @@ def _check_agent(agent: Agent, ctx: _Context) -> Iterator[_Found]:
             known = False
             yield _Found(f".modifiers[{j}]", wrong, unknown_plugin=True)
     if known:
-        yield from _check_params(ctx.registry, agent.stack, agent.params)
+        yield from _check_params(ctx.registry, agent.stack, agent.params, ctx.agent_ids)
         if agent.prior is not None:
             yield from _check_prior(ctx.registry, agent.stack, agent.prior)
 
@@ -435,12 +543,16 @@ def _check_prior(
 
 
 def _check_params(
-    registry: PluginRegistry, stack: tuple[str, ...], params: Mapping[str, Any]
+    registry: PluginRegistry,
+    stack: tuple[str, ...],
+    params: Mapping[str, Any],
+    agent_ids: frozenset[str] | None = None,
 ) -> Iterator[_Found]:
     """``params`` against the parameters the plugins of ``stack`` declare.
 
     An agent's ``params`` hold its doctrine's parameters and its modifiers'; a
-    parameter that several of them declare must suit each one.
+    parameter that several of them declare must suit each one. With ``agent_ids``, a
+    parameter that names agents (:attr:`~negsim.ParamSpec.refers`) must name known ones.
     """
     specs: dict[str, list[ParamSpec]] = {}
     for name in stack:
@@ -455,12 +567,21 @@ def _check_params(
         wrong = next(filter(None, (spec.check(value) for spec in specs[key])), None)
         if wrong:
             yield _Found(f".params.{key}", wrong)
+        elif agent_ids is not None:
+            named = {i for spec in specs[key] for i in spec.agent_ids(value)}
+            for id_ in sorted(named - agent_ids):
+                yield _Found(
+                    f".params.{key}", f"unknown agent {id_!r}; known: {_listed(agent_ids)}"
+                )
 
 
 def _check_alliance(al: Alliance, ctx: _Context) -> Iterator[_Found]:
     for m in al.members:
         if m not in ctx.agent_ids:
             yield _Found(".members", f"unknown agent {m!r}; known: {_listed(ctx.agent_ids)}")
+    twice = sorted({m for m in al.members if al.members.count(m) > 1})
+    if twice:
+        yield _Found(".members", f"{', '.join(map(repr, twice))} listed twice; list each once")
     if len(al.members) < 2:
         yield _Found(".members", "an alliance needs at least two members")
     if al.hub is not None and al.hub not in al.members:
@@ -546,6 +667,93 @@ def _engine_keys(table: Any) -> Iterator[_Found]:
 
 def _listed(ids: Iterable[str]) -> str:
     return ", ".join(sorted(ids)) or "(none)"
+
+
+# -- numbers and nesting, before anything else ----------------------------------------
+
+_MAX_DEPTH = 32
+"""How deep tables and arrays may nest in a scenario (a file needs about six levels)."""
+
+_INT_LIMIT = 2**63
+"""Integers in a scenario lie in [-2**63, 2**63): seeds, rounds, counts."""
+
+
+def _numbers_and_depth(data: Any) -> list[Problem]:
+    """NaN, infinities, integers out of range and too deep nesting, each with its path.
+
+    Every value is looked at once, iteratively (not recursively: a file nested 10**5
+    deep must not exhaust Python's stack). Paths are built only when something is
+    wrong, so a large valid scenario costs one pass over its values. Infinities are
+    left to the parameters' own checks inside ``params`` tables (a parameter without
+    a declared range may take one); elsewhere every number has a range.
+    """
+    if not _suspect(data):
+        return []
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack and len(problems) < 20:
+        node, path, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            problems.append(
+                Problem(path, f"nested deeper than {_MAX_DEPTH} levels; a scenario nests a few")
+            )
+            continue
+        items = node.items() if isinstance(node, Mapping) else enumerate(node)
+        for key, value in items:
+            here = (
+                f"{path}[{key}]"
+                if isinstance(key, int)
+                else (f"{path}.{key}" if path else str(key))
+            )
+            if isinstance(value, (Mapping, list, tuple)):
+                stack.append((value, here, depth + 1))
+            elif isinstance(value, float) and not math.isfinite(value):
+                if math.isnan(value):
+                    problems.append(Problem(here, f"expected a number, got {value!r}"))
+                elif ".params." not in f".{here}.".replace("[", ".["):
+                    problems.append(Problem(here, f"expected a finite number, got {value!r}"))
+            elif (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and not -_INT_LIMIT <= value < _INT_LIMIT
+            ):
+                problems.append(Problem(here, "integer out of range: expected -2**63 <= n < 2**63"))
+    return sorted(problems, key=lambda p: p.path)
+
+
+def _suspect(data: Any) -> bool:
+    """Whether :func:`_numbers_and_depth` could find anything: the fast pass, no paths."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return True
+        for value in node.values() if isinstance(node, Mapping) else node:
+            kind = type(value)
+            if kind is dict or kind is list or kind is tuple or isinstance(value, Mapping):
+                stack.append((value, depth + 1))
+            elif kind is float:
+                if not math.isfinite(value):
+                    return True
+            elif kind is int and not -_INT_LIMIT <= value < _INT_LIMIT:
+                return True
+    return False
+
+
+def _check_size(data: Mapping[str, Any], source: str, limits: Limits) -> None:
+    """Refuse a scenario with more agents than the limit, before structuring it."""
+    agents = data.get("agents")
+    if isinstance(agents, (list, tuple)) and limits.exceeded("max_agents", len(agents)):
+        raise ScenarioError(
+            source,
+            [
+                Problem(
+                    "agents",
+                    f"{len(agents)} agents, more than the limit max_agents="
+                    f"{limits.max_agents}; {limits.hint('max_agents')}",
+                )
+            ],
+        )
 
 
 # -- the converter that structures a file, and its problems ----------------------------

@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from negsim.errors import OverrideError, Problem
+from negsim.errors import OverrideError, Problem, ScenarioError
 
 __all__ = ["Override", "apply_overrides_to_data", "parse_override"]
 
@@ -29,6 +29,8 @@ def parse_override(text: str) -> Override:
 
     Raises:
         OverrideError: No ``=`` or an empty path.
+        ScenarioError: A value negsim cannot read (an integer over Python's 4,300-digit
+            limit, arrays nested too deeply).
     """
     path, sep, raw = text.partition("=")
     path = path.strip()
@@ -42,6 +44,17 @@ def parse_override(text: str) -> Override:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except (ValueError, RecursionError):  # tomllib's int() over the digit limit; nesting
+        raise ScenarioError(
+            "--set",
+            [
+                Problem(
+                    path,
+                    "a value negsim cannot read (an integer with more than 4,300 digits, "
+                    "or arrays nested too deeply); expected a number, boolean or string",
+                )
+            ],
+        ) from None
     return path, value
 
 

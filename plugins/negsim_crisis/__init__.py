@@ -134,7 +134,12 @@ def ladder_problem(value: ParamValue) -> str | None:
 
 
 PARAMS = (
-    ParamSpec("challenger", "", "Id of the challenging state; empty: the first state to attack."),
+    ParamSpec(
+        "challenger",
+        "",
+        "Id of the challenging state; empty: the first state to attack.",
+        refers="agent",
+    ),
     ParamSpec(
         "decisiveness",
         1.0,

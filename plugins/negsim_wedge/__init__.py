@@ -95,12 +95,21 @@ def shares_problem(value: ParamValue) -> str | None:
     return None
 
 
+def _rung_problem(value: ParamValue) -> str | None:
+    """What is wrong with a ``rung`` value (empty, or one rung of the ladder), or ``None``."""
+    known = [r.value for r in Rung]
+    if value and value not in known:
+        return f"unknown rung {value!r}; choices: {', '.join(known)} (or empty)"
+    return None
+
+
 PARAMS = (
     ParamSpec(
         "targets",
         "",
         "Comma-separated candidate targets; empty: every protected state.",
         source="Quackenbush, JCR 2006",
+        refers="agents",
     ),
     ParamSpec("value_gain", 10.0, "Value of a full grab (V).", 0, 10000, HUTH),
     ParamSpec(
@@ -138,6 +147,7 @@ PARAMS = (
         "",
         "The rung it threatens; empty: the highest on the ladder its arsenal allows.",
         source="Schelling 1966; 2017: KCNA named U.S. bases in Japan as targets",
+        refine=_rung_problem,
     ),
     ParamSpec(
         "execution_cost",

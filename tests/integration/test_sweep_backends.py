@@ -24,12 +24,12 @@ from click.testing import CliRunner
 from negsim.cli._errors import NegsimGroup
 from negsim.cli._sweep import sweep as sweep_command
 from negsim.experiments import SweepError, read_results, sweep
-from tests.toyplugins import Raiser, demo_toml, make_registry
+from tests.toyplugins import Dies, Raiser, demo_toml, make_registry
 
 pytestmark = pytest.mark.integration
 
 REGISTRY = functools.partial(make_registry, ("raiser", Raiser(when=2)))
-EXITING = functools.partial(make_registry, ("exiter", Raiser(when=1, error=SystemExit(3))))
+EXITING = functools.partial(make_registry, ("exiter", Dies(when=1)))
 ROOT = Path(__file__).resolve().parents[2]
 KOREA = ROOT / "examples" / "scenarios" / "korea_bilateral.toml"
 
@@ -134,8 +134,8 @@ def test_dask_local_cluster_of_its_own(scenario_file: Path, tmp_path: Path, refe
 
 
 def test_a_lost_chunk_is_reported_and_resumed(scenario_file: Path, tmp_path: Path) -> None:
-    """A chunk fails outside any run's error handling (SystemExit in a worker): it is
-    lost and reported; the other rows are written, and a new call retries only it."""
+    """A chunk fails outside any run's error handling (its worker dies): it is lost and
+    reported; the other rows are written, and a new call retries only it."""
     out = tmp_path / "lost.parquet"
     definition = {
         **DEFINITION,
@@ -150,13 +150,13 @@ def test_a_lost_chunk_is_reported_and_resumed(scenario_file: Path, tmp_path: Pat
     assert info.value.lost == 4
     assert len(read_results(out)) == 4
     # Resumed, only the lost runs are left; when every chunk fails, the sweep stops at once.
-    with pytest.raises(SweepError, match="could not run the first chunk: SystemExit: 3"):
+    with pytest.raises(SweepError, match="could not run the first chunk: BrokenProcessPool"):
         sweep(scenario_file, backend="process", workers=1, out=out, **definition)
     assert len(read_results(out)) == 4
     # A new directory whose sweep wrote no row is not left behind.
     fresh = tmp_path / "fresh.parquet"
     definition["grid"] = ["agents.ROK.doctrine=exiter"]
-    with pytest.raises(SweepError, match="could not run the first chunk: SystemExit: 3"):
+    with pytest.raises(SweepError, match="could not run the first chunk: BrokenProcessPool"):
         sweep(scenario_file, backend="process", workers=1, out=fresh, **definition)
     assert not fresh.exists()
 

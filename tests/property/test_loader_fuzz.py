@@ -84,11 +84,19 @@ def _delete(data: Any, path: Path_) -> None:
     del node[path[-1]]
 
 
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def weird_values(marker: Path) -> st.SearchStrategy[Any]:
     scalars = st.one_of(
         st.sampled_from(hostile(marker)),
         st.text(st.characters(exclude_categories=["Cs"]), max_size=30),
         st.integers(-(2**63), 2**63 - 1),
+        st.sampled_from([2**63, -(2**63) - 1, 10**30, -(10**400)]),  # beyond 64 bits
         st.floats(allow_nan=True, allow_infinity=True),
         st.booleans(),
         st.sampled_from(
@@ -107,6 +115,7 @@ def weird_values(marker: Path) -> st.SearchStrategy[Any]:
                 "1e999",
             ]
         ),
+        st.sampled_from([_nested(40), _nested(200)]),  # deeper than a scenario nests
     )
     return st.recursive(
         scalars,
@@ -184,6 +193,8 @@ GARBAGE = [
     "inf",
     "nan",
     "0x_1",
+    "\nseed = " + "9" * 5000 + "\n",  # over Python's 4,300-digit limit
+    "\nx = " + "[" * 3000 + "]" * 3000 + "\n",  # deeper than tomllib's recursion
     "[scenario]\n",
     "a.b.c = 1\n",
 ]

@@ -363,8 +363,8 @@ def test_a_world_ends_runs_with_its_declared_outcome() -> None:
 
 
 def test_an_undeclared_outcome_is_an_error_naming_the_world() -> None:
-    declared = r"'deterred', which they do not declare; declared: mutual_cooperation"
-    with pytest.raises(SimulationError, match=r"world rules 'game' .* " + declared):
+    declared = r"'deterred', which the world rules do not declare; declared: mutual_cooperation"
+    with pytest.raises(SimulationError, match=r"plugin 'game' returned the outcome " + declared):
         _game("deterred")
 
 

@@ -12,6 +12,7 @@ import functools
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -429,13 +430,31 @@ def test_a_running_sweep_holds_the_lock(scenario_file: Path, tmp_path: Path) -> 
     small_sweep(scenario_file, out, runs=1)
     import socket
 
-    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    # a holder that locks _lock as a sweep does (flock), records itself, and waits
+    code = (
+        "import fcntl, json, os, socket, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "os.write(fd, json.dumps({'pid': os.getpid(), 'host': socket.gethostname()}).encode())\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(out / "_lock")],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
-        (out / "_lock").write_text(json.dumps({"pid": holder.pid, "host": socket.gethostname()}))
-        with pytest.raises(SweepError, match=f"another sweep \\(pid {holder.pid}\\)"):
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        host = socket.gethostname()
+        with pytest.raises(
+            SweepError, match=f"another sweep \\(pid {holder.pid} on host {host}\\)"
+        ):
             small_sweep(scenario_file, out, runs=1)
     finally:
-        holder.kill()
+        os.killpg(holder.pid, signal.SIGKILL)
         holder.wait()
     assert small_sweep(scenario_file, out, runs=1).skipped == 4  # a dead holder's lock
 

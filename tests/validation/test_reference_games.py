@@ -899,11 +899,14 @@ def test_fearon_war_costs_the_proposer_more_than_it_could_gain_so_no_war() -> No
 def test_fearon_the_proposer_needs_a_prior_over_the_receivers_cost() -> None:
     scenario = negsim.load_scenario(FEARON_SCENARIO, registry=games_registry())
     agents = [attrs.evolve(a, prior=None) for a in scenario.agents]
+    # raised in a round, the plugin's ScenarioError names the plugin (exit code 1)
     with pytest.raises(
-        negsim.ScenarioError,
+        negsim.PluginCallError,
         match=r"agents\.R\.prior: the proposer P needs a prior over R's 'cost_war'",
-    ):
+    ) as info:
         play(attrs.evolve(scenario, agents=agents))
+    assert info.value.plugin == "tioli_proposer"
+    assert isinstance(info.value.__cause__, negsim.ScenarioError)
 
 
 @pytest.mark.parametrize("module", ["negsim_games.bargaining", "negsim_games.tioli"])

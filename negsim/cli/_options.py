@@ -1,0 +1,47 @@
+"""Options shared by several commands: ``--limit NAME=VALUE``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from negsim.model import Limits
+
+__all__ = ["limit_option", "parse_limits"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _limits_help() -> str:
+    defaults = Limits()
+    shown = ", ".join(f"{name}={getattr(defaults, name):g}" for name in Limits.names())
+    return (
+        "Change a limit that keeps the command bounded, e.g. run_seconds=600 or "
+        f"max_rounds=1000000; 0 or off removes it. Repeatable. Defaults: {shown}."
+    )
+
+
+def limit_option(command: _F) -> _F:
+    """Add ``--limit NAME=VALUE`` (repeatable) to ``command``, as the ``limits`` argument."""
+    return click.option(
+        "--limit",
+        "limits",
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=lambda ctx, param, value: parse_limits(value),
+        help=_limits_help(),
+    )(command)
+
+
+def parse_limits(items: tuple[str, ...]) -> Limits:
+    """The :class:`negsim.Limits` that ``--limit`` options give.
+
+    Raises:
+        click.BadParameter: An unknown name or a bad value (exit code 2).
+    """
+    try:
+        return Limits.parse(items)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--limit'") from None
