@@ -18,7 +18,6 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 import textwrap
 import tomllib
@@ -31,6 +30,7 @@ import pytest
 import negsim
 from negsim.errors import ScenarioError
 from negsim.model import ActionTaken, CommitmentChanged, CommitmentCreated, MessageSent
+from tests import _processes as processes
 from tests.toyplugins import ToyWorld
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,11 +41,9 @@ VERSION = tomllib.loads((PACKAGE / "pyproject.toml").read_text())["project"]["ve
 
 
 def _run(args: list[str], *, env: dict[str, str] | None = None, timeout: int = 300):
-    return subprocess.run(
+    return processes.run(
         args,
         cwd=ROOT,
-        capture_output=True,
-        text=True,
         timeout=timeout,
         check=False,
         env={**os.environ, **(env or {})},

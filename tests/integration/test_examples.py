@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests import _processes as processes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -15,9 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 def _run(*args: str, cwd: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=600
-    )
+    done = processes.run([sys.executable, *args], cwd=cwd, timeout=600)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

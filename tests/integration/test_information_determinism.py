@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import negsim
 from negsim.experiments import read_results, sweep
+from tests import _processes as processes
 
 ROOT = Path(__file__).resolve().parents[2]
 KOREA = ROOT / "examples" / "scenarios" / "korea_integrated.toml"
@@ -66,9 +66,7 @@ def _log_digest(hash_seed: str) -> str:
         "sys.stdout.write(hashlib.sha256('\\n'.join(lines).encode()).hexdigest())\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
+    done = processes.run([sys.executable, "-c", code], env=env, check=True)
     return done.stdout
 
 

@@ -15,12 +15,14 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from negsim.experiments import read_results, sweep
+from tests import _processes as processes
 from tests.toyplugins import demo_toml
 
 pytestmark = pytest.mark.integration
@@ -107,9 +109,20 @@ def by_key(frame: Any) -> Any:
     return frame.sort_values("run_key", kind="stable").reset_index(drop=True)
 
 
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _end_every_group() -> Iterator[None]:
+    """Whatever a test does, each sweep it started ends with its process group."""
+    yield
+    while _STARTED:
+        processes.end_group(_STARTED.pop())
+
+
 def start(args: list[str]) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, *args],
         cwd=ROOT,
         env=env,
@@ -118,6 +131,8 @@ def start(args: list[str]) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+    _STARTED.append(proc)
+    return proc
 
 
 def parts(out: Path) -> list[Path]:

@@ -34,6 +34,7 @@ from negsim.testing import (
     world_states,
 )
 from negsim.testing._stimulus import parse_script, script_text
+from tests import _processes as processes
 from tests.property._support import doctrine_params as doctrine_cases
 from tests.property._support import fuzz_registry
 
@@ -211,11 +212,8 @@ def test_importing_negsim_does_not_import_hypothesis_or_the_kit() -> None:
         "import sys, negsim, negsim.testing; "
         "print('hypothesis' in sys.modules, 'negsim.testing._check' in sys.modules)"
     )
-    import subprocess
 
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
+    out = processes.run([sys.executable, "-c", code], check=True).stdout.split()
     assert out == ["False", "False"]
 
 

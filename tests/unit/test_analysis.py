@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import itertools
 import math
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -37,6 +36,7 @@ from negsim.errors import PluginError, PropositionError, ScenarioError
 from negsim.logic import Rule, atoms, evaluate, parse
 from negsim.model import Agent, Commitment, CommitmentState, PluginSpec, Scenario
 from negsim.plugins import PluginRegistry, default_registry
+from tests import _processes as processes
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "examples" / "scenarios"
@@ -433,7 +433,7 @@ def test_literal_groups_never_reach_sympy() -> None:
 
 def test_import_is_cheap() -> None:
     code = "import sys, negsim.analysis; print('sympy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = processes.run([sys.executable, "-c", code], check=True)
     assert out.stdout.strip() == "False"
 
 

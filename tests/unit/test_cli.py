@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -35,6 +34,7 @@ from negsim.model import (
     WorldState,
     freeze,
 )
+from tests import _processes as processes
 
 # -- test plugins ----------------------------------------------------------------------
 
@@ -465,7 +465,7 @@ def test_same_seed_gives_byte_identical_logs_across_processes(
     for hash_seed in ("1", "2"):
         log = tmp_path / f"hash{hash_seed}.jsonl"
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        proc = subprocess.run(
+        proc = processes.run(
             [
                 sys.executable,
                 "-c",
@@ -474,8 +474,6 @@ def test_same_seed_gives_byte_identical_logs_across_processes(
                 str(scenario_file),
                 str(log),
             ],
-            capture_output=True,
-            text=True,
             env=env,
             check=False,
         )
@@ -755,19 +753,14 @@ def test_help_imports_nothing_heavy(args: list[str]) -> None:
         print(",".join(sorted(m for m in {HEAVY!r} if m in sys.modules)))
         """
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False
-    )
+    proc = processes.run([sys.executable, "-c", script], check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
 
 
 def test_python_dash_m_negsim_is_the_command() -> None:
-    import subprocess
     import sys
 
-    done = subprocess.run(
-        [sys.executable, "-m", "negsim", "--version"], capture_output=True, text=True
-    )
+    done = processes.run([sys.executable, "-m", "negsim", "--version"])
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("negsim, version ")

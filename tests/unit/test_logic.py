@@ -7,7 +7,6 @@ import inspect
 import io
 import itertools
 import os
-import subprocess
 import sys
 import tokenize
 from collections.abc import Callable, Iterator
@@ -38,6 +37,7 @@ from negsim.logic import (
     parse_expression,
     to_sympy,
 )
+from tests import _processes as processes
 
 a, b, c, d = Atom("a"), Atom("b"), Atom("c"), Atom("d")
 attacked = Atom("attacked", ("ROK",))
@@ -541,12 +541,10 @@ def test_importing_negsim_logic_does_not_import_sympy(tmp_path: Path) -> None:
         "negsim.logic.to_sympy(negsim.logic.parse('a'))\n"
         "assert 'sympy' in sys.modules\n"
     )
-    result = subprocess.run(
+    result = processes.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
         env=env,
-        capture_output=True,
-        text=True,
         check=False,
         timeout=120,
     )

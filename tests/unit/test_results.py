@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from negsim.errors import ScenarioFileError
 from negsim.model import EVENT_TYPES, Result
 from negsim.results import dumps_lines, event_from_dict, event_to_dict, to_frame, to_rows
 from negsim_protocols import alternating
+from tests import _processes as processes
 from tests.toyplugins import Scripted, agent, demo_data, demo_jsonl, demo_toml, make_registry
 from tests.toyplugins import make_scenario as _make_scenario
 
@@ -221,13 +221,10 @@ sys.stdout.write(demo_jsonl(7, path=path))
 
 def _jsonl_in_subprocess(hashseed: str, *args: str) -> str:
     env = {**os.environ, "PYTHONHASHSEED": hashseed}
-    proc = subprocess.run(
+    proc = processes.run(
         [sys.executable, "-c", _SUBPROCESS, *args],
         cwd=ROOT,
         env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
         timeout=120,
         check=False,
     )

@@ -8,7 +8,6 @@ import itertools
 import math
 import os
 import pickle
-import subprocess
 import sys
 import tokenize
 from collections.abc import Mapping
@@ -43,6 +42,7 @@ from negsim.logic._arith_ast import (
     Sym,
 )
 from negsim.logic._rules import MissingValueError
+from tests import _processes as processes
 
 a, b, c, d = Sym("a"), Sym("b"), Sym("c"), Sym("d")
 
@@ -985,12 +985,10 @@ def test_importing_negsim_logic_does_not_import_sympy(tmp_path: Path) -> None:
         "assert rule.threshold('a', {'a': 2, 'b': 1}).value == 1\n"
         "assert 'sympy' in sys.modules\n"
     )
-    result = subprocess.run(
+    result = processes.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
         env=env,
-        capture_output=True,
-        text=True,
         check=False,
         timeout=120,
     )

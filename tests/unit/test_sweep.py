@@ -46,6 +46,7 @@ from negsim.experiments import (
     sweep,
     wilson_interval,
 )
+from tests import _processes as processes
 from tests.toyplugins import Raiser, demo_toml, make_registry
 
 REGISTRY = functools.partial(make_registry, ("raiser", Raiser(when=2)))
@@ -393,7 +394,7 @@ def test_writing_parquet_does_not_import_pandas(scenario_file: Path, tmp_path: P
         f"__import__('pathlib').Path({str(tmp_path / 'r.parquet')!r}))\n"
         "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+    processes.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
     assert len(read_results(tmp_path / "r.parquet")) == 12
 
 
@@ -683,4 +684,4 @@ def test_imports_stay_lazy() -> None:
         "if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ})
+    processes.run([sys.executable, "-c", code], check=True, env={**os.environ})
