@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 import types
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -20,8 +21,10 @@ from negsim.model import FrozenMap, MoveRejected, PluginRole, Scenario, freeze
 from negsim.plugins import PluginRegistry, default_registry
 from negsim.scenario import dump_scenario
 from negsim.testing._child import Worker, child_hash_seeds, describe_plugins
-from negsim.testing._invariants import Invariant, select
+from negsim.testing._coverage import Counting, Coverage, CoverageShortfall, CoverageWarning
+from negsim.testing._invariants import INVARIANTS, Invariant, select
 from negsim.testing._record import RunRecord, global_randomness, record_run
+from negsim.testing._statics import Monotone
 from negsim.testing._stimulus import STIMULUS, Stimulus
 from negsim.testing._strategies import ParamStrategy, RunCase, runs
 from negsim.testing._whisper import WHISPERER, Whisperer, with_whisperer
@@ -36,6 +39,13 @@ __all__ = [
 
 _MAX_LINES = 6
 """Problems shown per invariant in a failure message."""
+
+DECISION_TIMEOUT = 1.0
+"""Seconds one hook call of an agent may take, by default."""
+
+HANG_SHRINKING = 10
+"""A run that never ends is shrunk for at most this many decision timeouts' worth of
+waiting; then the smallest such run found so far is reported."""
 
 
 class InvariantViolation(AssertionError):
@@ -78,8 +88,11 @@ class CheckReport:
         outcomes: How many runs ended with each outcome.
         rounds: Rounds played in all.
         rejected: How many of the doctrine's own moves validation rejected, by rule
-            (:data:`negsim.engine.RULES`). Not an invariant, but usually a bug: a move
-            the doctrine thought it made and did not.
+            (:data:`negsim.engine.RULES`). Those for a right or means the agent lacks
+            break ``moves-allowed``; the others (a vote on a proposal just closed, a
+            message to an unknown agent) are shown, since they are usually a bug too.
+        coverage: The stimuli the doctrine met, and how often (:class:`Coverage`).
+        statics: The comparative statics checked (:class:`Monotone`).
     """
 
     doctrine: str
@@ -88,6 +101,8 @@ class CheckReport:
     outcomes: FrozenMap[str, int]
     rounds: int
     rejected: FrozenMap[str, int] = attrs.field(factory=FrozenMap)
+    coverage: Coverage | None = None
+    statics: tuple[Monotone, ...] = ()
 
     def __str__(self) -> str:
         outcomes = ", ".join(f"{k} {v}" for k, v in self.outcomes.items()) or "none"
@@ -99,6 +114,13 @@ class CheckReport:
         if self.rejected:
             text += "; moves of it rejected: " + ", ".join(
                 f"{k} {v}" for k, v in self.rejected.items()
+            )
+        if self.coverage is not None:
+            never = self.coverage.never
+            text += (
+                f"; never met: {', '.join(never)}"
+                if never
+                else "; every stimulus met at least once"
             )
         return text
 
@@ -238,6 +260,7 @@ class _Replay:
     scenario: Scenario
     case: RunCase
     timeout: float | None
+    decision_timeout: float | None = None
 
     def again(self) -> RunRecord:
         with global_randomness(2):
@@ -246,6 +269,7 @@ class _Replay:
                 seed=self.case.seed,
                 registry=self.setup.registry,
                 timeout=self.timeout,
+                decision_timeout=self.decision_timeout,
             )
 
     def whispered(self, stream: int) -> RunRecord:
@@ -253,7 +277,11 @@ class _Replay:
         case = RunCase(data=with_whisperer(self.case.data, stream), seed=self.case.seed)
         with global_randomness(1):
             return record_run(
-                case.scenario(registry), seed=case.seed, registry=registry, timeout=self.timeout
+                case.scenario(registry),
+                seed=case.seed,
+                registry=registry,
+                timeout=self.timeout,
+                decision_timeout=self.decision_timeout,
             )
 
     def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -261,12 +289,26 @@ class _Replay:
 
 
 def _check_case(
-    setup: _Setup, case: RunCase, invariants: Sequence[Invariant], timeout: float | None
+    setup: _Setup,
+    case: RunCase,
+    invariants: Sequence[Invariant],
+    timeout: float | None,
+    decision_timeout: float | None = None,
+    statics: Mapping[str, Sequence[Monotone]] | None = None,
 ) -> tuple[RunRecord, list[tuple[Invariant, list[str]]]]:
     scenario = case.scenario(setup.registry)
+    names = {i.name for i in invariants}
     with global_randomness(1):
-        record = record_run(scenario, seed=case.seed, registry=setup.registry, timeout=timeout)
-    replay = _Replay(setup, scenario, case, timeout)
+        record = record_run(
+            scenario,
+            seed=case.seed,
+            registry=setup.registry,
+            timeout=timeout,
+            decision_timeout=decision_timeout,
+            watch="no-hidden-randomness" in names,
+            statics=statics if "comparative-statics" in names else None,
+        )
+    replay = _Replay(setup, scenario, case, timeout, decision_timeout)
     broken = []
     for invariant in invariants:
         problems = invariant.check(record, replay)
@@ -335,6 +377,8 @@ def check_run(
     registry: PluginRegistry | None = None,
     invariants: Iterable[str] | None = None,
     timeout: float | None = 10.0,
+    decision_timeout: float | None = DECISION_TIMEOUT,
+    statics: Mapping[str, Sequence[Monotone]] | None = None,
 ) -> RunRecord:
     """Play one run and hold it to the invariants.
 
@@ -347,6 +391,10 @@ def check_run(
         invariants: Names from :data:`INVARIANTS`; all when ``None``.
         timeout: Seconds a run may take before it counts as never ending; ``None`` for
             no limit.
+        decision_timeout: Seconds one hook call of an agent may take; ``None`` for no
+            limit of its own.
+        statics: The comparative statics to hold doctrines to, by doctrine name (for
+            ``comparative-statics``).
 
     Returns:
         The recorded run, when every invariant held.
@@ -367,7 +415,7 @@ def check_run(
     setup = _build(registry, [])
     case = _case_of(scenario, seed)
     try:
-        record, broken = _check_case(setup, case, chosen, timeout)
+        record, broken = _check_case(setup, case, chosen, timeout, decision_timeout, statics)
     finally:
         setup.close()
     if broken:
@@ -398,6 +446,8 @@ class _Stats:
     rounds: int = 0
     outcomes: Counter[str] = attrs.field(factory=Counter)
     rejected: Counter[str] = attrs.field(factory=Counter)
+    counting: Counting | None = None
+    waited: float = 0.0
 
     def add(self, record: RunRecord) -> None:
         self.runs += 1
@@ -407,6 +457,29 @@ class _Stats:
         for e in record.events:
             if isinstance(e, MoveRejected) and e.doctrine == self.doctrine:
                 self.rejected[e.rule] += 1
+        if self.counting is not None:
+            self.counting.add(record)
+
+
+def _statics_of(plugin: object, given: Iterable[Monotone] | None) -> tuple[Monotone, ...]:
+    if given is not None:
+        return tuple(given)
+    declared = getattr(plugin, "COMPARATIVE_STATICS", ())
+    return tuple(s for s in declared if isinstance(s, Monotone))
+
+
+def _chosen(invariants: Iterable[str] | None, statics: Sequence[Monotone]) -> tuple[Invariant, ...]:
+    """The invariants to check: ``comparative-statics`` only when some are declared."""
+    names = None if invariants is None else list(invariants)
+    if names is not None and "comparative-statics" in names and not statics:
+        raise ValueError(
+            "the invariant 'comparative-statics' needs declared statics: pass statics=[...] "
+            "(negsim.testing.Monotone) or give the plugin a COMPARATIVE_STATICS"
+        )
+    chosen = select(names)
+    if not statics:
+        chosen = tuple(i for i in chosen if i.name != "comparative-statics")
+    return chosen
 
 
 def check_doctrine(
@@ -422,6 +495,10 @@ def check_doctrine(
     max_members: int = 4,
     max_rounds: int = 10,
     timeout: float | None = 10.0,
+    decision_timeout: float | None = DECISION_TIMEOUT,
+    targeted: bool = True,
+    statics: Iterable[Monotone] | None = None,
+    min_coverage: int | Mapping[str, int] | None = None,
     settings: hypothesis.settings | None = None,
 ) -> CheckReport:
     """Hold a doctrine to every invariant over runs that hypothesis generates.
@@ -435,9 +512,13 @@ def check_doctrine(
     ``determinism`` plays each run again, and ``sees-only-what-it-may`` twice more with
     two agents of the kit's added (a whisperer and its confidant), in this process. The
     hash-seed determinism check replays runs in a subprocess, so it gets its own,
-    smaller number of examples. A run that takes longer than ``timeout`` stops the
-    search at once, without shrinking (every shrinking step would wait as long): its
-    counterexample is the first such run hypothesis tried, which is usually small.
+    smaller number of examples. A hook call of an agent that takes longer than
+    ``decision_timeout``, or a run longer than ``timeout``, fails ``termination``; such
+    a run is shrunk for at most :data:`HANG_SHRINKING` decision timeouts of waiting,
+    and the smallest one found by then is reported.
+
+    The report counts the stimuli the doctrine met (:class:`Coverage`); one never met
+    is a :class:`CoverageWarning`, and ``min_coverage`` makes too few an error.
 
     Args:
         doctrine: A registered doctrine's name, or a plugin object (a module or an
@@ -445,7 +526,8 @@ def check_doctrine(
         registry: The plugins; the installed ones when ``None``.
         name: The name to register a plugin object under (default: the module's name
             without ``negsim_``, or the class name in lower case).
-        invariants: Names from :data:`INVARIANTS`; all when ``None``.
+        invariants: Names from :data:`INVARIANTS`; all when ``None``
+            (``comparative-statics`` only when statics are declared).
         max_examples: Runs to generate; the current hypothesis profile's by default.
         hash_seed_examples: Runs to replay in a subprocess (at most ``max_examples``).
         world_rules: The world rules (a name or a plugin object); ``crisis`` when
@@ -456,6 +538,14 @@ def check_doctrine(
         max_rounds: The largest ``max_rounds`` of a scenario.
         timeout: Seconds one run may take before it counts as never ending; ``None``
             for no limit.
+        decision_timeout: Seconds one hook call of an agent may take; ``None`` for no
+            limit of its own.
+        targeted: Aim half the runs' stimuli at the doctrine, in every content variant
+            (see :func:`scenario_data`).
+        statics: The comparative statics the doctrine promises (:class:`Monotone`); by
+            default the plugin's ``COMPARATIVE_STATICS``, if it has one.
+        min_coverage: The fewest times the doctrine must meet each stimulus (one
+            number for all of :data:`STIMULUS_KINDS`, or by kind).
         settings: Hypothesis settings to start from (the current profile's by default).
 
     Returns:
@@ -463,11 +553,14 @@ def check_doctrine(
 
     Raises:
         InvariantViolation: An invariant broke (an :class:`AssertionError`).
+        CoverageShortfall: Some stimulus was met fewer times than ``min_coverage`` says.
         negsim.UnknownDoctrineError: No doctrine of that name is registered.
         negsim.PluginError: The plugin is not a doctrine, or cannot be registered.
     """
-    chosen = select(invariants)
     setup = _setup(doctrine, registry, name, world_rules)
+    plugin = setup.registry.pm.get_plugin(setup.doctrine)
+    declared = _statics_of(plugin, statics)
+    chosen = _chosen(invariants, declared)
     strategy = runs(
         setup.doctrine,
         registry=setup.registry,
@@ -475,43 +568,90 @@ def check_doctrine(
         param_strategies=param_strategies,
         max_members=max_members,
         max_rounds=max_rounds,
+        targeted=targeted,
     )
-    base = settings if settings is not None else hypothesis.settings()
-    examples = max_examples if max_examples is not None else base.max_examples
-    stats = _Stats(setup.doctrine)
+    return _fuzz(
+        setup,
+        strategy,
+        chosen,
+        _Budget(max_examples, hash_seed_examples, timeout, decision_timeout, settings),
+        config=(
+            f"doctrine {setup.doctrine!r} (world {setup.world}, {max_members} members, "
+            f"{max_rounds} rounds, params {sorted(param_strategies or {})}, "
+            f"targeted {targeted})"
+        ),
+        statics={setup.doctrine: declared} if declared else None,
+        min_coverage=min_coverage,
+    )
+
+
+@attrs.frozen
+class _Budget:
+    max_examples: int | None
+    hash_seed_examples: int
+    timeout: float | None
+    decision_timeout: float | None
+    settings: hypothesis.settings | None
+
+
+def _fuzz(
+    setup: _Setup,
+    strategy: hypothesis.strategies.SearchStrategy[RunCase],
+    chosen: Sequence[Invariant],
+    budget: _Budget,
+    config: str,
+    statics: Mapping[str, Sequence[Monotone]] | None,
+    min_coverage: int | Mapping[str, int] | None,
+    who: str | None = None,
+    counted: str | None = None,
+) -> CheckReport:
+    base = budget.settings if budget.settings is not None else hypothesis.settings()
+    examples = budget.max_examples if budget.max_examples is not None else base.max_examples
+    stats = _Stats(setup.doctrine, counting=Counting(counted or setup.doctrine))
     local = [i for i in chosen if i.cost != "process"]
     slow = [i for i in chosen if i.cost == "process"]
     if slow:
         setup.transport()  # fail early and clearly if a plugin cannot be sent
-    who = f"doctrine {setup.doctrine!r}"
-    config = (
-        f"{who} (world {setup.world}, {max_members} members, {max_rounds} rounds, "
-        f"params {sorted(param_strategies or {})})"
-    )
+    who = who or f"doctrine {setup.doctrine!r}"
+    search = _Search(setup, strategy, base, budget, stats, who, config, statics)
     try:
         if local:
-            _search(setup, strategy, local, examples, base, timeout, stats, who, config)
+            search.run(local, examples)
         if slow:
-            _search(
-                setup,
-                strategy,
-                slow,
-                min(examples, hash_seed_examples),
-                base,
-                timeout,
-                stats,
-                who,
-                config,
-            )
+            search.run(slow, min(examples, budget.hash_seed_examples))
     finally:
         setup.close()
+    assert stats.counting is not None
+    coverage = stats.counting.coverage()
+    if min_coverage is not None:
+        missing = coverage.shortfall(min_coverage)
+        if missing:
+            raise CoverageShortfall(
+                f"{who} met too few stimuli over {stats.runs} runs: "
+                + ", ".join(f"{k} {got} (at least {want})" for k, (got, want) in missing.items())
+                + " (raise max_examples, or check the doctrine's world and scenario size)\n\n"
+                + coverage.table(),
+                coverage,
+                missing,
+            )
+    elif coverage.never:
+        warnings.warn(
+            CoverageWarning(
+                f"{who} never met {', '.join(coverage.never)} in {stats.runs} runs: those "
+                "paths of it were not checked (raise max_examples, or require a minimum "
+                "with min_coverage)"
+            ),
+            stacklevel=3,
+        )
     return CheckReport(
-        doctrine=setup.doctrine,
+        doctrine=counted or setup.doctrine,
         invariants=tuple(i.name for i in chosen),
         runs=stats.runs,
         outcomes=freeze(dict(sorted(stats.outcomes.items()))),
         rounds=stats.rounds,
         rejected=freeze(dict(sorted(stats.rejected.items()))),
+        coverage=coverage,
+        statics=tuple(s for ss in (statics or {}).values() for s in ss),
     )
 
 
@@ -551,17 +691,45 @@ class _KeyedDatabase(ExampleDatabase):
         self._db.move(self._key(src), self._key(dest), value)
 
 
-def _search(
-    setup: _Setup,
-    strategy: hypothesis.strategies.SearchStrategy[RunCase],
-    invariants: list[Invariant],
-    examples: int,
-    base: hypothesis.settings,
-    timeout: float | None,
-    stats: _Stats,
-    who: str,
-    config: str,
-) -> None:
+class _NoReplay:
+    """A replayer for checks that need none (``termination``)."""
+
+    def again(self) -> RunRecord:
+        raise NotImplementedError
+
+    def whispered(self, stream: int) -> RunRecord:
+        raise NotImplementedError
+
+    def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
+        raise NotImplementedError
+
+
+@attrs.define
+class _Search:
+    setup: _Setup
+    strategy: hypothesis.strategies.SearchStrategy[RunCase]
+    base: hypothesis.settings
+    budget: _Budget
+    stats: _Stats
+    who: str
+    config: str
+    statics: Mapping[str, Sequence[Monotone]] | None
+
+    def run(self, invariants: list[Invariant], examples: int) -> None:
+        _search(self, invariants, examples)
+
+
+def _search(s: _Search, invariants: list[Invariant], examples: int) -> None:
+    setup, strategy, base, stats, who, config = (
+        s.setup,
+        s.strategy,
+        s.base,
+        s.stats,
+        s.who,
+        s.config,
+    )
+    timeout, decision_timeout = s.budget.timeout, s.budget.decision_timeout
+    patience = HANG_SHRINKING * (decision_timeout or timeout or 10.0)
     # One database key space per doctrine, invariants and generator: hypothesis keys a
     # search by this function's source, so it would otherwise replay one doctrine's
     # failures for another.
@@ -586,10 +754,23 @@ def _search(
     @conf
     @given(case=strategy)
     def search(case: RunCase) -> None:
-        record, broken = _check_case(setup, case, invariants, timeout)
+        record, broken = _check_case(setup, case, invariants, timeout, decision_timeout, s.statics)
         stats.add(record)
         if record.timed_out:
-            raise _Abort(_violation(who, case, broken, "the first run found that never ends"))
+            if not broken:  # termination's failure, whichever invariants were asked for
+                termination = INVARIANTS["termination"]
+                broken = [(termination, termination.check(record, _NoReplay()))]
+            stats.waited += record.seconds
+            if stats.waited > patience:
+                raise _Abort(
+                    _violation(
+                        who,
+                        case,
+                        broken,
+                        f"the smallest run that never ends found in {stats.waited:.0f} s of "
+                        "shrinking",
+                    )
+                )
         if broken:
             raise _violation(who, case, broken, "a minimal one hypothesis found")
 
