@@ -51,12 +51,22 @@ if TYPE_CHECKING:
         CheckReport,
         InvariantViolation,
         check_doctrine,
+        check_modifier,
+        check_protocol,
         check_run,
         registry_with,
     )
-    from negsim.testing._invariants import INVARIANTS, Invariant, Replayer
+    from negsim.testing._coverage import (
+        STIMULUS_KINDS,
+        Coverage,
+        CoverageShortfall,
+        CoverageWarning,
+    )
+    from negsim.testing._invariants import INVARIANTS, RIGHTS, Invariant, Replayer
+    from negsim.testing._machine import DoctrineMachine
     from negsim.testing._record import RoundRecord, RunRecord, record_run
-    from negsim.testing._stimulus import STIMULI, STIMULUS, Step, Stimulus
+    from negsim.testing._statics import Monotone
+    from negsim.testing._stimulus import STIMULI, STIMULUS, VARIANTS, Step, Stimulus
     from negsim.testing._strategies import (
         MEMBER_IDS,
         ParamStrategy,
@@ -80,16 +90,26 @@ _WHERE = {
     "CheckReport": "_check",
     "InvariantViolation": "_check",
     "check_doctrine": "_check",
+    "check_modifier": "_check",
+    "check_protocol": "_check",
     "check_run": "_check",
     "registry_with": "_check",
+    "STIMULUS_KINDS": "_coverage",
+    "Coverage": "_coverage",
+    "CoverageShortfall": "_coverage",
+    "CoverageWarning": "_coverage",
     "INVARIANTS": "_invariants",
+    "RIGHTS": "_invariants",
     "Invariant": "_invariants",
     "Replayer": "_invariants",
+    "DoctrineMachine": "_machine",
+    "Monotone": "_statics",
     "RoundRecord": "_record",
     "RunRecord": "_record",
     "record_run": "_record",
     "STIMULI": "_stimulus",
     "STIMULUS": "_stimulus",
+    "VARIANTS": "_stimulus",
     "Step": "_stimulus",
     "Stimulus": "_stimulus",
     "MEMBER_IDS": "_strategies",
@@ -112,12 +132,20 @@ _WHERE = {
 __all__ = [
     "INVARIANTS",
     "MEMBER_IDS",
+    "RIGHTS",
     "STIMULI",
     "STIMULUS",
+    "STIMULUS_KINDS",
+    "VARIANTS",
     "CheckReport",
+    "Coverage",
+    "CoverageShortfall",
+    "CoverageWarning",
     "DoctrineInvariants",
+    "DoctrineMachine",
     "Invariant",
     "InvariantViolation",
+    "Monotone",
     "ParamStrategy",
     "Replayer",
     "RoundRecord",
@@ -128,6 +156,8 @@ __all__ = [
     "agents",
     "alliances",
     "check_doctrine",
+    "check_modifier",
+    "check_protocol",
     "check_run",
     "commitments",
     "doctrine_params",

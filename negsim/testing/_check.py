@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import hypothesis
 from hypothesis import HealthCheck, Phase, given
+from hypothesis import strategies as st
 from hypothesis.database import ExampleDatabase
 from hypothesis.errors import Flaky
 
@@ -23,7 +24,7 @@ from negsim.scenario import dump_scenario
 from negsim.testing._child import Worker, child_hash_seeds, describe_plugins
 from negsim.testing._coverage import Counting, Coverage, CoverageShortfall, CoverageWarning
 from negsim.testing._invariants import INVARIANTS, Invariant, select
-from negsim.testing._record import RunRecord, global_randomness, record_run
+from negsim.testing._record import RunRecord, _monotonic, global_randomness, record_run
 from negsim.testing._statics import Monotone
 from negsim.testing._stimulus import STIMULUS, Stimulus
 from negsim.testing._strategies import ParamStrategy, RunCase, runs
@@ -33,6 +34,8 @@ __all__ = [
     "CheckReport",
     "InvariantViolation",
     "check_doctrine",
+    "check_modifier",
+    "check_protocol",
     "check_run",
     "registry_with",
 ]
@@ -40,12 +43,19 @@ __all__ = [
 _MAX_LINES = 6
 """Problems shown per invariant in a failure message."""
 
+HASH_SEED_EXAMPLES = 10
+"""Runs replayed in other processes by the hash-seed check, by default."""
+
 DECISION_TIMEOUT = 1.0
 """Seconds one hook call of an agent may take, by default."""
 
+SHRINK_TIMEOUT = 20.0
+"""Seconds a failing run is shrunk for at most, by default."""
+
 HANG_SHRINKING = 10
 """A run that never ends is shrunk for at most this many decision timeouts' worth of
-waiting; then the smallest such run found so far is reported."""
+waiting (and no longer than the shrink timeout); then the smallest such run found so
+far is reported."""
 
 
 class InvariantViolation(AssertionError):
@@ -448,6 +458,7 @@ class _Stats:
     rejected: Counter[str] = attrs.field(factory=Counter)
     counting: Counting | None = None
     waited: float = 0.0
+    failed_at: float | None = None
 
     def add(self, record: RunRecord) -> None:
         self.runs += 1
@@ -489,7 +500,7 @@ def check_doctrine(
     name: str | None = None,
     invariants: Iterable[str] | None = None,
     max_examples: int | None = None,
-    hash_seed_examples: int = 3,
+    hash_seed_examples: int = HASH_SEED_EXAMPLES,
     world_rules: str | object | None = None,
     param_strategies: Mapping[str, ParamStrategy] | None = None,
     max_members: int = 4,
@@ -499,6 +510,7 @@ def check_doctrine(
     targeted: bool = True,
     statics: Iterable[Monotone] | None = None,
     min_coverage: int | Mapping[str, int] | None = None,
+    shrink_timeout: float | None = SHRINK_TIMEOUT,
     settings: hypothesis.settings | None = None,
 ) -> CheckReport:
     """Hold a doctrine to every invariant over runs that hypothesis generates.
@@ -546,6 +558,8 @@ def check_doctrine(
             default the plugin's ``COMPARATIVE_STATICS``, if it has one.
         min_coverage: The fewest times the doctrine must meet each stimulus (one
             number for all of :data:`STIMULUS_KINDS`, or by kind).
+        shrink_timeout: Seconds to shrink a failing run for, at most; then the smallest
+            found so far is reported (``None``: as long as hypothesis likes).
         settings: Hypothesis settings to start from (the current profile's by default).
 
     Returns:
@@ -574,7 +588,9 @@ def check_doctrine(
         setup,
         strategy,
         chosen,
-        _Budget(max_examples, hash_seed_examples, timeout, decision_timeout, settings),
+        _Budget(
+            max_examples, hash_seed_examples, timeout, decision_timeout, settings, shrink_timeout
+        ),
         config=(
             f"doctrine {setup.doctrine!r} (world {setup.world}, {max_members} members, "
             f"{max_rounds} rounds, params {sorted(param_strategies or {})}, "
@@ -585,6 +601,230 @@ def check_doctrine(
     )
 
 
+def _register(
+    plugin: str | object,
+    role: PluginRole,
+    registry: PluginRegistry | None,
+    name: str | None,
+    world_rules: str | object | None,
+) -> tuple[_Setup, str]:
+    """A setup with ``plugin`` (a name or an object) registered; its name."""
+    base = registry or default_registry()
+    extra: list[tuple[str, object]] = []
+    if isinstance(plugin, str):
+        pname = plugin
+    else:
+        known = [n for n, p in _plugins_of(base) if p is plugin]
+        pname = name or (known[0] if known else _plugin_name(plugin))
+        extra.append((pname, plugin))
+    wname: str | None = None
+    if world_rules is not None and not isinstance(world_rules, str):
+        known = [n for n, p in _plugins_of(base) if p is world_rules]
+        wname = known[0] if known else _plugin_name(world_rules)
+        extra.append((wname, world_rules))
+    elif isinstance(world_rules, str):
+        wname = world_rules
+    setup = _build(base, extra, pname, wname)
+    spec = setup.registry.spec(pname)
+    if spec.role != role:
+        raise PluginError(f"plugin {pname!r} is a {spec.role} plugin, not a {role}")
+    return setup, pname
+
+
+def _doctrines_for(setup: _Setup, doctrines: Iterable[str] | None) -> list[str]:
+    if doctrines is not None:
+        return list(doctrines)
+    kit = (STIMULUS, WHISPERER)
+    return [d for d in setup.registry.names(PluginRole.DOCTRINE) if d not in kit]
+
+
+def check_modifier(
+    modifier: str | object,
+    *,
+    doctrines: Iterable[str] | None = None,
+    registry: PluginRegistry | None = None,
+    name: str | None = None,
+    invariants: Iterable[str] | None = None,
+    max_examples: int | None = None,
+    hash_seed_examples: int = HASH_SEED_EXAMPLES,
+    world_rules: str | object | None = None,
+    max_members: int = 4,
+    max_rounds: int = 10,
+    timeout: float | None = 10.0,
+    decision_timeout: float | None = DECISION_TIMEOUT,
+    targeted: bool = True,
+    min_coverage: int | Mapping[str, int] | None = None,
+    shrink_timeout: float | None = SHRINK_TIMEOUT,
+    settings: hypothesis.settings | None = None,
+) -> CheckReport:
+    """Hold a modifier to every invariant, wrapped around doctrines, over generated runs.
+
+    Like :func:`check_doctrine`, with the modifier in the stack of every agent that
+    uses the doctrine under test; each run draws that doctrine from ``doctrines``, and
+    the modifier's parameters are drawn within their ranges like the doctrine's.
+
+    Args:
+        modifier: A registered modifier's name, or a plugin object to register.
+        doctrines: The doctrines to wrap it around; by default every registered one
+            (the kit's own left out).
+        registry: The plugins; the installed ones when ``None``.
+        name: The name to register a plugin object under.
+        invariants: Names from :data:`INVARIANTS`; all when ``None``.
+        max_examples: Runs to generate; the current hypothesis profile's by default.
+        hash_seed_examples: Runs to replay in a subprocess.
+        world_rules: The world rules; ``crisis`` when installed.
+        max_members: The most member agents in a scenario.
+        max_rounds: The largest ``max_rounds`` of a scenario.
+        timeout: Seconds one run may take.
+        decision_timeout: Seconds one hook call of an agent may take.
+        targeted: Aim half the runs' stimuli at the agent under test.
+        min_coverage: As for :func:`check_doctrine`, for the agents using the modifier.
+        shrink_timeout: Seconds to shrink a failing run for, at most; then the smallest
+            found so far is reported (``None``: as long as hypothesis likes).
+        settings: Hypothesis settings to start from.
+
+    Returns:
+        What was checked, when every invariant held.
+
+    Raises:
+        InvariantViolation: An invariant broke.
+        CoverageShortfall: Too few stimuli met.
+        negsim.PluginError: The plugin is not a modifier, or cannot be registered.
+    """
+    setup, mname = _register(modifier, PluginRole.MODIFIER, registry, name, world_rules)
+    wrapped = _doctrines_for(setup, doctrines)
+    if not wrapped:
+        raise PluginError("no doctrine to wrap the modifier around: pass doctrines=[...]")
+    chosen = _chosen(invariants, ())
+    strategy = st.one_of(
+        [
+            runs(
+                d,
+                registry=setup.registry,
+                world_rules=setup.world,
+                max_members=max_members,
+                max_rounds=max_rounds,
+                targeted=targeted,
+                modifiers=(mname,),
+            )
+            for d in wrapped
+        ]
+    )
+    return _fuzz(
+        setup,
+        strategy,
+        chosen,
+        _Budget(
+            max_examples, hash_seed_examples, timeout, decision_timeout, settings, shrink_timeout
+        ),
+        config=(
+            f"modifier {mname!r} on {wrapped} (world {setup.world}, {max_members} members, "
+            f"{max_rounds} rounds, targeted {targeted})"
+        ),
+        statics=None,
+        min_coverage=min_coverage,
+        who=f"modifier {mname!r}",
+        counting=Counting(
+            mname, lambda scenario: (a.id for a in scenario.agents if mname in a.modifiers)
+        ),
+    )
+
+
+def check_protocol(
+    protocol: str | object,
+    *,
+    doctrines: Iterable[str] | None = None,
+    registry: PluginRegistry | None = None,
+    name: str | None = None,
+    invariants: Iterable[str] | None = None,
+    max_examples: int | None = None,
+    hash_seed_examples: int = HASH_SEED_EXAMPLES,
+    world_rules: str | object | None = None,
+    max_members: int = 4,
+    max_rounds: int = 10,
+    timeout: float | None = 10.0,
+    decision_timeout: float | None = DECISION_TIMEOUT,
+    min_coverage: int | Mapping[str, int] | None = None,
+    shrink_timeout: float | None = SHRINK_TIMEOUT,
+    settings: hypothesis.settings | None = None,
+) -> CheckReport:
+    """Hold a negotiation protocol to every invariant over generated runs.
+
+    Every generated run is an aimed one (:func:`scenario_data`) with a negotiation
+    under the protocol between the agent under test (``A``, using one of
+    ``doctrines``) and a stimulus agent that makes every kind of move in it (offers
+    at the ends of each issue's range, acceptances, rejections) in every round it may.
+    The protocol's own hooks are watched for hidden randomness and time like an
+    agent's.
+
+    Args:
+        protocol: A registered protocol's name, or a plugin object to register.
+        doctrines: The doctrines of the other party; by default every registered one
+            (the kit's own left out).
+        registry: The plugins; the installed ones when ``None``.
+        name: The name to register a plugin object under.
+        invariants: Names from :data:`INVARIANTS`; all when ``None``.
+        max_examples: Runs to generate; the current hypothesis profile's by default.
+        hash_seed_examples: Runs to replay in a subprocess.
+        world_rules: The world rules; ``crisis`` when installed.
+        max_members: The most member agents in a scenario.
+        max_rounds: The largest ``max_rounds`` of a scenario.
+        timeout: Seconds one run may take.
+        decision_timeout: Seconds one hook call of an agent, or of the protocol, may take.
+        min_coverage: As for :func:`check_doctrine`, for the parties of the negotiation.
+        shrink_timeout: Seconds to shrink a failing run for, at most; then the smallest
+            found so far is reported (``None``: as long as hypothesis likes).
+        settings: Hypothesis settings to start from.
+
+    Returns:
+        What was checked, when every invariant held.
+
+    Raises:
+        InvariantViolation: An invariant broke.
+        CoverageShortfall: Too few stimuli met.
+        negsim.PluginError: The plugin is not a protocol, or cannot be registered.
+    """
+    setup, pname = _register(protocol, PluginRole.PROTOCOL, registry, name, world_rules)
+    parties = _doctrines_for(setup, doctrines)
+    if not parties:
+        raise PluginError("no doctrine for the negotiating party: pass doctrines=[...]")
+    chosen = _chosen(invariants, ())
+    strategy = st.one_of(
+        [
+            runs(
+                d,
+                registry=setup.registry,
+                world_rules=setup.world,
+                max_members=max_members,
+                max_rounds=max(2, max_rounds),
+                protocols=(pname,),
+            )
+            for d in parties
+        ]
+    )
+    return _fuzz(
+        setup,
+        strategy,
+        chosen,
+        _Budget(
+            max_examples, hash_seed_examples, timeout, decision_timeout, settings, shrink_timeout
+        ),
+        config=(
+            f"protocol {pname!r} with {parties} (world {setup.world}, {max_members} members, "
+            f"{max_rounds} rounds)"
+        ),
+        statics=None,
+        min_coverage=min_coverage,
+        who=f"protocol {pname!r}",
+        counting=Counting(
+            pname,
+            lambda scenario: (
+                p for n in scenario.negotiations if n.protocol == pname for p in n.parties
+            ),
+        ),
+    )
+
+
 @attrs.frozen
 class _Budget:
     max_examples: int | None
@@ -592,6 +832,7 @@ class _Budget:
     timeout: float | None
     decision_timeout: float | None
     settings: hypothesis.settings | None
+    shrink_timeout: float | None = None
 
 
 def _fuzz(
@@ -603,11 +844,11 @@ def _fuzz(
     statics: Mapping[str, Sequence[Monotone]] | None,
     min_coverage: int | Mapping[str, int] | None,
     who: str | None = None,
-    counted: str | None = None,
+    counting: Counting | None = None,
 ) -> CheckReport:
     base = budget.settings if budget.settings is not None else hypothesis.settings()
     examples = budget.max_examples if budget.max_examples is not None else base.max_examples
-    stats = _Stats(setup.doctrine, counting=Counting(counted or setup.doctrine))
+    stats = _Stats(setup.doctrine, counting=counting or Counting(setup.doctrine))
     local = [i for i in chosen if i.cost != "process"]
     slow = [i for i in chosen if i.cost == "process"]
     if slow:
@@ -644,7 +885,7 @@ def _fuzz(
             stacklevel=3,
         )
     return CheckReport(
-        doctrine=counted or setup.doctrine,
+        doctrine=coverage.doctrine,
         invariants=tuple(i.name for i in chosen),
         runs=stats.runs,
         outcomes=freeze(dict(sorted(stats.outcomes.items()))),
@@ -729,7 +970,10 @@ def _search(s: _Search, invariants: list[Invariant], examples: int) -> None:
         s.config,
     )
     timeout, decision_timeout = s.budget.timeout, s.budget.decision_timeout
+    shrinking = s.budget.shrink_timeout
     patience = HANG_SHRINKING * (decision_timeout or timeout or 10.0)
+    if shrinking is not None:
+        patience = min(patience, shrinking)
     # One database key space per doctrine, invariants and generator: hypothesis keys a
     # search by this function's source, so it would otherwise replay one doctrine's
     # failures for another.
@@ -772,6 +1016,18 @@ def _search(s: _Search, invariants: list[Invariant], examples: int) -> None:
                     )
                 )
         if broken:
+            now = _monotonic()
+            if stats.failed_at is None:
+                stats.failed_at = now
+            elif shrinking is not None and now - stats.failed_at > shrinking:
+                raise _Abort(
+                    _violation(
+                        who,
+                        case,
+                        broken,
+                        f"the smallest one hypothesis found in {shrinking:g} s of shrinking",
+                    )
+                )
             raise _violation(who, case, broken, "a minimal one hypothesis found")
 
     try:

@@ -18,7 +18,7 @@ shortfall an error (:class:`CoverageShortfall`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
@@ -29,6 +29,7 @@ from negsim.model import (
     CommitmentState,
     FrozenMap,
     Performative,
+    Scenario,
     freeze,
 )
 from negsim.testing._record import RunRecord
@@ -114,16 +115,27 @@ class Coverage:
 
 
 class Counting:
-    """Adds up a doctrine's stimuli over runs (what :class:`Coverage` reports)."""
+    """Adds up a plugin's stimuli over runs (what :class:`Coverage` reports).
 
-    def __init__(self, doctrine: str) -> None:
-        self.doctrine = doctrine
+    Args:
+        plugin: The doctrine, modifier or protocol under test.
+        whose: The agents whose stimuli count, given the scenario: by default those
+            whose doctrine is ``plugin``.
+    """
+
+    def __init__(
+        self, plugin: str, whose: Callable[[Scenario], Iterable[str]] | None = None
+    ) -> None:
+        self.doctrine = plugin
+        self.whose = whose or (
+            lambda scenario: (a.id for a in scenario.agents if a.doctrine == plugin)
+        )
         self.counts: Counter[str] = Counter()
         self.decisions = 0
 
     def add(self, record: RunRecord) -> None:
         """Count the stimuli of one run."""
-        mine = {a.id for a in record.scenario.agents if a.doctrine == self.doctrine}
+        mine = set(self.whose(record.scenario))
         if not mine:
             return
         c = self.counts

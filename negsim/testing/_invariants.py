@@ -951,15 +951,10 @@ def check_no_hidden_randomness(record: RunRecord, replay: Replayer) -> list[str]
     argument). The use is reported even when the number drawn changed nothing this
     time.
     """
-    problems = []
-    for line in record.hidden:
-        where, _, what = line.partition(": ")
-        agent = where.split("'")[1] if "'" in where else "?"
-        problems.append(
-            f"{where} (doctrine {_doctrine(record, agent)!r}): {what}; use view.rng (or the "
-            "rng argument) and nothing that varies between runs"
-        )
-    return problems
+    return [
+        f"{line}; use view.rng (or the rng argument) and nothing that varies between runs"
+        for line in record.hidden
+    ]
 
 
 # --------------------------------------------------------------------------------------

@@ -206,8 +206,32 @@ def _as_moves(value: object) -> tuple[object, ...]:
 
 
 _AGENT_HOOKS = frozenset(
-    ("negsim_agent_start", "negsim_update_beliefs", "negsim_honour", "negsim_decide")
+    (
+        "negsim_agent_start",
+        "negsim_update_beliefs",
+        "negsim_honour",
+        "negsim_decide",
+        "negsim_protocol_start",
+        "negsim_protocol_check",
+        "negsim_protocol_step",
+    )
 )
+"""The hooks timed and watched: an agent's, and a negotiation protocol's."""
+
+
+def _blame(
+    scenario: Scenario, name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
+) -> str:
+    """``round 2: negsim_decide of agent 'A' (doctrine 'x')``, or of a protocol."""
+    view = kwargs.get("view")
+    if view is not None:
+        return f"round {view.round}: {name} of agent {view.me!r} (doctrine {view.agent.doctrine!r})"
+    agent = kwargs.get("agent")
+    if agent is not None:
+        return f"at the start: {name} of agent {agent.id!r} (doctrine {agent.doctrine!r})"
+    when = f"round {kwargs['round']}: " if "round" in kwargs else ""
+    plugins = ", ".join(repr(i.plugin_name) for i in impls)
+    return f"{when}{name} (plugin {plugins})"
 
 
 def record_run(
@@ -237,10 +261,10 @@ def record_run(
             ``SIGALRM`` in the main thread on POSIX systems only.
         decision_timeout: Seconds allowed for each hook call of an agent
             (:hook:`negsim_agent_start`, :hook:`negsim_update_beliefs`,
-            :hook:`negsim_honour`, :hook:`negsim_decide`); ``None`` for no limit of its
-            own. Enforced like ``timeout``.
-        watch: Note every use, during an agent's hook calls, of randomness or time that
-            is not the agent's own (:attr:`RunRecord.hidden`).
+            :hook:`negsim_honour`, :hook:`negsim_decide`) or of a negotiation protocol;
+            ``None`` for no limit of its own. Enforced like ``timeout``.
+        watch: Note every use, during those hook calls, of randomness or time that is
+            not the caller's own stream (:attr:`RunRecord.hidden`).
         statics: Comparative statics to probe, by doctrine: each decision of an agent
             using that doctrine is made again with each declared parameter raised
             (:attr:`RunRecord.statics`).
@@ -290,7 +314,7 @@ def record_run(
             if watcher is not None and tokens:
                 used = watcher.end(tokens.pop())
                 if used:
-                    hidden.append(f"{where[0]} in round {sim.round + 1}: " + "; ".join(used))
+                    hidden.append(f"{_blame(scenario, name, impls, kwargs)}: " + "; ".join(used))
             if isinstance(outcome.exception, _Timeout):
                 return
             if timing and clock["start"] is not None:

@@ -705,7 +705,7 @@ def scenario_data(
         modifiers: Modifier plugins every agent using ``doctrine`` lists (their
             parameters drawn like the doctrine's).
         protocols: Protocols an aimed scenario's negotiation may use: by default every
-            registered one; with an explicit list, every aimed scenario has one.
+            registered one; with an explicit list, every scenario is aimed and has one.
 
     Raises:
         negsim.UnknownDoctrineError: ``doctrine`` is not registered.
@@ -900,7 +900,7 @@ def scenario_data(
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        if aimable and draw(st.integers(0, 1)):
+        if aimable and (talks_always or draw(st.integers(0, 1))):
             return aimed(draw)
         n = draw(st.sampled_from(range(1, max_members + 1)))
         crisis = n >= 2 and draw(st.booleans())
