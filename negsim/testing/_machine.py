@@ -3,11 +3,11 @@
 :class:`DoctrineMachine` is a :class:`hypothesis.stateful.RuleBasedStateMachine`. Its
 scenario puts the doctrine under test (agent ``A``) in an alliance with two puppet
 allies ``B`` and ``C`` and across from a puppet challenger ``X``; between rounds,
-hypothesis chooses what the puppets do next (every kind of :data:`~negsim.testing.STIMULI` step, in every
-content variant), so a failing sequence shrinks to the few moves that matter. After
-every round the run so far is held to the invariants that read a record
-(``speaks-for-itself``, ``delivery``, ``commitment-lifecycle``, ``consensus``,
-``moves-allowed``, ``no-hidden-randomness``).
+hypothesis chooses what the puppets do next (every kind of
+:data:`~negsim.testing.STIMULI` step, in every content variant), so a failing
+sequence shrinks to the few moves that matter. After every round the run so far is
+held to the invariants that read a record (``speaks-for-itself``, ``delivery``,
+``commitment-lifecycle``, ``consensus``, ``moves-allowed``, ``no-hidden-randomness``).
 """
 
 from __future__ import annotations
