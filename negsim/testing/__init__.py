@@ -27,8 +27,19 @@ The invariants (:data:`INVARIANTS`):
 * ``determinism``: the same scenario and seed give the same log in a process;
 * ``sees-only-what-it-may``: no agent's decisions depend on what it could not observe
   (two runs that differ only in what a kit agent whispers to another in private);
+* ``moves-allowed``: no agent makes a move it has no right or means to make (access
+  for forces it does not host, an attack without forces, a vote it may not cast);
+* ``no-hidden-randomness``: no agent's hook uses the global random generators, the
+  clock or unseeded entropy;
+* ``comparative-statics``: every decision keeps the comparative statics its doctrine
+  declares (:class:`Monotone`);
 * ``hash-seed-determinism``: ... and a byte-identical log in two processes with other
   ``PYTHONHASHSEED`` values.
+
+Half the generated runs aim every kind of message and move at the doctrine, in every
+content variant the docs allow; the report counts what it met (:class:`Coverage`).
+:func:`check_modifier` and :func:`check_protocol` fuzz the other plugins an agent's
+decisions go through, and :class:`DoctrineMachine` is a stateful test to subclass.
 
 The strategies (:func:`param_values`, :func:`doctrine_params`, :func:`facts`,
 :func:`propositions`, :func:`world_states`, :func:`agents`, :func:`alliances`,

@@ -526,8 +526,8 @@ def check_doctrine(
     hash-seed determinism check replays runs in a subprocess, so it gets its own,
     smaller number of examples. A hook call of an agent that takes longer than
     ``decision_timeout``, or a run longer than ``timeout``, fails ``termination``; such
-    a run is shrunk for at most :data:`HANG_SHRINKING` decision timeouts of waiting,
-    and the smallest one found by then is reported.
+    a run is shrunk for at most ten decision timeouts of waiting, and the smallest one
+    found by then is reported.
 
     The report counts the stimuli the doctrine met (:class:`Coverage`); one never met
     is a :class:`CoverageWarning`, and ``min_coverage`` makes too few an error.

@@ -80,9 +80,11 @@ class DoctrineMachine(RuleBasedStateMachine):
         TestMyDoctrine = MyDoctrineMachine.TestCase
 
     Rules: ``say`` queues a step for a puppet (``B`` or ``C``, the allies, or ``X``,
-    the challenger) in the next round; ``play`` plays a round. After each round the run so
-    far must keep :data:`CHECKED`. Hypothesis's ``stateful_step_count`` setting bounds
-    the steps; the scenario's ``max_rounds`` the rounds.
+    the challenger) in the next round; ``play`` plays a round. After each round the run
+    so far must keep the invariants that read a record (``speaks-for-itself``,
+    ``delivery``, ``commitment-lifecycle``, ``consensus``, ``moves-allowed``,
+    ``no-hidden-randomness``). Hypothesis's ``stateful_step_count`` setting bounds the
+    steps; the scenario's ``max_rounds`` the rounds.
 
     Attributes:
         doctrine: The doctrine's name, or a plugin object.
@@ -243,7 +245,7 @@ class DoctrineMachine(RuleBasedStateMachine):
 
     @invariant()
     def keeps_the_invariants(self) -> None:
-        """The run so far keeps every invariant of :data:`CHECKED`."""
+        """The run so far keeps every invariant the machine checks."""
         if self.sim is None:
             return
         record = RunRecord(
