@@ -914,7 +914,8 @@ RIGHTS = (
 a move the agent had no right or means to make (``sender-is-self`` and ``actor-is-self``
 are ``speaks-for-itself``'s)."""
 
-_KIT = ("stimulus", "whisperer")
+_KIT = ("stimulus", "whisperer", "puppet")
+"""The kit's own doctrines, whose moves are not the doctrine under test's."""
 
 
 def check_moves_allowed(record: RunRecord, replay: Replayer) -> list[str]:

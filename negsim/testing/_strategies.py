@@ -530,21 +530,26 @@ def _aimed_script(
 ) -> st.SearchStrategy[str]:
     """A dense script aimed at ``aim``: every kind of step, in every content variant.
 
-    Up to two steps a round for up to ``max_rounds`` rounds, most of them at ``aim``;
-    with ``opening``, first an attack on one of them in round 1 to 3.
+    Up to three steps in each of ``max_rounds`` rounds (each round's list shrinks to
+    nothing on its own, so a counterexample keeps only the steps that matter), most of
+    them at ``aim``; with ``opening``, first an attack on one of them in round 1 to 3.
     """
     targets = (aim, *(o for o in others if o != aim), "*")
-    step = st.builds(
-        Step,
-        round=st.integers(1, max(1, max_rounds)),
-        kind=st.sampled_from(_AIMED_KINDS),
-        target=st.one_of(st.just(aim), st.sampled_from(targets)),
-        value=st.integers(0, 4).map(lambda v: v / 4),
-        variant=st.integers(0, max(VARIANTS.values()) - 1),
-    )
     last = max(1, max_rounds)
-    steps = st.lists(step, min_size=min(4, max_rounds), max_size=2 * last).map(
-        lambda steps: _arranged(steps, last)
+
+    def in_round(r: int) -> st.SearchStrategy[list[Step]]:
+        step = st.builds(
+            Step,
+            round=st.just(r),
+            kind=st.sampled_from(_AIMED_KINDS),
+            target=st.one_of(st.just(aim), st.sampled_from(targets)),
+            value=st.integers(0, 4).map(lambda v: v / 4),
+            variant=st.integers(0, max(VARIANTS.values()) - 1),
+        )
+        return st.lists(step, max_size=3)
+
+    steps = st.tuples(*(in_round(r) for r in range(1, last + 1))).map(
+        lambda rounds: _arranged([s for steps in rounds for s in steps], last)
     )
     return _with_opening(steps, max_rounds, opening, False)
 
@@ -569,14 +574,15 @@ def _arranged(steps: list[Step], last: int) -> list[Step]:
 
 _AIMED_KINDS = (
     *STIMULI,
-    *(k for k in STIMULI if VARIANTS.get(k, 1) > 2),
+    *[k for k in STIMULI if VARIANTS.get(k, 1) > 2] * 3,
     "accept",
     "reject",
     "release",
     "cancel",
 )
-"""What aimed scripts are made of: every kind, and twice those with many variants or
-that answer or end something."""
+"""What aimed scripts are made of: every kind; three times more each with many
+variants (threats, offers, demands, access requests, proposals, pledges, ...), and
+twice those that answer or end something."""
 
 
 _ENDING = ("concede", "stand_down", "withdraw", "nuclear_strike")
@@ -803,7 +809,7 @@ def scenario_data(
     def aimed(draw: st.DrawFn) -> dict[str, Any]:
         """A scenario whose stimulus agents aim everything at A (see the docstring)."""
         n = draw(st.sampled_from(range(2, max(2, max_members) + 1)))
-        rounds = draw(st.sampled_from(range(min(4, max_rounds), max_rounds + 1)))
+        rounds = draw(st.sampled_from(range(min(2, max_rounds), max_rounds + 1)))
         members = MEMBER_IDS[:n]
         ids = (*members, CHALLENGER_ID)
         agents_data = []
@@ -820,10 +826,22 @@ def scenario_data(
                 name = doctrine
                 params = draw(agent_params(name, me, ids, members, False))
             agents_data.append(agent_table(draw, me, name, params, ids))
+        # A hosts forces of its ally or of the challenger more often than not, so that
+        # requests for access and threats against hosts meet a host
+        guests = draw(st.lists(st.sampled_from(("B", CHALLENGER_ID)), unique=True, max_size=2))
+        caps = agents_data[0]["capabilities"]
+        if guests:
+            caps["forces_hosted"] = {
+                **caps.get("forces_hosted", {}),
+                **dict.fromkeys(guests, 1000.0),
+            }
         first = draw(_alliance_table(members, 1))
-        first["members"] = sorted({"A", "B", *first["members"]})
-        if first["kind"] == "bilateral" and len(first["members"]) > 2:
+        if first["kind"] == "bilateral":
             first["members"] = ["A", "B"]
+        else:  # every member, as in a crisis: a proposal has voters to forge
+            first["members"] = list(members)
+        if first.get("hub") not in (None, *first["members"]):
+            first["hub"] = draw(st.sampled_from(first["members"]))
         if first.get("hub") not in (None, *first["members"]):
             first["hub"] = draw(st.sampled_from(first["members"]))
         alliance_tables = [first]
