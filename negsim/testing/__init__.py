@@ -36,7 +36,7 @@ The invariants (:data:`INVARIANTS`):
 * ``hash-seed-determinism``: ... and a byte-identical log in two processes with other
   ``PYTHONHASHSEED`` values.
 
-Half the generated runs aim every kind of message and move at the doctrine, in every
+Two generated runs in three aim every kind of message and move at the doctrine, in every
 content variant the docs allow; the report counts what it met (:class:`Coverage`).
 :func:`check_modifier` and :func:`check_protocol` fuzz the other plugins an agent's
 decisions go through, and :class:`DoctrineMachine` is a stateful test to subclass.

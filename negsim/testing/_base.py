@@ -52,7 +52,7 @@ class DoctrineInvariants:
         timeout: Seconds a run may take before it counts as never ending.
         decision_timeout: Seconds one hook call of an agent may take.
         shrink_timeout: Seconds a failing run is shrunk for, at most.
-        targeted: Whether half the runs aim every stimulus at the doctrine.
+        targeted: Whether two runs in three aim every stimulus at the doctrine.
         statics: The comparative statics the doctrine promises (:class:`Monotone`).
         min_coverage: The fewest times each stimulus must be met, in each test.
         settings: Hypothesis settings to start from.

@@ -552,7 +552,7 @@ def check_doctrine(
             for no limit.
         decision_timeout: Seconds one hook call of an agent may take; ``None`` for no
             limit of its own.
-        targeted: Aim half the runs' stimuli at the doctrine, in every content variant
+        targeted: Aim two runs' stimuli in three at the doctrine, in every content variant
             (see :func:`scenario_data`).
         statics: The comparative statics the doctrine promises (:class:`Monotone`); by
             default the plugin's ``COMPARATIVE_STATICS``, if it has one.
@@ -677,7 +677,7 @@ def check_modifier(
         max_rounds: The largest ``max_rounds`` of a scenario.
         timeout: Seconds one run may take.
         decision_timeout: Seconds one hook call of an agent may take.
-        targeted: Aim half the runs' stimuli at the agent under test.
+        targeted: Aim two runs' stimuli in three at the agent under test.
         min_coverage: As for :func:`check_doctrine`, for the agents using the modifier.
         shrink_timeout: Seconds to shrink a failing run for, at most; then the smallest
             found so far is reported (``None``: as long as hypothesis likes).

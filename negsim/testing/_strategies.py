@@ -585,6 +585,18 @@ variants (threats, offers, demands, access requests, proposals, pledges, ...), a
 twice those that answer or end something."""
 
 
+_PIECES = (
+    ("B", "propose"),
+    ("B", "request_access"),
+    ("X", "request_access"),
+    ("X", "threaten"),
+    ("X", "offer"),
+    ("B", "demand"),
+    ("B", "consult"),
+    ("B", "inform"),
+)
+"""Set pieces an aimed scenario may open with: who does what to ``A`` in round 1."""
+
 _ENDING = ("concede", "stand_down", "withdraw", "nuclear_strike")
 """Kinds of step that usually end a crisis: aimed scripts play them in the last round."""
 
@@ -688,13 +700,18 @@ def scenario_data(
     that attacks one of them in the first rounds (a stimulus script that opens with an
     attack, or a ``wedge`` deciding in round 1 to 3), over at least four rounds.
 
-    With ``targeted`` (the default), half the scenarios are *aimed* at ``A``: a
+    With ``targeted`` (the default), two scenarios in three are *aimed* at ``A``: a
     stimulus ally ``B`` in an alliance with it, bound to it by treaties both ways, and a
     stimulus challenger ``X``, whose dense scripts send ``A`` every kind of message
     and move in every content variant the docs allow (:data:`VARIANTS`: optional keys
-    left out, values at their bounds), so that rare paths run within a small budget;
-    ``A`` may host forces of either, and a negotiation under one of ``protocols`` may
-    open between them.
+    left out, values at their bounds), so that rare paths run within a small budget.
+    ``A`` usually hosts forces of one of them or both, and ``B`` often the
+    challenger's; most have three members or more; some open with set pieces (the
+    ally proposes, asks for access, demands, consults, shares its perceptions; the
+    challenger asks for access, threatens, offers); a collective first alliance
+    holds every member (so a proposal has voters); steps that would end the crisis
+    come last; and a negotiation under one of ``protocols`` may open between ``A`` and
+    one of them, who bargains in every round it may.
 
     Args:
         doctrine: The doctrine under test (registered in ``registry``).
@@ -707,7 +724,7 @@ def scenario_data(
         max_rounds: The largest ``max_rounds`` (at least 1).
         param_strategies: Strategies for some of ``doctrine``'s parameters (see
             :func:`doctrine_params`).
-        targeted: Whether half the scenarios are aimed at ``A`` (see above).
+        targeted: Whether two scenarios in three are aimed at ``A`` (see above).
         modifiers: Modifier plugins every agent using ``doctrine`` lists (their
             parameters drawn like the doctrine's).
         protocols: Protocols an aimed scenario's negotiation may use: by default every
@@ -808,7 +825,8 @@ def scenario_data(
 
     def aimed(draw: st.DrawFn) -> dict[str, Any]:
         """A scenario whose stimulus agents aim everything at A (see the docstring)."""
-        n = draw(st.sampled_from(range(2, max(2, max_members) + 1)))
+        sizes = range(2, max(2, max_members) + 1)
+        n = draw(st.sampled_from((*sizes, *sizes[1:])))  # three or more, mostly
         rounds = draw(st.sampled_from(range(min(2, max_rounds), max_rounds + 1)))
         members = MEMBER_IDS[:n]
         ids = (*members, CHALLENGER_ID)
@@ -835,6 +853,17 @@ def scenario_data(
                 **caps.get("forces_hosted", {}),
                 **dict.fromkeys(guests, 1000.0),
             }
+        if draw(st.booleans()):  # and its ally hosts the challenger's
+            caps = agents_data[1]["capabilities"]
+            caps["forces_hosted"] = {**caps.get("forces_hosted", {}), CHALLENGER_ID: 1000.0}
+        # set pieces in round 1: the situations rarest by chance, each maybe
+        pieces = draw(st.lists(st.sampled_from(_PIECES), unique=True, max_size=len(_PIECES)))
+        for who, kind in pieces:
+            agent = agents_data[1] if who == "B" else agents_data[-1]
+            variant = draw(st.integers(0, VARIANTS.get(kind, 1) - 1))
+            piece = script_text([Step(1, kind, "A", 1.0, variant)])
+            params = agent.setdefault("params", {})
+            params["script"] = ";".join(x for x in (piece, params.get("script", "")) if x)
         first = draw(_alliance_table(members, 1))
         if first["kind"] == "bilateral":
             first["members"] = ["A", "B"]
@@ -918,7 +947,7 @@ def scenario_data(
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        if aimable and (talks_always or draw(st.integers(0, 1))):
+        if aimable and (talks_always or draw(st.integers(0, 2)) > 0):
             return aimed(draw)
         n = draw(st.sampled_from(range(1, max_members + 1)))
         crisis = n >= 2 and draw(st.booleans())
