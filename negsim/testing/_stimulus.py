@@ -320,8 +320,8 @@ def _threats(view: AgentView, target: str, value: float, variant: int) -> list[M
             content["demand"] = _DEMANDS[1 + int(value * 1.99)]
         elif variant == 3:  # cheap talk: no commitment at all
             content = {"demand": "stand_down"}
-        elif variant == 4:  # no deadline, no antecedent
-            del content["deadline"], content["antecedent"]
+        elif variant == 4:  # no deadline, no antecedent, no demand
+            del content["deadline"], content["antecedent"], content["demand"]
         elif variant == 5:  # due at once
             content["deadline"] = 0
             content["nuclear"] = False
