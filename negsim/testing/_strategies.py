@@ -719,8 +719,9 @@ def scenario_data(
     ``A`` usually hosts forces of one of them or both, and ``B`` often the
     challenger's; most have three members or more; some open with set pieces (the
     ally proposes, asks for access, demands, consults, shares its perceptions; the
-    challenger asks for access, threatens, offers); a collective first alliance
-    holds every member (so a proposal has voters); steps that would end the crisis
+    challenger asks for access, threatens, offers); the first alliance holds every
+    member, and is collective when they are three or more (so that a proposal has
+    voters); steps that would end the crisis
     come last; and a negotiation under one of ``protocols`` may open between ``A`` and
     one of them, who bargains in every round it may.
 
@@ -876,10 +877,14 @@ def scenario_data(
             params = agent.setdefault("params", {})
             params["script"] = ";".join(x for x in (piece, params.get("script", "")) if x)
         first = draw(_alliance_table(members, 1))
-        if first["kind"] == "bilateral":
-            first["members"] = ["A", "B"]
-        else:  # every member, as in a crisis: a proposal has voters to forge
+        if n >= 3:  # every member, as in a crisis: a proposal has voters to forge
+            first["kind"] = "collective"
             first["members"] = list(members)
+            first.pop("hub", None)
+            if first["decision_rule"] == "hub":
+                first["hub"] = draw(st.sampled_from(members))
+        else:
+            first["members"] = ["A", "B"]
         if first.get("hub") not in (None, *first["members"]):
             first["hub"] = draw(st.sampled_from(first["members"]))
         if first.get("hub") not in (None, *first["members"]):
