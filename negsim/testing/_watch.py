@@ -26,6 +26,7 @@ import contextlib
 import os
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -54,9 +55,11 @@ class Watch:
     def __init__(self) -> None:
         self.watching = False
         self._used: list[str] = []
+        self._thread = threading.get_ident()
 
     def _note(self, what: str) -> None:
-        if self.watching and what not in self._used:
+        # only the watched call's own thread: another thread's clock is not the agent's
+        if self.watching and what not in self._used and threading.get_ident() == self._thread:
             self._used.append(what)
 
     def _wrap(self, what: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,6 +104,7 @@ class Watch:
     def begin(self) -> tuple[object, object]:
         """Start watching a call; returns what :meth:`end` compares with."""
         self._used.clear()
+        self._thread = threading.get_ident()
         self.watching = True
         return random.getstate(), _numpy_state()
 
