@@ -103,6 +103,7 @@ class CheckReport:
             message to an unknown agent) are shown, since they are usually a bug too.
         coverage: The stimuli the doctrine met, and how often (:class:`Coverage`).
         statics: The comparative statics checked (:class:`Monotone`).
+        role: What was checked: ``doctrine``, ``modifier`` or ``protocol``.
     """
 
     doctrine: str
@@ -113,11 +114,12 @@ class CheckReport:
     rejected: FrozenMap[str, int] = attrs.field(factory=FrozenMap)
     coverage: Coverage | None = None
     statics: tuple[Monotone, ...] = ()
+    role: str = "doctrine"
 
     def __str__(self) -> str:
         outcomes = ", ".join(f"{k} {v}" for k, v in self.outcomes.items()) or "none"
         text = (
-            f"doctrine {self.doctrine!r} held {len(self.invariants)} invariants "
+            f"{self.role} {self.doctrine!r} held {len(self.invariants)} invariants "
             f"({', '.join(self.invariants)}) over {self.runs} runs, {self.rounds} rounds "
             f"(outcomes: {outcomes})"
         )
@@ -893,6 +895,7 @@ def _fuzz(
         rejected=freeze(dict(sorted(stats.rejected.items()))),
         coverage=coverage,
         statics=tuple(s for ss in (statics or {}).values() for s in ss),
+        role=who.split(" ", 1)[0],
     )
 
 
