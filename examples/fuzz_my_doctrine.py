@@ -8,6 +8,10 @@ This file holds a small doctrine, ``loyal``, and checks it two ways:
 * with pytest, ``pytest examples/fuzz_my_doctrine.py``: the ``DoctrineInvariants``
   subclass becomes one test per invariant.
 
+The doctrine declares a comparative static, ``COMPARATIVE_STATICS``: more resolve never
+makes it respond less. The kit makes each of its decisions again with ``resolve``
+raised and holds it to that promise.
+
 To fuzz your own doctrine, import its module (or use its installed name, such as
 ``"mydoctrine"``) in place of ``loyal``.
 """
@@ -16,7 +20,7 @@ import sys
 
 import negsim
 from negsim.model import Move
-from negsim.testing import DoctrineInvariants, check_doctrine
+from negsim.testing import DoctrineInvariants, Monotone, check_doctrine
 
 # -- the doctrine: it pledges to its allies, then defends them ---------------------------
 
@@ -28,6 +32,10 @@ def negsim_plugin_spec() -> negsim.PluginSpec:
         summary="Pledges to defend its allies, and does so when they are attacked",
         params=[negsim.ParamSpec("resolve", 0.8, "Chance, each round, that it responds.", 0, 1)],
     )
+
+
+COMPARATIVE_STATICS = [Monotone("resolve", never_lowers="respond")]
+"""What it promises: raising its resolve never makes it respond less."""
 
 
 @negsim.hookimpl
@@ -70,3 +78,4 @@ class TestLoyal(DoctrineInvariants):
 if __name__ == "__main__":
     report = check_doctrine(loyal, name="loyal", max_examples=50)
     print(report)
+    print(report.coverage)

@@ -27,8 +27,19 @@ The invariants (:data:`INVARIANTS`):
 * ``determinism``: the same scenario and seed give the same log in a process;
 * ``sees-only-what-it-may``: no agent's decisions depend on what it could not observe
   (two runs that differ only in what a kit agent whispers to another in private);
+* ``moves-allowed``: no agent makes a move it has no right or means to make (access
+  for forces it does not host, an attack without forces, a vote it may not cast);
+* ``no-hidden-randomness``: no agent's hook uses the global random generators, the
+  clock or unseeded entropy;
+* ``comparative-statics``: every decision keeps the comparative statics its doctrine
+  declares (:class:`Monotone`);
 * ``hash-seed-determinism``: ... and a byte-identical log in two processes with other
   ``PYTHONHASHSEED`` values.
+
+Two generated runs in three aim every kind of message and move at the doctrine, in every
+content variant the docs allow; the report counts what it met (:class:`Coverage`).
+:func:`check_modifier` and :func:`check_protocol` fuzz the other plugins an agent's
+decisions go through, and :class:`DoctrineMachine` is a stateful test to subclass.
 
 The strategies (:func:`param_values`, :func:`doctrine_params`, :func:`facts`,
 :func:`propositions`, :func:`world_states`, :func:`agents`, :func:`alliances`,
@@ -51,12 +62,22 @@ if TYPE_CHECKING:
         CheckReport,
         InvariantViolation,
         check_doctrine,
+        check_modifier,
+        check_protocol,
         check_run,
         registry_with,
     )
-    from negsim.testing._invariants import INVARIANTS, Invariant, Replayer
+    from negsim.testing._coverage import (
+        STIMULUS_KINDS,
+        Coverage,
+        CoverageShortfall,
+        CoverageWarning,
+    )
+    from negsim.testing._invariants import INVARIANTS, RIGHTS, Invariant, Replayer
+    from negsim.testing._machine import DoctrineMachine
     from negsim.testing._record import RoundRecord, RunRecord, record_run
-    from negsim.testing._stimulus import STIMULI, STIMULUS, Step, Stimulus
+    from negsim.testing._statics import Monotone
+    from negsim.testing._stimulus import STIMULI, STIMULUS, VARIANTS, Step, Stimulus
     from negsim.testing._strategies import (
         MEMBER_IDS,
         ParamStrategy,
@@ -80,16 +101,26 @@ _WHERE = {
     "CheckReport": "_check",
     "InvariantViolation": "_check",
     "check_doctrine": "_check",
+    "check_modifier": "_check",
+    "check_protocol": "_check",
     "check_run": "_check",
     "registry_with": "_check",
+    "STIMULUS_KINDS": "_coverage",
+    "Coverage": "_coverage",
+    "CoverageShortfall": "_coverage",
+    "CoverageWarning": "_coverage",
     "INVARIANTS": "_invariants",
+    "RIGHTS": "_invariants",
     "Invariant": "_invariants",
     "Replayer": "_invariants",
+    "DoctrineMachine": "_machine",
+    "Monotone": "_statics",
     "RoundRecord": "_record",
     "RunRecord": "_record",
     "record_run": "_record",
     "STIMULI": "_stimulus",
     "STIMULUS": "_stimulus",
+    "VARIANTS": "_stimulus",
     "Step": "_stimulus",
     "Stimulus": "_stimulus",
     "MEMBER_IDS": "_strategies",
@@ -112,12 +143,20 @@ _WHERE = {
 __all__ = [
     "INVARIANTS",
     "MEMBER_IDS",
+    "RIGHTS",
     "STIMULI",
     "STIMULUS",
+    "STIMULUS_KINDS",
+    "VARIANTS",
     "CheckReport",
+    "Coverage",
+    "CoverageShortfall",
+    "CoverageWarning",
     "DoctrineInvariants",
+    "DoctrineMachine",
     "Invariant",
     "InvariantViolation",
+    "Monotone",
     "ParamStrategy",
     "Replayer",
     "RoundRecord",
@@ -128,6 +167,8 @@ __all__ = [
     "agents",
     "alliances",
     "check_doctrine",
+    "check_modifier",
+    "check_protocol",
     "check_run",
     "commitments",
     "doctrine_params",

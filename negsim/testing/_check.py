@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 import types
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import attrs
 import hypothesis
 from hypothesis import HealthCheck, Phase, given
+from hypothesis import strategies as st
 from hypothesis.database import ExampleDatabase
 from hypothesis.errors import Flaky
 
@@ -20,8 +22,10 @@ from negsim.model import FrozenMap, MoveRejected, PluginRole, Scenario, freeze
 from negsim.plugins import PluginRegistry, default_registry
 from negsim.scenario import dump_scenario
 from negsim.testing._child import Worker, child_hash_seeds, describe_plugins
-from negsim.testing._invariants import Invariant, select
-from negsim.testing._record import RunRecord, global_randomness, record_run
+from negsim.testing._coverage import Counting, Coverage, CoverageShortfall, CoverageWarning
+from negsim.testing._invariants import INVARIANTS, Invariant, select
+from negsim.testing._record import RunRecord, _monotonic, global_randomness, record_run
+from negsim.testing._statics import Monotone
 from negsim.testing._stimulus import STIMULUS, Stimulus
 from negsim.testing._strategies import ParamStrategy, RunCase, runs
 from negsim.testing._whisper import WHISPERER, Whisperer, with_whisperer
@@ -30,12 +34,28 @@ __all__ = [
     "CheckReport",
     "InvariantViolation",
     "check_doctrine",
+    "check_modifier",
+    "check_protocol",
     "check_run",
     "registry_with",
 ]
 
 _MAX_LINES = 6
 """Problems shown per invariant in a failure message."""
+
+HASH_SEED_EXAMPLES = 10
+"""Runs replayed in other processes by the hash-seed check, by default."""
+
+DECISION_TIMEOUT = 1.0
+"""Seconds one hook call of an agent may take, by default."""
+
+SHRINK_TIMEOUT = 20.0
+"""Seconds a failing run is shrunk for at most, by default."""
+
+HANG_SHRINKING = 10
+"""A run that never ends is shrunk for at most this many decision timeouts' worth of
+waiting (and no longer than the shrink timeout); then the smallest such run found so
+far is reported."""
 
 
 class InvariantViolation(AssertionError):
@@ -78,8 +98,12 @@ class CheckReport:
         outcomes: How many runs ended with each outcome.
         rounds: Rounds played in all.
         rejected: How many of the doctrine's own moves validation rejected, by rule
-            (:data:`negsim.engine.RULES`). Not an invariant, but usually a bug: a move
-            the doctrine thought it made and did not.
+            (:data:`negsim.engine.RULES`). Those for a right or means the agent lacks
+            break ``moves-allowed``; the others (a vote on a proposal just closed, a
+            message to an unknown agent) are shown, since they are usually a bug too.
+        coverage: The stimuli the doctrine met, and how often (:class:`Coverage`).
+        statics: The comparative statics checked (:class:`Monotone`).
+        role: What was checked: ``doctrine``, ``modifier`` or ``protocol``.
     """
 
     doctrine: str
@@ -88,17 +112,27 @@ class CheckReport:
     outcomes: FrozenMap[str, int]
     rounds: int
     rejected: FrozenMap[str, int] = attrs.field(factory=FrozenMap)
+    coverage: Coverage | None = None
+    statics: tuple[Monotone, ...] = ()
+    role: str = "doctrine"
 
     def __str__(self) -> str:
         outcomes = ", ".join(f"{k} {v}" for k, v in self.outcomes.items()) or "none"
         text = (
-            f"doctrine {self.doctrine!r} held {len(self.invariants)} invariants "
+            f"{self.role} {self.doctrine!r} held {len(self.invariants)} invariants "
             f"({', '.join(self.invariants)}) over {self.runs} runs, {self.rounds} rounds "
             f"(outcomes: {outcomes})"
         )
         if self.rejected:
             text += "; moves of it rejected: " + ", ".join(
                 f"{k} {v}" for k, v in self.rejected.items()
+            )
+        if self.coverage is not None:
+            never = self.coverage.never
+            text += (
+                f"; never met: {', '.join(never)}"
+                if never
+                else "; every stimulus met at least once"
             )
         return text
 
@@ -238,6 +272,7 @@ class _Replay:
     scenario: Scenario
     case: RunCase
     timeout: float | None
+    decision_timeout: float | None = None
 
     def again(self) -> RunRecord:
         with global_randomness(2):
@@ -246,6 +281,7 @@ class _Replay:
                 seed=self.case.seed,
                 registry=self.setup.registry,
                 timeout=self.timeout,
+                decision_timeout=self.decision_timeout,
             )
 
     def whispered(self, stream: int) -> RunRecord:
@@ -253,7 +289,11 @@ class _Replay:
         case = RunCase(data=with_whisperer(self.case.data, stream), seed=self.case.seed)
         with global_randomness(1):
             return record_run(
-                case.scenario(registry), seed=case.seed, registry=registry, timeout=self.timeout
+                case.scenario(registry),
+                seed=case.seed,
+                registry=registry,
+                timeout=self.timeout,
+                decision_timeout=self.decision_timeout,
             )
 
     def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -261,12 +301,26 @@ class _Replay:
 
 
 def _check_case(
-    setup: _Setup, case: RunCase, invariants: Sequence[Invariant], timeout: float | None
+    setup: _Setup,
+    case: RunCase,
+    invariants: Sequence[Invariant],
+    timeout: float | None,
+    decision_timeout: float | None = None,
+    statics: Mapping[str, Sequence[Monotone]] | None = None,
 ) -> tuple[RunRecord, list[tuple[Invariant, list[str]]]]:
     scenario = case.scenario(setup.registry)
+    names = {i.name for i in invariants}
     with global_randomness(1):
-        record = record_run(scenario, seed=case.seed, registry=setup.registry, timeout=timeout)
-    replay = _Replay(setup, scenario, case, timeout)
+        record = record_run(
+            scenario,
+            seed=case.seed,
+            registry=setup.registry,
+            timeout=timeout,
+            decision_timeout=decision_timeout,
+            watch="no-hidden-randomness" in names,
+            statics=statics if "comparative-statics" in names else None,
+        )
+    replay = _Replay(setup, scenario, case, timeout, decision_timeout)
     broken = []
     for invariant in invariants:
         problems = invariant.check(record, replay)
@@ -335,6 +389,8 @@ def check_run(
     registry: PluginRegistry | None = None,
     invariants: Iterable[str] | None = None,
     timeout: float | None = 10.0,
+    decision_timeout: float | None = DECISION_TIMEOUT,
+    statics: Mapping[str, Sequence[Monotone]] | None = None,
 ) -> RunRecord:
     """Play one run and hold it to the invariants.
 
@@ -347,6 +403,10 @@ def check_run(
         invariants: Names from :data:`INVARIANTS`; all when ``None``.
         timeout: Seconds a run may take before it counts as never ending; ``None`` for
             no limit.
+        decision_timeout: Seconds one hook call of an agent may take; ``None`` for no
+            limit of its own.
+        statics: The comparative statics to hold doctrines to, by doctrine name (for
+            ``comparative-statics``).
 
     Returns:
         The recorded run, when every invariant held.
@@ -367,7 +427,7 @@ def check_run(
     setup = _build(registry, [])
     case = _case_of(scenario, seed)
     try:
-        record, broken = _check_case(setup, case, chosen, timeout)
+        record, broken = _check_case(setup, case, chosen, timeout, decision_timeout, statics)
     finally:
         setup.close()
     if broken:
@@ -398,6 +458,9 @@ class _Stats:
     rounds: int = 0
     outcomes: Counter[str] = attrs.field(factory=Counter)
     rejected: Counter[str] = attrs.field(factory=Counter)
+    counting: Counting | None = None
+    waited: float = 0.0
+    failed_at: float | None = None
 
     def add(self, record: RunRecord) -> None:
         self.runs += 1
@@ -407,6 +470,29 @@ class _Stats:
         for e in record.events:
             if isinstance(e, MoveRejected) and e.doctrine == self.doctrine:
                 self.rejected[e.rule] += 1
+        if self.counting is not None:
+            self.counting.add(record)
+
+
+def _statics_of(plugin: object, given: Iterable[Monotone] | None) -> tuple[Monotone, ...]:
+    if given is not None:
+        return tuple(given)
+    declared = getattr(plugin, "COMPARATIVE_STATICS", ())
+    return tuple(s for s in declared if isinstance(s, Monotone))
+
+
+def _chosen(invariants: Iterable[str] | None, statics: Sequence[Monotone]) -> tuple[Invariant, ...]:
+    """The invariants to check: ``comparative-statics`` only when some are declared."""
+    names = None if invariants is None else list(invariants)
+    if names is not None and "comparative-statics" in names and not statics:
+        raise ValueError(
+            "the invariant 'comparative-statics' needs declared statics: pass statics=[...] "
+            "(negsim.testing.Monotone) or give the plugin a COMPARATIVE_STATICS"
+        )
+    chosen = select(names)
+    if not statics:
+        chosen = tuple(i for i in chosen if i.name != "comparative-statics")
+    return chosen
 
 
 def check_doctrine(
@@ -416,12 +502,17 @@ def check_doctrine(
     name: str | None = None,
     invariants: Iterable[str] | None = None,
     max_examples: int | None = None,
-    hash_seed_examples: int = 3,
+    hash_seed_examples: int = HASH_SEED_EXAMPLES,
     world_rules: str | object | None = None,
     param_strategies: Mapping[str, ParamStrategy] | None = None,
     max_members: int = 4,
     max_rounds: int = 10,
     timeout: float | None = 10.0,
+    decision_timeout: float | None = DECISION_TIMEOUT,
+    targeted: bool = True,
+    statics: Iterable[Monotone] | None = None,
+    min_coverage: int | Mapping[str, int] | None = None,
+    shrink_timeout: float | None = SHRINK_TIMEOUT,
     settings: hypothesis.settings | None = None,
 ) -> CheckReport:
     """Hold a doctrine to every invariant over runs that hypothesis generates.
@@ -435,9 +526,13 @@ def check_doctrine(
     ``determinism`` plays each run again, and ``sees-only-what-it-may`` twice more with
     two agents of the kit's added (a whisperer and its confidant), in this process. The
     hash-seed determinism check replays runs in a subprocess, so it gets its own,
-    smaller number of examples. A run that takes longer than ``timeout`` stops the
-    search at once, without shrinking (every shrinking step would wait as long): its
-    counterexample is the first such run hypothesis tried, which is usually small.
+    smaller number of examples. A hook call of an agent that takes longer than
+    ``decision_timeout``, or a run longer than ``timeout``, fails ``termination``; such
+    a run is shrunk for at most ten decision timeouts of waiting, and the smallest one
+    found by then is reported.
+
+    The report counts the stimuli the doctrine met (:class:`Coverage`); one never met
+    is a :class:`CoverageWarning`, and ``min_coverage`` makes too few an error.
 
     Args:
         doctrine: A registered doctrine's name, or a plugin object (a module or an
@@ -445,7 +540,8 @@ def check_doctrine(
         registry: The plugins; the installed ones when ``None``.
         name: The name to register a plugin object under (default: the module's name
             without ``negsim_``, or the class name in lower case).
-        invariants: Names from :data:`INVARIANTS`; all when ``None``.
+        invariants: Names from :data:`INVARIANTS`; all when ``None``
+            (``comparative-statics`` only when statics are declared).
         max_examples: Runs to generate; the current hypothesis profile's by default.
         hash_seed_examples: Runs to replay in a subprocess (at most ``max_examples``).
         world_rules: The world rules (a name or a plugin object); ``crisis`` when
@@ -456,6 +552,16 @@ def check_doctrine(
         max_rounds: The largest ``max_rounds`` of a scenario.
         timeout: Seconds one run may take before it counts as never ending; ``None``
             for no limit.
+        decision_timeout: Seconds one hook call of an agent may take; ``None`` for no
+            limit of its own.
+        targeted: Aim two runs' stimuli in three at the doctrine, in every content variant
+            (see :func:`scenario_data`).
+        statics: The comparative statics the doctrine promises (:class:`Monotone`); by
+            default the plugin's ``COMPARATIVE_STATICS``, if it has one.
+        min_coverage: The fewest times the doctrine must meet each stimulus (one
+            number for all of :data:`STIMULUS_KINDS`, or by kind).
+        shrink_timeout: Seconds to shrink a failing run for, at most; then the smallest
+            found so far is reported (``None``: as long as hypothesis likes).
         settings: Hypothesis settings to start from (the current profile's by default).
 
     Returns:
@@ -463,11 +569,14 @@ def check_doctrine(
 
     Raises:
         InvariantViolation: An invariant broke (an :class:`AssertionError`).
+        CoverageShortfall: Some stimulus was met fewer times than ``min_coverage`` says.
         negsim.UnknownDoctrineError: No doctrine of that name is registered.
         negsim.PluginError: The plugin is not a doctrine, or cannot be registered.
     """
-    chosen = select(invariants)
     setup = _setup(doctrine, registry, name, world_rules)
+    plugin = setup.registry.pm.get_plugin(setup.doctrine)
+    declared = _statics_of(plugin, statics)
+    chosen = _chosen(invariants, declared)
     strategy = runs(
         setup.doctrine,
         registry=setup.registry,
@@ -475,43 +584,318 @@ def check_doctrine(
         param_strategies=param_strategies,
         max_members=max_members,
         max_rounds=max_rounds,
+        targeted=targeted,
     )
-    base = settings if settings is not None else hypothesis.settings()
-    examples = max_examples if max_examples is not None else base.max_examples
-    stats = _Stats(setup.doctrine)
+    return _fuzz(
+        setup,
+        strategy,
+        chosen,
+        _Budget(
+            max_examples, hash_seed_examples, timeout, decision_timeout, settings, shrink_timeout
+        ),
+        config=(
+            f"doctrine {setup.doctrine!r} (world {setup.world}, {max_members} members, "
+            f"{max_rounds} rounds, params {sorted(param_strategies or {})}, "
+            f"targeted {targeted})"
+        ),
+        statics={setup.doctrine: declared} if declared else None,
+        min_coverage=min_coverage,
+    )
+
+
+def _register(
+    plugin: str | object,
+    role: PluginRole,
+    registry: PluginRegistry | None,
+    name: str | None,
+    world_rules: str | object | None,
+) -> tuple[_Setup, str]:
+    """A setup with ``plugin`` (a name or an object) registered; its name."""
+    base = registry or default_registry()
+    extra: list[tuple[str, object]] = []
+    if isinstance(plugin, str):
+        pname = plugin
+    else:
+        known = [n for n, p in _plugins_of(base) if p is plugin]
+        pname = name or (known[0] if known else _plugin_name(plugin))
+        extra.append((pname, plugin))
+    wname: str | None = None
+    if world_rules is not None and not isinstance(world_rules, str):
+        known = [n for n, p in _plugins_of(base) if p is world_rules]
+        wname = known[0] if known else _plugin_name(world_rules)
+        extra.append((wname, world_rules))
+    elif isinstance(world_rules, str):
+        wname = world_rules
+    setup = _build(base, extra, pname, wname)
+    spec = setup.registry.spec(pname)
+    if spec.role != role:
+        raise PluginError(f"plugin {pname!r} is a {spec.role} plugin, not a {role}")
+    return setup, pname
+
+
+def _doctrines_for(setup: _Setup, doctrines: Iterable[str] | None) -> list[str]:
+    if doctrines is not None:
+        return list(doctrines)
+    kit = (STIMULUS, WHISPERER)
+    return [d for d in setup.registry.names(PluginRole.DOCTRINE) if d not in kit]
+
+
+def check_modifier(
+    modifier: str | object,
+    *,
+    doctrines: Iterable[str] | None = None,
+    registry: PluginRegistry | None = None,
+    name: str | None = None,
+    invariants: Iterable[str] | None = None,
+    max_examples: int | None = None,
+    hash_seed_examples: int = HASH_SEED_EXAMPLES,
+    world_rules: str | object | None = None,
+    max_members: int = 4,
+    max_rounds: int = 10,
+    timeout: float | None = 10.0,
+    decision_timeout: float | None = DECISION_TIMEOUT,
+    targeted: bool = True,
+    min_coverage: int | Mapping[str, int] | None = None,
+    shrink_timeout: float | None = SHRINK_TIMEOUT,
+    settings: hypothesis.settings | None = None,
+) -> CheckReport:
+    """Hold a modifier to every invariant, wrapped around doctrines, over generated runs.
+
+    Like :func:`check_doctrine`, with the modifier in the stack of every agent that
+    uses the doctrine under test; each run draws that doctrine from ``doctrines``, and
+    the modifier's parameters are drawn within their ranges like the doctrine's.
+
+    Args:
+        modifier: A registered modifier's name, or a plugin object to register.
+        doctrines: The doctrines to wrap it around; by default every registered one
+            (the kit's own left out).
+        registry: The plugins; the installed ones when ``None``.
+        name: The name to register a plugin object under.
+        invariants: Names from :data:`INVARIANTS`; all when ``None``.
+        max_examples: Runs to generate; the current hypothesis profile's by default.
+        hash_seed_examples: Runs to replay in a subprocess.
+        world_rules: The world rules; ``crisis`` when installed.
+        max_members: The most member agents in a scenario.
+        max_rounds: The largest ``max_rounds`` of a scenario.
+        timeout: Seconds one run may take.
+        decision_timeout: Seconds one hook call of an agent may take.
+        targeted: Aim two runs' stimuli in three at the agent under test.
+        min_coverage: As for :func:`check_doctrine`, for the agents using the modifier.
+        shrink_timeout: Seconds to shrink a failing run for, at most; then the smallest
+            found so far is reported (``None``: as long as hypothesis likes).
+        settings: Hypothesis settings to start from.
+
+    Returns:
+        What was checked, when every invariant held.
+
+    Raises:
+        InvariantViolation: An invariant broke.
+        CoverageShortfall: Too few stimuli met.
+        negsim.PluginError: The plugin is not a modifier, or cannot be registered.
+    """
+    setup, mname = _register(modifier, PluginRole.MODIFIER, registry, name, world_rules)
+    wrapped = _doctrines_for(setup, doctrines)
+    if not wrapped:
+        raise PluginError("no doctrine to wrap the modifier around: pass doctrines=[...]")
+    chosen = _chosen(invariants, ())
+    strategy = st.one_of(
+        [
+            runs(
+                d,
+                registry=setup.registry,
+                world_rules=setup.world,
+                max_members=max_members,
+                max_rounds=max_rounds,
+                targeted=targeted,
+                modifiers=(mname,),
+            )
+            for d in wrapped
+        ]
+    )
+    return _fuzz(
+        setup,
+        strategy,
+        chosen,
+        _Budget(
+            max_examples, hash_seed_examples, timeout, decision_timeout, settings, shrink_timeout
+        ),
+        config=(
+            f"modifier {mname!r} on {wrapped} (world {setup.world}, {max_members} members, "
+            f"{max_rounds} rounds, targeted {targeted})"
+        ),
+        statics=None,
+        min_coverage=min_coverage,
+        who=f"modifier {mname!r}",
+        counting=Counting(
+            mname, lambda scenario: (a.id for a in scenario.agents if mname in a.modifiers)
+        ),
+    )
+
+
+def check_protocol(
+    protocol: str | object,
+    *,
+    doctrines: Iterable[str] | None = None,
+    registry: PluginRegistry | None = None,
+    name: str | None = None,
+    invariants: Iterable[str] | None = None,
+    max_examples: int | None = None,
+    hash_seed_examples: int = HASH_SEED_EXAMPLES,
+    world_rules: str | object | None = None,
+    max_members: int = 4,
+    max_rounds: int = 10,
+    timeout: float | None = 10.0,
+    decision_timeout: float | None = DECISION_TIMEOUT,
+    min_coverage: int | Mapping[str, int] | None = None,
+    shrink_timeout: float | None = SHRINK_TIMEOUT,
+    settings: hypothesis.settings | None = None,
+) -> CheckReport:
+    """Hold a negotiation protocol to every invariant over generated runs.
+
+    Every generated run is an aimed one (:func:`scenario_data`) with a negotiation
+    under the protocol between the agent under test (``A``, using one of
+    ``doctrines``) and a stimulus agent that makes every kind of move in it (offers
+    at the ends of each issue's range, acceptances, rejections) in every round it may.
+    The protocol's own hooks are watched for hidden randomness and time like an
+    agent's.
+
+    Args:
+        protocol: A registered protocol's name, or a plugin object to register.
+        doctrines: The doctrines of the other party; by default every registered one
+            (the kit's own left out).
+        registry: The plugins; the installed ones when ``None``.
+        name: The name to register a plugin object under.
+        invariants: Names from :data:`INVARIANTS`; all when ``None``.
+        max_examples: Runs to generate; the current hypothesis profile's by default.
+        hash_seed_examples: Runs to replay in a subprocess.
+        world_rules: The world rules; ``crisis`` when installed.
+        max_members: The most member agents in a scenario.
+        max_rounds: The largest ``max_rounds`` of a scenario.
+        timeout: Seconds one run may take.
+        decision_timeout: Seconds one hook call of an agent, or of the protocol, may take.
+        min_coverage: As for :func:`check_doctrine`, for the parties of the negotiation.
+        shrink_timeout: Seconds to shrink a failing run for, at most; then the smallest
+            found so far is reported (``None``: as long as hypothesis likes).
+        settings: Hypothesis settings to start from.
+
+    Returns:
+        What was checked, when every invariant held.
+
+    Raises:
+        InvariantViolation: An invariant broke.
+        CoverageShortfall: Too few stimuli met.
+        negsim.PluginError: The plugin is not a protocol, or cannot be registered.
+    """
+    setup, pname = _register(protocol, PluginRole.PROTOCOL, registry, name, world_rules)
+    parties = _doctrines_for(setup, doctrines)
+    if not parties:
+        raise PluginError("no doctrine for the negotiating party: pass doctrines=[...]")
+    chosen = _chosen(invariants, ())
+    strategy = st.one_of(
+        [
+            runs(
+                d,
+                registry=setup.registry,
+                world_rules=setup.world,
+                max_members=max_members,
+                max_rounds=max(2, max_rounds),
+                protocols=(pname,),
+            )
+            for d in parties
+        ]
+    )
+    return _fuzz(
+        setup,
+        strategy,
+        chosen,
+        _Budget(
+            max_examples, hash_seed_examples, timeout, decision_timeout, settings, shrink_timeout
+        ),
+        config=(
+            f"protocol {pname!r} with {parties} (world {setup.world}, {max_members} members, "
+            f"{max_rounds} rounds)"
+        ),
+        statics=None,
+        min_coverage=min_coverage,
+        who=f"protocol {pname!r}",
+        counting=Counting(
+            pname,
+            lambda scenario: (
+                p for n in scenario.negotiations if n.protocol == pname for p in n.parties
+            ),
+        ),
+    )
+
+
+@attrs.frozen
+class _Budget:
+    max_examples: int | None
+    hash_seed_examples: int
+    timeout: float | None
+    decision_timeout: float | None
+    settings: hypothesis.settings | None
+    shrink_timeout: float | None = None
+
+
+def _fuzz(
+    setup: _Setup,
+    strategy: hypothesis.strategies.SearchStrategy[RunCase],
+    chosen: Sequence[Invariant],
+    budget: _Budget,
+    config: str,
+    statics: Mapping[str, Sequence[Monotone]] | None,
+    min_coverage: int | Mapping[str, int] | None,
+    who: str | None = None,
+    counting: Counting | None = None,
+) -> CheckReport:
+    base = budget.settings if budget.settings is not None else hypothesis.settings()
+    examples = budget.max_examples if budget.max_examples is not None else base.max_examples
+    stats = _Stats(setup.doctrine, counting=counting or Counting(setup.doctrine))
     local = [i for i in chosen if i.cost != "process"]
     slow = [i for i in chosen if i.cost == "process"]
     if slow:
         setup.transport()  # fail early and clearly if a plugin cannot be sent
-    who = f"doctrine {setup.doctrine!r}"
-    config = (
-        f"{who} (world {setup.world}, {max_members} members, {max_rounds} rounds, "
-        f"params {sorted(param_strategies or {})})"
-    )
+    who = who or f"doctrine {setup.doctrine!r}"
+    search = _Search(setup, strategy, base, budget, stats, who, config, statics)
     try:
         if local:
-            _search(setup, strategy, local, examples, base, timeout, stats, who, config)
+            search.run(local, examples)
         if slow:
-            _search(
-                setup,
-                strategy,
-                slow,
-                min(examples, hash_seed_examples),
-                base,
-                timeout,
-                stats,
-                who,
-                config,
-            )
+            search.run(slow, min(examples, budget.hash_seed_examples))
     finally:
         setup.close()
+    assert stats.counting is not None
+    coverage = stats.counting.coverage()
+    if min_coverage is not None:
+        missing = coverage.shortfall(min_coverage)
+        if missing:
+            raise CoverageShortfall(
+                f"{who} met too few stimuli over {stats.runs} runs: "
+                + ", ".join(f"{k} {got} (at least {want})" for k, (got, want) in missing.items())
+                + " (raise max_examples, or check the doctrine's world and scenario size)\n\n"
+                + coverage.table(),
+                coverage,
+                missing,
+            )
+    elif coverage.never:
+        warnings.warn(
+            CoverageWarning(
+                f"{who} never met {', '.join(coverage.never)} in {stats.runs} runs: those "
+                "paths of it were not checked (raise max_examples, or require a minimum "
+                "with min_coverage)"
+            ),
+            stacklevel=3,
+        )
     return CheckReport(
-        doctrine=setup.doctrine,
+        doctrine=coverage.doctrine,
         invariants=tuple(i.name for i in chosen),
         runs=stats.runs,
         outcomes=freeze(dict(sorted(stats.outcomes.items()))),
         rounds=stats.rounds,
         rejected=freeze(dict(sorted(stats.rejected.items()))),
+        coverage=coverage,
+        statics=tuple(s for ss in (statics or {}).values() for s in ss),
+        role=who.split(" ", 1)[0],
     )
 
 
@@ -551,17 +935,48 @@ class _KeyedDatabase(ExampleDatabase):
         self._db.move(self._key(src), self._key(dest), value)
 
 
-def _search(
-    setup: _Setup,
-    strategy: hypothesis.strategies.SearchStrategy[RunCase],
-    invariants: list[Invariant],
-    examples: int,
-    base: hypothesis.settings,
-    timeout: float | None,
-    stats: _Stats,
-    who: str,
-    config: str,
-) -> None:
+class _NoReplay:
+    """A replayer for checks that need none (``termination``)."""
+
+    def again(self) -> RunRecord:
+        raise NotImplementedError
+
+    def whispered(self, stream: int) -> RunRecord:
+        raise NotImplementedError
+
+    def in_subprocesses(self) -> list[tuple[str, tuple[str, ...]]]:
+        raise NotImplementedError
+
+
+@attrs.define
+class _Search:
+    setup: _Setup
+    strategy: hypothesis.strategies.SearchStrategy[RunCase]
+    base: hypothesis.settings
+    budget: _Budget
+    stats: _Stats
+    who: str
+    config: str
+    statics: Mapping[str, Sequence[Monotone]] | None
+
+    def run(self, invariants: list[Invariant], examples: int) -> None:
+        _search(self, invariants, examples)
+
+
+def _search(s: _Search, invariants: list[Invariant], examples: int) -> None:
+    setup, strategy, base, stats, who, config = (
+        s.setup,
+        s.strategy,
+        s.base,
+        s.stats,
+        s.who,
+        s.config,
+    )
+    timeout, decision_timeout = s.budget.timeout, s.budget.decision_timeout
+    shrinking = s.budget.shrink_timeout
+    patience = HANG_SHRINKING * (decision_timeout or timeout or 10.0)
+    if shrinking is not None:
+        patience = min(patience, shrinking)
     # One database key space per doctrine, invariants and generator: hypothesis keys a
     # search by this function's source, so it would otherwise replay one doctrine's
     # failures for another.
@@ -586,11 +1001,36 @@ def _search(
     @conf
     @given(case=strategy)
     def search(case: RunCase) -> None:
-        record, broken = _check_case(setup, case, invariants, timeout)
+        record, broken = _check_case(setup, case, invariants, timeout, decision_timeout, s.statics)
         stats.add(record)
         if record.timed_out:
-            raise _Abort(_violation(who, case, broken, "the first run found that never ends"))
+            if not broken:  # termination's failure, whichever invariants were asked for
+                termination = INVARIANTS["termination"]
+                broken = [(termination, termination.check(record, _NoReplay()))]
+            stats.waited += record.seconds
+            if stats.waited > patience:
+                raise _Abort(
+                    _violation(
+                        who,
+                        case,
+                        broken,
+                        f"the smallest run that never ends found in {stats.waited:.0f} s of "
+                        "shrinking",
+                    )
+                )
         if broken:
+            now = _monotonic()
+            if stats.failed_at is None:
+                stats.failed_at = now
+            elif shrinking is not None and now - stats.failed_at > shrinking:
+                raise _Abort(
+                    _violation(
+                        who,
+                        case,
+                        broken,
+                        f"the smallest one hypothesis found in {shrinking:g} s of shrinking",
+                    )
+                )
             raise _violation(who, case, broken, "a minimal one hypothesis found")
 
     try:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from negsim.engine import RULES as _RULES
 from negsim.logic import compile_predicate, parse
 from negsim.model import (
     TRANSITIONS,
@@ -34,6 +35,7 @@ from negsim.model import (
     Message,
     MessageSent,
     MoveRejected,
+    NegotiationEnded,
     OutcomeReached,
     Performative,
     ProposalClosed,
@@ -41,7 +43,7 @@ from negsim.model import (
 from negsim.testing._record import RoundRecord, RunRecord
 from negsim.testing._whisper import STREAMS, whisper_ids
 
-__all__ = ["INVARIANTS", "Invariant", "Replayer", "select"]
+__all__ = ["INVARIANTS", "RIGHTS", "Invariant", "Replayer", "select"]
 
 _S = CommitmentState
 
@@ -160,6 +162,12 @@ def _cut(text: str, width: int = 400) -> str:
 
 def check_termination(record: RunRecord, replay: Replayer) -> list[str]:
     """Every run ends within ``max_rounds`` with exactly one outcome, logged last."""
+    if record.timed_out and record.decision_expired:
+        return [
+            f"a decision did not return in time: {record.where} took longer than the "
+            f"{record.decision_timeout:g} s one hook call of an agent may take (a loop that "
+            "never ends, or waits for what cannot come this round?)"
+        ]
     if record.timed_out:
         return [
             f"the run did not end: it was still in {record.where} when the time allowed "
@@ -383,6 +391,11 @@ def check_commitment_lifecycle(record: RunRecord, replay: Replayer) -> list[str]
         sent_ids = {
             e.message.id: e.message for e in by_round.get(t, ()) if isinstance(e, MessageSent)
         }
+        agreed = {
+            e.negotiation
+            for e in by_round.get(t, ())
+            if isinstance(e, NegotiationEnded) and e.agreed
+        }
         for e in by_round.get(t, ()):
             if isinstance(e, CommitmentCreated):
                 c = e.commitment
@@ -390,14 +403,24 @@ def check_commitment_lifecycle(record: RunRecord, replay: Replayer) -> list[str]
                     problems.append(f"round {t}: commitment {c.id} created twice")
                     continue
                 source = sent_ids.get(c.source)
-                if (
+                if c.source in agreed:
+                    parties = next(
+                        (n.parties for n in scenario.negotiations if n.id == c.source), ()
+                    )
+                    if not {c.debtor, c.creditor} <= set(parties):
+                        problems.append(
+                            f"round {t}: commitment {c.id} ({c.debtor} owes {c.creditor}) comes "
+                            f"from the agreement of {c.source}, to which they are not both parties"
+                        )
+                elif (
                     source is None
                     or source.sender != c.debtor
                     or c.creditor not in source.recipients
                 ):
                     problems.append(
                         f"round {t}: commitment {c.id} ({c.debtor} owes {c.creditor}) does not "
-                        "come from a message of its debtor to its creditor this round"
+                        "come from a message of its debtor to its creditor, or an agreement, "
+                        "this round"
                     )
                 if c.state is not _S.CONDITIONAL:
                     problems.append(f"round {t}: commitment {c.id} created {c.state}")
@@ -873,6 +896,83 @@ def _whisper_difference(first: RunRecord, second: RunRecord, hidden: tuple[str, 
     return []
 
 
+# --------------------------------------------------------------------------------------
+# moves-allowed
+# --------------------------------------------------------------------------------------
+
+RIGHTS = (
+    "hosts-target",
+    "capability",
+    "alliance-member",
+    "exclusion",
+    "vote-eligible",
+    "commitment-party",
+    "known-target",
+    "move-type",
+)
+"""The validation rules (:data:`negsim.engine.RULES`) whose breach ``moves-allowed`` reports:
+a move the agent had no right or means to make (``sender-is-self`` and ``actor-is-self``
+are ``speaks-for-itself``'s)."""
+
+_KIT = ("stimulus", "whisperer", "puppet")
+"""The kit's own doctrines, whose moves are not the doctrine under test's."""
+
+
+def check_moves_allowed(record: RunRecord, replay: Replayer) -> list[str]:
+    """Every move a doctrine makes is one its agent may make.
+
+    Validation rejects no move of an agent (other than the kit's own) for a rule of
+    :data:`RIGHTS`: access granted or denied to forces it does not host, an attack or a
+    strike without the forces, a proposal to an alliance it is not in, a vote it may
+    not cast, a commitment cancelled or released that is not its to end.
+    """
+    problems = []
+    for e in record.events:
+        if isinstance(e, MoveRejected) and e.rule in RIGHTS and e.doctrine not in _KIT:
+            problems.append(
+                f"round {e.round}: agent {e.agent} (doctrine {e.doctrine!r}) made a move it may "
+                f"not make, rejected for {e.rule} ({_RULES.get(e.rule, '')}): {e.detail}"
+            )
+    return problems
+
+
+# --------------------------------------------------------------------------------------
+# no-hidden-randomness
+# --------------------------------------------------------------------------------------
+
+
+def check_no_hidden_randomness(record: RunRecord, replay: Replayer) -> list[str]:
+    """No agent's hook uses randomness or time that is not its own.
+
+    During each hook call of an agent (:hook:`negsim_agent_start`,
+    :hook:`negsim_update_beliefs`, :hook:`negsim_honour`, :hook:`negsim_decide`), the
+    process-wide generators of :mod:`random` and ``numpy.random`` keep their state,
+    and nothing reads the clock, the operating system's entropy or an unseeded
+    generator: an agent's only randomness is its own stream (``view.rng``, the ``rng``
+    argument). The use is reported even when the number drawn changed nothing this
+    time.
+    """
+    return [
+        f"{line}; use view.rng (or the rng argument) and nothing that varies between runs"
+        for line in record.hidden
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# comparative-statics
+# --------------------------------------------------------------------------------------
+
+
+def check_comparative_statics(record: RunRecord, replay: Replayer) -> list[str]:
+    """Every decision keeps the comparative statics its doctrine declares.
+
+    Each decision of a doctrine with declared statics (:class:`negsim.testing.Monotone`)
+    is made again on the same view with the parameter raised (half-way to the top of
+    its range, and to the top); the move declared may not then go the wrong way.
+    """
+    return list(record.statics)
+
+
 INVARIANTS: dict[str, Invariant] = {
     i.name: i
     for i in (
@@ -910,6 +1010,21 @@ INVARIANTS: dict[str, Invariant] = {
             "no agent's decisions depend on what it could not observe",
             check_sees_only_what_it_may,
             cost="rerun",
+        ),
+        Invariant(
+            "moves-allowed",
+            "no agent makes a move it has no right or means to make",
+            check_moves_allowed,
+        ),
+        Invariant(
+            "no-hidden-randomness",
+            "no agent's hook uses randomness or time that is not its own",
+            check_no_hidden_randomness,
+        ),
+        Invariant(
+            "comparative-statics",
+            "every decision keeps the comparative statics its doctrine declares",
+            check_comparative_statics,
         ),
         Invariant(
             "hash-seed-determinism",

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
 from negsim.hookspecs import hookimpl
-from negsim.model import AgentView, CommitmentState, Move, ParamSpec, PluginSpec
+from negsim.model import (
+    AgentView,
+    CommitmentState,
+    Message,
+    Move,
+    ParamSpec,
+    ParamValue,
+    PluginSpec,
+)
 
-__all__ = ["STIMULI", "STIMULUS", "Stimulus", "Step", "parse_script"]
+__all__ = ["STIMULI", "STIMULUS", "VARIANTS", "Stimulus", "Step", "parse_script"]
 
 STIMULUS = "stimulus"
 """The name under which the kit registers :class:`Stimulus` for its checks."""
@@ -37,13 +45,44 @@ STIMULI = (
     "cancel",
     "release",
     "nuclear_strike",
+    "promise",
+    "accept",
+    "reject",
+    "bargain",
 )
 """The kinds of step a :class:`Stimulus` script can hold, in the order strategies prefer."""
+
+VARIANTS: dict[str, int] = {
+    "threaten": 8,
+    "offer": 6,
+    "demand": 4,
+    "request_access": 3,
+    "request_support": 2,
+    "propose": 3,
+    "vote": 2,
+    "pledge": 4,
+    "promise": 2,
+    "inform": 3,
+    "consult": 2,
+    "accept": 2,
+    "reject": 2,
+    "bargain": 3,
+}
+"""How many content variants each kind of step has (a step's ``variant``, modulo this).
+
+Variant 0 is the full message the kit has always sent; the others leave out the keys
+:doc:`/reference/performatives` calls optional, or put values at their bounds: a threat
+without a ``demand``, a ``rung`` or a ``deadline``, or with ``deadline = 0``; an offer
+of 0, of 100 or of a million, with or without a ``demand``; a demand of each kind; an
+access request with ``access`` true or absent; a proposal with or without
+``decision`` and ``exclude``; a perception shared at 0 or 1; an offer in a negotiation
+at either end of each issue's range.
+"""
 
 
 @attrs.frozen
 class Step:
-    """One step of a stimulus script: ``round:kind:target:value``.
+    """One step of a stimulus script: ``round:kind:target:value`` or ``...:value:variant``.
 
     Attributes:
         round: The round in which it is played.
@@ -52,15 +91,19 @@ class Step:
         value: A number in [0, 1] whose meaning depends on the kind (an attack's
             magnitude, a threat's credibility, an offer's size / 100, a vote's consent
             when >= 0.5, a pledge's deadline * 4).
+        variant: Which content the message carries (see :data:`VARIANTS`); 0, the
+            default, is the full message.
     """
 
     round: int
     kind: str
     target: str
     value: float
+    variant: int = 0
 
     def __str__(self) -> str:
-        return f"{self.round}:{self.kind}:{self.target}:{self.value:g}"
+        text = f"{self.round}:{self.kind}:{self.target}:{self.value:g}"
+        return f"{text}:{self.variant}" if self.variant else text
 
 
 @functools.lru_cache(maxsize=1024)
@@ -76,12 +119,13 @@ def parse_script(text: str) -> tuple[Step, ...]:
         if not part:
             continue
         fields = part.split(":")
-        if len(fields) != 4 or fields[1] not in STIMULI:
+        if len(fields) not in (4, 5) or fields[1] not in STIMULI:
             raise ValueError(
-                f"bad stimulus step {part!r}: expected round:kind:target:value with kind one "
-                f"of {', '.join(STIMULI)}"
+                f"bad stimulus step {part!r}: expected round:kind:target:value[:variant] with "
+                f"kind one of {', '.join(STIMULI)}"
             )
-        steps.append(Step(int(fields[0]), fields[1], fields[2], float(fields[3])))
+        variant = int(fields[4]) if len(fields) == 5 else 0
+        steps.append(Step(int(fields[0]), fields[1], fields[2], float(fields[3]), variant))
     return tuple(steps)
 
 
@@ -135,23 +179,25 @@ def _targets(view: AgentView, target: str) -> list[str]:
 
 def _play(view: AgentView, step: Step) -> list[Move]:
     me = view.me
-    kind, value = step.kind, step.value
+    kind, value, variant = step.kind, step.value, step.variant % VARIANTS.get(step.kind, 1)
     targets = _targets(view, step.target)
     caps = view.public.capabilities[me]
     moves: list[Move] = []
     if kind == "propose":
         for al in view.public.alliances_of(me):
             others = [m for m in al.members if m != me]
-            moves.append(
-                view.say(
-                    others, "propose", alliance=al.id, decision="collective_response", target=me
-                )
-            )
+            content: dict[str, ParamValue] = {"alliance": al.id}
+            if variant != 1:
+                content["decision"] = "collective_response"
+            if variant == 2 and len(others) >= 2:
+                content["exclude"] = others[-1]
+            moves.append(_say(view, others, "propose", {"target": me, **content}))
         return moves
     if kind == "vote":
         for p in view.proposals:
             others = [m for m in view.public.alliance(p.alliance).members if m != me]
-            moves.append(view.say(others, "vote", proposal=p.id, consent=value >= 0.5))
+            consent = value >= 0.5 if variant == 0 else value < 0.5
+            moves.append(view.say(others, "vote", proposal=p.id, consent=consent))
         return moves
     if kind in ("cancel", "release"):
         for c in view.commitments:
@@ -163,55 +209,66 @@ def _play(view: AgentView, step: Step) -> list[Move]:
                 )
                 break
         return moves
-    if kind == "withdraw":
-        return [view.act("withdraw")]
-    if kind == "stand_down":
-        return [view.act("stand_down")]
-    if kind == "mobilize":
-        return [view.act("mobilize")]
+    if kind == "bargain":
+        return _bargain(view, variant)
+    if kind in ("withdraw", "stand_down", "mobilize"):
+        return [view.act(kind)]
     if not targets:
         return moves
     if kind == "inform":
-        return [view.say(targets, "inform", about="stimulus")]
+        if variant == 0:
+            return [view.say(targets, "inform", about="stimulus")]
+        level = float(variant == 2)
+        return [view.say(targets, "inform", threat_perception=level, fear_abandonment=1.0 - level)]
     if kind == "consult":
-        return [view.say(targets, "consult", article=4)]
+        return [
+            view.say(targets, "consult", article=4)
+            if variant == 0
+            else view.say(targets, "consult")
+        ]
     if kind == "demand":
-        return [view.say(targets, "demand", demand="concede")]
+        if variant == 3:
+            return [view.say(targets, "demand")]
+        return [view.say(targets, "demand", demand=_DEMANDS[(variant + 2) % 3])]
     if kind == "offer":
-        return [view.say(targets, "offer", value=round(value * 100, 2), demand="stand_down")]
+        amount = (round(value * 100, 2), 0.0, 100.0, 1e6, round(value * 100, 2), 100.0)[variant]
+        if variant >= 4:
+            return [view.say(targets, "offer", value=amount)]
+        return [view.say(targets, "offer", value=amount, demand=_DEMANDS[variant % 3])]
     if kind == "request_support":
+        if variant == 1:
+            return [view.say(targets, "request_support")]
         return [view.say(targets, "request_support", target=me)]
     if kind == "request_access":
+        if variant == 1:
+            return [view.say(targets, "request_support", access=True)]
+        if variant == 2:
+            return [view.say(targets, "request_support", access=False, target=me)]
         return [view.say(targets, "request_support", access=True, target=me)]
+    if kind in ("accept", "reject"):
+        answered = [m for m in view.inbox if m.sender in targets and not m.negotiation]
+        if not answered:
+            return [view.say(targets, kind, demand="stand_down")] if variant == 1 else []
+        m = answered[0]
+        content = {"demand": m.content["demand"]} if "demand" in m.content else {}
+        return [_say(view, m.sender, kind, content, in_reply_to=m.id)]
     for target in targets:
         if kind == "threaten":
-            users = sorted(view.public.capabilities[target].forces_hosted) or [""]
-            for user in users:
-                antecedent = (
-                    f"grants_access({target},{user})" if user else f"responds({target},{target})"
-                )
-                moves.append(
-                    view.say(
-                        target,
-                        "threaten",
-                        nuclear=True,
-                        credibility=value,
-                        demand="deny_access",
-                        antecedent=antecedent,
-                        consequent=f"struck({target})",
-                        deadline=3,
-                    )
-                )
-        elif kind == "pledge":
-            moves.append(
-                view.say(
-                    target,
-                    "pledge",
-                    antecedent=f"attacked({target})",
-                    consequent=f"responds({me},{target})",
-                    deadline=int(value * 4),
-                )
-            )
+            moves += _threats(view, target, value, variant)
+        elif kind in ("pledge", "promise"):
+            content = {
+                "antecedent": f"attacked({target})",
+                "consequent": f"responds({me},{target})",
+                "deadline": int(value * 4),
+            }
+            if variant == 1:
+                del content["antecedent"]
+            elif variant == 2:
+                del content["deadline"]
+            elif variant == 3:
+                content["deadline"] = 0
+            visibility = "public" if variant == 2 else "recipients"
+            moves.append(_say(view, target, kind, content, visibility=visibility))
         elif kind == "attack" and caps.conventional > 0:
             moves.append(view.act("attack", target, value))
         elif kind == "nuclear_strike" and caps.nuclear > 0:
@@ -220,4 +277,79 @@ def _play(view: AgentView, step: Step) -> list[Move]:
             kind in ("grant_access", "deny_access") and target in caps.forces_hosted
         ):
             moves.append(view.act(kind, target))
+    return moves
+
+
+def _say(
+    view: AgentView,
+    to: str | list[str],
+    performative: str,
+    content: Mapping[str, ParamValue],
+    *,
+    visibility: str = "recipients",
+    in_reply_to: str | None = None,
+) -> Message:
+    """A message with ``content`` given as a table (its keys may be any)."""
+    message = view.say(to, performative, visibility=visibility, in_reply_to=in_reply_to)
+    return attrs.evolve(message, content=content)
+
+
+_DEMANDS = ("deny_access", "stand_down", "concede")
+_RUNGS = ("demonstration", "conventional_strike", "nuclear_use")
+
+
+def _threats(view: AgentView, target: str, value: float, variant: int) -> list[Move]:
+    """Threats against ``target``: variant 0 as always, the others leave keys out."""
+    users = sorted(view.public.capabilities[target].forces_hosted) or [""]
+    moves: list[Move] = []
+    for user in users:
+        antecedent = f"grants_access({target},{user})" if user else f"responds({target},{target})"
+        content: dict[str, ParamValue] = {
+            "nuclear": True,
+            "credibility": value,
+            "demand": "deny_access",
+            "antecedent": antecedent,
+            "consequent": f"struck({target})",
+            "deadline": 3,
+        }
+        if variant == 1:  # no demand
+            del content["demand"]
+        elif variant == 2:  # a rung instead of the nuclear flag
+            del content["nuclear"]
+            content["rung"] = _RUNGS[int(value * 2.99)]
+            content["demand"] = _DEMANDS[1 + int(value * 1.99)]
+        elif variant == 3:  # cheap talk: no commitment at all
+            content = {"demand": "stand_down"}
+        elif variant == 4:  # no deadline, no antecedent, no demand
+            del content["deadline"], content["antecedent"], content["demand"]
+        elif variant == 5:  # due at once
+            content["deadline"] = 0
+            content["nuclear"] = False
+        elif variant == 6:  # bare: nothing but the performative
+            content = {}
+        elif variant == 7:  # an unknown rung, conventional
+            content["rung"] = "unknown"
+            content["nuclear"] = False
+        moves.append(_say(view, target, "threaten", content))
+    return moves
+
+
+def _bargain(view: AgentView, variant: int) -> list[Move]:
+    """A move in each open negotiation where it may move: an offer at an end, or an answer."""
+    moves: list[Move] = []
+    for session in view.sessions:
+        if not session.may_move(view.me):
+            continue
+        if variant == 0 and session.text:
+            moves.append(view.accept(session))
+        elif variant == 1 and session.text:
+            moves.append(view.reject(session))
+        else:
+            terms: dict[str, ParamValue] = {}
+            for issue in session.negotiation.issues:
+                if issue.values:
+                    terms[issue.name] = issue.values[-1 if variant else 0]
+                elif issue.low is not None and issue.high is not None:
+                    terms[issue.name] = issue.high if variant == 2 else issue.low
+            moves.append(view.offer(session, **terms))
     return moves

@@ -27,7 +27,7 @@ from negsim.model import (
 )
 from negsim.plugins import PluginRegistry, default_registry
 from negsim.scenario import scenario_from_dict
-from negsim.testing._stimulus import STIMULI, STIMULUS, Step, script_text
+from negsim.testing._stimulus import STIMULI, STIMULUS, VARIANTS, Step, script_text
 from negsim.testing._toml import scenario_toml
 
 __all__ = [
@@ -50,6 +50,9 @@ __all__ = [
 
 MEMBER_IDS = ("A", "B", "C", "D", "E", "F")
 """The ids generated scenarios give their member agents, in order."""
+
+_CLASSIC = STIMULI[:21]
+"""The kinds of step of untargeted scripts (those of the kit's first version)."""
 
 CHALLENGER_ID = "X"
 """The id of the challenger in generated scenarios (outside every alliance)."""
@@ -482,7 +485,7 @@ def _step(
 def _script(
     others: tuple[str, ...],
     max_rounds: int,
-    kinds: tuple[str, ...] = STIMULI,
+    kinds: tuple[str, ...] = _CLASSIC,
     opening: tuple[str, ...] = (),
     force_opening: bool = False,
 ) -> st.SearchStrategy[str]:
@@ -492,6 +495,15 @@ def _script(
     them in round 1 to 3.
     """
     steps = st.lists(_step(others, max_rounds, st.sampled_from(kinds)), max_size=5)
+    return _with_opening(steps, max_rounds, opening, force_opening)
+
+
+def _with_opening(
+    steps: st.SearchStrategy[list[Step]],
+    max_rounds: int,
+    opening: tuple[str, ...],
+    force_opening: bool,
+) -> st.SearchStrategy[str]:
     if opening:
         first = st.builds(
             Step,
@@ -507,6 +519,144 @@ def _script(
             steps,
         )
     return steps.map(lambda steps: script_text(sorted(steps, key=lambda s: s.round)))
+
+
+@functools.lru_cache(maxsize=512)
+def _aimed_script(
+    aim: str,
+    others: tuple[str, ...],
+    max_rounds: int,
+    opening: tuple[str, ...] = (),
+) -> st.SearchStrategy[str]:
+    """A dense script aimed at ``aim``: every kind of step, in every content variant.
+
+    Up to three steps in each of ``max_rounds`` rounds (each round's list shrinks to
+    nothing on its own, so a counterexample keeps only the steps that matter), most of
+    them at ``aim``; with ``opening``, first an attack on one of them in round 1 to 3.
+    """
+    targets = (aim, *(o for o in others if o != aim), "*")
+    last = max(1, max_rounds)
+
+    def in_round(r: int) -> st.SearchStrategy[list[Step]]:
+        step = st.builds(
+            Step,
+            round=st.just(r),
+            kind=st.sampled_from(_AIMED_KINDS),
+            target=st.one_of(st.just(aim), st.sampled_from(targets)),
+            value=st.integers(0, 4).map(lambda v: v / 4),
+            variant=_variants(),
+        )
+        return st.lists(step, max_size=3)
+
+    steps = st.tuples(*(in_round(r) for r in range(1, last + 1))).map(
+        lambda rounds: _arranged([s for steps in rounds for s in steps], last)
+    )
+    return _with_opening(steps, max_rounds, opening, False)
+
+
+def _arranged(steps: list[Step], last: int) -> list[Step]:
+    """The steps, those that end a crisis moved to the last round.
+
+    Attacks, often repelled at once (which ends a crisis too), go to the last two
+    rounds; a vote follows each proposal.
+    """
+    out = []
+    for s in steps:
+        if s.kind in _ENDING:
+            s = attrs.evolve(s, round=last)
+        elif s.kind == "attack" and s.round < last - 1:
+            s = attrs.evolve(s, round=max(1, last - 1))
+        out.append(s)
+        if s.kind == "propose" and s.round < last:
+            out.append(attrs.evolve(s, round=s.round + 1, kind="vote"))
+    return out
+
+
+_AIMED_KINDS = (
+    *STIMULI,
+    *[k for k in STIMULI if VARIANTS.get(k, 1) > 2] * 3,
+    "accept",
+    "reject",
+    "release",
+    "cancel",
+)
+"""What aimed scripts are made of: every kind; three times more each with many
+variants (threats, offers, demands, access requests, proposals, pledges, ...), and
+twice those that answer or end something."""
+
+
+@functools.lru_cache(maxsize=1)
+def _variants() -> st.SearchStrategy[int]:
+    """A content variant, with the full message (0) drawn last.
+
+    Generation and shrinking favour small numbers, and the variants that leave keys out
+    are the paths a doctrine's author is likelier to have missed.
+    """
+    top = max(VARIANTS.values())
+    return st.integers(0, top - 1).map(lambda v: (v + 1) % top)
+
+
+_PIECES = (
+    ("B", "propose"),
+    ("B", "request_access"),
+    ("X", "request_access"),
+    ("X", "threaten"),
+    ("X", "offer"),
+    ("B", "demand"),
+    ("B", "consult"),
+    ("B", "inform"),
+)
+"""Set pieces an aimed scenario may open with: who does what to ``A`` in round 1."""
+
+_ENDING = ("concede", "stand_down", "withdraw", "nuclear_strike")
+"""Kinds of step that usually end a crisis: aimed scripts play them in the last round."""
+
+_ENDING_FACTS = ("conceded(", "stands_down(", "withdrew(", "repelled(")
+"""Facts that end a crisis at once: aimed scenarios do not start with them."""
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiation_table(
+    protocols: tuple[str, ...], parties: tuple[str, ...], others: tuple[str, ...], rounds: int
+) -> st.SearchStrategy[dict[str, Any]]:
+    return _negotiation_table_of(protocols, parties, others, rounds)
+
+
+@st.composite
+def _negotiation_table_of(
+    draw: st.DrawFn,
+    protocols: tuple[str, ...],
+    parties: tuple[str, ...],
+    others: tuple[str, ...],
+    rounds: int,
+) -> dict[str, Any]:
+    protocol = draw(st.sampled_from(protocols))
+    opens = draw(st.integers(1, max(1, min(3, rounds))))
+    table: dict[str, Any] = {
+        "id": "talks",
+        "protocol": protocol,
+        "parties": list(parties),
+        "opens": opens,
+        "deadline": draw(st.integers(opens, max(opens, rounds))),
+    }
+    if protocol == "single_text" and others:
+        table["mediator"] = draw(st.sampled_from(others))
+    issues: list[dict[str, Any]] = [
+        {
+            "name": "reward",
+            "low": 0.0,
+            "high": draw(st.sampled_from((1.0, 100.0))),
+            "debtor": parties[-1],
+            "consequent": f"responds({parties[-1]},{parties[0]})",
+        }
+    ]
+    if draw(st.booleans()):
+        issues.append({"name": "demand", "kind": "discrete", "values": list(_DEMANDS)})
+    table["issues"] = issues
+    return table
+
+
+_DEMANDS = ("deny_access", "stand_down", "concede")
 
 
 def _world_rules(registry: PluginRegistry, world_rules: str | None) -> str:
@@ -537,6 +687,9 @@ def scenario_data(
     max_members: int = 4,
     max_rounds: int = 10,
     param_strategies: Mapping[str, ParamStrategy] | None = None,
+    targeted: bool = True,
+    modifiers: Sequence[str] = (),
+    protocols: Sequence[str] | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Scenario data (as a scenario file holds it) that puts ``doctrine`` to work.
 
@@ -558,6 +711,20 @@ def scenario_data(
     that attacks one of them in the first rounds (a stimulus script that opens with an
     attack, or a ``wedge`` deciding in round 1 to 3), over at least four rounds.
 
+    With ``targeted`` (the default), two scenarios in three are *aimed* at ``A``: a
+    stimulus ally ``B`` in an alliance with it, bound to it by treaties both ways, and a
+    stimulus challenger ``X``, whose dense scripts send ``A`` every kind of message
+    and move in every content variant the docs allow (:data:`VARIANTS`: optional keys
+    left out, values at their bounds), so that rare paths run within a small budget.
+    ``A`` usually hosts forces of one of them or both, and ``B`` often the
+    challenger's; most have three members or more; some open with set pieces (the
+    ally proposes, asks for access, demands, consults, shares its perceptions; the
+    challenger asks for access, threatens, offers); the first alliance holds every
+    member, and is collective when they are three or more (so that a proposal has
+    voters); steps that would end the crisis
+    come last; and a negotiation under one of ``protocols`` may open between ``A`` and
+    one of them, who bargains in every round it may.
+
     Args:
         doctrine: The doctrine under test (registered in ``registry``).
         registry: The plugins; the installed ones when ``None``.
@@ -569,6 +736,11 @@ def scenario_data(
         max_rounds: The largest ``max_rounds`` (at least 1).
         param_strategies: Strategies for some of ``doctrine``'s parameters (see
             :func:`doctrine_params`).
+        targeted: Whether two scenarios in three are aimed at ``A`` (see above).
+        modifiers: Modifier plugins every agent using ``doctrine`` lists (their
+            parameters drawn like the doctrine's).
+        protocols: Protocols an aimed scenario's negotiation may use: by default every
+            registered one; with an explicit list, every scenario is aimed and has one.
 
     Raises:
         negsim.UnknownDoctrineError: ``doctrine`` is not registered.
@@ -597,6 +769,14 @@ def scenario_data(
     )
     max_members = max(1, max_members)
     max_rounds = max(1, max_rounds)
+    modifiers = tuple(modifiers)
+    if protocols is None:
+        talks_always = False
+        protocols = registry.names(PluginRole.PROTOCOL)
+    else:
+        talks_always = bool(protocols)
+    protocols = tuple(protocols)
+    aimable = targeted and STIMULUS in doctrines and doctrine != STIMULUS
 
     cache: dict[tuple[Any, ...], st.SearchStrategy[dict[str, ParamValue]]] = {}
 
@@ -630,6 +810,10 @@ def scenario_data(
         if name == doctrine:
             overrides.update(param_strategies or {})
         table = doctrine_params(registry.spec(name), overrides, others)
+        if name == doctrine and modifiers:
+            table = st.tuples(
+                table, *(doctrine_params(registry.spec(m), overrides, others) for m in modifiers)
+            ).map(lambda ts: {k: v for t in ts for k, v in t.items()})
         if name == "wedge" and me == CHALLENGER_ID and crisis:
             table = table.map(
                 lambda t: (
@@ -640,8 +824,147 @@ def scenario_data(
             )
         return table
 
+    def agent_table(
+        draw: st.DrawFn, me: str, name: str, params: dict[str, ParamValue], ids: tuple[str, ...]
+    ) -> dict[str, Any]:
+        table: dict[str, Any] = {"id": me, "name": f"State {me}", "doctrine": name}
+        if name == doctrine and modifiers:
+            table["modifiers"] = list(modifiers)
+        if params:
+            table["params"] = params
+        table["capabilities"] = draw(_capabilities(me, tuple(x for x in ids if x != me)))
+        return table
+
+    def aimed(draw: st.DrawFn) -> dict[str, Any]:
+        """A scenario whose stimulus agents aim everything at A (see the docstring)."""
+        sizes = range(2, max(2, max_members) + 1)
+        n = draw(st.sampled_from((*sizes, *sizes[1:])))  # three or more, mostly
+        rounds = draw(st.sampled_from(range(min(2, max_rounds), max_rounds + 1)))
+        members = MEMBER_IDS[:n]
+        ids = (*members, CHALLENGER_ID)
+        agents_data = []
+        for i, me in enumerate(ids):
+            others = tuple(x for x in ids if x != me)
+            if i == 0:
+                name = doctrine
+                params = draw(agent_params(name, me, ids, members, False))
+            elif me in ("B", CHALLENGER_ID) or draw(st.sampled_from(member_doctrines)) == STIMULUS:
+                name = STIMULUS
+                script = draw(_aimed_script(members[0], others, rounds))
+                params = {"script": script} if script else {}
+            else:
+                name = doctrine
+                params = draw(agent_params(name, me, ids, members, False))
+            agents_data.append(agent_table(draw, me, name, params, ids))
+        # A hosts forces of its ally or of the challenger more often than not, so that
+        # requests for access and threats against hosts meet a host
+        guests = draw(st.lists(st.sampled_from(("B", CHALLENGER_ID)), unique=True, max_size=2))
+        caps = agents_data[0]["capabilities"]
+        if guests:
+            caps["forces_hosted"] = {
+                **caps.get("forces_hosted", {}),
+                **dict.fromkeys(guests, 1000.0),
+            }
+        if draw(st.booleans()):  # and its ally hosts the challenger's
+            caps = agents_data[1]["capabilities"]
+            caps["forces_hosted"] = {**caps.get("forces_hosted", {}), CHALLENGER_ID: 1000.0}
+        # set pieces in round 1: the situations rarest by chance, each maybe
+        pieces = draw(st.lists(st.sampled_from(_PIECES), unique=True, max_size=len(_PIECES)))
+        for who, kind in pieces:
+            agent = agents_data[1] if who == "B" else agents_data[-1]
+            variant = draw(_variants()) % VARIANTS.get(kind, 1)
+            piece = script_text([Step(1, kind, "A", 1.0, variant)])
+            params = agent.setdefault("params", {})
+            params["script"] = ";".join(x for x in (piece, params.get("script", "")) if x)
+        first = draw(_alliance_table(members, 1))
+        if n >= 3:  # every member, as in a crisis: a proposal has voters to forge
+            first["kind"] = "collective"
+            first["members"] = list(members)
+            first.pop("hub", None)
+            if first["decision_rule"] == "hub":
+                first["hub"] = draw(st.sampled_from(members))
+        else:
+            first["members"] = ["A", "B"]
+        if first.get("hub") not in (None, *first["members"]):
+            first["hub"] = draw(st.sampled_from(first["members"]))
+        if first.get("hub") not in (None, *first["members"]):
+            first["hub"] = draw(st.sampled_from(first["members"]))
+        alliance_tables = [first]
+        if n >= 3 and draw(st.booleans()):
+            alliance_tables.append(draw(_alliance_table(members, 2)))
+        commitment_tables: list[dict[str, Any]] = []
+        for debtor, creditor in (("A", "B"), ("B", "A")):
+            treaty: dict[str, Any] = {
+                "id": f"treaty-{debtor}-{creditor}",
+                "debtor": debtor,
+                "creditor": creditor,
+                "antecedent": f"attacked({creditor})",
+                "consequent": f"responds({debtor},{creditor})",
+            }
+            deadline = draw(_deadlines())
+            if deadline is not None:
+                treaty["deadline"] = deadline
+            if draw(st.integers(0, 3)) == 3:
+                treaty["standing"] = True
+            commitment_tables.append(treaty)
+        for k in range(draw(st.sampled_from((0, 1)))):
+            commitment_tables.append(draw(_commitment_table(ids, k + 1)))
+        world: dict[str, Any] = {}
+        initial = draw(st.lists(facts(ids, nullary=False), unique=True, max_size=2))
+        initial = [f for f in initial if not f.startswith(_ENDING_FACTS)]
+        if initial:
+            world["facts"] = initial
+        wparams = draw(world_params)
+        if has_challenger_param:
+            wparams["challenger"] = CHALLENGER_ID
+        if wparams:
+            world["params"] = wparams
+        data: dict[str, Any] = {
+            "scenario": {"name": "fuzz", "world_rules": world_name, "max_rounds": rounds},
+        }
+        if world:
+            data["world"] = world
+        data["agents"] = agents_data
+        data["alliances"] = alliance_tables
+        data["commitments"] = commitment_tables
+        if protocols and (talks_always or draw(st.booleans())):
+            party = draw(st.sampled_from(("B", CHALLENGER_ID)))
+            others = tuple(x for x in ids if x not in ("A", party))
+            table = draw(_negotiation_table(protocols, ("A", party), others, rounds))
+            pparams = draw(protocol_params(table["protocol"]))
+            if pparams:
+                table["params"] = pparams
+            data["negotiations"] = [table]
+            # the stimulus party bargains in every round the talks may be open
+            agent = next(a for a in agents_data if a["id"] == party)
+            variants = draw(
+                st.lists(
+                    st.integers(0, VARIANTS["bargain"] - 1),
+                    min_size=table["deadline"] - table["opens"] + 1,
+                    max_size=table["deadline"] - table["opens"] + 1,
+                )
+            )
+            bargains = [
+                Step(r, "bargain", "*", 0.0, v)
+                for r, v in zip(range(table["opens"], table["deadline"] + 1), variants, strict=True)
+            ]
+            script = str(agent.get("params", {}).get("script", ""))
+            agent["params"] = {
+                **agent.get("params", {}),
+                "script": ";".join(x for x in (script, script_text(bargains)) if x),
+            }
+        return data
+
+    def protocol_params(name: str) -> st.SearchStrategy[dict[str, ParamValue]]:
+        key = ("protocol", name)
+        if key not in cache:
+            cache[key] = doctrine_params(registry.spec(name))
+        return cache[key]
+
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
+        if aimable and (talks_always or draw(st.integers(0, 2)) > 0):
+            return aimed(draw)
         n = draw(st.sampled_from(range(1, max_members + 1)))
         crisis = n >= 2 and draw(st.booleans())
         # a challenger in three plain scenarios out of four (none is the simplest case)
@@ -657,12 +980,8 @@ def scenario_data(
                 name = draw(st.sampled_from(challengers))
             else:
                 name = doctrine if i == 0 else draw(st.sampled_from(member_doctrines))
-            table: dict[str, Any] = {"id": me, "name": f"State {me}", "doctrine": name}
             params = draw(agent_params(name, me, ids, members, crisis))
-            if params:
-                table["params"] = params
-            table["capabilities"] = draw(_capabilities(me, tuple(x for x in ids if x != me)))
-            agents_data.append(table)
+            agents_data.append(agent_table(draw, me, name, params, ids))
         alliance_tables: list[dict[str, Any]] = []
         if n >= 2:
             count = draw(st.sampled_from((0, 1, 1, 2)))

@@ -30,7 +30,10 @@ from tests.property._support import HAWKISH, ROOT, doctrine_params, fuzz_registr
 HASH_SEED_EXAMPLES = 3
 
 
-@pytest.mark.parametrize("invariant", list(INVARIANTS))
+# The built-in doctrines declare no comparative statics, so the invariant that checks
+# declared ones is not asked of them (check_doctrine refuses it: there would be nothing
+# to check); tests/faulty holds a doctrine that declares one, and its placebo.
+@pytest.mark.parametrize("invariant", [n for n in INVARIANTS if n != "comparative-statics"])
 @pytest.mark.parametrize("doctrine", doctrine_params())
 def test_doctrine_holds_invariant(doctrine: str, invariant: str) -> None:
     report = check_doctrine(

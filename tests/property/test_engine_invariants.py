@@ -17,7 +17,8 @@ from negsim.testing import INVARIANTS, check_doctrine, check_run
 from tests.toyplugins import Scripted, agent, make_registry, make_scenario
 
 
-@pytest.mark.parametrize("invariant", list(INVARIANTS))
+# (comparative-statics needs statics a doctrine declares; these declare none)
+@pytest.mark.parametrize("invariant", [n for n in INVARIANTS if n != "comparative-statics"])
 @pytest.mark.parametrize("doctrine", ["chatter", "stimulus"])
 def test_engine_holds_invariant_in_the_toy_world(doctrine: str, invariant: str) -> None:
     report = check_doctrine(

@@ -36,7 +36,9 @@ def _run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def test_the_snippet_runs_as_a_script() -> None:
     proc = _run([sys.executable, str(SNIPPET)])
     assert proc.returncode == 0, proc.stderr
-    assert "doctrine 'loyal' held 8 invariants" in proc.stdout
+    assert "doctrine 'loyal' held 11 invariants" in proc.stdout
+    assert "comparative-statics" in proc.stdout  # the static it declares
+    assert "stimuli met by doctrine 'loyal'" in proc.stdout  # the coverage report
 
 
 def test_the_snippet_gives_pytest_one_test_per_invariant() -> None:
@@ -55,7 +57,7 @@ def test_the_snippet_gives_pytest_one_test_per_invariant() -> None:
         ]
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "8 passed" in proc.stdout
+    assert "11 passed" in proc.stdout
 
 
 def test_the_pytest_plugin_gives_fixtures_and_a_marker(tmp_path: Path) -> None:
