@@ -187,7 +187,7 @@ def scenario_from_dict(
     """
     registry = registry or default_registry()
     raw: dict[str, Any] = copy.deepcopy(dict(data))
-    apply_overrides_to_data(raw, overrides, source, FIELDS)
+    applied = apply_overrides_to_data(raw, overrides, source, FIELDS)
     raw.setdefault("scenario", {})  # no [scenario] table: its name is missing
     token = _CONTEXT.set(_Context.of(raw, registry))
     try:
@@ -214,6 +214,7 @@ def scenario_from_dict(
         world_params={**rules.defaults, **world.params},
         max_rounds=head.max_rounds,
         seed=head.seed,
+        overrides=applied,
     )
 
 
@@ -231,7 +232,9 @@ def apply_overrides(
         registry: The plugins to check doctrines against; the installed ones by default.
 
     Returns:
-        The changed copy, or ``scenario`` itself when there are no overrides.
+        The changed copy, or ``scenario`` itself when there are no overrides. The copy's
+        :attr:`~negsim.Scenario.overrides` are the original's followed by these, so a
+        run of it records them in its provenance.
 
     Raises:
         negsim.errors.OverrideError: A path does not exist.
@@ -240,9 +243,10 @@ def apply_overrides(
     overrides = list(overrides)
     if not overrides:
         return scenario
-    return scenario_from_dict(
+    changed = scenario_from_dict(
         dump_scenario(scenario), source=scenario.name, overrides=overrides, registry=registry
     )
+    return attrs.evolve(changed, overrides=(*scenario.overrides, *changed.overrides))
 
 
 def dump_scenario(scenario: Scenario) -> dict[str, Any]:
