@@ -46,6 +46,14 @@ Nothing here imports pandas, pyarrow, dask or matplotlib until a function needs 
 """
 
 from negsim.experiments._backends import BACKENDS, default_start_method, default_workers
+from negsim.experiments._compare import (
+    Comparison,
+    compare,
+    compare_results,
+    mcnemar_exact,
+    newcombe_paired_interval,
+    newcombe_unpaired_interval,
+)
 from negsim.experiments._errors import SweepError
 from negsim.experiments._params import (
     Bound,
@@ -65,6 +73,7 @@ from negsim.experiments._worker import RegistryFactory
 __all__ = [
     "BACKENDS",
     "Bound",
+    "Comparison",
     "Parameter",
     "Plan",
     "RegistryFactory",
@@ -72,9 +81,14 @@ __all__ = [
     "Sample",
     "SweepError",
     "SweepReport",
+    "compare",
+    "compare_results",
     "default_start_method",
     "default_workers",
     "format_value",
+    "mcnemar_exact",
+    "newcombe_paired_interval",
+    "newcombe_unpaired_interval",
     "parse_bounds",
     "parse_grid",
     "read_results",
