@@ -10,7 +10,7 @@ they work without a display and do not touch pyplot's global state::
     plot_timeline("run.jsonl").savefig("run.svg")
 """
 
-from negsim.plotting._outcomes import OUTCOME_COLORS, plot_outcomes
+from negsim.plotting._outcomes import OUTCOME_COLORS, plot_heatmap, plot_outcomes
 from negsim.plotting._timeline import plot_timeline
 
-__all__ = ["OUTCOME_COLORS", "plot_outcomes", "plot_timeline"]
+__all__ = ["OUTCOME_COLORS", "plot_heatmap", "plot_outcomes", "plot_timeline"]
