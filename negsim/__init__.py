@@ -24,6 +24,7 @@ from negsim.errors import (
     SimulationError,
     UnknownDoctrineError,
 )
+from negsim.experiments import simulate_many
 from negsim.hookspecs import hookimpl, hookspec
 from negsim.model import (
     Action,
@@ -87,6 +88,7 @@ __all__ = [
     "load_scenario",
     "read_jsonl",
     "simulate",
+    "simulate_many",
     "to_rows",
     "write_jsonl",
 ]

@@ -55,6 +55,7 @@ from negsim.experiments._compare import (
     newcombe_unpaired_interval,
 )
 from negsim.experiments._errors import SweepError
+from negsim.experiments._many import simulate_many
 from negsim.experiments._params import (
     Bound,
     Parameter,
@@ -95,6 +96,7 @@ __all__ = [
     "resolve_column",
     "run_key",
     "sample_points",
+    "simulate_many",
     "summarize",
     "sweep",
     "wilson_interval",
