@@ -47,6 +47,7 @@ Nothing here imports pandas, pyarrow, dask or matplotlib until a function needs 
 
 from negsim.experiments._backends import BACKENDS, default_start_method, default_workers
 from negsim.experiments._compare import (
+    COMPARISON_COLUMNS,
     Comparison,
     compare,
     compare_results,
@@ -73,6 +74,7 @@ from negsim.experiments._worker import RegistryFactory
 
 __all__ = [
     "BACKENDS",
+    "COMPARISON_COLUMNS",
     "Bound",
     "Comparison",
     "Parameter",

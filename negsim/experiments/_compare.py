@@ -73,7 +73,7 @@ def mcnemar_exact(only_a: int, only_b: int) -> float:
     1/2; the p-value is twice the smaller tail, at most 1. It is computed exactly with
     integer binomial coefficients for every count (no normal approximation, which is
     poor for few discordant runs), a few lines that spare the core package a SciPy
-    dependency; the tests check it against :func:`scipy.stats.binomtest`.
+    dependency; the tests check it against SciPy's ``binomtest``.
 
     Args:
         only_a: Runs where only design A had the outcome.
@@ -200,7 +200,8 @@ class Comparison:
     Attributes:
         a: Design A's name (its scenario name, or the file).
         b: Design B's name.
-        table: One row per outcome; the columns are :data:`COMPARISON_COLUMNS`:
+        table: One row per outcome; the columns are
+            :data:`negsim.experiments.COMPARISON_COLUMNS`:
             ``n`` paired runs, ``p_a`` and ``p_b``, ``diff = p_a - p_b``, ``low`` and
             ``high`` (the paired Newcombe interval), ``unpaired_low`` and
             ``unpaired_high`` (the interval ignoring the pairing), the 2x2 table's

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from negsim.experiments._sweep import GridSpec, sweep
+from negsim.experiments._sweep import sweep
+from negsim.model import ParamValue, Scenario
+from negsim.plugins import PluginRegistry
 from negsim.results import short_names
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from negsim.model import Scenario
-    from negsim.plugins import PluginRegistry
 
 __all__ = ["simulate_many"]
 
@@ -22,7 +21,7 @@ def simulate_many(
     scenario: str | os.PathLike[str] | Scenario,
     *,
     seeds: int = 100,
-    grid: GridSpec | None = None,
+    grid: Mapping[str, str | Sequence[ParamValue]] | Sequence[str] | None = None,
     seed: int | None = None,
     overrides: Iterable[str] = (),
     backend: str = "serial",
