@@ -317,16 +317,19 @@ _SUMMARY_HELP = """Print the outcome frequencies of the sweep results RESULTS.
 One row per group (by default, per value of each grid parameter; --by to
 choose), one column per outcome: the share of the group's runs with that
 outcome and its Wilson confidence interval. Failed runs are counted apart.
+Several RESULTS are summarized in one table, each its own group (the column
+`results` names the result set).
 
 \b
 Examples:
   negsim summary results.parquet
   negsim summary results.parquet --by cost_nuclear --format csv
+  negsim summary bilateral.parquet integrated.parquet
 """
 
 
 @click.command("summary", help=_SUMMARY_HELP, short_help="Summarize a sweep's results.")
-@click.argument("results", type=click.Path(exists=True, path_type=Path))
+@click.argument("results", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--by",
     "by",
@@ -358,7 +361,7 @@ Examples:
     help="A table, or the long-form data as CSV or JSON.",
 )
 def summary(
-    results: Path,
+    results: tuple[Path, ...],
     by: tuple[str, ...],
     outcomes: tuple[str, ...],
     confidence: float,
@@ -367,13 +370,16 @@ def summary(
     """Print a sweep's outcome frequencies with Wilson confidence intervals.
 
     Args:
-        results: A results directory or file.
+        results: One or more results directories or files.
         by: Grouping columns (default: the grid parameters).
         outcomes: Only these outcomes.
         confidence: The intervals' coverage.
         fmt: ``table``, ``csv`` or ``json``.
     """
-    _print_summary(results, by, fmt=fmt, outcomes=outcomes, confidence=confidence)
+    if len(results) == 1:
+        _print_summary(results[0], by, fmt=fmt, outcomes=outcomes, confidence=confidence)
+    else:
+        _print_summary(results, by, fmt=fmt, outcomes=outcomes, confidence=confidence)
 
 
 def _default_by(results: Path) -> list[str] | None:
@@ -386,7 +392,7 @@ def _default_by(results: Path) -> list[str] | None:
 
 
 def _print_summary(
-    results: Path,
+    results: Path | tuple[Path, ...],
     by: tuple[str, ...] | list[str],
     *,
     fmt: str,
@@ -395,9 +401,13 @@ def _print_summary(
 ) -> None:
     from negsim.experiments import SweepError, read_results, summarize
 
+    chosen: list[str] | None
     try:
-        frame = read_results(results)
-        chosen = list(by) if by else _default_by(results)
+        if isinstance(results, tuple):
+            frame, chosen = _several(results, by)
+        else:
+            frame = read_results(results)
+            chosen = list(by) if by else _default_by(results)
         table = summarize(frame, chosen, outcomes=list(outcomes) or None, confidence=confidence)
     except SweepError as exc:
         raise CliInputError(str(exc)) from exc
@@ -416,7 +426,33 @@ def _print_summary(
 
     # On a terminal the table fits its width; piped, it keeps its natural width.
     console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 1000)
-    render_summary(console, table, confidence=confidence, title=f"{results}: {len(frame)} runs")
+    render_summary(
+        console, table, confidence=confidence, title=f"{_names(results)}: {len(frame)} runs"
+    )
+
+
+def _names(results: Path | tuple[Path, ...]) -> str:
+    return ", ".join(map(str, results)) if isinstance(results, tuple) else str(results)
+
+
+def _several(results: tuple[Path, ...], by: tuple[str, ...] | list[str]) -> tuple[Any, list[str]]:
+    """The rows of several result sets, with a ``results`` column, and the grouping."""
+    import pandas as pd
+
+    from negsim.experiments import read_results
+
+    frames = []
+    keys: list[str] = []
+    for path in results:
+        frame = read_results(path)
+        frames.append(frame.assign(results=str(path)))
+        keys += [k for k in _default_by(path) or [] if k not in keys]
+    joined = pd.concat(frames, ignore_index=True)
+    joined.attrs["outcomes"] = list(
+        dict.fromkeys(o for f in frames for o in f.attrs.get("outcomes") or [])
+    )
+    chosen = list(by) if by else keys
+    return joined, ["results", *[c for c in chosen if c != "results"]]
 
 
 def _cell(p: float, low: float, high: float) -> str:

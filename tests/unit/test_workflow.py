@@ -110,3 +110,32 @@ def test_progress_fields_before_any_run() -> None:
     assert _sweep.progress_fields(0, 0.0, 10) == ("  -- runs/s", "-:--:--")
     rate, _ = _sweep.progress_fields(3, 1.5, 0)
     assert math.isclose(float(rate.split()[0]), 2.0)
+
+
+def test_summary_of_several_result_sets(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from negsim.cli import main
+
+    pytest.importorskip("pandas")
+    integrated = KOREA.with_name("korea_integrated.toml")
+    for name, file in (("a.csv", KOREA), ("b.csv", integrated)):
+        negsim.experiments.sweep(
+            file,
+            grid=["agents.DPRK.params.value_gain=20,60"],
+            runs=4,
+            backend="serial",
+            progress=False,
+            out=tmp_path / name,
+        )
+    result = CliRunner().invoke(
+        main,
+        ["summary", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--format", "csv"],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("results,param.agents.DPRK.params.value_gain,outcome,")
+    sets = {line.split(",")[0] for line in lines[1:]}
+    assert sets == {str(tmp_path / "a.csv"), str(tmp_path / "b.csv")}
+    # each result set and value: 4 runs
+    assert all(line.split(",")[4] == "4" for line in lines[1:])
