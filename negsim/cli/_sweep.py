@@ -67,6 +67,7 @@ on.
 --grid PATH=a,b,c     a list: numbers, true/false or strings
 --sample N --bounds PATH=LO:HI ...
                       N random points (Latin hypercube or uniform), seeded
+--points FILE.csv     explicit points: a header of paths, one row per point
 
 Rows are written to --out as runs finish: a directory of part files
 (results.parquet/part-00000.parquet, ... or results.csv/part-00000.csv). If the
@@ -117,6 +118,14 @@ def _grid_help() -> str:
     default="lhs",
     show_default=True,
     help="How --sample draws: Latin hypercube or independent uniform.",
+)
+@click.option(
+    "--points",
+    "points",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Explicit parameter points: a CSV file with a header of paths, one row per point.",
 )
 @click.option(
     "--runs",
@@ -205,6 +214,7 @@ def sweep(
     n_samples: int | None,
     bounds: tuple[str, ...],
     method: str,
+    points: Path | None,
     runs: int,
     seed: int | None,
     sets: tuple[str, ...],
@@ -228,6 +238,7 @@ def sweep(
         n_samples: Random points to draw, if any.
         bounds: ``PATH=LO:HI`` sampled parameters.
         method: ``lhs`` or ``uniform``.
+        points: A CSV file of explicit parameter points, if any.
         runs: Replicates per point.
         seed: The sweep's seed, or ``None`` for the scenario's.
         sets: Fixed ``PATH=VALUE`` overrides.
@@ -263,7 +274,7 @@ def sweep(
         raise click.UsageError("--bounds needs --sample N")
     if n_samples is not None and not bounds:
         raise click.UsageError("--sample needs at least one --bounds PATH=LO:HI")
-    if not grids and n_samples is None and runs == 1:
+    if not grids and n_samples is None and points is None and runs == 1:
         click.echo("note: no --grid or --sample and --runs 1: the sweep is a single run", err=True)
     from negsim.experiments import sweep as run_sweep
 
@@ -277,6 +288,7 @@ def sweep(
                 samples=n_samples,
                 bounds=list(bounds) if bounds else None,
                 method=method,  # type: ignore[arg-type]
+                points=points,
                 runs=runs,
                 seed=seed,
                 overrides=sets,
@@ -383,12 +395,15 @@ def summary(
 
 
 def _default_by(results: Path) -> list[str] | None:
-    """The grid parameters of a results directory (sampled ones are continuous)."""
+    """The grid and design parameters of a results directory (sampled ones are continuous)."""
     try:
         manifest = json.loads((results / "_sweep.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return [f"param.{p['path']}" for p in manifest.get("parameters", [])]
+    design = (manifest.get("design") or {}).get("paths", [])
+    return [f"param.{p['path']}" for p in manifest.get("parameters", [])] + [
+        f"param.{p}" for p in design
+    ]
 
 
 def _print_summary(

@@ -13,9 +13,9 @@
     )
     print(summarize("results.parquet", by=["cost_nuclear"]))
 
-A sweep is a grid (cartesian product of ranges ``lo:hi:n`` and lists ``a,b,c``) and/or
-a random sample (Latin hypercube or uniform within bounds) of parameter overrides,
-times ``runs`` replicates. Each run is keyed by its parameter values and replicate,
+A sweep is a grid (cartesian product of ranges ``lo:hi:n`` and lists ``a,b,c``), a
+random sample (Latin hypercube or uniform within bounds) and/or explicit design points
+(a table of rows) of parameter overrides, times ``runs`` replicates. Each run is keyed by its parameter values and replicate,
 and its seed is ``derive_seed(sweep seed, "run", run_key)``
 (:func:`negsim.engine.derive_seed`), so the rows are identical whatever the backend,
 the number of workers or the order runs finish in.
@@ -59,9 +59,11 @@ from negsim.experiments._errors import SweepError
 from negsim.experiments._many import simulate_many
 from negsim.experiments._params import (
     Bound,
+    Design,
     Parameter,
     Sample,
     format_value,
+    make_design,
     parse_bounds,
     parse_grid,
     sample_points,
@@ -77,6 +79,7 @@ __all__ = [
     "COMPARISON_COLUMNS",
     "Bound",
     "Comparison",
+    "Design",
     "Parameter",
     "Plan",
     "RegistryFactory",
@@ -89,6 +92,7 @@ __all__ = [
     "default_start_method",
     "default_workers",
     "format_value",
+    "make_design",
     "mcnemar_exact",
     "newcombe_paired_interval",
     "newcombe_unpaired_interval",

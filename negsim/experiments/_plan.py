@@ -18,6 +18,7 @@ import attrs
 
 from negsim.engine import derive_seed
 from negsim.experiments._params import (
+    Design,
     Parameter,
     ParamKind,
     Sample,
@@ -79,12 +80,14 @@ class Plan:
         sample: The random sample, if any.
         runs: Replicates per point.
         seed: The sweep's seed.
+        design: Explicit design points, if any (crossed with the grid and sample).
     """
 
     parameters: tuple[Parameter, ...]
     sample: Sample | None
     runs: int
     seed: int
+    design: Design | None = None
     _samples: tuple[tuple[ParamValue, ...], ...] | None = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -95,13 +98,15 @@ class Plan:
     def paths(self) -> tuple[str, ...]:
         """The swept paths: grid parameters, then sampled ones."""
         sampled = () if self.sample is None else tuple(b.path for b in self.sample.bounds)
-        return tuple(p.path for p in self.parameters) + sampled
+        design = () if self.design is None else self.design.paths
+        return tuple(p.path for p in self.parameters) + sampled + design
 
     @property
     def kinds(self) -> tuple[ParamKind, ...]:
         """The type of each swept path's values."""
         sampled = () if self.sample is None else tuple(b.kind for b in self.sample.bounds)
-        return tuple(p.kind for p in self.parameters) + sampled
+        design = () if self.design is None else self.design.kinds
+        return tuple(p.kind for p in self.parameters) + sampled + design
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -114,14 +119,19 @@ class Plan:
         n = 1
         for p in self.parameters:
             n *= len(p.values)
-        return n * (1 if self.sample is None else self.sample.n)
+        n *= 1 if self.sample is None else self.sample.n
+        return n * (1 if self.design is None else len(self.design.rows))
 
     def __len__(self) -> int:
         return self.n_points * self.runs
 
     def points(self) -> Iterator[tuple[ParamValue, ...]]:
-        """Every parameter point, in order."""
-        return iter_points(self.parameters, self._samples)
+        """Every parameter point, in order: grid, then sample, then design values."""
+        extra: Sequence[tuple[ParamValue, ...]] | None = self._samples
+        if self.design is not None:
+            rows = self.design.rows
+            extra = rows if extra is None else [(*s, *r) for s in extra for r in rows]
+        return iter_points(self.parameters, extra)
 
     def __iter__(self) -> Iterator[RunSpec]:
         paths = self.paths

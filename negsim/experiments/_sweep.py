@@ -27,6 +27,7 @@ from negsim.experiments._backends import (
 from negsim.experiments._errors import SweepError
 from negsim.experiments._params import (
     Bound,
+    Design,
     Parameter,
     Sample,
     SampleMethod,
@@ -34,6 +35,7 @@ from negsim.experiments._params import (
     grid_parameter,
     lookup,
     make_bound,
+    make_design,
     parse_bounds,
     parse_grid,
 )
@@ -54,6 +56,42 @@ GridSpec = Mapping[str, "str | Sequence[ParamValue]"] | Sequence[str]
 
 BoundsSpec = Mapping[str, "str | tuple[float, float]"] | Sequence[str]
 """Sampled parameters: ``{"path": (0, 1)}``, ``{"path": "0:1"}`` or ``["path=0:1"]``."""
+
+PointsSpec = Any
+"""Design points: a DataFrame (columns are paths), ``{path: values}``, a sequence of
+``{path: value}`` rows, a CSV file's path, or a :class:`Design`."""
+
+
+def _design(points: PointsSpec, data: Mapping[str, Any]) -> Design | None:
+    """The explicit design points of ``points`` (see :data:`PointsSpec`)."""
+    if points is None or isinstance(points, Design):
+        return points
+    if isinstance(points, (str, os.PathLike)):
+        import csv
+
+        from negsim.experiments._params import _literal
+
+        path = Path(points)
+        try:
+            with path.open(newline="", encoding="utf-8") as fh:
+                records = [{k: _literal(v) for k, v in r.items()} for r in csv.DictReader(fh)]
+        except OSError as exc:
+            raise SweepError(f"cannot read design points {str(path)!r}: {exc}") from None
+        if not records:
+            raise SweepError(f"{path}: no design points (a CSV file: a header of paths, rows)")
+        points = records
+    if hasattr(points, "to_dict") and hasattr(points, "columns"):  # a DataFrame
+        columns = {str(c): list(points[c]) for c in points.columns}
+    elif isinstance(points, Mapping):
+        columns = {str(k): list(v) for k, v in points.items()}
+    else:
+        rows = list(points)
+        keys = list(dict.fromkeys(k for r in rows for k in r))
+        missing = [i for i, r in enumerate(rows) if set(r) != set(keys)]
+        if missing:
+            raise SweepError(f"design row {missing[0]} does not set every path: {keys}")
+        columns = {k: [r[k] for r in rows] for k in keys}
+    return make_design(columns, {p: lookup(data, p) for p in columns})
 
 
 @attrs.frozen(repr=False)
@@ -205,7 +243,7 @@ class _Checker:
     sets: list[tuple[str, Any]]
     registry: PluginRegistry
 
-    def __call__(self, path: str, values: Iterable[ParamValue]) -> None:
+    def __call__(self, path: str, values: Iterable[ParamValue], option: str = "--grid") -> None:
         for value in values:
             try:
                 scenario_from_dict(
@@ -215,7 +253,7 @@ class _Checker:
                     registry=self.registry,
                 )
             except ScenarioError as exc:
-                where = f"--grid {path}={format_value(value)}"
+                where = f"{option} {path}={format_value(value)}"
                 problems = [
                     # An override's problem names it as --set PATH; here it is the grid's.
                     Problem(where, p.message if p.path == f"--set {path}" else str(p))
@@ -248,6 +286,7 @@ def sweep(
     samples: int | Sample | None = None,
     bounds: BoundsSpec | None = None,
     method: SampleMethod = "lhs",
+    points: PointsSpec = None,
     runs: int = 1,
     seed: int | None = None,
     overrides: Iterable[str | Override] = (),
@@ -289,6 +328,10 @@ def sweep(
         bounds: The sampled parameters' ranges: ``["agents.USA.params.p_nuc=0:0.1"]``
             or ``{"agents.USA.params.p_nuc": (0, 0.1)}``.
         method: ``lhs`` (Latin hypercube) or ``uniform``.
+        points: Explicit design points, crossed with the grid and sample: a
+            DataFrame whose columns are paths, ``{path: values}``, a sequence of
+            ``{path: value}`` rows, or a CSV file with a header of paths (a Sobol
+            or Morris design from SALib, say). Each row is one point, in order.
         runs: Replicates per point.
         seed: The sweep's seed; the scenario's ``seed`` when ``None``.
         overrides: Fixed ``PATH=VALUE`` overrides applied to every run.
@@ -345,6 +388,7 @@ def sweep(
         _sample(samples, bounds, method, data),
         runs,
         base.seed if seed is None else seed,
+        _design(points, data),
     )
     _check_plan(plan, _Checker(raw, source, sets, parent_registry))
 
@@ -431,6 +475,11 @@ def _check_plan(plan: Plan, check: _Checker) -> None:
     for bound in plan.sample.bounds if plan.sample else ():
         ends: list[ParamValue] = [bound.low, bound.high]
         check(bound.path, sorted({int(v) for v in ends} if bound.kind == "int" else set(ends)))
+    if plan.design is not None:  # each column's extremes (or every value of a text column)
+        for i, path in enumerate(plan.design.paths):
+            values = list(dict.fromkeys(row[i] for row in plan.design.rows))
+            numeric = plan.design.kinds[i] in ("int", "float")
+            check(path, [min(values), max(values)] if numeric else values, "design point")
 
 
 def _manifest(
@@ -448,6 +497,8 @@ def _manifest(
         "overrides": sorted(f"{p}={format_value(v)}" for p, v in sets),
         "parameters": [attrs.asdict(p) for p in plan.parameters],
         "sample": None if plan.sample is None else attrs.asdict(plan.sample),
+        # only with design points, so the manifests of earlier sweeps stay the same
+        **({} if plan.design is None else {"design": attrs.asdict(plan.design)}),
         "runs": plan.runs,
         "seed": plan.seed,
         "total": len(plan),
