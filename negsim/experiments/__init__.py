@@ -15,8 +15,8 @@
 
 A sweep is a grid (cartesian product of ranges ``lo:hi:n`` and lists ``a,b,c``), a
 random sample (Latin hypercube or uniform within bounds) and/or explicit design points
-(a table of rows) of parameter overrides, times ``runs`` replicates. Each run is keyed by its parameter values and replicate,
-and its seed is ``derive_seed(sweep seed, "run", run_key)``
+(a table of rows) of parameter overrides, times ``runs`` replicates. Each run is keyed
+by its parameter values and replicate, and its seed is ``derive_seed(sweep seed, "run", run_key)``
 (:func:`negsim.engine.derive_seed`), so the rows are identical whatever the backend,
 the number of workers or the order runs finish in.
 
