@@ -12,6 +12,7 @@ from negsim.cli._examples import examples
 from negsim.cli._plot import plot, plot_timeline
 from negsim.cli._plugins import plugins
 from negsim.cli._run import run
+from negsim.cli._sensitivity import sensitivity
 from negsim.cli._sweep import summary, sweep
 
 __all__ = ["main"]
@@ -47,3 +48,4 @@ main.add_command(plot)
 main.add_command(plot_timeline)
 main.add_command(compare)
 main.add_command(examples)
+main.add_command(sensitivity)

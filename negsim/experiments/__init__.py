@@ -69,6 +69,7 @@ from negsim.experiments._params import (
     sample_points,
 )
 from negsim.experiments._plan import Plan, RunSpec, run_key
+from negsim.experiments._sensitivity import SENSITIVITY_COLUMNS, Sensitivity, sobol_indices
 from negsim.experiments._store import read_results
 from negsim.experiments._summary import resolve_column, summarize, wilson_interval
 from negsim.experiments._sweep import SweepReport, sweep
@@ -84,7 +85,9 @@ __all__ = [
     "Plan",
     "RegistryFactory",
     "RunSpec",
+    "SENSITIVITY_COLUMNS",
     "Sample",
+    "Sensitivity",
     "SweepError",
     "SweepReport",
     "compare",
@@ -103,6 +106,7 @@ __all__ = [
     "run_key",
     "sample_points",
     "simulate_many",
+    "sobol_indices",
     "summarize",
     "sweep",
     "wilson_interval",

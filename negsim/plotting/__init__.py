@@ -11,6 +11,7 @@ they work without a display and do not touch pyplot's global state::
 """
 
 from negsim.plotting._outcomes import OUTCOME_COLORS, plot_heatmap, plot_outcomes
+from negsim.plotting._sensitivity import plot_sensitivity
 from negsim.plotting._timeline import plot_timeline
 
-__all__ = ["OUTCOME_COLORS", "plot_heatmap", "plot_outcomes", "plot_timeline"]
+__all__ = ["OUTCOME_COLORS", "plot_heatmap", "plot_outcomes", "plot_sensitivity", "plot_timeline"]
