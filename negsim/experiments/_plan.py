@@ -5,7 +5,9 @@ replicate::
 
     agents.JPN.params.cost_nuclear=30.0;replicate=17
 
-and its seed is :func:`negsim.engine.derive_seed` ``(sweep seed, "run", key)``. Neither
+and its seed is :func:`negsim.engine.derive_seed` ``(sweep seed, "run", key)``. A
+sweep of explicit design points adds the point's index before the replicate
+(``...;point=12;replicate=3``), since a design may list one point twice. Neither
 depends on the order runs are made, the backend or the number of workers.
 """
 
@@ -138,6 +140,11 @@ class Plan:
         for index, values in enumerate(self.points()):
             for replicate in range(self.runs):
                 key = run_key(paths, values, replicate)
+                if self.design is not None:
+                    # A design may repeat a point (integers rounded, a Morris
+                    # trajectory): the row's index keeps every run's key unique.
+                    head, _, tail = key.rpartition(";")
+                    key = f"{head};point={index};{tail}" if head else f"point={index};{tail}"
                 yield RunSpec(key, index, values, replicate, derive_seed(self.seed, "run", key))
 
     def remaining(self, done: Iterable[str] = ()) -> Iterator[RunSpec]:

@@ -82,3 +82,13 @@ def test_cli_points_file_and_a_bad_path(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "design point agents.DPRK.params.nope" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_repeated_design_point_runs_again_with_its_own_keys() -> None:
+    report = sweep(KOREA, points={ROUNDS: [1.2, 0.9, 3.0]}, runs=2, backend="serial",
+                   progress=False)  # fmt: skip
+    frame = report.frame()
+    assert report.total == 6
+    assert frame["run_key"].is_unique
+    assert frame[f"param.{ROUNDS}"].tolist() == [1, 1, 1, 1, 3, 3]
+    assert frame["run_key"].iloc[0] == f"{ROUNDS}=1;point=0;replicate=0"

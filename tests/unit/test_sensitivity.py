@@ -22,9 +22,9 @@ COST = "agents.JPN.params.cost_nuclear=20:100"
 def deterred() -> object:
     from negsim.experiments import sobol_indices
 
-    # n = 16: 16 x (2 + 2) = 64 points, 10 runs each, seed 0 (deterministic)
+    # n = 16: 16 x (2 + 2) = 64 points, 20 runs each, seed 0 (deterministic)
     return sobol_indices(
-        KOREA, [GAIN, COST], outcome="deterred", n=16, runs=10, seed=0,
+        KOREA, [GAIN, COST], outcome="deterred", n=16, runs=20, seed=0,
         backend="serial", progress=False,
     )  # fmt: skip
 
@@ -34,12 +34,13 @@ def test_design_and_values(deterred: object) -> None:
     values = deterred.values  # type: ignore[attr-defined]
     assert len(values) == 64
     assert all(0.0 <= v <= 1.0 for v in values)
-    # ten runs per point: every share is a multiple of 1/10
-    assert all(abs(v * 10 - round(v * 10)) < 1e-9 for v in values)
+    # twenty runs per point: every share is a multiple of 1/20
+    assert all(abs(v * 20 - round(v * 20)) < 1e-9 for v in values)
+    assert min(values) < 0.3 < 0.6 < max(values)
 
 
 def test_the_grab_value_drives_deterrence_and_the_strike_cost_barely(deterred: object) -> None:
-    """64 points x 10 runs, seed 0, 95% bootstrap intervals.
+    """64 points x 20 runs, seed 0, 95% bootstrap intervals.
 
     A heatmap of the same two parameters shows P(deterred) falling from about 0.7 to
     0.1 as the DPRK's value of the grab rises from 20 to 60, and hardly moving with
