@@ -10,9 +10,9 @@ table::
     A: other            only_b      neither
 
 and the comparison reports the difference of proportions ``p_a - p_b =
-(only_a - only_b) / n``, its Newcombe interval for paired proportions (Newcombe 1998,
+(only_a - only_b) / n``, its Newcombe interval for paired proportions (Newcombe 1998b,
 method 10), the same runs' unpaired interval (Newcombe's hybrid score interval for
-independent samples, method 10 of his 1998 paper on unpaired data), and McNemar's
+independent samples: Newcombe 1998a, method 10), and McNemar's
 exact test of ``p_a = p_b`` on the discordant runs. When the designs' outcomes are
 positively correlated run by run, the paired interval is the narrower.
 """
@@ -130,7 +130,7 @@ def _square_and_add(
 def newcombe_paired_interval(
     both: int, only_a: int, only_b: int, neither: int, confidence: float = 0.95
 ) -> tuple[float, float]:
-    """Newcombe's interval for a difference of paired proportions (1998, method 10).
+    """Newcombe's interval for a difference of paired proportions (Newcombe 1998b, method 10).
 
     The square-and-add combination of the two margins' Wilson intervals, corrected by
     the phi coefficient of the paired table: positive correlation between the two
@@ -165,7 +165,7 @@ def newcombe_unpaired_interval(
 ) -> tuple[float, float]:
     """Newcombe's hybrid score interval for a difference of independent proportions.
 
-    Method 10 of Newcombe's 1998 paper on unpaired data: the paired interval with no
+    Method 10 of Newcombe 1998a, on unpaired data: the paired interval with no
     correlation term. Applied to paired runs it is the interval an analysis that
     ignores the pairing would report.
 
@@ -180,7 +180,7 @@ def newcombe_unpaired_interval(
         ``(low, high)`` for ``p_a - p_b``; ``(nan, nan)`` when a sample is empty.
 
     Example:
-        Newcombe's own example (56/70 against 48/80: 0.0524 to 0.3339):
+        The example of Newcombe 1998a (56/70 against 48/80: 0.0524 to 0.3339):
 
         >>> low, high = newcombe_unpaired_interval(56, 70, 48, 80)
         >>> round(low, 4), round(high, 4)
