@@ -139,3 +139,13 @@ def test_summary_of_several_result_sets(tmp_path: Path) -> None:
     assert sets == {str(tmp_path / "a.csv"), str(tmp_path / "b.csv")}
     # each result set and value: 4 runs
     assert all(line.split(",")[4] == "4" for line in lines[1:])
+
+
+def test_the_digest_is_of_the_content_not_of_how_it_was_made(korea: negsim.Scenario) -> None:
+    from negsim.engine import scenario_digest
+
+    same = negsim.apply_overrides(korea, ["scenario.max_rounds=20"])
+    assert same.overrides
+    assert scenario_digest(same) == scenario_digest(korea)
+    other = negsim.apply_overrides(korea, ["scenario.max_rounds=19"])
+    assert scenario_digest(other) != scenario_digest(korea)
