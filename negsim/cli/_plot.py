@@ -82,6 +82,11 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
     help="One panel per value of this column (small multiples).",
 )
 @click.option(
+    "--per-outcome",
+    is_flag=True,
+    help="One panel per outcome (readable with many outcomes); not with --facet.",
+)
+@click.option(
     "--y",
     "y",
     default=None,
@@ -120,6 +125,7 @@ def plot(
     x: str,
     by: str | None,
     facet: str | None,
+    per_outcome: bool,
     y: str | None,
     outcomes: tuple[str, ...],
     confidence: float,
@@ -136,6 +142,7 @@ def plot(
         x: The x-axis parameter.
         by: A column to draw one line per value of.
         facet: A column to draw one panel per value of.
+        per_outcome: One panel per outcome.
         y: A second parameter: a heatmap of one outcome over ``x`` and ``y``.
         outcomes: Only these outcomes.
         confidence: Coverage of the bands.
@@ -172,6 +179,7 @@ def plot(
                 x,
                 by=by,
                 facet=facet,
+                per_outcome=per_outcome,
                 outcomes=list(outcomes) or None,
                 confidence=confidence,
                 title=title,

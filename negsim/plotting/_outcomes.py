@@ -66,6 +66,7 @@ def plot_outcomes(
     *,
     by: str | None = None,
     facet: str | None = None,
+    per_outcome: bool = False,
     outcomes: Sequence[str] | None = None,
     confidence: float = 0.95,
     ax: matplotlib.axes.Axes | None = None,
@@ -82,7 +83,9 @@ def plot_outcomes(
     The figure never pools runs silently: when the results vary a parameter other
     than ``x`` and ``by``, it is drawn as small multiples (one panel per value of
     ``facet``, or of that one other parameter when ``facet`` is ``None``); when more
-    than one such parameter varies, it refuses and names them.
+    than one such parameter varies, it refuses and names them. With many outcomes,
+    ``per_outcome`` draws one panel per outcome instead (then the one other varying
+    parameter, if any, becomes ``by``).
 
     Args:
         data: A sweep's results (a directory or file) or a DataFrame of rows.
@@ -90,6 +93,7 @@ def plot_outcomes(
             (``threat_credibility``).
         by: A second column: one line per outcome and value of it.
         facet: A column: one panel per value of it.
+        per_outcome: One panel per outcome (not with ``facet``).
         outcomes: Only these outcomes (default: every outcome seen).
         confidence: The intervals' coverage.
         ax: Draw on these axes (one panel only); a new figure when ``None``.
@@ -116,9 +120,13 @@ def plot_outcomes(
     xcol = resolve_column(columns, x)
     bycol = resolve_column(columns, by) if by else None
     facetcol = resolve_column(columns, facet) if facet else None
+    if per_outcome and facetcol:
+        raise SweepError("one panel per outcome or per value of --facet, not both")
     used = [c for c in (xcol, bycol, facetcol) if c]
     others = _varying(frame, used)
-    if facetcol is None and len(others) == 1 and ax is None:
+    if per_outcome and bycol is None and len(others) == 1:
+        bycol, others = others[0], []
+    elif not per_outcome and facetcol is None and len(others) == 1 and ax is None:
         facetcol, others = others[0], []
     if others:
         names = ", ".join(c.removeprefix("param.") for c in others)
@@ -127,7 +135,13 @@ def plot_outcomes(
             "pool their runs. Draw one of them with --by or --facet, sweep the others at one "
             "value (--set), or from Python pass the rows of one value of each"
         )
-    panels = list(dict.fromkeys(frame[facetcol].sort_values())) if facetcol else [None]
+    # the same outcomes in every panel: same colours, positions and legend
+    shown = list(summarize(frame, [], outcomes=outcomes, confidence=confidence)["outcome"])
+    panels: list[Any] = [None]
+    if per_outcome:
+        panels = shown
+    elif facetcol:
+        panels = list(dict.fromkeys(frame[facetcol].sort_values()))
     if ax is not None and len(panels) > 1:
         raise SweepError("facets need a figure of their own: pass ax=None")
     if ax is None:
@@ -144,27 +158,36 @@ def plot_outcomes(
         frame[xcol]
     )
     keys = [xcol] + ([bycol] if bycol else [])
-    # the same outcomes in every panel: same colours, positions and legend
-    shown = list(summarize(frame, [], outcomes=outcomes, confidence=confidence)["outcome"])
     for panel_ax, panel in zip(axes, panels, strict=False):
-        rows = frame if facetcol is None else frame[frame[facetcol] == panel]
-        table = summarize(rows, keys, outcomes=shown, confidence=confidence)
+        if per_outcome:
+            table = summarize(frame, keys, outcomes=[panel], confidence=confidence)
+            panel_ax.set_title(str(panel), fontsize="small")
+        else:
+            rows = frame if facetcol is None else frame[frame[facetcol] == panel]
+            table = summarize(rows, keys, outcomes=shown, confidence=confidence)
+            if facetcol is not None:
+                panel_ax.set_title(f"{_short(facetcol)} = {panel}", fontsize="small")
         _draw(panel_ax, table, xcol, bycol, numeric)
-        if facetcol is not None:
-            panel_ax.set_title(f"{_short(facetcol)} = {panel}", fontsize="small")
         panel_ax.set_ylim(-0.02, 1.02)
         panel_ax.grid(True, alpha=0.3)
-    for panel_ax in axes[: len(panels)]:
-        if panel_ax.get_subplotspec() is None or panel_ax.get_subplotspec().is_last_row():
+    ncols = max(1, min(3, len(panels)))
+    for index, panel_ax in enumerate(axes[: len(panels)]):
+        # the lowest panel of its column (the one below may be a hidden spare)
+        if index + ncols >= len(panels):
+            panel_ax.xaxis.set_tick_params(labelbottom=True)
             panel_ax.set_xlabel(xlabel or xcol.removeprefix("param."))
         if panel_ax.get_subplotspec() is None or panel_ax.get_subplotspec().is_first_col():
             panel_ax.set_ylabel(ylabel or "probability of outcome")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize="small", loc="outside right center", frameon=False)
+    if not per_outcome or bycol is not None:  # one panel per outcome is its own legend
+        handles, labels = axes[0].get_legend_handles_labels()
+        if per_outcome:  # the panel names the outcome: the legend names the groups
+            labels = [label.partition(", ")[2] for label in labels]
+        fig.legend(handles, labels, fontsize="small", loc="outside right center", frameon=False)
     if title is None:
         scenarios = list(frame["scenario"].dropna().unique()) if "scenario" in frame.columns else []
         head = f"{scenarios[0]}: " if len(scenarios) == 1 else ""
         per = f", one panel per {_short(facetcol)}" if facetcol else ""
+        per = ", one panel per outcome" if per_outcome else per
         title = (
             f"{head}outcome probability by {_short(xcol)}{per}\n"
             f"{len(frame)} runs, {confidence:.0%} Wilson intervals"

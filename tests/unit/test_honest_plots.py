@@ -95,3 +95,17 @@ def test_cli_refuses_to_pool_and_draws_facets(tmp_path: Path) -> None:
     )
     assert heat.exit_code == 2
     assert "--outcome" in heat.output
+
+
+def test_one_panel_per_outcome_and_the_other_parameter_as_lines() -> None:
+    from negsim.experiments import SweepError
+    from negsim.plotting import plot_outcomes
+
+    rows = _rows(x=[0.0, 1.0], y=[1, 2])
+    fig = plot_outcomes(rows, "x", per_outcome=True)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.has_data()]
+    assert [ax.get_title() for ax in panels] == ["deterred", "escalation"]
+    # y is not pooled: each panel has one line per value of it
+    assert all(len(ax.get_lines()) == 2 for ax in panels)
+    with pytest.raises(SweepError, match="not both"):
+        plot_outcomes(rows, "x", per_outcome=True, facet="y")
