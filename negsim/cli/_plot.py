@@ -27,7 +27,9 @@ The figure never pools runs silently: if the results vary another parameter,
 it gets one panel per value of it (or of --facet); if several others vary,
 the command refuses and names them.
 
-With --y, a heatmap of one --outcome's probability over --x and --y.
+With --y, a heatmap of one --outcome's probability over --x and --y. With
+--metric NAME, a metric's mean with Student-t intervals instead; --per-outcome
+draws one panel per outcome.
 
 The format follows the -o suffix: .png, .svg or .pdf. Needs matplotlib
 (pip install 'negsim[plot]').
@@ -82,6 +84,13 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
     help="One panel per value of this column (small multiples).",
 )
 @click.option(
+    "--metric",
+    "metric",
+    default=None,
+    metavar="NAME",
+    help="Plot this metric's mean with Student-t intervals instead of outcome probabilities.",
+)
+@click.option(
     "--per-outcome",
     is_flag=True,
     help="One panel per outcome (readable with many outcomes); not with --facet.",
@@ -125,6 +134,7 @@ def plot(
     x: str,
     by: str | None,
     facet: str | None,
+    metric: str | None,
     per_outcome: bool,
     y: str | None,
     outcomes: tuple[str, ...],
@@ -142,6 +152,7 @@ def plot(
         x: The x-axis parameter.
         by: A column to draw one line per value of.
         facet: A column to draw one panel per value of.
+        metric: A metric to plot the mean of, instead of outcome probabilities.
         per_outcome: One panel per outcome.
         y: A second parameter: a heatmap of one outcome over ``x`` and ``y``.
         outcomes: Only these outcomes.
@@ -158,10 +169,13 @@ def plot(
     output = _output(output)
     from negsim.experiments import SweepError
 
+    if metric is not None and (y or per_outcome or facet or outcomes):
+        raise CliInputError("--metric draws one metric against --x (and --by); drop "
+                            "--y, --per-outcome, --facet and --outcome")  # fmt: skip
     if y is not None and len(outcomes) != 1:
         raise CliInputError("--y draws a heatmap of one outcome: name it with --outcome OUTCOME")
     try:
-        from negsim.plotting import plot_heatmap, plot_outcomes
+        from negsim.plotting import plot_heatmap, plot_metric, plot_outcomes
 
         data: Any = results[0]
         if len(results) > 1:
@@ -171,7 +185,12 @@ def plot(
 
             data = pd.concat([read_results(r) for r in results], ignore_index=True)
             by = by or "scenario"
-        if y is not None:
+        if metric is not None:
+            fig = plot_metric(
+                data, x, metric, by=by, confidence=confidence, title=title,
+                xlabel=xlabel, ylabel=ylabel,
+            )  # fmt: skip
+        elif y is not None:
             fig = plot_heatmap(data, x, y, outcomes[0], title=title, xlabel=xlabel, ylabel=ylabel)
         else:
             fig = plot_outcomes(

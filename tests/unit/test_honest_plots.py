@@ -109,3 +109,29 @@ def test_one_panel_per_outcome_and_the_other_parameter_as_lines() -> None:
     assert all(len(ax.get_lines()) == 2 for ax in panels)
     with pytest.raises(SweepError, match="not both"):
         plot_outcomes(rows, "x", per_outcome=True, facet="y")
+
+
+def test_metric_means_have_student_t_intervals_and_skip_na() -> None:
+    from negsim.plotting import metric_summary, plot_metric
+
+    stats = pytest.importorskip("scipy.stats")
+    rows = pd.DataFrame(
+        {
+            "param.a.x": [0.0] * 4 + [1.0] * 4,
+            "metric.m": [1.0, 2.0, 3.0, None, 5.0, 5.0, 5.0, 5.0],
+            "outcome": ["deterred"] * 8,
+            "error": [None] * 8,
+        }
+    )
+    table = metric_summary(rows, ["param.a.x"], "metric.m").set_index("param.a.x")
+    assert table.loc[0.0, "n"] == 3  # the run without the metric is left out
+    assert table.loc[0.0, "mean"] == pytest.approx(2.0)
+    half = stats.t.ppf(0.975, 2) * 1.0 / 3**0.5  # sd 1, n 3
+    assert table.loc[0.0, "high"] - 2.0 == pytest.approx(half)
+    assert table.loc[1.0, "low"] == table.loc[1.0, "high"] == 5.0
+    fig = plot_metric(rows, "x", "m", xlabel="x", ylabel="m")
+    assert fig.axes[0].get_ylabel() == "m"
+    from negsim.experiments import SweepError
+
+    with pytest.raises(SweepError, match="no metric 'z'; choose from m"):
+        plot_metric(rows, "x", "z")
