@@ -25,6 +25,7 @@ from negsim.errors import (
     TimeLimitError,
     UnknownDoctrineError,
 )
+from negsim.experiments import simulate_many
 from negsim.hookspecs import hookimpl, hookspec
 from negsim.model import (
     Action,
@@ -91,6 +92,7 @@ __all__ = [
     "load_scenario",
     "read_jsonl",
     "simulate",
+    "simulate_many",
     "to_rows",
     "write_jsonl",
 ]

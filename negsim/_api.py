@@ -49,10 +49,15 @@ def simulate(
         >>> result.outcome in negsim.Outcome
         True
     """
-    overrides = list(overrides)
-    applied = [o if isinstance(o, str) else f"{o[0]}={o[1]}" for o in overrides]
     scenario = apply_overrides(scenario, overrides, registry=registry)
+    # The scenario's overrides: those it was made with (a file loaded with overrides,
+    # a variant from apply_overrides) and these, so the provenance has all of them.
     sim = Simulation(
-        scenario, seed=seed, registry=registry, overrides=applied, trace=trace, limits=limits
+        scenario,
+        seed=seed,
+        registry=registry,
+        overrides=scenario.overrides,
+        trace=trace,
+        limits=limits,
     )
     return sim.run()

@@ -6,10 +6,13 @@ import click
 
 from negsim import __version__
 from negsim.cli._check import check
+from negsim.cli._compare import compare
 from negsim.cli._errors import NegsimGroup
+from negsim.cli._examples import examples
 from negsim.cli._plot import plot, plot_timeline
 from negsim.cli._plugins import plugins
 from negsim.cli._run import run
+from negsim.cli._sensitivity import sensitivity
 from negsim.cli._sweep import summary, sweep
 
 __all__ = ["main"]
@@ -43,3 +46,6 @@ main.add_command(sweep)
 main.add_command(summary)
 main.add_command(plot)
 main.add_command(plot_timeline)
+main.add_command(compare)
+main.add_command(examples)
+main.add_command(sensitivity)

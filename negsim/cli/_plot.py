@@ -20,8 +20,18 @@ _PLOT_HELP = """Plot outcome probabilities from the sweep results RESULTS (one o
 
 One line per outcome (and per value of --by): the share of runs with that
 outcome at each value of the --x parameter, with its Wilson confidence band.
-Several RESULTS are drawn together, one line per outcome and scenario. The
-format follows the -o suffix: .png, .svg or .pdf. Needs matplotlib
+A categorical --x (strings, true/false) is drawn as points with interval bars.
+Several RESULTS are drawn together, one line per outcome and scenario.
+
+The figure never pools runs silently: if the results vary another parameter,
+it gets one panel per value of it (or of --facet); if several others vary,
+the command refuses and names them.
+
+With --y, a heatmap of one --outcome's probability over --x and --y. With
+--metric NAME, a metric's mean with Student-t intervals instead; --per-outcome
+draws one panel per outcome.
+
+The format follows the -o suffix: .png, .svg or .pdf. Needs matplotlib
 (pip install 'negsim[plot]').
 
 \b
@@ -29,6 +39,9 @@ Examples:
   negsim plot results.parquet --x cost_nuclear -o cn.png
   negsim plot bilateral.parquet integrated.parquet --x cost_nuclear \\
       --outcome deterred --outcome wedge_success -o dilemma.svg
+  negsim plot results.parquet --x cost_nuclear --facet korea_minute -o cn.png
+  negsim plot results.parquet --x cost_nuclear --y value_gain \\
+      --outcome deterred -o heat.png
 """
 
 
@@ -64,6 +77,32 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
     help="One line per outcome and value of this column.",
 )
 @click.option(
+    "--facet",
+    "facet",
+    default=None,
+    metavar="COLUMN",
+    help="One panel per value of this column (small multiples).",
+)
+@click.option(
+    "--metric",
+    "metric",
+    default=None,
+    metavar="NAME",
+    help="Plot this metric's mean with Student-t intervals instead of outcome probabilities.",
+)
+@click.option(
+    "--per-outcome",
+    is_flag=True,
+    help="One panel per outcome (readable with many outcomes); not with --facet.",
+)
+@click.option(
+    "--y",
+    "y",
+    default=None,
+    metavar="PARAM",
+    help="A heatmap over --x and this parameter of one --outcome's probability.",
+)
+@click.option(
     "--outcome",
     "outcomes",
     multiple=True,
@@ -78,6 +117,8 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
     help="Coverage of the Wilson bands.",
 )
 @click.option("--title", default=None, help="The figure's title.")
+@click.option("--xlabel", default=None, help="The x axis's label (default: the parameter).")
+@click.option("--ylabel", default=None, help="The y axis's label.")
 @click.option(
     "-o",
     "--out",
@@ -92,9 +133,15 @@ def plot(
     results: tuple[Path, ...],
     x: str,
     by: str | None,
+    facet: str | None,
+    metric: str | None,
+    per_outcome: bool,
+    y: str | None,
     outcomes: tuple[str, ...],
     confidence: float,
     title: str | None,
+    xlabel: str | None,
+    ylabel: str | None,
     output: Path,
 ) -> None:
     """Write a figure of outcome probability against a swept parameter.
@@ -104,9 +151,15 @@ def plot(
             their rows are drawn together and ``by`` defaults to ``scenario``.
         x: The x-axis parameter.
         by: A column to draw one line per value of.
+        facet: A column to draw one panel per value of.
+        metric: A metric to plot the mean of, instead of outcome probabilities.
+        per_outcome: One panel per outcome.
+        y: A second parameter: a heatmap of one outcome over ``x`` and ``y``.
         outcomes: Only these outcomes.
         confidence: Coverage of the bands.
         title: The title, or ``None`` for one naming the scenario.
+        xlabel: The x axis's label.
+        ylabel: The y axis's label.
         output: The figure file.
 
     Raises:
@@ -116,8 +169,13 @@ def plot(
     output = _output(output)
     from negsim.experiments import SweepError
 
+    if metric is not None and (y or per_outcome or facet or outcomes):
+        raise CliInputError("--metric draws one metric against --x (and --by); drop "
+                            "--y, --per-outcome, --facet and --outcome")  # fmt: skip
+    if y is not None and len(outcomes) != 1:
+        raise CliInputError("--y draws a heatmap of one outcome: name it with --outcome OUTCOME")
     try:
-        from negsim.plotting import plot_outcomes
+        from negsim.plotting import plot_heatmap, plot_metric, plot_outcomes
 
         data: Any = results[0]
         if len(results) > 1:
@@ -127,9 +185,26 @@ def plot(
 
             data = pd.concat([read_results(r) for r in results], ignore_index=True)
             by = by or "scenario"
-        fig = plot_outcomes(
-            data, x, by=by, outcomes=list(outcomes) or None, confidence=confidence, title=title
-        )
+        if metric is not None:
+            fig = plot_metric(
+                data, x, metric, by=by, confidence=confidence, title=title,
+                xlabel=xlabel, ylabel=ylabel,
+            )  # fmt: skip
+        elif y is not None:
+            fig = plot_heatmap(data, x, y, outcomes[0], title=title, xlabel=xlabel, ylabel=ylabel)
+        else:
+            fig = plot_outcomes(
+                data,
+                x,
+                by=by,
+                facet=facet,
+                per_outcome=per_outcome,
+                outcomes=list(outcomes) or None,
+                confidence=confidence,
+                title=title,
+                xlabel=xlabel,
+                ylabel=ylabel,
+            )
     except SweepError as exc:
         raise CliInputError(str(exc)) from exc
     except ImportError as exc:

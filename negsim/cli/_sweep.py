@@ -70,6 +70,7 @@ on.
 --grid PATH=a,b,c     a list: numbers, true/false or strings
 --sample N --bounds PATH=LO:HI ...
                       N random points (Latin hypercube or uniform), seeded
+--points FILE.csv     explicit points: a header of paths, one row per point
 
 Rows are written to --out as runs finish: a directory of part files
 (results.parquet/part-00000.parquet, ... or results.csv/part-00000.csv). If the
@@ -120,6 +121,14 @@ def _grid_help() -> str:
     default="lhs",
     show_default=True,
     help="How --sample draws: Latin hypercube or independent uniform.",
+)
+@click.option(
+    "--points",
+    "points",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Explicit parameter points: a CSV file with a header of paths, one row per point.",
 )
 @click.option(
     "--runs",
@@ -209,6 +218,7 @@ def sweep(
     n_samples: int | None,
     bounds: tuple[str, ...],
     method: str,
+    points: Path | None,
     runs: int,
     seed: int | None,
     sets: tuple[str, ...],
@@ -233,6 +243,7 @@ def sweep(
         n_samples: Random points to draw, if any.
         bounds: ``PATH=LO:HI`` sampled parameters.
         method: ``lhs`` or ``uniform``.
+        points: A CSV file of explicit parameter points, if any.
         runs: Replicates per point.
         seed: The sweep's seed, or ``None`` for the scenario's.
         sets: Fixed ``PATH=VALUE`` overrides.
@@ -269,7 +280,7 @@ def sweep(
         raise click.UsageError("--bounds needs --sample N")
     if n_samples is not None and not bounds:
         raise click.UsageError("--sample needs at least one --bounds PATH=LO:HI")
-    if not grids and n_samples is None and runs == 1:
+    if not grids and n_samples is None and points is None and runs == 1:
         click.echo("note: no --grid or --sample and --runs 1: the sweep is a single run", err=True)
     from negsim.experiments import sweep as run_sweep
 
@@ -283,6 +294,7 @@ def sweep(
                 samples=n_samples,
                 bounds=list(bounds) if bounds else None,
                 method=method,  # type: ignore[arg-type]
+                points=points,
                 runs=runs,
                 seed=seed,
                 overrides=sets,
@@ -328,16 +340,19 @@ _SUMMARY_HELP = """Print the outcome frequencies of the sweep results RESULTS.
 One row per group (by default, per value of each grid parameter; --by to
 choose), one column per outcome: the share of the group's runs with that
 outcome and its Wilson confidence interval. Failed runs are counted apart.
+Several RESULTS are summarized in one table, each its own group (the column
+`results` names the result set).
 
 \b
 Examples:
   negsim summary results.parquet
   negsim summary results.parquet --by cost_nuclear --format csv
+  negsim summary bilateral.parquet integrated.parquet
 """
 
 
 @click.command("summary", help=_SUMMARY_HELP, short_help="Summarize a sweep's results.")
-@click.argument("results", type=click.Path(exists=True, path_type=Path))
+@click.argument("results", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--by",
     "by",
@@ -369,7 +384,7 @@ Examples:
     help="A table, or the long-form data as CSV or JSON.",
 )
 def summary(
-    results: Path,
+    results: tuple[Path, ...],
     by: tuple[str, ...],
     outcomes: tuple[str, ...],
     confidence: float,
@@ -378,26 +393,32 @@ def summary(
     """Print a sweep's outcome frequencies with Wilson confidence intervals.
 
     Args:
-        results: A results directory or file.
+        results: One or more results directories or files.
         by: Grouping columns (default: the grid parameters).
         outcomes: Only these outcomes.
         confidence: The intervals' coverage.
         fmt: ``table``, ``csv`` or ``json``.
     """
-    _print_summary(results, by, fmt=fmt, outcomes=outcomes, confidence=confidence)
+    if len(results) == 1:
+        _print_summary(results[0], by, fmt=fmt, outcomes=outcomes, confidence=confidence)
+    else:
+        _print_summary(results, by, fmt=fmt, outcomes=outcomes, confidence=confidence)
 
 
 def _default_by(results: Path) -> list[str] | None:
-    """The grid parameters of a results directory (sampled ones are continuous)."""
+    """The grid and design parameters of a results directory (sampled ones are continuous)."""
     try:
         manifest = json.loads((results / "_sweep.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return [f"param.{p['path']}" for p in manifest.get("parameters", [])]
+    design = (manifest.get("design") or {}).get("paths", [])
+    return [f"param.{p['path']}" for p in manifest.get("parameters", [])] + [
+        f"param.{p}" for p in design
+    ]
 
 
 def _print_summary(
-    results: Path,
+    results: Path | tuple[Path, ...],
     by: tuple[str, ...] | list[str],
     *,
     fmt: str,
@@ -406,9 +427,13 @@ def _print_summary(
 ) -> None:
     from negsim.experiments import SweepError, read_results, summarize
 
+    chosen: list[str] | None
     try:
-        frame = read_results(results)
-        chosen = list(by) if by else _default_by(results)
+        if isinstance(results, tuple):
+            frame, chosen = _several(results, by)
+        else:
+            frame = read_results(results)
+            chosen = list(by) if by else _default_by(results)
         table = summarize(frame, chosen, outcomes=list(outcomes) or None, confidence=confidence)
     except SweepError as exc:
         raise CliInputError(str(exc)) from exc
@@ -427,7 +452,33 @@ def _print_summary(
 
     # On a terminal the table fits its width; piped, it keeps its natural width.
     console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 1000)
-    render_summary(console, table, confidence=confidence, title=f"{results}: {len(frame)} runs")
+    render_summary(
+        console, table, confidence=confidence, title=f"{_names(results)}: {len(frame)} runs"
+    )
+
+
+def _names(results: Path | tuple[Path, ...]) -> str:
+    return ", ".join(map(str, results)) if isinstance(results, tuple) else str(results)
+
+
+def _several(results: tuple[Path, ...], by: tuple[str, ...] | list[str]) -> tuple[Any, list[str]]:
+    """The rows of several result sets, with a ``results`` column, and the grouping."""
+    import pandas as pd
+
+    from negsim.experiments import read_results
+
+    frames = []
+    keys: list[str] = []
+    for path in results:
+        frame = read_results(path)
+        frames.append(frame.assign(results=str(path)))
+        keys += [k for k in _default_by(path) or [] if k not in keys]
+    joined = pd.concat(frames, ignore_index=True)
+    joined.attrs["outcomes"] = list(
+        dict.fromkeys(o for f in frames for o in f.attrs.get("outcomes") or [])
+    )
+    chosen = list(by) if by else keys
+    return joined, ["results", *[c for c in chosen if c != "results"]]
 
 
 def _cell(p: float, low: float, high: float) -> str:

@@ -947,7 +947,8 @@ def scenario_digest(scenario: Scenario) -> str:
     cached = _DIGESTS.get(id(scenario))
     if cached is not None and cached[0] is scenario:
         return cached[1]
-    data = attrs.asdict(scenario, recurse=True)
+    # The content only: how the scenario was made (its overrides) is not part of it.
+    data = attrs.asdict(scenario, recurse=True, filter=lambda a, _: a.name != "overrides")
     text = json.dumps(data, sort_keys=True, default=sorted, separators=(",", ":"))
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     if len(_DIGESTS) > 64:

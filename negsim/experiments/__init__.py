@@ -13,10 +13,10 @@
     )
     print(summarize("results.parquet", by=["cost_nuclear"]))
 
-A sweep is a grid (cartesian product of ranges ``lo:hi:n`` and lists ``a,b,c``) and/or
-a random sample (Latin hypercube or uniform within bounds) of parameter overrides,
-times ``runs`` replicates. Each run is keyed by its parameter values and replicate,
-and its seed is ``derive_seed(sweep seed, "run", run_key)``
+A sweep is a grid (cartesian product of ranges ``lo:hi:n`` and lists ``a,b,c``), a
+random sample (Latin hypercube or uniform within bounds) and/or explicit design points
+(a table of rows) of parameter overrides, times ``runs`` replicates. Each run is keyed
+by its parameter values and replicate, and its seed is ``derive_seed(sweep seed, "run", run_key)``
 (:func:`negsim.engine.derive_seed`), so the rows are identical whatever the backend,
 the number of workers or the order runs finish in.
 
@@ -46,17 +46,30 @@ Nothing here imports pandas, pyarrow, dask or matplotlib until a function needs 
 """
 
 from negsim.experiments._backends import BACKENDS, default_start_method, default_workers
+from negsim.experiments._compare import (
+    COMPARISON_COLUMNS,
+    Comparison,
+    compare,
+    compare_results,
+    mcnemar_exact,
+    newcombe_paired_interval,
+    newcombe_unpaired_interval,
+)
 from negsim.experiments._errors import SweepError
+from negsim.experiments._many import simulate_many
 from negsim.experiments._params import (
     Bound,
+    Design,
     Parameter,
     Sample,
     format_value,
+    make_design,
     parse_bounds,
     parse_grid,
     sample_points,
 )
 from negsim.experiments._plan import Plan, RunSpec, run_key
+from negsim.experiments._sensitivity import SENSITIVITY_COLUMNS, Sensitivity, sobol_indices
 from negsim.experiments._store import read_results
 from negsim.experiments._summary import resolve_column, summarize, wilson_interval
 from negsim.experiments._sweep import SweepReport, sweep
@@ -64,23 +77,36 @@ from negsim.experiments._worker import RegistryFactory
 
 __all__ = [
     "BACKENDS",
+    "COMPARISON_COLUMNS",
     "Bound",
+    "Comparison",
+    "Design",
     "Parameter",
     "Plan",
     "RegistryFactory",
     "RunSpec",
+    "SENSITIVITY_COLUMNS",
     "Sample",
+    "Sensitivity",
     "SweepError",
     "SweepReport",
+    "compare",
+    "compare_results",
     "default_start_method",
     "default_workers",
     "format_value",
+    "make_design",
+    "mcnemar_exact",
+    "newcombe_paired_interval",
+    "newcombe_unpaired_interval",
     "parse_bounds",
     "parse_grid",
     "read_results",
     "resolve_column",
     "run_key",
     "sample_points",
+    "simulate_many",
+    "sobol_indices",
     "summarize",
     "sweep",
     "wilson_interval",

@@ -33,6 +33,7 @@ from negsim.model import ParamValue
 
 __all__ = [
     "Bound",
+    "Design",
     "Parameter",
     "ParamKind",
     "Sample",
@@ -118,6 +119,87 @@ class Sample:
             raise SweepError(f"unknown sampling method {self.method!r}; choose lhs or uniform")
         if not self.bounds:
             raise SweepError("a sample needs bounds: PATH=LO:HI for each sampled parameter")
+
+
+@attrs.frozen
+class Design:
+    """Explicit parameter points: a table of rows, one value per path in each.
+
+    A design from elsewhere (a Sobol or Morris sample from SALib, a space-filling
+    design, the points of an earlier study) runs as it is: each row is one point of
+    the sweep, in order.
+
+    Attributes:
+        paths: The parameters' dotted scenario paths (the table's columns).
+        rows: One tuple of values per point, in the order of ``paths``.
+        kinds: The type of each column.
+    """
+
+    paths: tuple[str, ...]
+    rows: tuple[tuple[ParamValue, ...], ...]
+    kinds: tuple[ParamKind, ...]
+
+    def __attrs_post_init__(self) -> None:
+        if not self.paths:
+            raise SweepError("design points need at least one parameter column")
+        if not self.rows:
+            raise SweepError("design points need at least one row")
+        width = len(self.paths)
+        bad = [i for i, row in enumerate(self.rows) if len(row) != width]
+        if bad:
+            raise SweepError(
+                f"design row {bad[0]} has {len(self.rows[bad[0]])} values; "
+                f"expected {width} ({', '.join(self.paths)})"
+            )
+
+
+def make_design(
+    columns: Mapping[str, Sequence[Any]], current: Mapping[str, object] | None = None
+) -> Design:
+    """A :class:`Design` from columns of values, typed like the scenario's values.
+
+    Args:
+        columns: ``{path: values}``, every column as long as the others.
+        current: The parameters' values in the scenario: an integer parameter takes
+            integers (values are rounded to the nearest), a float parameter floats.
+
+    Returns:
+        The design.
+
+    Raises:
+        SweepError: Columns of different lengths, a value that is not a number,
+            boolean or string, or values of mixed types in one column.
+
+    Example:
+        >>> d = make_design({"a.x": [0.25, 0.5], "a.n": [1.4, 2.6]}, {"a.n": 3})
+        >>> d.rows, d.kinds
+        (((0.25, 1), (0.5, 3)), ('float', 'int'))
+    """
+    current = current or {}
+    lengths = {path: len(values) for path, values in columns.items()}
+    if len(set(lengths.values())) > 1:
+        raise SweepError(f"design columns of different lengths: {lengths}")
+    typed: list[list[ParamValue]] = []
+    kinds: list[ParamKind] = []
+    for path, values in columns.items():
+        plain = [v.item() if hasattr(v, "item") else v for v in values]  # numpy scalars
+        found = {_kind(v) for v in plain}
+        if not found <= {"bool", "int", "float", "str"}:
+            raise SweepError(f"design column {path}: values must be numbers, booleans or text")
+        if found <= {"int", "float"}:
+            if _kind(current.get(path)) == "int":
+                typed.append([round(float(v)) for v in plain])
+                kinds.append("int")
+            else:
+                typed.append([float(v) + 0.0 for v in plain])
+                kinds.append("float")
+        elif len(found) == 1:
+            typed.append(list(plain))
+            kinds.append(found.pop())
+        else:
+            raise SweepError(f"design column {path}: values of different types")
+    rows = tuple(zip(*typed, strict=True)) if typed else ()
+    return Design(tuple(columns), rows, tuple(kinds))
 
 
 # -- scenario values -------------------------------------------------------------------

@@ -5,7 +5,9 @@ replicate::
 
     agents.JPN.params.cost_nuclear=30.0;replicate=17
 
-and its seed is :func:`negsim.engine.derive_seed` ``(sweep seed, "run", key)``. Neither
+and its seed is :func:`negsim.engine.derive_seed` ``(sweep seed, "run", key)``. A
+sweep of explicit design points adds the point's index before the replicate
+(``...;point=12;replicate=3``), since a design may list one point twice. Neither
 depends on the order runs are made, the backend or the number of workers.
 """
 
@@ -18,6 +20,7 @@ import attrs
 
 from negsim.engine import derive_seed
 from negsim.experiments._params import (
+    Design,
     Parameter,
     ParamKind,
     Sample,
@@ -79,12 +82,14 @@ class Plan:
         sample: The random sample, if any.
         runs: Replicates per point.
         seed: The sweep's seed.
+        design: Explicit design points, if any (crossed with the grid and sample).
     """
 
     parameters: tuple[Parameter, ...]
     sample: Sample | None
     runs: int
     seed: int
+    design: Design | None = None
     _samples: tuple[tuple[ParamValue, ...], ...] | None = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -95,13 +100,15 @@ class Plan:
     def paths(self) -> tuple[str, ...]:
         """The swept paths: grid parameters, then sampled ones."""
         sampled = () if self.sample is None else tuple(b.path for b in self.sample.bounds)
-        return tuple(p.path for p in self.parameters) + sampled
+        design = () if self.design is None else self.design.paths
+        return tuple(p.path for p in self.parameters) + sampled + design
 
     @property
     def kinds(self) -> tuple[ParamKind, ...]:
         """The type of each swept path's values."""
         sampled = () if self.sample is None else tuple(b.kind for b in self.sample.bounds)
-        return tuple(p.kind for p in self.parameters) + sampled
+        design = () if self.design is None else self.design.kinds
+        return tuple(p.kind for p in self.parameters) + sampled + design
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -114,20 +121,30 @@ class Plan:
         n = 1
         for p in self.parameters:
             n *= len(p.values)
-        return n * (1 if self.sample is None else self.sample.n)
+        n *= 1 if self.sample is None else self.sample.n
+        return n * (1 if self.design is None else len(self.design.rows))
 
     def __len__(self) -> int:
         return self.n_points * self.runs
 
     def points(self) -> Iterator[tuple[ParamValue, ...]]:
-        """Every parameter point, in order."""
-        return iter_points(self.parameters, self._samples)
+        """Every parameter point, in order: grid, then sample, then design values."""
+        extra: Sequence[tuple[ParamValue, ...]] | None = self._samples
+        if self.design is not None:
+            rows = self.design.rows
+            extra = rows if extra is None else [(*s, *r) for s in extra for r in rows]
+        return iter_points(self.parameters, extra)
 
     def __iter__(self) -> Iterator[RunSpec]:
         paths = self.paths
         for index, values in enumerate(self.points()):
             for replicate in range(self.runs):
                 key = run_key(paths, values, replicate)
+                if self.design is not None:
+                    # A design may repeat a point (integers rounded, a Morris
+                    # trajectory): the row's index keeps every run's key unique.
+                    head, _, tail = key.rpartition(";")
+                    key = f"{head};point={index};{tail}" if head else f"point={index};{tail}"
                 yield RunSpec(key, index, values, replicate, derive_seed(self.seed, "run", key))
 
     def remaining(self, done: Iterable[str] = ()) -> Iterator[RunSpec]:

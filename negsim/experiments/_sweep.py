@@ -27,6 +27,7 @@ from negsim.experiments._backends import (
 from negsim.experiments._errors import SweepError
 from negsim.experiments._params import (
     Bound,
+    Design,
     Parameter,
     Sample,
     SampleMethod,
@@ -35,6 +36,7 @@ from negsim.experiments._params import (
     grid_size,
     lookup,
     make_bound,
+    make_design,
     parse_bounds,
     parse_grid,
 )
@@ -56,8 +58,44 @@ GridSpec = Mapping[str, "str | Sequence[ParamValue]"] | Sequence[str]
 BoundsSpec = Mapping[str, "str | tuple[float, float]"] | Sequence[str]
 """Sampled parameters: ``{"path": (0, 1)}``, ``{"path": "0:1"}`` or ``["path=0:1"]``."""
 
+PointsSpec = Any
+"""Design points: a DataFrame (columns are paths), ``{path: values}``, a sequence of
+``{path: value}`` rows, a CSV file's path, or a :class:`Design`."""
 
-@attrs.frozen
+
+def _design(points: PointsSpec, data: Mapping[str, Any]) -> Design | None:
+    """The explicit design points of ``points`` (see :data:`PointsSpec`)."""
+    if points is None or isinstance(points, Design):
+        return points
+    if isinstance(points, (str, os.PathLike)):
+        import csv
+
+        from negsim.experiments._params import _literal
+
+        path = Path(points)
+        try:
+            with path.open(newline="", encoding="utf-8") as fh:
+                records = [{k: _literal(v) for k, v in r.items()} for r in csv.DictReader(fh)]
+        except OSError as exc:
+            raise SweepError(f"cannot read design points {str(path)!r}: {exc}") from None
+        if not records:
+            raise SweepError(f"{path}: no design points (a CSV file: a header of paths, rows)")
+        points = records
+    if hasattr(points, "to_dict") and hasattr(points, "columns"):  # a DataFrame
+        columns = {str(c): list(points[c]) for c in points.columns}
+    elif isinstance(points, Mapping):
+        columns = {str(k): list(v) for k, v in points.items()}
+    else:
+        rows = list(points)
+        keys = list(dict.fromkeys(k for r in rows for k in r))
+        missing = [i for i, r in enumerate(rows) if set(r) != set(keys)]
+        if missing:
+            raise SweepError(f"design row {missing[0]} does not set every path: {keys}")
+        columns = {k: [r[k] for r in rows] for k in keys}
+    return make_design(columns, {p: lookup(data, p) for p in columns})
+
+
+@attrs.frozen(repr=False)
 class SweepReport:
     """What a call to :func:`sweep` did.
 
@@ -86,6 +124,34 @@ class SweepReport:
     parameters: tuple[str, ...]
     set_aside: tuple[tuple[str, str], ...] = ()
     _memory: MemoryStore | None = attrs.field(default=None, repr=False, eq=False, alias="memory")
+
+    def __repr__(self) -> str:
+        where = "memory" if self.out is None else repr(str(self.out))
+        failed = f", errors={self.errors}" if self.errors else ""
+        return (
+            f"negsim.experiments.SweepReport(out={where}, total={self.total}, "
+            f"ran={self.ran}, skipped={self.skipped}{failed}, backend={self.backend!r}, "
+            f"parameters={len(self.parameters)})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A short HTML table for notebooks."""
+        import html
+
+        rows = [
+            ("results", "in memory" if self.out is None else str(self.out)),
+            ("runs", f"{self.ran} run, {self.skipped} resumed, {self.total} in all"),
+            ("failed", str(self.errors)),
+            ("backend", f"{self.backend} ({self.workers} workers)"),
+            ("elapsed", f"{self.elapsed:.1f} s"),
+            ("parameters", ", ".join(self.parameters) or "(none)"),
+        ]
+        cells = "".join(
+            f'<tr><th style="text-align:left">{html.escape(k)}</th>'
+            f'<td style="text-align:left">{html.escape(v)}</td></tr>'
+            for k, v in rows
+        )
+        return f"<table><caption><b>negsim.experiments.SweepReport</b></caption>{cells}</table>"
 
     @property
     def complete(self) -> bool:
@@ -182,7 +248,7 @@ class _Checker:
     registry: PluginRegistry
     limits: Limits = attrs.field(factory=Limits)
 
-    def __call__(self, path: str, values: Iterable[ParamValue]) -> None:
+    def __call__(self, path: str, values: Iterable[ParamValue], option: str = "--grid") -> None:
         for value in values:
             try:
                 scenario_from_dict(
@@ -193,7 +259,7 @@ class _Checker:
                     limits=self.limits,
                 )
             except ScenarioError as exc:
-                where = f"--grid {path}={format_value(value)}"
+                where = f"{option} {path}={format_value(value)}"
                 problems = [
                     # An override's problem names it as --set PATH; here it is the grid's.
                     Problem(where, p.message if p.path == f"--set {path}" else str(p))
@@ -226,6 +292,7 @@ def sweep(
     samples: int | Sample | None = None,
     bounds: BoundsSpec | None = None,
     method: SampleMethod = "lhs",
+    points: PointsSpec = None,
     runs: int = 1,
     seed: int | None = None,
     overrides: Iterable[str | Override] = (),
@@ -268,6 +335,10 @@ def sweep(
         bounds: The sampled parameters' ranges: ``["agents.USA.params.p_nuc=0:0.1"]``
             or ``{"agents.USA.params.p_nuc": (0, 0.1)}``.
         method: ``lhs`` (Latin hypercube) or ``uniform``.
+        points: Explicit design points, crossed with the grid and sample: a
+            DataFrame whose columns are paths, ``{path: values}``, a sequence of
+            ``{path: value}`` rows, or a CSV file with a header of paths (a Sobol
+            or Morris design from SALib, say). Each row is one point, in order.
         runs: Replicates per point.
         seed: The sweep's seed; the scenario's ``seed`` when ``None``.
         overrides: Fixed ``PATH=VALUE`` overrides applied to every run.
@@ -328,6 +399,7 @@ def sweep(
         _sample(samples, bounds, method, data),
         runs,
         base.seed if seed is None else seed,
+        _design(points, data),
     )
     _check_plan(plan, _Checker(raw, source, sets, parent_registry, limits))
 
@@ -447,6 +519,11 @@ def _check_plan(plan: Plan, check: _Checker) -> None:
     for bound in plan.sample.bounds if plan.sample else ():
         ends: list[ParamValue] = [bound.low, bound.high]
         check(bound.path, sorted({int(v) for v in ends} if bound.kind == "int" else set(ends)))
+    if plan.design is not None:  # each column's extremes (or every value of a text column)
+        for i, path in enumerate(plan.design.paths):
+            column = list(dict.fromkeys(row[i] for row in plan.design.rows))
+            numeric = plan.design.kinds[i] in ("int", "float")
+            check(path, [min(column), max(column)] if numeric else column, "design point")
 
 
 def _manifest(
@@ -464,6 +541,8 @@ def _manifest(
         "overrides": sorted(f"{p}={format_value(v)}" for p, v in sets),
         "parameters": [attrs.asdict(p) for p in plan.parameters],
         "sample": None if plan.sample is None else attrs.asdict(plan.sample),
+        # only with design points, so the manifests of earlier sweeps stay the same
+        **({} if plan.design is None else {"design": attrs.asdict(plan.design)}),
         "runs": plan.runs,
         "seed": plan.seed,
         "total": len(plan),
@@ -538,13 +617,52 @@ class _Loop:
         self._buffer = []
 
 
+def progress_fields(ran: int, elapsed: float, remaining: int) -> tuple[str, str]:
+    """The progress bar's rate and ETA texts after ``ran`` runs in ``elapsed`` seconds.
+
+    The rate is this call's runs over the time since its bar started: an average over
+    everything done so far, not a ratio of the last two updates. rich's own speed
+    estimate divides by the gap between two nearly simultaneous chunk completions
+    (and counts the runs a resumed sweep had already done), which showed rates in the
+    millions of runs per second on the first updates.
+
+    Args:
+        ran: Runs finished by this call.
+        elapsed: Seconds since the bar started.
+        remaining: Runs still to do.
+
+    Returns:
+        ``(rate, eta)``, e.g. ``("  12.5 runs/s", "0:01:20")``; dashes before any run.
+
+    Example:
+        >>> progress_fields(0, 0.0, 100)
+        ('  -- runs/s', '-:--:--')
+        >>> progress_fields(50, 4.0, 100)
+        ('  12.5 runs/s', '0:00:08')
+    """
+    if ran <= 0 or elapsed <= 0:
+        return "  -- runs/s", "-:--:--"
+    rate = ran / elapsed
+    eta = round(remaining / rate)
+    return f"{rate:6.1f} runs/s", f"{eta // 3600}:{eta % 3600 // 60:02d}:{eta % 60:02d}"
+
+
 class _Progress:
     """A rich progress bar on stderr: runs done, rate, errors, elapsed and ETA."""
 
-    def __init__(self, enabled: bool, total: int, done: int) -> None:
+    def __init__(
+        self,
+        enabled: bool,
+        total: int,
+        done: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.enabled = enabled
         self.total = total
         self.done = done
+        self.ran = 0
+        self._clock = clock
+        self._started = clock()
         self._progress: Any = None
         self._task: Any = None
 
@@ -556,41 +674,36 @@ class _Progress:
             BarColumn,
             MofNCompleteColumn,
             Progress,
-            ProgressColumn,
-            Task,
             TextColumn,
             TimeElapsedColumn,
-            TimeRemainingColumn,
         )
-        from rich.text import Text
-
-        class RateColumn(ProgressColumn):
-            def render(self, task: Task) -> Text:
-                speed = task.finished_speed or task.speed
-                return Text("  -- runs/s" if speed is None else f"{speed:6.1f} runs/s")
 
         self._progress = Progress(
             TextColumn("sweep"),
             BarColumn(),
             MofNCompleteColumn(),
-            RateColumn(),
+            TextColumn("{task.fields[rate]}"),
             TextColumn("{task.fields[errors]} failed"),
             TimeElapsedColumn(),
-            TextColumn("eta"),
-            TimeRemainingColumn(),
+            TextColumn("eta {task.fields[eta]}"),
             console=Console(stderr=True),
             transient=False,
         )
         self._progress.start()
+        rate, eta = progress_fields(0, 0.0, self.total - self.done)
         self._task = self._progress.add_task(
-            "sweep", total=self.total, completed=self.done, errors=0
+            "sweep", total=self.total, completed=self.done, errors=0, rate=rate, eta=eta
         )
+        self._started = self._clock()
         return self
 
     def advance(self, n: int, errors: int) -> None:
         """Count ``n`` more runs done; ``errors`` failed so far."""
+        self.ran += n
         if self._progress is not None:
-            self._progress.update(self._task, advance=n, errors=errors)
+            remaining = self.total - self.done - self.ran
+            rate, eta = progress_fields(self.ran, self._clock() - self._started, remaining)
+            self._progress.update(self._task, advance=n, errors=errors, rate=rate, eta=eta)
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

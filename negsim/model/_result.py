@@ -7,6 +7,7 @@ import attrs
 from negsim.model._commitments import Commitment
 from negsim.model._events import Event, as_outcome
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
+from negsim.model._html import html_table
 from negsim.model._world import WorldState
 
 __all__ = ["Adjudication", "PluginInfo", "Provenance", "Result"]
@@ -61,7 +62,7 @@ class Provenance:
     plugins: tuple[PluginInfo, ...] = attrs.field(default=(), converter=as_tuple)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Result:
     """The result of one run.
 
@@ -74,6 +75,8 @@ class Result:
         world: The final world state.
         metrics: Named numbers from the metrics hooks.
         provenance: Versions, seed and overrides.
+
+    Its ``repr`` is one short line; the events are in :attr:`events`.
     """
 
     outcome: str = attrs.field(converter=as_outcome)
@@ -84,6 +87,30 @@ class Result:
     world: WorldState
     metrics: FrozenMap[str, float] = attrs.field(factory=FrozenMap, converter=frozen_map)
     provenance: Provenance | None = None
+
+    def __repr__(self) -> str:
+        p = self.provenance
+        where = f", scenario={p.scenario!r}, seed={p.seed}" if p is not None else ""
+        return (
+            f"negsim.Result(outcome={str(self.outcome)!r}, rounds={self.rounds}, "
+            f"events={len(self.events)}{where})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A short HTML table for notebooks: outcome, reason, rounds, metrics, provenance."""
+        rows = [
+            ("outcome", str(self.outcome)),
+            ("reason", self.reason),
+            ("rounds", str(self.rounds)),
+            ("events", str(len(self.events))),
+        ]
+        rows += [(f"metric {k}", f"{v:g}") for k, v in sorted(self.metrics.items())]
+        p = self.provenance
+        if p is not None:
+            rows += [("scenario", p.scenario), ("seed", str(p.seed))]
+            rows += [("overrides", "; ".join(p.overrides))] if p.overrides else []
+            rows += [("negsim", p.negsim_version)]
+        return html_table("negsim.Result", rows)
 
     def events_of(self, kind: type[Event]) -> tuple[Event, ...]:
         """The events of one type, in order."""

@@ -9,6 +9,7 @@ import attrs
 from negsim.model._agents import Agent, Alliance, ParamValue
 from negsim.model._commitments import Commitment
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
+from negsim.model._html import html_table
 from negsim.model._negotiation import Negotiation
 from negsim.model._world import WorldState
 
@@ -31,7 +32,7 @@ def _negotiations(value: Iterable[Negotiation]) -> tuple[Negotiation, ...]:
     return tuple(sorted(value, key=lambda n: n.id))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Scenario:
     """A crisis set-up: states, alliances, treaty commitments and the opening world.
 
@@ -52,6 +53,14 @@ class Scenario:
         max_rounds: The run stops after this many rounds at the latest.
         seed: Default seed when a run is not given one.
         negotiations: The negotiations the scenario declares, sorted by id.
+        overrides: The overrides that made this scenario from its file or from another
+            scenario (:func:`negsim.apply_overrides`), as ``path=value`` strings, oldest
+            first. :func:`negsim.simulate` records them in the run's provenance. They
+            do not take part in equality: two scenarios with the same content are equal
+            however they were made.
+
+    Its ``repr`` is one short line (a scenario's full content can run to hundreds of
+    thousands of characters); :func:`negsim.scenario.dump_scenario` gives all of it.
     """
 
     name: str
@@ -66,6 +75,31 @@ class Scenario:
     seed: int = 0
     description: str = ""
     negotiations: tuple[Negotiation, ...] = attrs.field(default=(), converter=_negotiations)
+    overrides: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, eq=False)
+
+    def __repr__(self) -> str:
+        ids = self.agent_ids
+        agents = ", ".join(ids[:6]) + (f", ... ({len(ids)} in all)" if len(ids) > 6 else "")
+        extra = f", overrides={len(self.overrides)}" if self.overrides else ""
+        return (
+            f"negsim.Scenario(name={self.name!r}, agents=[{agents}], "
+            f"alliances={len(self.alliances)}, commitments={len(self.commitments)}, "
+            f"world_rules={self.world_rules!r}, max_rounds={self.max_rounds}{extra})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A short HTML table for notebooks: name, agents and doctrines, alliances."""
+        rows = [
+            ("agents", ", ".join(f"{a.id} ({a.doctrine})" for a in self.agents)),
+            ("alliances", ", ".join(a.id for a in self.alliances) or "(none)"),
+            ("commitments", str(len(self.commitments))),
+            ("world rules", self.world_rules),
+            ("max rounds", str(self.max_rounds)),
+            ("seed", str(self.seed)),
+        ]
+        if self.overrides:
+            rows.append(("overrides", "; ".join(self.overrides)))
+        return html_table(f"negsim.Scenario {self.name}", rows)
 
     def agent(self, agent_id: str) -> Agent:
         """The agent with id ``agent_id``.

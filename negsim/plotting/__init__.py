@@ -10,7 +10,17 @@ they work without a display and do not touch pyplot's global state::
     plot_timeline("run.jsonl").savefig("run.svg")
 """
 
-from negsim.plotting._outcomes import OUTCOME_COLORS, plot_outcomes
+from negsim.plotting._metrics import metric_summary, plot_metric
+from negsim.plotting._outcomes import OUTCOME_COLORS, plot_heatmap, plot_outcomes
+from negsim.plotting._sensitivity import plot_sensitivity
 from negsim.plotting._timeline import plot_timeline
 
-__all__ = ["OUTCOME_COLORS", "plot_outcomes", "plot_timeline"]
+__all__ = [
+    "OUTCOME_COLORS",
+    "metric_summary",
+    "plot_heatmap",
+    "plot_metric",
+    "plot_outcomes",
+    "plot_sensitivity",
+    "plot_timeline",
+]

@@ -8,7 +8,14 @@ from negsim.results._jsonl import (
     read_jsonl,
     write_jsonl,
 )
-from negsim.results._rows import events_frame, to_frame, to_row, to_rows
+from negsim.results._rows import (
+    events_frame,
+    parse_overrides,
+    short_names,
+    to_frame,
+    to_row,
+    to_rows,
+)
 
 __all__ = [
     "FORMAT",
@@ -16,7 +23,9 @@ __all__ = [
     "event_from_dict",
     "event_to_dict",
     "events_frame",
+    "parse_overrides",
     "read_jsonl",
+    "short_names",
     "to_frame",
     "to_row",
     "to_rows",

@@ -285,7 +285,7 @@ def scenario_from_dict(
         raise ScenarioError(source, wrong)
     _check_size(data, source, limits)
     raw: dict[str, Any] = copy.deepcopy(dict(data))
-    apply_overrides_to_data(raw, pairs, source, FIELDS)
+    applied = apply_overrides_to_data(raw, pairs, source, FIELDS)
     raw.setdefault("scenario", {})  # no [scenario] table: its name is missing
     token = _CONTEXT.set(_Context.of(raw, registry, limits))
     try:
@@ -312,6 +312,7 @@ def scenario_from_dict(
         world_params={**rules.defaults, **world.params},
         max_rounds=head.max_rounds,
         seed=head.seed,
+        overrides=applied,
     )
 
 
@@ -329,7 +330,9 @@ def apply_overrides(
         registry: The plugins to check doctrines against; the installed ones by default.
 
     Returns:
-        The changed copy, or ``scenario`` itself when there are no overrides.
+        The changed copy, or ``scenario`` itself when there are no overrides. The copy's
+        :attr:`~negsim.Scenario.overrides` are the original's followed by these, so a
+        run of it records them in its provenance.
 
     Raises:
         negsim.errors.OverrideError: A path does not exist.
@@ -338,9 +341,10 @@ def apply_overrides(
     overrides = list(overrides)
     if not overrides:
         return scenario
-    return scenario_from_dict(
+    changed = scenario_from_dict(
         dump_scenario(scenario), source=scenario.name, overrides=overrides, registry=registry
     )
+    return attrs.evolve(changed, overrides=(*scenario.overrides, *changed.overrides))
 
 
 def dump_scenario(scenario: Scenario) -> dict[str, Any]:

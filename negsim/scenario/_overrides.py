@@ -8,6 +8,7 @@ TOML literal is taken as a string.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -85,12 +86,28 @@ def apply_overrides_to_data(
         path, value = parse_override(item) if isinstance(item, str) else item
         problem = _set(data, path.split("."), value, fields or {})
         if problem is None:
-            applied.append(f"{path}={value!r}" if isinstance(value, str) else f"{path}={value}")
+            applied.append(f"{path}={_literal(value)}")
         else:
             problems.append(Problem(f"--set {path}", problem))
     if problems:
         raise OverrideError(source, problems)
     return applied
+
+
+def _literal(value: Any) -> str:
+    """``value`` as a TOML literal, so a recorded override reads back as the same value.
+
+    Example:
+        >>> [_literal(v) for v in (True, 0.5, "ROK", [1, 2])]
+        ['true', '0.5', '"ROK"', '[1, 2]']
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return str(value)
 
 
 def _table_kind(here: list[str]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 from types import ModuleType
 from typing import Any
@@ -34,6 +33,7 @@ from negsim.testing import (
 )
 from negsim.testing._check import _build, _Replay
 from negsim.testing._child import HASH_SEED_PAIRS, child_hash_seeds
+from tests import _processes as processes
 from tests.faulty import (
     ballot_stuffer,
     eavesdropper,
@@ -303,9 +303,7 @@ def test_each_pair_of_hash_seeds_orders_every_set_of_ids_apart(pair: tuple[str, 
     firsts = []
     for seed in pair:
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run(
-            [sys.executable, "-c", _FIRSTS], env=env, capture_output=True, text=True, check=True
-        )
+        done = processes.run([sys.executable, "-c", _FIRSTS], env=env, check=True)
         firsts.append(json.loads(done.stdout))
     assert len(firsts[0]) == 120
     same = [i for i, (a, b) in enumerate(zip(*firsts, strict=True)) if a == b]

@@ -14,6 +14,8 @@ import textwrap
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from tests import _processes as processes
+
 ROOT = Path(__file__).resolve().parents[2]
 SNIPPET = ROOT / "examples" / "fuzz_my_doctrine.py"
 
@@ -28,9 +30,7 @@ def _plugin_args() -> list[str]:
 
 def _run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, timeout=600, env=env, check=False
-    )
+    return processes.run(args, cwd=cwd, timeout=600, env=env, check=False)
 
 
 def test_the_snippet_runs_as_a_script() -> None:
