@@ -20,6 +20,7 @@ def simulate(
     registry: PluginRegistry | None = None,
     trace: Callable[[TraceRecord], None] | None = None,
     limits: Limits | None = None,
+    ledger: bool = False,
 ) -> Result:
     """Run ``scenario`` to its end.
 
@@ -33,6 +34,8 @@ def simulate(
         trace: Called with each hook call's :class:`negsim.engine.TraceRecord`.
         limits: The run's limits (time, moves per round); the defaults
             (:class:`negsim.Limits`) when ``None``.
+        ledger: Keep the decision ledger: every rule each agent evaluated, with its
+            inputs and value (:class:`negsim.model.RuleEvaluated` events).
 
     Returns:
         The run's :class:`negsim.Result`.
@@ -59,5 +62,6 @@ def simulate(
         overrides=scenario.overrides,
         trace=trace,
         limits=limits,
+        ledger=ledger,
     )
     return sim.run()

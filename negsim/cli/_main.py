@@ -9,6 +9,7 @@ from negsim.cli._check import check
 from negsim.cli._compare import compare
 from negsim.cli._errors import NegsimGroup
 from negsim.cli._examples import examples
+from negsim.cli._explain import explain
 from negsim.cli._plot import plot, plot_timeline
 from negsim.cli._plugins import plugins
 from negsim.cli._run import run
@@ -48,4 +49,5 @@ main.add_command(plot)
 main.add_command(plot_timeline)
 main.add_command(compare)
 main.add_command(examples)
+main.add_command(explain)
 main.add_command(sensitivity)

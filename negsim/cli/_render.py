@@ -33,6 +33,7 @@ from negsim.model import (
     ParamSpec,
     ProposalClosed,
     Result,
+    RuleEvaluated,
     Scenario,
     VariableChanged,
 )
@@ -186,7 +187,8 @@ def event_line(event: Event, variables: dict[str, float] | None = None) -> Text 
 
     Returns:
         The line, or ``None`` for the :class:`~negsim.model.OutcomeReached` event
-        (the outcome is printed after the last round).
+        (the outcome is printed after the last round) and the decision ledger's
+        :class:`~negsim.model.RuleEvaluated` events (``negsim explain`` shows them).
     """
     if isinstance(event, MessageSent):
         m = event.message
@@ -288,8 +290,8 @@ def event_line(event: Event, variables: dict[str, float] | None = None) -> Text 
         return Text.assemble(("negotiation ", "bold"), event.negotiation, f" {how}: {event.note}")
     if isinstance(event, Narration):
         return Text(event.text, style="italic")
-    if isinstance(event, OutcomeReached):
-        return None
+    if isinstance(event, (OutcomeReached, RuleEvaluated)):
+        return None  # the ledger is for negsim explain
     return Text(f"{event.kind}: {event!r}", style="dim")
 
 

@@ -74,6 +74,12 @@ Examples:
     help="Show every hook call: round, hook, agent, the plugins in call order "
     "and what they returned.",
 )
+@click.option(
+    "--ledger",
+    is_flag=True,
+    help="Keep the decision ledger in the log: every rule each agent evaluated, with its "
+    "inputs and value (read it with negsim explain).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the outcome line.")
 @limit_option
 def run(
@@ -83,6 +89,7 @@ def run(
     log: Path | None,
     as_json: bool,
     trace: bool,
+    ledger: bool,
     quiet: bool,
     limits: Limits,
 ) -> None:
@@ -95,6 +102,7 @@ def run(
         log: Where to write the JSON Lines log, if anywhere.
         as_json: Print a JSON summary instead of the timeline.
         trace: Show every hook call.
+        ledger: Keep the decision ledger.
         quiet: Print only the outcome line.
         limits: The limits (``--limit``): run and hook-call time, rounds, agents, moves.
 
@@ -128,7 +136,13 @@ def run(
     # Simulation (not negsim.simulate) so the --set overrides, already applied by the
     # loader with the file's name in any error, are recorded in the provenance.
     simulation = negsim.Simulation(
-        scenario, seed=seed, registry=registry, overrides=sets, trace=on_trace, limits=limits
+        scenario,
+        seed=seed,
+        registry=registry,
+        overrides=sets,
+        trace=on_trace,
+        limits=limits,
+        ledger=ledger,
     )
     result = simulation.run()
 

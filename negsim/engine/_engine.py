@@ -23,7 +23,7 @@ from negsim.engine._observe import Observations
 from negsim.engine._seeds import stream
 from negsim.engine._validate import Validator
 from negsim.errors import PluginCallError, ScenarioError, SimulationError, TimeLimitError
-from negsim.logic import compile_predicate, parse
+from negsim.logic import Evaluation, compile_predicate, parse, recording
 from negsim.model import (
     Action,
     ActionTaken,
@@ -52,6 +52,7 @@ from negsim.model import (
     Provenance,
     PublicInfo,
     Result,
+    RuleEvaluated,
     Scenario,
     Session,
     SessionStatus,
@@ -120,6 +121,9 @@ class Simulation:
         trace: Called with a :class:`TraceRecord` for every hook call, if given.
         limits: The run's time limits and the cap on moves per round; the defaults
             (:class:`negsim.Limits`) when ``None``.
+        ledger: Keep a decision ledger: each distinct evaluation of a decision rule
+            (:class:`negsim.logic.Rule`) while an agent decides becomes a
+            :class:`~negsim.model.RuleEvaluated` event, seen by that agent alone.
 
     Raises:
         negsim.errors.UnknownDoctrineError: A doctrine or the world rules are not installed.
@@ -134,8 +138,11 @@ class Simulation:
         overrides: Iterable[str] = (),
         trace: Callable[[TraceRecord], None] | None = None,
         limits: Limits | None = None,
+        ledger: bool = False,
     ) -> None:
         self.scenario = scenario
+        self.ledger = ledger
+        """Whether the run keeps a decision ledger (:class:`~negsim.model.RuleEvaluated`)."""
         self.limits = limits or Limits()
         self._guard = Guard(self.limits)
         self.seed = scenario.seed if seed is None else seed
@@ -319,12 +326,15 @@ class Simulation:
             relay = self._relays[me]
             if me in self._updating:
                 self._call(relay.negsim_update_beliefs, me, view=view)
-            if me in self._honouring:
-                for c in detached.get(me, ()):
-                    honour = self._call(relay.negsim_honour, me, view=view, commitment=c)
-                    if honour is not None:
-                        events.append(HonourDecided(t, c.id, me, c.creditor, bool(honour)))
-            moves = self._call(relay.negsim_decide, me, view=view)
+            with recording() if self.ledger else contextlib.nullcontext() as kept:
+                if me in self._honouring:
+                    for c in detached.get(me, ()):
+                        honour = self._call(relay.negsim_honour, me, view=view, commitment=c)
+                        if honour is not None:
+                            events.append(HonourDecided(t, c.id, me, c.creditor, bool(honour)))
+                moves = self._call(relay.negsim_decide, me, view=view)
+            if kept:
+                events.extend(_ledger(t, me, kept))
             if (
                 world.facts is not facts
                 or world.variables is not variables
@@ -972,3 +982,14 @@ def _with_terms(world: WorldState, ended: Iterable[Session]) -> WorldState:
     if not terms:
         return world
     return attrs.evolve(world, variables={**world.variables, **terms})
+
+
+def _ledger(t: int, agent: str, kept: Iterable[Evaluation]) -> list[Event]:
+    """The decision ledger's events: each distinct evaluation once, in order."""
+    distinct: dict[tuple[str, tuple[tuple[str, float], ...]], Evaluation] = {}
+    for e in kept:
+        distinct.setdefault((e.rule.name, tuple(sorted(e.inputs.items()))), e)
+    return [
+        RuleEvaluated(t, agent, e.rule.name, e.inputs, e.value, e.rule.expr, e.rule.doc)
+        for e in distinct.values()
+    ]

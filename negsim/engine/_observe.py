@@ -23,6 +23,7 @@ from negsim.model import (
     NegotiationOpened,
     ProposalClosed,
     PublicInfo,
+    RuleEvaluated,
     Visibility,
 )
 
@@ -61,6 +62,8 @@ class _Who:
                 return frozenset((agent,))
             case HonourDecided(debtor=debtor):
                 return frozenset((debtor,))
+            case RuleEvaluated(agent=agent):
+                return frozenset((agent,))
             case CommitmentCreated(commitment=c):
                 who = self.of_message.get(
                     c.source, self.negotiations.get(c.source, frozenset((c.debtor, c.creditor)))

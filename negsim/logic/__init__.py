@@ -90,7 +90,7 @@ from negsim.logic._arith_parser import parse_expression
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._compile import atoms, compile_predicate, evaluate
 from negsim.logic._parser import parse
-from negsim.logic._rules import HoldsWhen, Rule, Threshold
+from negsim.logic._rules import Evaluation, HoldsWhen, Rule, Threshold, recording
 from negsim.logic._sympy import expression_to_sympy, from_sympy, satisfiable, to_sympy
 
 __all__ = [
@@ -101,6 +101,7 @@ __all__ = [
     "Const",
     "Div",
     "Equiv",
+    "Evaluation",
     "Expr",
     "HoldsWhen",
     "Implies",
@@ -123,6 +124,7 @@ __all__ = [
     "from_sympy",
     "parse",
     "parse_expression",
+    "recording",
     "satisfiable",
     "to_sympy",
 ]
@@ -146,6 +148,8 @@ for _public in (
     Or,
     Rule,
     Threshold,
+    Evaluation,
+    recording,
     atoms,
     compile_expression,
     compile_predicate,

@@ -14,9 +14,11 @@ plain-language meaning and a citation. The same object serves twice:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -177,7 +179,7 @@ class Rule:
                 to a fractional power, with a note naming the rule.
         """
         try:
-            return self._function(values)
+            result = self._function(values)
         except KeyError:
             missing = self._missing(values)
             if missing is None:  # the mapping itself failed: let its error through
@@ -186,6 +188,10 @@ class Rule:
         except (ArithmeticError, ValueError) as error:
             error.add_note(f"while evaluating rule {self.name!r}: {self.expr}")
             raise
+        ledger = _LEDGER.get()
+        if ledger is not None:
+            ledger.append(Evaluation(self, {k: float(values[k]) for k in self._symbols}, result))
+        return result
 
     def holds(self, values: Mapping[str, float]) -> bool:
         """Tell whether the rule holds: whether its expression is > 0.
@@ -203,16 +209,7 @@ class Rule:
             ValueError: ``log`` or ``sqrt`` of a negative number, or a negative number
                 to a fractional power, with a note naming the rule.
         """
-        try:
-            return self._function(values) > 0
-        except KeyError:
-            missing = self._missing(values)
-            if missing is None:  # the mapping itself failed: let its error through
-                raise
-            raise missing from None
-        except (ArithmeticError, ValueError) as error:
-            error.add_note(f"while evaluating rule {self.name!r}: {self.expr}")
-            raise
+        return self.value(values) > 0
 
     def _missing(self, values: Mapping[str, float]) -> MissingValueError | None:
         missing = [name for name in self._symbols if name not in values]
@@ -434,3 +431,51 @@ def _add(
         math.isclose(value, known, rel_tol=1e-12, abs_tol=1e-300) for known, _ in found
     ):
         found.append((value, closed_form))
+
+
+@attrs.frozen
+class Evaluation:
+    """One evaluation of a rule, as :func:`recording` keeps it.
+
+    Attributes:
+        rule: The rule evaluated.
+        inputs: The value of each of its symbols.
+        value: The expression's value: the rule held if it is > 0.
+    """
+
+    rule: Rule
+    inputs: Mapping[str, float]
+    value: float
+
+    @property
+    def holds(self) -> bool:
+        """Whether the rule held."""
+        return self.value > 0.0
+
+
+_LEDGER: contextvars.ContextVar[list[Evaluation] | None] = contextvars.ContextVar(
+    "negsim_rule_ledger", default=None
+)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Evaluation]]:
+    """Keep every rule evaluation made inside the block, in order (the decision ledger).
+
+    Off (the default) a rule's evaluation costs one context-variable look-up more.
+
+    Example:
+        >>> from negsim.logic import Rule, recording
+        >>> rule = Rule("attack", "gain - cost", "attack while it pays", "")
+        >>> with recording() as ledger:
+        ...     rule.holds({"gain": 3.0, "cost": 1.0})
+        True
+        >>> [(e.rule.name, dict(e.inputs), e.value) for e in ledger]
+        [('attack', {'cost': 1.0, 'gain': 3.0}, 2.0)]
+    """
+    ledger: list[Evaluation] = []
+    token = _LEDGER.set(ledger)
+    try:
+        yield ledger
+    finally:
+        _LEDGER.reset(token)

@@ -31,6 +31,7 @@ from negsim.model._events import (
     Outcome,
     OutcomeReached,
     ProposalClosed,
+    RuleEvaluated,
     VariableChanged,
     as_outcome,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "FactChanged",
     "FrozenMap",
     "HonourDecided",
+    "RuleEvaluated",
     "Issue",
     "IssueKind",
     "Limits",

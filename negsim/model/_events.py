@@ -20,6 +20,7 @@ __all__ = [
     "Event",
     "FactChanged",
     "HonourDecided",
+    "RuleEvaluated",
     "MessageSent",
     "MoveRejected",
     "Narration",
@@ -216,6 +217,36 @@ class HonourDecided(Event):
 
 
 @attrs.frozen
+class RuleEvaluated(Event):
+    """A decision rule an agent evaluated while deciding: the decision ledger.
+
+    Recorded only when the run keeps a ledger (``negsim run --ledger``); seen by the
+    agent alone. ``negsim explain`` reads these back.
+
+    Attributes:
+        agent: The deciding agent.
+        rule: The rule's name (``grant_access``).
+        inputs: The value of each of the rule's symbols.
+        value: The expression's value: the rule held if it is > 0 (the margin).
+        expr: The rule's expression.
+        doc: The rule's meaning in plain language.
+    """
+
+    kind: ClassVar[str] = "rule"
+    agent: str
+    rule: str
+    inputs: FrozenMap[str, float] = attrs.field(factory=FrozenMap, converter=frozen_map)
+    value: float = 0.0
+    expr: str = ""
+    doc: str = ""
+
+    @property
+    def holds(self) -> bool:
+        """Whether the rule held."""
+        return self.value > 0.0
+
+
+@attrs.frozen
 class NegotiationOpened(Event):
     """A negotiation opened; seen by its parties and mediator.
 
@@ -275,6 +306,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ProposalClosed,
         Narration,
         HonourDecided,
+        RuleEvaluated,
         NegotiationOpened,
         NegotiationEnded,
         OutcomeReached,

@@ -153,6 +153,7 @@ def test_declared_statics_give_a_subclass_its_test() -> None:
 
 
 _MACHINE = settings(
+    derandomize=True,  # a fixed search: the forged vote must be found every time, not often
     max_examples=25,
     stateful_step_count=15,
     deadline=None,

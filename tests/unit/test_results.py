@@ -12,6 +12,7 @@ import pytest
 
 import negsim
 from negsim.errors import ScenarioFileError
+from negsim.logic import Rule
 from negsim.model import EVENT_TYPES, Result
 from negsim.results import dumps_lines, event_from_dict, event_to_dict, to_frame, to_rows
 from negsim_protocols import alternating
@@ -22,10 +23,15 @@ from tests.toyplugins import make_scenario as _make_scenario
 ROOT = Path(__file__).resolve().parents[2]
 
 
+_WARY = Rule("wary", "resolve - threat", "A holds firm while its resolve exceeds the threat", "")
+"""A rule the kitchen sink's agent A decides by, for the decision ledger's event."""
+
+
 def kitchen_sink() -> Result:
     """A short run whose log holds every event type."""
     script = {
         ("A", 1): lambda v: [
+            *([] if _WARY.holds({"threat": 0.5, "resolve": 2.0}) else [v.act("stand_down")]),
             v.say("B", "pledge", antecedent="attacked(B)", consequent="responds(A,B)", deadline=1),
             v.say(["B", "C"], "propose", alliance="X", proposal="px"),
             v.say("A", "inform"),  # rejected: self as recipient
@@ -108,7 +114,7 @@ def kitchen_sink() -> Result:
             }
         ],
     )
-    return negsim.simulate(scenario, seed=2, registry=registry)
+    return negsim.simulate(scenario, seed=2, registry=registry, ledger=True)
 
 
 @pytest.fixture(scope="module")
