@@ -11,6 +11,7 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
+from negsim.cli._options import backend_options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -83,20 +84,7 @@ def _is_results(path: Path) -> bool:
     show_default=True,
     help="Coverage of the intervals.",
 )
-@click.option(
-    "--backend",
-    type=click.Choice(["serial", "process", "dask"]),
-    default="process",
-    show_default=True,
-    help="Where runs execute (scenario files only).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Worker processes (default: one per core).",
-)
+@backend_options("runs execute (scenario files only)")
 @click.option(
     "--discordant",
     "show",

@@ -1,4 +1,4 @@
-"""Options shared by several commands: ``--limit NAME=VALUE``."""
+"""Options shared by several commands: ``--limit NAME=VALUE``, ``--backend``, ``--workers``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 
 from negsim.model import Limits
 
-__all__ = ["limit_option", "parse_limits"]
+__all__ = ["backend_options", "limit_option", "parse_limits"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -45,3 +45,30 @@ def parse_limits(items: tuple[str, ...]) -> Limits:
         return Limits.parse(items)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--limit'") from None
+
+
+def backend_options(where: str) -> Callable[[_F], _F]:
+    """Add ``--backend`` (``serial``, ``process``, ``dask``) and ``--workers N``.
+
+    Args:
+        where: The end of ``--backend``'s help: what the runs are (``"runs execute"``).
+    """
+
+    def add(command: _F) -> _F:
+        command = click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="Worker processes (process pool or a new Dask LocalCluster); default: one "
+            "per core.",
+        )(command)
+        return click.option(
+            "--backend",
+            type=click.Choice(["serial", "process", "dask"]),
+            default="process",
+            show_default=True,
+            help=f"Where {where}: this process, a local process pool, or Dask distributed.",
+        )(command)
+
+    return add

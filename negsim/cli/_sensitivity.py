@@ -10,6 +10,7 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
+from negsim.cli._options import backend_options
 
 __all__ = ["sensitivity"]
 
@@ -80,15 +81,7 @@ Examples:
     show_default=True,
     help="Coverage of the bootstrap intervals.",
 )
-@click.option(
-    "--backend",
-    type=click.Choice(["serial", "process", "dask"]),
-    default="process",
-    show_default=True,
-    help="Where runs execute.",
-)
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes (default: one per core).")  # fmt: skip
+@backend_options("runs execute")
 @click.option(
     "--out",
     "-o",

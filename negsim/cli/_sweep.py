@@ -15,7 +15,7 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
-from negsim.cli._options import limit_option
+from negsim.cli._options import backend_options, limit_option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,20 +152,7 @@ def _grid_help() -> str:
     metavar="PATH=VALUE",
     help="Override a value for every run, as for `negsim run`. Repeatable.",
 )
-@click.option(
-    "--backend",
-    type=click.Choice(["serial", "process", "dask"]),
-    default="process",
-    show_default=True,
-    help="Where runs execute: this process, a local process pool, or Dask distributed.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Worker processes (process pool or a new Dask LocalCluster); default: one per core.",
-)
+@backend_options("runs execute")
 @click.option(
     "--scheduler",
     default=None,
