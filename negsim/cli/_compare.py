@@ -11,7 +11,7 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
-from negsim.cli._options import backend_options
+from negsim.cli._options import backend_options, confidence_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -77,13 +77,7 @@ def _is_results(path: Path) -> bool:
     metavar="OUTCOME",
     help="Only these outcomes (default: every outcome either design reached). Repeatable.",
 )
-@click.option(
-    "--confidence",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.95,
-    show_default=True,
-    help="Coverage of the intervals.",
-)
+@confidence_option("intervals")
 @backend_options("runs execute (scenario files only)")
 @click.option(
     "--discordant",

@@ -1,4 +1,4 @@
-"""Options shared by several commands: ``--limit NAME=VALUE``, ``--backend``, ``--workers``."""
+"""Options several commands share: ``--limit``, ``--backend``, ``--workers``, ``--confidence``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 
 from negsim.model import Limits
 
-__all__ = ["backend_options", "limit_option", "parse_limits"]
+__all__ = ["backend_options", "confidence_option", "limit_option", "parse_limits"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -72,3 +72,14 @@ def backend_options(where: str) -> Callable[[_F], _F]:
         )(command)
 
     return add
+
+
+def confidence_option(intervals: str) -> Callable[[_F], _F]:
+    """Add ``--confidence`` (default 0.95): the coverage of ``intervals`` (``"Wilson bands"``)."""
+    return click.option(
+        "--confidence",
+        type=click.FloatRange(0, 1, min_open=True, max_open=True),
+        default=0.95,
+        show_default=True,
+        help=f"Coverage of the {intervals}.",
+    )

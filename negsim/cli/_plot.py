@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from negsim.cli._errors import CliError, CliInputError
+from negsim.cli._options import confidence_option
 
 if TYPE_CHECKING:
     import matplotlib.figure
@@ -109,13 +110,7 @@ def _save(fig: matplotlib.figure.Figure, output: Path) -> None:
     metavar="OUTCOME",
     help="Only these outcomes (default: every outcome seen). Repeatable.",
 )
-@click.option(
-    "--confidence",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.95,
-    show_default=True,
-    help="Coverage of the Wilson bands.",
-)
+@confidence_option("Wilson bands")
 @click.option("--title", default=None, help="The figure's title.")
 @click.option("--xlabel", default=None, help="The x axis's label (default: the parameter).")
 @click.option("--ylabel", default=None, help="The y axis's label.")

@@ -10,7 +10,7 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
-from negsim.cli._options import backend_options
+from negsim.cli._options import backend_options, confidence_option
 
 __all__ = ["sensitivity"]
 
@@ -74,13 +74,7 @@ Examples:
     metavar="PATH=VALUE",
     help="Override a value for every run. Repeatable.",
 )
-@click.option(
-    "--confidence",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.95,
-    show_default=True,
-    help="Coverage of the bootstrap intervals.",
-)
+@confidence_option("bootstrap intervals")
 @backend_options("runs execute")
 @click.option(
     "--out",

@@ -15,7 +15,7 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
-from negsim.cli._options import backend_options, limit_option
+from negsim.cli._options import backend_options, confidence_option, limit_option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -355,13 +355,7 @@ Examples:
     metavar="OUTCOME",
     help="Only these outcomes (default: every outcome seen). Repeatable.",
 )
-@click.option(
-    "--confidence",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.95,
-    show_default=True,
-    help="Coverage of the Wilson intervals.",
-)
+@confidence_option("Wilson intervals")
 @click.option(
     "--format",
     "fmt",
