@@ -17,10 +17,16 @@ With ``--consensus`` it makes the second table: how much more often a grab stand
 with the same spread of threat perceptions, with each mechanism of slow consensus off
 in turn.
 
-Prints a Markdown table; the docs include its output (``docs/explanation/_ablation.md``
-and ``_ablation_consensus.md``).
+With ``--abstention`` it makes the third table: on the integrated Korea scenario, what
+letting one member of three abstain (``abstention_share = 0.34``) changes against
+letting none, with each mechanism off in turn: how often the alliance decides and how
+often the wedge succeeds with the DPRK attacking in every run, and how often the DPRK
+is deterred when it chooses (it counts on a refusing member abstaining).
 
-    python examples/ablation.py [--runs 200] [--consensus] [--out table.md]
+Prints a Markdown table; the docs include its output (``docs/explanation/_ablation.md``,
+``_ablation_consensus.md`` and ``_ablation_abstention.md``).
+
+    python examples/ablation.py [--runs 200] [--consensus | --abstention] [--out table.md]
 """
 
 from __future__ import annotations
@@ -175,14 +181,82 @@ def consensus_table(runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+ABSTENTION: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("none (the model as it is)", ()),
+    (
+        "pressure on a blocker",
+        tuple(
+            f"agents.{a}.params.{p}=0"
+            for a in ("USA", "ROK", "JPN")
+            for p in ("isolation_cost", "reassurance")
+        ),
+    ),
+    ("audience costs", tuple(f"agents.{a}.params.audience_cost=0" for a in ("USA", "ROK", "JPN"))),
+    ("threats carried out (hazard)", ('agents.DPRK.params.hazards="0"',)),
+)
+"""Each mechanism of constructive abstention, and the overrides that switch it off."""
+
+ABSTAIN = ("alliances.TRI.abstention_share=0.34",)
+
+
+def _abstention_effect(
+    settings: Sequence[str], off: Sequence[str], runs: int, event: Callable[[Result], bool]
+) -> str:
+    k_on = _count("korea_integrated.toml", [*settings, *off, *ABSTAIN], runs, event)
+    k_off = _count("korea_integrated.toml", [*settings, *off], runs, event)
+    d, low, high = newcombe(k_on, runs, k_off, runs)
+    return f"{d:+.3f} [{low:+.3f}, {high:+.3f}]"
+
+
+def abstention_table(runs: int) -> str:
+    """The ablation of constructive abstention as Markdown."""
+
+    def decided(r: Result) -> bool:
+        return any(e.kind == "decision" for e in r.events)
+
+    def wedged(r: Result) -> bool:
+        return r.outcome is Outcome.WEDGE_SUCCESS
+
+    def deterred(r: Result) -> bool:
+        return r.outcome is Outcome.DETERRED
+
+    attacks = ("agents.DPRK.prior.mean=-60",)
+    lines = [
+        "| mechanism switched off | alliance decided (attacks) | wedge succeeded (attacks) "
+        "| deterred (DPRK chooses) |",
+        "|---|---|---|---|",
+    ]
+    for name, off in ABSTENTION:
+        cells = (
+            _abstention_effect(attacks, off, runs, decided),
+            _abstention_effect(attacks, off, runs, wedged),
+            _abstention_effect((), off, runs, deterred),
+        )
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    lines.append("")
+    lines.append(
+        f"Each cell: abstention allowed minus barred; {runs} runs per arm, seeds "
+        f"0-{runs - 1} in every arm; 95% Newcombe intervals. Made by "
+        "`python examples/ablation.py --abstention`."
+    )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     """Print the table, or write it to ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--consensus", action="store_true", help="the slow-consensus table")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--consensus", action="store_true", help="the slow-consensus table")
+    which.add_argument("--abstention", action="store_true", help="the abstention table")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    text = consensus_table(args.runs) if args.consensus else table(args.runs)
+    if args.consensus:
+        text = consensus_table(args.runs)
+    elif args.abstention:
+        text = abstention_table(args.runs)
+    else:
+        text = table(args.runs)
     if args.out:
         args.out.write_text(text)
     else:

@@ -31,8 +31,10 @@ class AllianceDesk:
     record consent or objection. After each round the decision rule is applied:
 
     * consensus: every member (less any ``exclude``-d members, the 2003 Defence
-      Planning Committee route) consents; one objection blocks it. Under the silence
-      procedure, members who have not objected by the deadline count as consenting.
+      Planning Committee route, and less the members that abstain where the alliance
+      allows it) consents; one objection blocks it, and so do more abstentions than
+      the alliance's ``abstention_share`` allows. Under the silence procedure,
+      members who have not objected by the deadline count as consenting.
     * hub: the hub's consent decides; its objection blocks.
     * majority: more than half of the members consent.
 
@@ -44,6 +46,7 @@ class AllianceDesk:
         self._members = {al.id: al.member_set for al in alliances}
         self.open: dict[str, Proposal] = {}
         self.excluded: dict[str, tuple[str, ...]] = {}
+        self.abstaining: dict[str, tuple[str, ...]] = {}
 
     def open_for(self, agent: str) -> tuple[Proposal, ...]:
         """Open proposals in the alliances ``agent`` belongs to."""
@@ -70,6 +73,9 @@ class AllianceDesk:
         elif message.performative is Performative.VOTE:
             pid = str(message.content["proposal"])
             proposal = self.open[pid]
+            if message.content.get("abstain") is True:
+                self.abstaining[pid] = (*self.abstaining.get(pid, ()), message.sender)
+                return
             votes = dict(proposal.votes)
             votes[message.sender] = bool(message.content["consent"])
             self.open[pid] = attrs.evolve(proposal, votes=freeze(votes))
@@ -89,6 +95,7 @@ class AllianceDesk:
             if verdict is None:
                 continue
             del self.open[pid]
+            self.abstaining.pop(pid, None)
             passed, who, reason = verdict
             if passed:
                 events.append(
@@ -120,7 +127,10 @@ class AllianceDesk:
     ) -> tuple[bool, tuple[str, ...], str] | None:
         votes = proposal.votes
         excluded = set(self.excluded.get(proposal.id, ()))
-        voters = [m for m in alliance.members if m not in excluded]
+        abstaining = self.abstaining.get(proposal.id, ())
+        if abstaining and not alliance.may_abstain(len(abstaining)):
+            return False, abstaining, "too many members abstained"
+        voters = [m for m in alliance.members if m not in excluded and m not in abstaining]
         yes = tuple(m for m in voters if votes.get(m) is True)
         no = tuple(m for m in voters if votes.get(m) is False)
         overdue = round >= proposal.deadline
@@ -143,6 +153,8 @@ class AllianceDesk:
                 return False, no, "silence broken" if alliance.silence_procedure else "objection"
             if len(yes) == len(voters):
                 note = f" (without {', '.join(sorted(excluded))})" if excluded else ""
+                if abstaining:
+                    note += f" ({', '.join(sorted(abstaining))} abstained)"
                 return True, yes, f"all {len(voters)} members consented{note}"
             if overdue and alliance.silence_procedure:
                 return True, tuple(voters), "silence procedure: no member broke silence"

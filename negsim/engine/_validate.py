@@ -33,6 +33,7 @@ RULES: dict[str, str] = {
     "alliance-member": "only a member puts a proposal to an alliance",
     "exclusion": "a proposal excludes only other members and leaves at least two",
     "vote-eligible": "only a member votes, on an open proposal, with a boolean consent",
+    "abstention": "a member abstains (consent false) only where its alliance allows abstention",
     "proposition": "commitment text in a message parses",
     "deadline": "a commitment's deadline in a message is an integer >= 0",
     "commitment-party": "only the debtor cancels and only the creditor releases a commitment",
@@ -116,6 +117,16 @@ class Validator:
                 or not isinstance(content.get("consent"), bool)
             ):
                 return "vote-eligible", f"vote {dict(content)}"
+            abstain = content.get("abstain", False)
+            if abstain is not False and (
+                abstain is not True
+                or content["consent"]
+                or not self.alliances[proposal.alliance].abstention_share
+            ):
+                return "abstention", (
+                    f"vote {dict(content)}: 'abstain' is a boolean, with consent false, in an "
+                    "alliance whose abstention_share allows it"
+                )
         elif m.performative in _COMMITTING and "consequent" in content:
             deadline = content.get("deadline")
             if deadline is not None and (

@@ -152,6 +152,11 @@ class Alliance:
             breaks silence (votes no) by the deadline.
         decision_deadline: Rounds a proposal stays open before it fails (or passes, under
             the silence procedure).
+        abstention_share: Under consensus, the largest share of members that may
+            abstain without blocking a decision (0: no member may abstain). A member
+            that abstains lets the others decide and takes no part itself: the
+            constructive abstention of the Treaty on European Union, Art. 31(1),
+            where abstainers must stay under a third of the members.
     """
 
     id: str = attrs.field(validator=identifier)
@@ -162,11 +167,25 @@ class Alliance:
     hub: str | None = None
     silence_procedure: bool = False
     decision_deadline: int = attrs.field(default=3, converter=int, validator=attrs.validators.ge(1))
+    abstention_share: float = attrs.field(
+        default=0.0,
+        converter=float,
+        validator=[attrs.validators.ge(0.0), attrs.validators.lt(1.0)],
+    )
 
     @property
     def member_set(self) -> frozenset[str]:
         """The members as a set, for fast membership tests."""
         return frozenset(self.members)
+
+    def may_abstain(self, abstaining: int) -> bool:
+        """Whether ``abstaining`` members may abstain without blocking a decision.
+
+        >>> Alliance("A", "A", "collective", ("X", "Y", "Z"), "consensus",
+        ...          abstention_share=0.34).may_abstain(1)
+        True
+        """
+        return abstaining <= self.abstention_share * len(self.members)
 
 
 @attrs.frozen

@@ -592,6 +592,11 @@ def _check_alliance(al: Alliance, ctx: _Context) -> Iterator[_Found]:
         yield _Found(".hub", f"hub {al.hub!r} is not a member; members: {', '.join(al.members)}")
     if al.decision_rule == "hub" and al.hub is None:
         yield _Found(".hub", "decision_rule 'hub' needs a hub")
+    if al.abstention_share and al.decision_rule != "consensus":
+        yield _Found(
+            ".abstention_share",
+            f"abstention applies under decision_rule 'consensus', not {al.decision_rule.value!r}",
+        )
 
 
 def _check_commitment(c: Commitment, ctx: _Context) -> Iterator[_Found]:

@@ -18,7 +18,10 @@ A member of a collective alliance under consensus (the North Atlantic Council):
   who have consented (``isolation_cost``); the proposer of a blocked text puts it again
   with a side-payment of reassurance (``reassurance``); with ``exclude_blocker`` it
   then re-proposes without the blockers after ``exclusion_delay`` days (the 2003
-  Defence Planning Committee route).
+  Defence Planning Committee route). Where the alliance allows abstention
+  (``abstention_share``), a member that would block may abstain instead, letting the
+  others decide without it, when the pressure on a blocker outweighs the audience
+  cost of stepping back from its pledges (TEU Art. 31(1); Tomz 2007).
 * **Integrated response.** Once the alliance decides, every member that honours
   responds under integrated command; with ``act_alone_after`` > 0 a member that would
   honour acts alone after that many days of fighting without a decision.
@@ -28,6 +31,8 @@ A member of a collective alliance under consensus (the North Atlantic Council):
 
 from __future__ import annotations
 
+import enum
+import math
 import random
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -71,7 +76,7 @@ from negsim.model import (
     Scenario,
 )
 
-__all__ = ["PARAMS", "Member", "consent_delay"]
+__all__ = ["PARAMS", "Member", "Vote", "consent_delay"]
 
 PARAMS = (
     *SUPPORT_PARAMS,
@@ -326,14 +331,46 @@ def _deliberate_and_vote(view: AgentView, state: Member, firm: bool) -> list[Mov
         )
         if view.round - seen < delay:
             continue
-        target = proposal.proposer
-        consent = firm and _would_honour(view, state, target, _pressure(view, state, proposal))
-        state.voted[proposal.id] = consent
         alliance = view.public.alliance(proposal.alliance)
+        vote = _choose_vote(view, state, proposal, alliance, firm)
+        consent = vote is Vote.CONSENT
+        state.voted[proposal.id] = consent
         if not (alliance.silence_procedure and consent):
             voters = [m for m in alliance.members if m != view.me]
-            moves.append(view.say(voters, "vote", proposal=proposal.id, consent=consent))
+            content: dict[str, Any] = {"proposal": proposal.id, "consent": consent}
+            if vote is Vote.ABSTAIN:
+                content["abstain"] = True
+            moves.append(view.say(voters, "vote", **content))
     return moves
+
+
+class Vote(enum.Enum):
+    """What a member does with a proposal put to its alliance."""
+
+    CONSENT = "consent"
+    BLOCK = "block"
+    ABSTAIN = "abstain"
+
+
+def _choose_vote(
+    view: AgentView, state: Member, proposal: Proposal, alliance: Alliance, firm: bool
+) -> Vote:
+    """Consent, block or abstain: whichever is worth most to the member.
+
+    Consenting is worth the support rule's value (a host that would shut its bases
+    cannot consent); blocking costs the pressure on a blocker (isolation and the
+    reassurance offered); abstaining, where the alliance allows it, lets the others
+    decide and costs the audience cost of stepping back from its public pledges
+    (Tomz 2007; TEU Art. 31(1) for constructive abstention).
+    """
+    block = -_pressure(view, state, proposal)
+    honour = _support(view, state, proposal.proposer) if firm else -math.inf
+    abstain = -view.number("audience_cost") * state.standing.level
+    if not alliance.abstention_share:
+        abstain = -math.inf
+    if honour > block and honour >= abstain:
+        return Vote.CONSENT
+    return Vote.ABSTAIN if abstain > block else Vote.BLOCK
 
 
 def _pressure(view: AgentView, state: Member, proposal: Proposal) -> float:
@@ -387,13 +424,17 @@ def _respond(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
     return moves
 
 
-def _would_honour(view: AgentView, state: Member, target: str, pressure: float = 0.0) -> bool:
-    """The support rule for ``target``, with the chance of winning as the world reckons it."""
+def _would_honour(view: AgentView, state: Member, target: str) -> bool:
+    """Whether the support rule for ``target`` says to honour."""
+    return _support(view, state, target) > 0.0
+
+
+def _support(view: AgentView, state: Member, target: str) -> float:
+    """The support rule's value for ``target`` (the world's chance of winning)."""
     attacker = attacker_of(view, target)
     helpers = state.members if attacker else ()
     p_win = win_chance(view, target, attacker, helpers) if attacker else 1.0
-    values = support_values(view, state.standing, target, p_win)
-    return SUPPORT.value(values) + pressure > 0.0
+    return SUPPORT.value(support_values(view, state.standing, target, p_win))
 
 
 def _keeps_bases_open(view: AgentView, state: Member) -> bool:

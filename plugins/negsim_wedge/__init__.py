@@ -762,17 +762,19 @@ def _reckon_odds(
         h: 0 if h in came else max(0, _expected_delay(view, state, h) - elapsed) for h in helpers
     }
     days = max(1, public.max_rounds - view.round + 1)
-    collective = [
-        m for al in public.alliances_of(target) if al.kind == "collective" for m in al.members
-    ]
-    members = [m for m in helpers if m in collective]
+    alliances = [al for al in public.alliances_of(target) if al.kind == "collective"]
+    members = [m for m in helpers if any(m in al.members for al in alliances)]
     if not members:
         defence = defence_by_day(
             public, target, size, helpers=honour, start=start, access=access, days=days
         )
         return grab_stands(public, view.me, size, defence, control=control, held=held)
-    # under consensus all must consent; without consensus, members act alone later
-    agreed = math.prod(honour[m] * (1.0 - deny.get(m, 0.0)) for m in members)
+    # under consensus all must consent, less the members the alliance lets abstain;
+    # without consensus, members act alone later
+    consents = [honour[m] * (1.0 - deny.get(m, 0.0)) for m in members]
+    agreed = math.prod(consents)
+    may_abstain = max(math.floor(al.abstention_share * len(al.members)) for al in alliances)
+    decided = _at_most_refuse(consents, may_abstain)
     jointly = defence_by_day(
         public,
         target,
@@ -793,8 +795,39 @@ def _reckon_odds(
         access=access,
         days=days,
     )
-    defence = [agreed * j + (1.0 - agreed) * a for j, a in zip(jointly, alone, strict=True)]
+    partly = jointly
+    if decided > agreed:  # decided with abstainers: the consenting members, integrated
+        partly = defence_by_day(
+            public,
+            target,
+            size,
+            helpers=honour,
+            start=start,
+            access=access,
+            integrated=members,
+            days=days,
+        )
+    defence = [
+        agreed * j + (decided - agreed) * p + (1.0 - decided) * a
+        for j, p, a in zip(jointly, partly, alone, strict=True)
+    ]
     return grab_stands(public, view.me, size, defence, control=control, held=held)
+
+
+def _at_most_refuse(consents: Sequence[float], k: int) -> float:
+    """The chance that at most ``k`` members refuse, each consenting with its chance.
+
+    >>> round(_at_most_refuse([0.5, 0.5], 1), 2)
+    0.75
+    """
+    refusals = [1.0]  # refusals[j]: the chance that exactly j refuse so far
+    for c in consents:
+        refusals = [
+            (refusals[j] * c if j < len(refusals) else 0.0)
+            + (refusals[j - 1] * (1.0 - c) if j else 0.0)
+            for j in range(len(refusals) + 1)
+        ]
+    return math.fsum(refusals[: k + 1])
 
 
 def _coalition_wins(view: AgentView, target: str, size: float) -> float:

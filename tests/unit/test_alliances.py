@@ -141,6 +141,51 @@ def test_excluded_member_does_not_count():
     assert facts == ["decided(X,defend_turkey)"]
 
 
+def abstain(sender: str, round: int, proposal: str) -> Message:
+    return Message(
+        sender,
+        ["Z"],
+        "vote",
+        {"proposal": proposal, "consent": False, "abstain": True},
+        round=round,
+        id=f"{round}:{sender}:{next(_ids)}",
+    )
+
+
+def test_an_abstainer_neither_blocks_nor_counts():
+    """Constructive abstention (TEU Art. 31(1)): the others decide without it."""
+    d = Desk(alliance("ABC", abstention_share=0.34))
+    d.desk.record(abstain("C", 2, d.pid))
+    assert d.tally(2) == ([], [])  # B has not consented yet
+    d.vote("B", True, 3)
+    [e], facts = d.tally(3)
+    assert isinstance(e, DecisionReached)
+    assert e.consenting == ("A", "B")
+    assert "C abstained" in e.rule
+    assert facts == ["decided(X,collective_response)"]
+
+
+def test_more_abstainers_than_the_share_allows_block():
+    d = Desk(alliance("ABCD", abstention_share=0.25))
+    d.desk.record(abstain("C", 2, d.pid))
+    d.desk.record(abstain("D", 2, d.pid))
+    [e], facts = d.tally(2)
+    assert isinstance(e, ProposalClosed)
+    assert (e.blocking, e.reason) == (("C", "D"), "too many members abstained")
+    assert facts == []
+
+
+@pytest.mark.parametrize(
+    ("share", "abstainers", "allowed"),
+    [(0.0, 1, False), (0.34, 1, True), (0.34, 2, False), (0.5, 2, True)],
+)
+def test_may_abstain(share, abstainers, allowed):
+    assert (
+        alliance("ABCD" if share == 0.5 else "ABC", abstention_share=share).may_abstain(abstainers)
+        is allowed
+    )
+
+
 def test_hub_rule_the_hub_decides():
     al = alliance("HST", "hub", hub="H", decision_deadline=3)
     d = Desk(al, proposer="S")
@@ -329,6 +374,16 @@ def test_deadline_failure_through_a_run():
         ),
         # a non-member proposes
         ({("D", 1): lambda v: [v.say("A", "propose", alliance="X")]}, "alliance-member"),
+        # abstention where the alliance does not allow it
+        (
+            {
+                ("A", 1): say_propose,
+                ("B", 2): lambda v: [
+                    v.say("A", "vote", proposal="p1", consent=False, abstain=True)
+                ],
+            },
+            "abstention",
+        ),
         ({("A", 1): lambda v: [v.say("B", "propose", alliance="NOPE")]}, "alliance-member"),
     ],
 )

@@ -160,6 +160,28 @@ def test_alliance_naming_an_unknown_agent(write, registry):
     assert "known: A, B" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("text", "path", "said"),
+    [
+        (
+            'decision_rule = "majority"\nabstention_share = 0.3',
+            "alliances[0].abstention_share",
+            "abstention applies under decision_rule 'consensus', not 'majority'",
+        ),
+        (
+            'decision_rule = "consensus"\nabstention_share = 1.5',
+            "alliances[0].abstention_share",
+            "1.5",
+        ),
+    ],
+)
+def test_bad_abstention_share(write, registry, text, path, said):
+    err = load_error(write(edit('decision_rule = "consensus"', text)), registry)
+    [problem] = err.problems
+    assert problem.path == path
+    assert said in problem.message
+
+
 def test_duplicate_agent_id(write, registry):
     path = write(BASE + '\n[[agents]]\nid = "B"\nname = "again"\ndoctrine = "chatter"\n')
     err = load_error(path, registry)
