@@ -12,9 +12,11 @@ otherwise. Each decides alone; nothing is voted.
   the cost of being abandoned later, and the audience cost of backing down from a
   public pledge (Tomz 2007). It responds after ``constitutional_delay`` days (U.S.-ROK
   Art. III; U.S.-Japan Art. V).
-* **A reward to the hub** above ``concession_threshold`` buys a concession made
-  without consulting the spokes (the 2018 exercise suspension); the spokes see it and
-  fear abandonment more (Snyder 1984; Cha 1999).
+* **A reward to the hub** buys a concession made without consulting the spokes (the
+  2018 exercise suspension) when it is worth more than the concession costs the hub
+  (:data:`CONCESSION`): the audience cost of its public pledges, and the value of
+  defending each spoke times how far the concession raises that spoke's fear of
+  abandonment. The spokes see it and fear abandonment more (Snyder 1984; Cha 1999).
 * **Spokes** defend themselves, call the hub, tell fellow spokes their fear and threat
   perception, and cooperate as a quasi-alliance (:data:`COOPERATION`, Cha 1999).
 * **The host's gate.** A spoke hosting the hub's forces answers an access request
@@ -40,8 +42,10 @@ from negsim.crisis import (
     ACCESS_PARAMS,
     ARMISTICE_PARAMS,
     CHA,
+    SNYDER,
     SUPPORT,
     SUPPORT_PARAMS,
+    TOMZ,
     Standing,
     access_values,
     answer_armistice,
@@ -71,7 +75,14 @@ from negsim.model import (
     Scenario,
 )
 
-__all__ = ["COOPERATION", "PARAMS", "Bilateral", "cooperation_values"]
+__all__ = [
+    "CONCESSION",
+    "COOPERATION",
+    "PARAMS",
+    "Bilateral",
+    "concession_values",
+    "cooperation_values",
+]
 
 PARAMS = (
     *SUPPORT_PARAMS,
@@ -101,14 +112,6 @@ PARAMS = (
         1,
         CHA + "; Japan-ROK 2018-2019 (GSOMIA)",
     ),
-    ParamSpec(
-        "concession_threshold",
-        100.0,
-        "Reward above which the hub concedes without consulting the spokes.",
-        0,
-        1000,
-        "2018 Singapore summit and exercise suspension",
-    ),
 )
 """The bilateral doctrine's parameters (the Snyder and Crawford terms are shared)."""
 
@@ -120,6 +123,16 @@ COOPERATION = Rule(
     source=CHA,
 )
 """Spoke-to-spoke cooperation: symmetric fear raises it; diverging threat and history lower it."""
+
+CONCESSION = Rule(
+    name="concession",
+    expr="reward - audience_cost*level - fear_learning*stakes*spokes",
+    doc="the hub concedes, without consulting its spokes, for a reward",
+    source=f"{SNYDER}; {CHA}; {TOMZ}; Singapore summit 2018",
+)
+"""The hub takes a reward for a concession while this expression is > 0: the reward
+outweighs the audience cost of its public pledges and what each spoke's fear of
+abandonment, raised by the concession, costs it in the value of defending that spoke."""
 
 _SPEC = PluginSpec(
     role="doctrine", summary="U.S.-style bilateral hub-and-spoke alliances", params=PARAMS
@@ -213,7 +226,7 @@ def negsim_decide(view: AgentView) -> list[Move]:
 
 
 def _hub(view: AgentView, state: Bilateral) -> list[Move]:
-    moves = _take_or_refuse_rewards(view)
+    moves = _take_or_refuse_rewards(view, state)
     moves += _defend_itself(view)
     moves += answer_armistice(view, state.standing)
     moves += _pledge_in_public(view, state)
@@ -251,12 +264,11 @@ def _defend_itself(view: AgentView) -> list[Move]:
     return [view.act("respond", view.me)]
 
 
-def _take_or_refuse_rewards(view: AgentView) -> list[Move]:
-    """A reward above the threshold buys a concession, made without asking the spokes."""
+def _take_or_refuse_rewards(view: AgentView, state: Bilateral) -> list[Move]:
+    """A reward worth its price buys a concession, unconsulted (:data:`CONCESSION`)."""
     moves: list[Move] = []
-    threshold = view.number("concession_threshold")
     for offer in offers(view):
-        if offer.value > threshold:
+        if CONCESSION.holds(concession_values(view, state, offer.value)):
             moves.append(
                 view.say(offer.sender, "accept", in_reply_to=offer.message_id, demand=offer.demand)
             )
@@ -264,6 +276,18 @@ def _take_or_refuse_rewards(view: AgentView) -> list[Move]:
         else:
             moves.append(view.say(offer.sender, "reject", in_reply_to=offer.message_id))
     return moves
+
+
+def concession_values(view: AgentView, state: Bilateral, reward: float) -> dict[str, float]:
+    """The values of :data:`CONCESSION`'s symbols for a ``reward`` offered to the hub."""
+    return {
+        "reward": reward,
+        "audience_cost": view.number("audience_cost"),
+        "level": float(state.standing.level),
+        "fear_learning": view.number("fear_learning"),
+        "stakes": view.number("stakes"),
+        "spokes": float(len(state.allies)),
+    }
 
 
 def _ask_for_access(view: AgentView, state: Bilateral, spoke: str) -> list[Move]:
