@@ -43,6 +43,7 @@ import attrs
 import negsim
 from negsim.beliefs import Belief
 from negsim.crisis import (
+    FEARON,
     FEARON_1995,
     KEEP,
     Rung,
@@ -241,10 +242,36 @@ PARAMS = (
     ParamSpec(
         "est_strike_cost",
         20.0,
-        "Its estimate of a host's cost of a strike (nuclear use: five times as much).",
+        "Its estimate of a host's cost of a conventional strike on its bases.",
         0,
         1e5,
         ASSUMED,
+    ),
+    ParamSpec(
+        "est_nuclear_cost",
+        100.0,
+        "Its estimate of a host's cost of nuclear use against it.",
+        0,
+        1e6,
+        ASSUMED,
+    ),
+    ParamSpec(
+        "horizon",
+        5.0,
+        "Days of war over which it weighs a daily hazard: its own risk of escalation, "
+        "and (it expects) a host's of a threat carried out.",
+        1,
+        100,
+        f"Powell, IO 2015; {ASSUMED}",
+    ),
+    ParamSpec(
+        "est_candour",
+        0.9,
+        "How far it takes a host's public answer as evidence: the chance a host that "
+        "would hold firm rejects in public, and that one that would not stays silent.",
+        0.5,
+        1,
+        f"{FEARON}; {ASSUMED}",
     ),
     ParamSpec(
         "est_consensus_delay",
@@ -323,9 +350,6 @@ ATTACK = Rule(
 _SPEC = PluginSpec(
     role="doctrine", summary="Wedge-driving adversary: coerce, reward, grab", params=PARAMS
 )
-
-_HONEST = 0.9
-"""How far a public answer is evidence: P(reject | would hold firm), P(silence | would not)."""
 
 
 @attrs.frozen
@@ -587,9 +611,11 @@ def _update_host(view: AgentView, state: Challenger, host: str, *, rejected: boo
     hazard = state.hazards.get(host, 0.0)
     threshold = _host_breaking_point(view, state, hazard)
 
+    candour = view.number("est_candour")
+
     def likelihood(t: AgentType) -> float:
         firm = float(t.params["alliance_value"]) + view.number("est_ties") > threshold
-        return _HONEST if firm == rejected else 1.0 - _HONEST
+        return candour if firm == rejected else 1.0 - candour
 
     state.hosts[host].update_with(likelihood)
 
@@ -598,14 +624,10 @@ def _host_breaking_point(view: AgentView, state: Challenger, hazard: float) -> f
     """The resolve a host needs to keep its bases open against ``hazard``."""
     cost = view.number("est_strike_cost")
     if state.rung == Rung.NUCLEAR_USE:
-        cost *= 5.0
+        cost = view.number("est_nuclear_cost")
     elif state.rung == Rung.DEMONSTRATION:
         cost = 0.0
-    return hazard * _HORIZON * cost
-
-
-_HORIZON = 5.0
-"""Days of war over which it expects a host to weigh a threat."""
+    return hazard * view.number("horizon") * cost
 
 
 def _p_deny(view: AgentView, state: Challenger, host: str, hazard: float, reward: float) -> float:
@@ -924,7 +946,7 @@ def _risk(view: AgentView, target: str, size: float) -> float:
             half=float(wp.get("tripwire_half", 10000.0)),
         )
     )
-    risk: float = 1.0 - (1.0 - min(1.0, daily)) ** _HORIZON
+    risk: float = 1.0 - (1.0 - min(1.0, daily)) ** view.number("horizon")
     return risk * (1.0 - _survivable(view) * (1.0 - size))
 
 
@@ -948,7 +970,7 @@ def _coercion_cost(view: AgentView, state: Challenger, hazards: Mapping[str, flo
     for host, x in hazards.items():
         reward = _offer_to(view, state, host)
         complies = _p_deny(view, state, host, x, reward)
-        cost += x * _HORIZON * each * (1.0 - complies) + reward * complies
+        cost += x * view.number("horizon") * each * (1.0 - complies) + reward * complies
     return cost
 
 

@@ -42,8 +42,7 @@ def _conceded(budget: float, *extra: str, seeds: int = 30) -> int:
         ],
     )
     return sum(
-        "conceded(USA,DPRK)" in negsim.simulate(scenario, seed=s).world.facts
-        for s in range(seeds)
+        "conceded(USA,DPRK)" in negsim.simulate(scenario, seed=s).world.facts for s in range(seeds)
     )
 
 
