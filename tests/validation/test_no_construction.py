@@ -37,6 +37,10 @@ TREATMENTS = {
             ("agents.DPRK.prior.mean=-60", "agents.JPN.capabilities.distance_km=5000"),
         ),
     ),
+    "abstention allowed vs barred": (
+        ("korea_integrated", ()),
+        ("korea_integrated", ("alliances.TRI.abstention_share=0.34",)),
+    ),
     "50 vs 500 DPRK warheads": (
         ("korea_bilateral", ("agents.DPRK.prior.mean=-60",)),
         ("korea_bilateral", ("agents.DPRK.prior.mean=-60", "agents.DPRK.capabilities.nuclear=500")),
