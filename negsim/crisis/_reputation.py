@@ -1,6 +1,6 @@
 """Reputation: a state's record of honouring as evidence about its type.
 
-Weisiger & Yarhi-Milo (IO 2015) find that states that backed down are challenged more
+Weisiger & Yarhi-Milo, IO 2015, find that states that backed down are challenged more
 often later: beliefs carry over between crises. Here the carrying is Bayes' rule. A
 state's public record (:class:`negsim.model.HonourRecord`) counts the earlier cases in
 which the casus foederis of one of its commitments arrived, and whether it honoured
@@ -9,7 +9,7 @@ reads the record as ``honoured`` successes and ``failed`` failures of that chanc
 its likelihood is ``q(t)**honoured * (1 - q(t))**failed`` (the order of the cases does
 not matter). A past crisis is not this one (other leaders, other stakes), so the
 likelihood is tempered by a weight ``w`` in [0, 1], as in the power prior of Ibrahim &
-Chen (Statistical Science 2000): each past case counts as ``w`` of a case; ``w = 0``
+Chen, Statistical Science 2000: each past case counts as ``w`` of a case; ``w = 0``
 ignores the record (the placebo), ``w = 1`` is plain Bayes' rule.
 """
 
