@@ -223,4 +223,3 @@ def test_a_sequence_is_deterministic_and_starts_with_the_plain_run() -> None:
 def test_a_sequence_needs_a_crisis() -> None:
     with pytest.raises(ValueError, match="crises must be >= 1: 0"):
         negsim.simulate_sequence(negsim.load_scenario(KOREA), crises=0)
-
