@@ -25,7 +25,7 @@ from negsim.errors import (
     TimeLimitError,
     UnknownDoctrineError,
 )
-from negsim.experiments import simulate_many
+from negsim.experiments import simulate_many, simulate_sequence
 from negsim.hookspecs import hookimpl, hookspec
 from negsim.model import (
     Action,
@@ -93,6 +93,7 @@ __all__ = [
     "read_jsonl",
     "simulate",
     "simulate_many",
+    "simulate_sequence",
     "to_rows",
     "write_jsonl",
 ]

@@ -6,7 +6,8 @@ the fact names (:func:`attacked`, :func:`grants_access`, ...), the escalation la
 model (:func:`contest`, :func:`grab_odds`, ...) that the world runs and agents
 estimate with, the theory allied doctrines share (the Snyder and Crawford rules,
 :data:`SUPPORT` and :data:`ACCESS`, with their parameters, and :class:`Standing`,
-what an ally learns in a crisis), and the steps every ally takes the same way
+what an ally learns in a crisis), reputation (a record of honouring read by Bayes'
+rule: :func:`record_likelihood`), and the steps every ally takes the same way
 (:func:`listen`, :func:`answer_coercion`, ...). See ``docs/explanation/world-rules``.
 """
 
@@ -43,6 +44,12 @@ from negsim.crisis._combat import (
     garrison,
     grab_odds,
     tripwire_hazard,
+)
+from negsim.crisis._reputation import (
+    RECORD_WEIGHT,
+    WEISIGER,
+    past_honour_chance,
+    record_likelihood,
 )
 from negsim.crisis._theory import (
     ACCESS,
@@ -95,6 +102,7 @@ __all__ = [
     "HAZARD_PRIOR",
     "KEEP",
     "Offer",
+    "RECORD_WEIGHT",
     "Rung",
     "SNYDER",
     "SUPPORT",
@@ -102,6 +110,7 @@ __all__ = [
     "Standing",
     "TOMZ",
     "Threat",
+    "WEISIGER",
     "access_values",
     "answer_armistice",
     "answer_coercion",
@@ -133,6 +142,8 @@ __all__ = [
     "nominal_view",
     "offers",
     "open_or_shut",
+    "past_honour_chance",
+    "record_likelihood",
     "repelled",
     "responds",
     "stands_down",

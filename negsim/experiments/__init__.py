@@ -70,6 +70,7 @@ from negsim.experiments._params import (
 )
 from negsim.experiments._plan import Plan, RunSpec, run_key
 from negsim.experiments._sensitivity import SENSITIVITY_COLUMNS, Sensitivity, sobol_indices
+from negsim.experiments._sequence import honour_record, simulate_sequence, with_record
 from negsim.experiments._store import read_results
 from negsim.experiments._summary import resolve_column, summarize, wilson_interval
 from negsim.experiments._sweep import SweepReport, sweep
@@ -95,6 +96,7 @@ __all__ = [
     "default_start_method",
     "default_workers",
     "format_value",
+    "honour_record",
     "make_design",
     "mcnemar_exact",
     "newcombe_paired_interval",
@@ -106,8 +108,10 @@ __all__ = [
     "run_key",
     "sample_points",
     "simulate_many",
+    "simulate_sequence",
     "sobol_indices",
     "summarize",
     "sweep",
     "wilson_interval",
+    "with_record",
 ]

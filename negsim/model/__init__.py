@@ -11,6 +11,7 @@ from negsim.model._agents import (
     AllianceKind,
     Capabilities,
     DecisionRule,
+    HonourRecord,
     Proposal,
 )
 from negsim.model._commitments import TRANSITIONS, Commitment, CommitmentState
@@ -86,6 +87,7 @@ __all__ = [
     "FactChanged",
     "FrozenMap",
     "HonourDecided",
+    "HonourRecord",
     "RuleEvaluated",
     "Issue",
     "IssueKind",

@@ -18,6 +18,7 @@ __all__ = [
     "AllianceKind",
     "Capabilities",
     "DecisionRule",
+    "HonourRecord",
     "ParamValue",
     "Proposal",
 ]
@@ -50,6 +51,38 @@ class Capabilities:
 
 
 @attrs.frozen
+class HonourRecord:
+    """A state's public record of honouring its alliance commitments in earlier crises.
+
+    Each case is a crisis in which the casus foederis of one of its commitments arrived
+    (the commitment detached) and the state then honoured it or failed to. Others read
+    the record as evidence about the state's type (Weisiger & Yarhi-Milo, IO 2015:
+    states that backed down are challenged more often later).
+
+    Attributes:
+        honoured: Cases in which it honoured; >= 0.
+        failed: Cases in which it failed to (backed down); >= 0.
+
+    >>> HonourRecord(honoured=3, failed=1).cases
+    4
+    >>> HonourRecord(honoured=3, failed=1) + HonourRecord(failed=1)
+    HonourRecord(honoured=3, failed=2)
+    """
+
+    honoured: int = attrs.field(default=0, converter=int, validator=attrs.validators.ge(0))
+    failed: int = attrs.field(default=0, converter=int, validator=attrs.validators.ge(0))
+
+    @property
+    def cases(self) -> int:
+        """The number of cases on the record."""
+        return self.honoured + self.failed
+
+    def __add__(self, other: HonourRecord) -> HonourRecord:
+        """The two records together (this crisis's cases added to earlier ones)."""
+        return HonourRecord(self.honoured + other.honoured, self.failed + other.failed)
+
+
+@attrs.frozen
 class Agent:
     """A state taking part in a crisis.
 
@@ -63,6 +96,8 @@ class Agent:
         prior: The public prior over the agent's private type, if it has one: the run
             draws its true type from it, and the type's parameter values take the place
             of ``params`` of the same name (see :attr:`negsim.AgentView.type`).
+        record: Its public record of honouring in earlier crises, if the scenario gives
+            one (others' beliefs about its type start from the prior moved by it).
     """
 
     id: str = attrs.field(validator=identifier)
@@ -72,6 +107,7 @@ class Agent:
     params: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
     capabilities: Capabilities = attrs.field(factory=Capabilities)
     prior: Prior | None = None
+    record: HonourRecord | None = None
 
     @property
     def stack(self) -> tuple[str, ...]:

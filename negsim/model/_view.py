@@ -9,7 +9,14 @@ from typing import Any
 
 import attrs
 
-from negsim.model._agents import Agent, Alliance, Capabilities, ParamValue, Proposal
+from negsim.model._agents import (
+    Agent,
+    Alliance,
+    Capabilities,
+    HonourRecord,
+    ParamValue,
+    Proposal,
+)
 from negsim.model._commitments import Commitment
 from negsim.model._events import Event
 from negsim.model._frozen import FrozenMap, freeze
@@ -20,6 +27,9 @@ from negsim.model._types import AgentType, Prior
 from negsim.model._world import WorldState
 
 __all__ = ["AgentView", "PublicInfo"]
+
+
+_NO_RECORD = HonourRecord()
 
 
 @attrs.frozen
@@ -40,6 +50,8 @@ class PublicInfo:
         hosts: The states hosting each agent's forces (see :meth:`hosts_of`).
         priors: The public prior over each agent's private type, for the agents that
             have one (see :meth:`prior_of`); their drawn types are private.
+        records: The public record of honouring of each agent that has one (see
+            :meth:`record_of`).
     """
 
     scenario: str
@@ -54,6 +66,7 @@ class PublicInfo:
     memberships: FrozenMap[str, tuple[Alliance, ...]] = attrs.field(factory=FrozenMap)
     hosts: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap)
     priors: FrozenMap[str, Prior] = attrs.field(factory=FrozenMap)
+    records: FrozenMap[str, HonourRecord] = attrs.field(factory=FrozenMap)
 
     @classmethod
     def of(cls, scenario: Scenario) -> PublicInfo:
@@ -75,6 +88,7 @@ class PublicInfo:
             memberships=freeze({a.id: scenario.alliances_of(a.id) for a in scenario.agents}),
             hosts=freeze({a.id: tuple(hosts.get(a.id, ())) for a in scenario.agents}),
             priors=freeze({a.id: a.prior for a in scenario.agents if a.prior is not None}),
+            records=freeze({a.id: a.record for a in scenario.agents if a.record is not None}),
         )
 
     def alliances_of(self, agent_id: str) -> tuple[Alliance, ...]:
@@ -84,6 +98,10 @@ class PublicInfo:
     def prior_of(self, agent_id: str) -> Prior | None:
         """The public prior over ``agent_id``'s type, or ``None`` if it has no private type."""
         return self.priors.get(agent_id)
+
+    def record_of(self, agent_id: str) -> HonourRecord:
+        """The public record of honouring of ``agent_id`` (an empty one if it has none)."""
+        return self.records.get(agent_id, _NO_RECORD)
 
     def hosts_of(self, agent_id: str) -> tuple[str, ...]:
         """The states that host forces of ``agent_id``, sorted."""

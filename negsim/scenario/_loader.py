@@ -48,6 +48,7 @@ from negsim.model import (
     Commitment,
     DiscretePrior,
     FrozenMap,
+    HonourRecord,
     Issue,
     Limits,
     Negotiation,
@@ -125,6 +126,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "alliances": _keys(Alliance),
     "commitments": _keys(Commitment),
     "capabilities": _keys(Capabilities),
+    "record": _keys(HonourRecord),
     "negotiations": _keys(Negotiation),
     "issues": _keys(Issue),
 }

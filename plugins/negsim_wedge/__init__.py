@@ -8,8 +8,11 @@ all from what it believes and what it sees:
   public prior over ``stakes``, or a point at ``est_stakes``) and works out the
   probability it honours by the allies' own support rule: the chance the defence
   wins, forward-deployed troops (Fuhrmann & Sechser 2014), ties, and public pledges,
-  which it updates on (Fearon 1997). Under consensus every member must consent, so a
-  collective alliance helps only with the product of its members' consents.
+  which it updates on (Fearon 1997). It starts from the public prior moved by each
+  helper's public record of honouring in earlier crises (Weisiger & Yarhi-Milo 2015;
+  Bayes' rule, each past case weighing ``record_weight``). Under consensus every
+  member must consent, so a collective alliance helps only with the product of its
+  members' consents.
 * **Coercion and reward per ally** (Crawford, IS 2011; Izumikawa, SS 2013): it arms a
   threat against each host of helpers' forces at the hazard that maximises its
   expected gain, weighing the host's chance of shutting its bases (from its belief
@@ -46,6 +49,7 @@ from negsim.crisis import (
     FEARON,
     FEARON_1995,
     KEEP,
+    RECORD_WEIGHT,
     Rung,
     armistice_sessions,
     attacking,
@@ -54,6 +58,8 @@ from negsim.crisis import (
     exposure,
     grab_stands,
     nominal_view,
+    past_honour_chance,
+    record_likelihood,
     responds,
     tripwire_hazard,
 )
@@ -319,6 +325,7 @@ PARAMS = (
         "helper will come (Bayes' rule).",
         source="Leeds, Long & Mitchell, JCR 2000 (honouring is a decision others observe)",
     ),
+    RECORD_WEIGHT,
     ParamSpec(
         "probe_rounds",
         2,
@@ -529,13 +536,42 @@ def _size_up(view: AgentView, state: Challenger) -> None:
     for target in _targets(view):
         helpers = _helpers(public, target, view.me)
         for h in helpers:
-            state.helpers.setdefault(h, _belief(public, h, "stakes", view.number("est_stakes")))
+            if h not in state.helpers:
+                state.helpers[h] = _reputation(view, h)
         for host in _rear_hosts(public, target, helpers, view.me):
             state.hosts.setdefault(
                 host,
                 _belief(public, host, "alliance_value", view.number("est_host_resolve")),
             )
     state.rung = _rung(view)
+
+
+def _reputation(view: AgentView, helper: str) -> Belief:
+    """Its belief about a helper's stakes: the public prior, moved by the helper's record.
+
+    Each past case on the public record (:meth:`negsim.model.PublicInfo.record_of`) is
+    evidence with the likelihood its own model gives each type (:func:`_past_honour`),
+    weighed by ``record_weight`` (Weisiger & Yarhi-Milo 2015: beliefs carry over).
+    """
+    belief = _belief(view.public, helper, "stakes", view.number("est_stakes"))
+    record = view.public.record_of(helper)
+    weight = view.number("record_weight")
+    if record.cases and weight > 0.0:
+        belief.update_with(record_likelihood(_past_honour(view), record, weight))
+    return belief
+
+
+def _past_honour(view: AgentView) -> Callable[[AgentType], float]:
+    """The chance a helper of a given type honoured a past case, as it models one.
+
+    The allies' support rule with the helper's own terms as it estimates them (its
+    ties, its cost of war) and the chance of winning unknown, uniform on [0, 1]
+    (:func:`negsim.crisis.past_honour_chance`). What belongs to this crisis (forces at
+    risk here, a pledge made here, this crisis's nuclear shadow) is left out: the
+    record does not say how past cases stood.
+    """
+    margin = view.number("est_ties") - view.number("est_cost_war")
+    return lambda t: past_honour_chance(float(t.params["stakes"]), margin)
 
 
 def _belief(public: PublicInfo, who: str, param: str, point: float) -> Belief:
