@@ -108,7 +108,7 @@ def at_war(view: AgentView) -> bool:
 
 
 def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None:
-    """Take in the round: threats and offers, threats carried out, partners' acts."""
+    """Take in the round: records, threats, offers, strikes, partners' acts."""
     for threat in threats(view):
         standing.hear_threat(threat.sender, threat.rung)
     for offer in offers(view):
@@ -119,6 +119,9 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
         standing.observe_execution(sender, count, war)
     learning = view.number("fear_learning")
     partners = set(partners)
+    for partner in sorted(partners):
+        record = view.public.record_of(partner)
+        standing.read_record(partner, record.honoured, record.failed, learning)
     for fact in view.world.facts:
         name, _, rest = fact.partition("(")
         if name not in ("responds", "conceded"):

@@ -286,6 +286,24 @@ class Standing:
             (1.0 - self.entrapment) if reliable else (0.0 - self.entrapment)
         )
 
+    def read_record(self, partner: str, honoured: int, failed: int, learning: float) -> None:
+        """A partner's public record of earlier crises, read once (Snyder 1984).
+
+        The record is evidence of the same kind as the partner's acts in this crisis
+        (Weisiger & Yarhi-Milo 2015). It has no order, so its ``n`` cases move each
+        fear as far as ``n`` acts would, towards the share of cases that point its
+        way: the fear of abandonment towards the share failed, the fear of entrapment
+        towards the share honoured.
+        """
+        key = f"record:{partner}"
+        cases = honoured + failed
+        if key in self.seen or not cases:
+            return
+        self.seen.add(key)
+        step = 1.0 - (1.0 - learning) ** cases
+        self.fear += step * (failed / cases - self.fear)
+        self.entrapment += step * (honoured / cases - self.entrapment)
+
 
 def _likelihood(hazard: float, hit: bool) -> float:
     return hazard if hit else 1.0 - hazard

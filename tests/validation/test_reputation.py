@@ -3,8 +3,9 @@
 Weisiger & Yarhi-Milo, IO 2015: states that backed down are challenged more often
 later; beliefs carry over between crises. In negsim the DPRK (the ``wedge`` doctrine)
 starts each crisis from the public prior over each helper's stakes moved by the
-helper's public record of honouring, by Bayes' rule (``record_weight``); nothing else
-reads the record. The placebo is ``record_weight = 0``: the record is ignored.
+helper's public record of honouring, by Bayes' rule (``record_weight``). The placebo is
+``record_weight = 0``: the record is ignored. The allies read their partners' records
+too, as they read their acts (Snyder 1984): the last test.
 
 The arms are ``korea_bilateral`` as a paper commitment (:data:`PAPER`): with 28,500
 U.S. troops in the ROK every type of the United States honours in the DPRK's model, and
@@ -55,9 +56,9 @@ def _arm(*overrides: str) -> tuple[float, int]:
 def test_a_record_of_backing_down_invites_challenge() -> None:
     """A USA with a record of three failures is attacked more often than one with three
     cases honoured (measured at 200 seeds: 0.85 vs 0.525; no record 0.735). Placebo:
-    ``record_weight = 0`` leaves the DPRK's prior as it is, so both arms are the
-    no-record runs seed for seed (0.735 each) and the difference is exactly 0: the
-    power prior at weight 0 is the identity, by design, not a threshold."""
+    ``record_weight = 0`` leaves the DPRK's prior as it is, so in both arms it attacks
+    as in the no-record runs, seed for seed (0.735 each), and the difference is exactly
+    0: the power prior at weight 0 is the identity, by design, not a threshold."""
     effect = (_arm(*FAILED), _arm(*HONOURED))
     assert_greater(*effect, "attacked, a record of failing vs of honouring", margin=0.1)
     placebo = (_arm(*FAILED, *IGNORED), _arm(*HONOURED, *IGNORED))
@@ -99,8 +100,34 @@ def test_a_tripwire_makes_the_record_moot() -> None:
     That is the model's honest answer, not a switch: the record moves the DPRK's belief
     about U.S. stakes (the lowest type from 0.14 to 0.49), but with the forces at risk
     every type of the USA honours in the DPRK's own support rule, so its expected
-    honouring is 1 either way (Fuhrmann & Sechser, AJPS 2014: deployments, not words)."""
+    honouring is 1 either way (Fuhrmann & Sechser, AJPS 2014: deployments, not words).
+    The allies also read the record (:func:`test_a_patron_that_backed_down_is_clung_to`);
+    here they learn nothing from it (``fear_learning = 0``), so that what is compared
+    is what the record does to the DPRK."""
     n = RUNS // 4
-    failed = runs(load("korea_bilateral", *FAILED), n)
-    honoured = runs(load("korea_bilateral", *HONOURED), n)
+    deaf = tuple(f"agents.{a}.params.fear_learning=0" for a in ("ROK", "JPN"))
+    failed = runs(load("korea_bilateral", *FAILED, *deaf), n)
+    honoured = runs(load("korea_bilateral", *HONOURED, *deaf), n)
     assert [r.events for r in failed] == [r.events for r in honoured]
+
+
+def test_a_patron_that_backed_down_is_clung_to() -> None:
+    """Snyder's alliance security dilemma read across crises: a U.S. with a record of six
+    failures makes its spokes fear abandonment, and Japan, clinging, denies it its
+    bases less often than when the record is six cases honoured (measured at 200
+    seeds: 40 vs 69 denials; no record 58). The DPRK attacks in every run and ignores
+    the record (``record_weight = 0``) so that only the allies read it. Placebo: with
+    spokes that learn nothing from a partner's acts (``fear_learning = 0`` for the ROK
+    and Japan) the record makes no difference (43 denials in each arm)."""
+    attacks = ("agents.DPRK.prior.mean=-60", *IGNORED)
+    failed, honoured = ("agents.USA.record.failed=6",), ("agents.USA.record.honoured=6",)
+    deaf = tuple(f"agents.{a}.params.fear_learning=0" for a in ("ROK", "JPN"))
+
+    def denied(*overrides: str) -> tuple[float, int]:
+        results = runs(load("korea_bilateral", *attacks, *overrides))
+        return share(results, lambda r: "denies_access(JPN,USA)" in r.world.facts)
+
+    effect = denied(*honoured), denied(*failed)
+    assert_greater(*effect, "Japan denied access, U.S. record honoured vs failed")
+    placebo = denied(*honoured, *deaf), denied(*failed, *deaf)
+    assert_vanishes(placebo, effect, "Japan denied access, record honoured vs failed, deaf spokes")
