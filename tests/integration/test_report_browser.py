@@ -6,8 +6,8 @@ Needs the ``browser`` extra (``pip install -e ".[test,browser]"``) and Chromium 
 ``NEGSIM_REQUIRE_BROWSER=1`` is set (CI sets it): then a missing browser fails the run.
 
 The screenshots of two charts, made from a stored log of a flagship run
-(``report/korea_bilateral_seed4.jsonl``, so a change to a doctrine does not move
-them), are compared with the reference PNGs beside it. After an intended change to
+(``tests/data/korea_bilateral_seed4.jsonl``, so a change to a doctrine does not move
+them), are compared with the reference PNGs beside it (``tests/data/report-*.png``). After an intended change to
 the report's drawing, write new references with ``NEGSIM_UPDATE_SCREENSHOTS=1`` and
 look at them before committing.
 """
@@ -39,7 +39,7 @@ from negsim.results import LIMIT, SECTIONS, read_jsonl, write_jsonl
 
 pytestmark = pytest.mark.integration
 
-HERE = Path(__file__).resolve().parent / "report"
+DATA = Path(__file__).resolve().parents[1] / "data"
 SCENARIOS = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 CHROMIUM = Path(os.environ.get("NEGSIM_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_ENV = "NEGSIM_REQUIRE_BROWSER"
@@ -181,7 +181,7 @@ def _shifted(path: Path, out: Path, dx: int) -> Path:
 @pytest.mark.parametrize("chart", ["timeline-grid", "message-chart"])
 def test_the_charts_look_as_they_did(browser: Any, tmp_path: Path, chart: str) -> None:
     page_file = tmp_path / "report.html"
-    negsim.write_report(HERE / "korea_bilateral_seed4.jsonl", page_file)
+    negsim.write_report(DATA / "korea_bilateral_seed4.jsonl", page_file)
     visit = Visit(browser, page_file)
     shot = tmp_path / f"{chart}.png"
     try:
@@ -189,7 +189,7 @@ def test_the_charts_look_as_they_did(browser: Any, tmp_path: Path, chart: str) -
         assert visit.problems == []
     finally:
         visit.close()
-    reference = HERE / f"{chart}.png"
+    reference = DATA / f"report-{chart}.png"
     if _flag(UPDATE_ENV):
         reference.write_bytes(shot.read_bytes())
         pytest.skip(f"wrote {reference}: look at it before committing")
