@@ -127,6 +127,8 @@ _STATE_RANK = {
     CommitmentState.CONDITIONAL: 0,
 }
 """Which state colours an edge of the network: the furthest any of its commitments reached."""
+_PAIRS = 25
+"""The most debtor-creditor pairs the network's table lists."""
 _ALLIANCE_COLORS = ("#2a7ab0", "#8c62aa", "#c0792b", "#3b9e5a", "#d1495b", "#17a2b8")
 _FONT = '"DejaVu Sans", "Liberation Sans", Arial, sans-serif'
 _MONO = '"DejaVu Sans Mono", "Liberation Mono", monospace'
@@ -190,7 +192,9 @@ i.ring {{ display: inline-block; width: 12px; height: 12px; border-radius: 6px;
   border: 2.5px solid; margin-right: 6px; vertical-align: -2px; }}
 """
 
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+"""The page's Content-Security-Policy: its inline style and nothing else, no script, no
+load of any kind."""
 
 
 def _e(text: object) -> str:
@@ -329,7 +333,8 @@ def _capped(shown: int, total: int, what: str) -> str:
         return ""
     return (
         f'<p class="cap">Showing the first {shown:,} of {total:,} {what}: '
-        f"{total - shown:,} left out (raise <code>--limit</code> to see more).</p>\n"
+        f"{total - shown:,} left out (to see more, raise the limit: "
+        "<code>negsim report --limit N</code>, or <code>limit=N</code> from Python).</p>\n"
     )
 
 
@@ -715,6 +720,10 @@ def _alliances(result: Result) -> dict[str, list[str]]:
     return {a: sorted(m) for a, m in sorted(members.items())}
 
 
+def _furthest(states: Counter[CommitmentState]) -> int:
+    return max(_STATE_RANK[s] for s in states)
+
+
 def _network(result: Result, agents: list[str]) -> Iterator[str]:
     yield _section(
         "network",
@@ -761,7 +770,7 @@ def _network(result: Result, agents: list[str]) -> Iterator[str]:
     for (debtor, creditor), states in sorted(edges.items()):
         if debtor not in pos or creditor not in pos or debtor == creditor:
             continue
-        top = max(states, key=lambda s: (_STATE_RANK.get(s, 0), s))
+        top = max(states, key=lambda s: (_STATE_RANK[s], s))
         (x1, y1), (x2, y2) = pos[debtor], pos[creditor]
         dx, dy = x2 - x1, y2 - y1
         dist = math.hypot(dx, dy) or 1.0
@@ -815,13 +824,14 @@ def _network(result: Result, agents: list[str]) -> Iterator[str]:
             "edges are the commitments alone.</p>\n"
         )
     yield "<h3>Commitments by pair</h3>"
+    yield '<p class="note">The pairs whose commitments went furthest first.</p>'
     yield "<table><tr><th>debtor \u2192 creditor</th><th>states</th></tr>"
-    for k, ((debtor, creditor), states) in enumerate(sorted(edges.items())):
-        if k == 40:
-            yield f'<tr><td colspan="2">\u2026 and {len(edges) - 40:,} more pairs</td></tr>'
-            break
+    ranked = sorted(edges.items(), key=lambda item: (-_furthest(item[1]), item[0]))
+    for (debtor, creditor), states in ranked[:_PAIRS]:
         parts = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
         yield f"<tr><td>{_e(debtor)} \u2192 {_e(creditor)}</td><td>{_e(parts)}</td></tr>"
+    if len(ranked) > _PAIRS:
+        yield f'<tr><td colspan="2">\u2026 and {len(ranked) - _PAIRS:,} more pairs</td></tr>'
     yield "</table></div></div>\n</section>\n"
 
 
