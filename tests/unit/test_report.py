@@ -249,3 +249,14 @@ def test_explain_reads_logs_the_same_way(tmp_path: Path) -> None:
     code2, out2 = _cli("report", str(tmp_path / "missing.jsonl"))
     assert code == code2 == 2
     assert out == out2
+
+
+def test_the_network_draws_each_pair_once_furthest_first(run: Result) -> None:
+    page = report_html(run)
+    pairs = {(c.debtor, c.creditor) for c in run.commitments if c.debtor != c.creditor}
+    assert page.count('class="edge"') == len(pairs)
+    assert any(c.state == "violated" for c in run.commitments)
+    table = page.split("<h3>Commitments by pair</h3>")[1]
+    first = re.search(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", table)
+    assert first is not None
+    assert "violated" in first.group(2)
