@@ -7,9 +7,9 @@ Needs the ``browser`` extra (``pip install -e ".[test,browser]"``) and Chromium 
 
 The screenshots of two charts, made from a stored log of a flagship run
 (``tests/data/korea_bilateral_seed4.jsonl``, so a change to a doctrine does not move
-them), are compared with the reference PNGs beside it (``tests/data/report-*.png``). After an intended change to
-the report's drawing, write new references with ``NEGSIM_UPDATE_SCREENSHOTS=1`` and
-look at them before committing.
+them), are compared with the reference PNGs beside it (``tests/data/report-*.png``).
+After an intended change to the report's drawing, write new references with
+``NEGSIM_UPDATE_SCREENSHOTS=1`` and look at them before committing.
 """
 
 from __future__ import annotations
