@@ -7,6 +7,7 @@ The stable public API. Load a scenario file, run it, read the result::
     scenario = negsim.load_scenario("examples/scenarios/korea_bilateral.toml")
     result = negsim.simulate(scenario, seed=1)
     print(result.outcome)
+    negsim.write_report(result, "run.html")  # the run as one HTML page
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -47,7 +48,7 @@ from negsim.model import (
     WorldState,
 )
 from negsim.plugins import PluginRegistry
-from negsim.results import read_jsonl, to_rows, write_jsonl
+from negsim.results import read_jsonl, to_rows, write_jsonl, write_report
 from negsim.scenario import apply_overrides, load_scenario
 
 try:
@@ -96,4 +97,5 @@ __all__ = [
     "simulate_sequence",
     "to_rows",
     "write_jsonl",
+    "write_report",
 ]

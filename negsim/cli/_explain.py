@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from negsim.cli._errors import CliInputError
+from negsim.cli._logs import read_log
 
 __all__ = ["explain", "explain_lines"]
 
@@ -54,17 +55,10 @@ def explain(log: Path, agent: str, round_: int | None) -> None:
 
 def explain_lines(log: Path, agent: str, round_: int | None = None) -> list[str]:
     """The lines ``negsim explain`` prints (see :func:`explain`)."""
-    from negsim.errors import NegsimError
     from negsim.logic import Rule
     from negsim.model import RuleEvaluated
-    from negsim.results import read_jsonl
 
-    try:
-        result = read_jsonl(log)
-    except OSError as exc:
-        raise CliInputError(f"cannot read the log {str(log)!r}: {exc.strerror or exc}") from exc
-    except (NegsimError, ValueError) as exc:
-        raise CliInputError(f"{log}: not a negsim event log: {exc}") from exc
+    result = read_log(log)
     ledger = [e for e in result.events if isinstance(e, RuleEvaluated)]
     if not ledger:
         raise CliInputError(

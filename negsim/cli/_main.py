@@ -12,6 +12,7 @@ from negsim.cli._examples import examples
 from negsim.cli._explain import explain
 from negsim.cli._plot import plot, plot_timeline
 from negsim.cli._plugins import plugins
+from negsim.cli._report import report
 from negsim.cli._run import run
 from negsim.cli._sensitivity import sensitivity
 from negsim.cli._sweep import summary, sweep
@@ -33,7 +34,8 @@ def main() -> None:
 
     Check a scenario's commitments with `negsim check FILE`; sweep parameters with
     `negsim sweep FILE --grid PATH=LO:HI:N --runs N --out results.parquet`, then
-    `negsim summary` and `negsim plot` the results.
+    `negsim summary` and `negsim plot` the results. Keep a run's log with
+    `negsim run FILE --log run.jsonl`; `negsim report run.jsonl` draws it as an HTML page.
 
     Exit codes: 0 success; 2 bad command line or bad scenario; 1 the run failed
     (set NEGSIM_DEBUG=1 to see the traceback); 3 `negsim check` found conflicts.
@@ -51,3 +53,4 @@ main.add_command(compare)
 main.add_command(examples)
 main.add_command(explain)
 main.add_command(sensitivity)
+main.add_command(report)

@@ -1,4 +1,4 @@
-"""Results at the edges: JSON Lines logs, tidy rows and DataFrames."""
+"""Results at the edges: JSON Lines logs, tidy rows and DataFrames, an HTML report."""
 
 from negsim.results._jsonl import (
     FORMAT,
@@ -8,6 +8,7 @@ from negsim.results._jsonl import (
     read_jsonl,
     write_jsonl,
 )
+from negsim.results._report import LIMIT, SECTIONS, report_html, write_report
 from negsim.results._rows import (
     events_frame,
     parse_overrides,
@@ -19,15 +20,19 @@ from negsim.results._rows import (
 
 __all__ = [
     "FORMAT",
+    "LIMIT",
+    "SECTIONS",
     "dumps_lines",
     "event_from_dict",
     "event_to_dict",
     "events_frame",
     "parse_overrides",
     "read_jsonl",
+    "report_html",
     "short_names",
     "to_frame",
     "to_row",
     "to_rows",
     "write_jsonl",
+    "write_report",
 ]

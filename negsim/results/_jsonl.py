@@ -132,7 +132,8 @@ def read_jsonl(path: str | Path | Iterable[str]) -> Result:
     """Read a log written by :func:`write_jsonl`; the result equals the one written.
 
     Raises:
-        negsim.errors.ScenarioFileError: Missing file, or not a negsim log (with the line).
+        negsim.errors.ScenarioFileError: Missing file, not UTF-8 text, or not a negsim log
+            (with the line).
     """
     name = str(path) if isinstance(path, (str, Path)) else "<lines>"
     try:
@@ -143,6 +144,10 @@ def read_jsonl(path: str | Path | Iterable[str]) -> Result:
         )
     except OSError as exc:
         raise ScenarioFileError(name, [f"cannot read: {exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioFileError(
+            name, [f"not UTF-8 text (byte {exc.start}): not a negsim log"]
+        ) from None
     provenance = None
     events: list[Event] = []
     closing: dict[str, Any] | None = None

@@ -111,4 +111,4 @@ def test_explain_refuses_what_it_cannot_explain(tmp_path: Path) -> None:
     assert "no decision rule in round 99; rounds:" in out
     code, out = _cli("explain", str(tmp_path / "missing.jsonl"), "--agent", "JPN")
     assert code == 2
-    assert "cannot read the log" in out
+    assert "cannot read the event log" in out
