@@ -22,6 +22,7 @@ from negsim.errors import (
     ScenarioError,
     ScenarioFileError,
     SimulationError,
+    TargetsError,
     TimeLimitError,
     UnknownDoctrineError,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "Simulation",
     "SimulationError",
     "TimeLimitError",
+    "TargetsError",
     "UnknownDoctrineError",
     "WorldState",
     "__version__",
