@@ -8,13 +8,15 @@ quantile of the distances):
    (:class:`scipy.stats.qmc.Sobol`) over the box of the free parameters' uniform
    priors run as a sweep of explicit design points, ``runs`` runs each, through the
    sweep backends (so they resume and do not depend on the backend);
-2. **distance**: at each point, every moment is computed from its runs with a
-   standard error; its deviation from the target (from the value, or outside the
-   range) is divided by the root of the target's spread squared (its standard error,
-   or half its range) plus the moment's simulation variance; a point's distance is
-   the root mean square of these over the moments;
+2. **distance**: at each point, every moment is computed from its runs; its
+   deviation from the target (from the value, or outside the range) is divided by
+   the target's spread (its standard error, or half its range); a point's distance
+   is the root mean square of these over the moments. The moment's own simulation
+   noise is left out of the scale on purpose: dividing by it would favour the points
+   where a moment rests on few runs;
 3. **accept**: the ``accept`` fraction of points nearest the targets (points where a
-   moment cannot be computed come last) are draws from the approximate posterior;
+   moment cannot be computed come last; points tied with the last one accepted are
+   accepted too) are draws from the approximate posterior;
    each parameter's estimate is their median, its interval their central
    ``confidence`` quantiles;
 4. **check**: the estimate runs again, ``check_runs`` runs, and each moment is
@@ -341,10 +343,7 @@ def _distances(frame: pd.DataFrame, targets: Targets, n_points: int) -> pd.DataF
             if math.isnan(got.value):
                 undefined += 1
                 continue
-            sim_se = 0.0 if math.isnan(got.se) else got.se
-            scale = math.sqrt(moment.tolerance**2 + sim_se**2)
-            dev = moment.deviation(got.value)
-            z2.append(0.0 if dev == 0 else (dev / scale if scale > 0 else math.inf) ** 2)
+            z2.append((moment.deviation(got.value) / moment.tolerance) ** 2)
         record["undefined"] = undefined
         record["distance"] = float(np.sqrt(np.mean(z2))) if z2 else math.inf
         records.append(record)
@@ -530,9 +529,12 @@ def calibrate(
         values = design[p.path]
         table.insert(1 + parsed.parameters.index(p), p.path, values)
     order = table.sort_values(["undefined", "distance", "point"], kind="stable").index
-    n_accept = max(2, math.ceil(accept * points))
-    table["accepted"] = False
-    table.loc[order[:n_accept], "accepted"] = True
+    cut = table.loc[order[max(2, math.ceil(accept * points)) - 1]]
+    # every point as near as the last one accepted is accepted too: a tie at the cut
+    # (range targets met exactly give many) is not broken by the points' order
+    table["accepted"] = (table["undefined"] < cut["undefined"]) | (
+        (table["undefined"] == cut["undefined"]) & (table["distance"] <= cut["distance"])
+    )
     kept = table[table["accepted"]]
     best = table.loc[order[0]]
     lo_q, hi_q = (1 - confidence) / 2, (1 + confidence) / 2

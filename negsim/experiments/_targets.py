@@ -626,8 +626,13 @@ def _target(table: Mapping[str, Any], where: str, problems: list[Problem]) -> di
         return {}
     if has_range:
         pair = _pair(table["range"])
-        if pair is None or not pair[0] <= pair[1]:
-            problems.append(Problem(f"{where}.range", "expected [low, high] with low <= high"))
+        if pair is None or not pair[0] < pair[1]:
+            problems.append(
+                Problem(
+                    f"{where}.range",
+                    "expected [low, high] with low < high (a single figure: value and se)",
+                )
+            )
             return {}
         return {"low": pair[0], "high": pair[1]}
     value, se = table.get("value"), table.get("se")

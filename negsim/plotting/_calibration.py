@@ -74,7 +74,7 @@ def plot_calibration(result: Calibration, *, title: str | None = None) -> matplo
         ax.set_xlabel(f"{names[i]} (prior range)")
         if i == 0:
             ax.set_ylabel("distance to the targets")
-            ax.legend(fontsize="x-small", frameon=False)
+            ax.legend(fontsize="x-small", framealpha=0.8, loc="best")
         ax.grid(True, alpha=0.3)
     for j, m in enumerate(moments.itertuples(index=False)):
         ax = fig.add_subplot(grid[1, j])
