@@ -1,8 +1,8 @@
 """Calibration: fit a scenario's free parameters to target moments (rejection ABC).
 
 The method is approximate Bayesian computation by rejection over a quasi-random
-design (Pritchard et al. 1999; Beaumont, Zhang & Balding 2002 for the tolerance as a
-quantile of the distances):
+design (Pritchard et al. 1999; Beaumont et al. 2002 for the tolerance as a quantile
+of the distances):
 
 1. **design**: ``points`` parameter points from a scrambled Sobol sequence
    (:class:`scipy.stats.qmc.Sobol`) over the box of the free parameters' uniform
@@ -34,6 +34,7 @@ import hashlib
 import json
 import math
 import os
+import pathlib
 import statistics
 import time
 from collections.abc import Iterable, Mapping
@@ -164,7 +165,7 @@ class Calibration:
     accept: float
     confidence: float
     seed: int
-    out: Path | None = None
+    out: pathlib.Path | None = None  # not a bare Path: autodoc resolves this one
     elapsed: float = 0.0
     resumed: int = 0
 
