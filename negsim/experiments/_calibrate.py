@@ -568,7 +568,10 @@ def calibrate(
     estimates_frame = pd.DataFrame(estimates, columns=list(ESTIMATE_COLUMNS))
 
     fitted = {r["parameter"]: [r["estimate"]] for r in estimates}
-    key = hashlib.sha256(json.dumps(fitted, sort_keys=True).encode()).hexdigest()[:12]
+    # the check's own directory, named by what it runs: another estimate (another
+    # --accept) or another number of runs is another check, not a clash
+    named = json.dumps({"estimate": fitted, "runs": check_runs}, sort_keys=True)
+    key = hashlib.sha256(named.encode()).hexdigest()[:12]
     check = sweep(
         scenario,
         points=fitted,

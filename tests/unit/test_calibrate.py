@@ -417,6 +417,12 @@ def test_a_resumed_calibration_equals_an_uninterrupted_one(
     # or with another design
     with pytest.raises(SweepError, match=r"another design: points 16 \(now 32\)"):
         calibrate(toy["free"], targets, out=partial, **{**settings, "points": 32})
+    # another number of runs at the estimate is a new check beside the design's runs
+    rechecked = calibrate(toy["free"], targets, out=partial, **{**settings, "check_runs": 10})
+    assert rechecked.resumed == 16 * 5
+    assert rechecked.check_runs == 10
+    pd.testing.assert_frame_equal(rechecked.estimates, whole.estimates)
+    assert len(list(partial.glob("check-*"))) == 2
 
 
 def test_bad_settings_are_refused(toy: dict[str, Any]) -> None:
