@@ -23,6 +23,7 @@ from negsim.errors import (
     ScenarioError,
     ScenarioFileError,
     SimulationError,
+    TargetsError,
     TimeLimitError,
     UnknownDoctrineError,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "Simulation",
     "SimulationError",
     "TimeLimitError",
+    "TargetsError",
     "UnknownDoctrineError",
     "WorldState",
     "__version__",

@@ -9,7 +9,8 @@ LookupError`` still works for an unknown doctrine::
     │   ├── ScenarioFileError (OSError)       missing or unreadable file
     │   ├── PropositionError                  unparsable proposition text
     │   ├── OverrideError (KeyError)          an override path that does not exist
-    │   └── UnknownDoctrineError (LookupError)
+    │   ├── UnknownDoctrineError (LookupError)
+    │   └── TargetsError                      a bad calibration targets file
     ├── MissingValueError (KeyError)          a decision rule evaluated without a value
     ├── PluginError (RuntimeError)            a plugin misbehaved at load time
     └── SimulationError (RuntimeError)        a run failed; exit code 1
@@ -36,6 +37,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioFileError",
     "SimulationError",
+    "TargetsError",
     "TimeLimitError",
     "UnknownDoctrineError",
 ]
@@ -118,6 +120,15 @@ class OverrideError(ScenarioError, KeyError):
 
 class UnknownDoctrineError(ScenarioError, LookupError):
     """A scenario names a doctrine or plugin that is not installed."""
+
+
+class TargetsError(ScenarioError):
+    """A calibration targets file is invalid.
+
+    An unknown parameter, outcome or metric, a prior range outside the parameter's
+    documented range, a malformed moment or target. Holds every problem found, each
+    with its place in the file (``moments[2].metric``).
+    """
 
 
 class PluginError(NegsimError, RuntimeError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from negsim import __version__
+from negsim.cli._calibrate import calibrate
 from negsim.cli._check import check
 from negsim.cli._compare import compare
 from negsim.cli._errors import NegsimGroup
@@ -54,3 +55,4 @@ main.add_command(examples)
 main.add_command(explain)
 main.add_command(sensitivity)
 main.add_command(report)
+main.add_command(calibrate)

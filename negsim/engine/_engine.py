@@ -36,6 +36,7 @@ from negsim.model import (
     CommitmentChanged,
     CommitmentCreated,
     CommitmentState,
+    DecisionReached,
     Event,
     FactChanged,
     HonourDecided,
@@ -713,6 +714,13 @@ class Simulation:
         for state in (CommitmentState.DISCHARGED, CommitmentState.VIOLATED):
             metrics[f"commitments_{state}"] = float(states[state])
         events = tuple(self.events)
+        # Each detached commitment's debtor's last honour decision: what it did in the end.
+        last = {e.commitment: e.honour for e in events if isinstance(e, HonourDecided)}
+        metrics["commitments_honoured"] = float(sum(last.values()))
+        metrics["commitments_defected"] = float(len(last) - sum(last.values()))
+        decided = [e.round for e in events if isinstance(e, DecisionReached)]
+        if decided:  # absent from runs where no alliance decided anything
+            metrics["decision_round"] = float(min(decided))
         hook = self._world_relay.negsim_collect_metrics
         extras = self._call(hook, None, world=self.world, events=events, scenario=self.scenario)
         for i, extra in enumerate(extras):

@@ -46,6 +46,13 @@ Nothing here imports pandas, pyarrow, dask or matplotlib until a function needs 
 """
 
 from negsim.experiments._backends import BACKENDS, default_start_method, default_workers
+from negsim.experiments._calibrate import (
+    ENGINE_METRICS,
+    ESTIMATE_COLUMNS,
+    MOMENT_COLUMNS,
+    Calibration,
+    calibrate,
+)
 from negsim.experiments._compare import (
     COMPARISON_COLUMNS,
     Comparison,
@@ -74,14 +81,34 @@ from negsim.experiments._sequence import honour_record, simulate_sequence, with_
 from negsim.experiments._store import read_results
 from negsim.experiments._summary import resolve_column, summarize, wilson_interval
 from negsim.experiments._sweep import SweepReport, sweep
+from negsim.experiments._targets import (
+    STATISTICS,
+    Condition,
+    FreeParameter,
+    Moment,
+    MomentValue,
+    Targets,
+    evaluate_moment,
+    load_targets,
+    parse_targets,
+)
 from negsim.experiments._worker import RegistryFactory
 
 __all__ = [
     "BACKENDS",
     "COMPARISON_COLUMNS",
+    "ENGINE_METRICS",
+    "ESTIMATE_COLUMNS",
+    "MOMENT_COLUMNS",
+    "STATISTICS",
     "Bound",
+    "Calibration",
     "Comparison",
+    "Condition",
     "Design",
+    "FreeParameter",
+    "Moment",
+    "MomentValue",
     "Parameter",
     "Plan",
     "RegistryFactory",
@@ -91,18 +118,23 @@ __all__ = [
     "Sensitivity",
     "SweepError",
     "SweepReport",
+    "Targets",
+    "calibrate",
     "compare",
     "compare_results",
     "default_start_method",
     "default_workers",
+    "evaluate_moment",
     "format_value",
     "honour_record",
+    "load_targets",
     "make_design",
     "mcnemar_exact",
     "newcombe_paired_interval",
     "newcombe_unpaired_interval",
     "parse_bounds",
     "parse_grid",
+    "parse_targets",
     "read_results",
     "resolve_column",
     "run_key",

@@ -10,6 +10,7 @@ they work without a display and do not touch pyplot's global state::
     plot_timeline("run.jsonl").savefig("run.svg")
 """
 
+from negsim.plotting._calibration import plot_calibration
 from negsim.plotting._metrics import metric_summary, plot_metric
 from negsim.plotting._outcomes import OUTCOME_COLORS, plot_heatmap, plot_outcomes
 from negsim.plotting._sensitivity import plot_sensitivity
@@ -18,6 +19,7 @@ from negsim.plotting._timeline import plot_timeline
 __all__ = [
     "OUTCOME_COLORS",
     "metric_summary",
+    "plot_calibration",
     "plot_heatmap",
     "plot_metric",
     "plot_outcomes",
