@@ -124,13 +124,15 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
     out: list[Entry] = []
     seen: set[str] = set()
     problems: list[Problem] = []
-    parsed: dict[str, Prop] = {}  # the same text is often shared (``attacked(EST)``)
+    # the same text is often shared (``attacked(EST)``): parse it and find its atoms once
+    parsed: dict[str, tuple[Prop, frozenset[str]]] = {"true": (_TRUE, frozenset())}
 
-    def read(text: str, where: str) -> Prop:
-        prop = parsed.get(text)
-        if prop is None:
-            prop = parsed[text] = _parse(text, where)
-        return prop
+    def read(text: str, where: str) -> tuple[Prop, frozenset[str]]:
+        found = parsed.get(text)
+        if found is None:
+            prop = _parse(text, where)
+            found = parsed[text] = (prop, _atoms(prop))
+        return found
 
     for c in sorted(commitments, key=lambda c: c.id):
         if c.id in seen:
@@ -140,16 +142,16 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
         if c.state not in _ACTIVE:
             continue
         try:
-            consequent = read(c.consequent, f"commitments[{c.id}].consequent")
-            antecedent = (
-                _TRUE
+            consequent, q_atoms = read(c.consequent, f"commitments[{c.id}].consequent")
+            antecedent, a_atoms = (
+                parsed["true"]
                 if c.state is CommitmentState.DETACHED
                 else read(c.antecedent, f"commitments[{c.id}].antecedent")
             )
         except ScenarioError as exc:
             problems.extend(Problem(p.path or exc.source, p.message) for p in exc.problems)
             continue
-        out.append(Entry(c, antecedent, consequent, _atoms(antecedent) | _atoms(consequent)))
+        out.append(Entry(c, antecedent, consequent, a_atoms | q_atoms))
     if problems:
         raise ScenarioError("<commitments>", problems)
     return out
@@ -197,6 +199,19 @@ class _UnionFind:
         if ra != rb:
             self.parent[ra] = rb
 
+    def join(self, nodes: Iterable[object]) -> None:
+        """Put all of ``nodes`` in one set."""
+        first: object = _NONE
+        for node in nodes:
+            root = self.find(node)
+            if first is _NONE:
+                first = root
+            elif root != first:
+                self.parent[root] = first
+
+
+_NONE = object()
+
 
 def groups(
     entries: Sequence[Entry], exclusions: Sequence[Exclusion]
@@ -211,21 +226,21 @@ def groups(
         The groups, ordered by their first commitment id, and the exclusions that mention
         no atom of any commitment (they matter only if they contradict each other).
     """
+    # The sets are of atom keys; a commitment or exclusion belongs to its atoms' set (or,
+    # mentioning none, is alone).
     uf = _UnionFind()
     for e in entries:
-        uf.find(("c", e.id))
-        for key in e.atoms:
-            uf.union(("c", e.id), ("a", key))
+        uf.join(e.atoms)
     for x in exclusions:
-        uf.find(("x", x.index))
-        for key in x.atoms:
-            uf.union(("x", x.index), ("a", key))
+        uf.join(x.atoms)
     members: dict[object, list[Entry]] = {}
     for e in entries:
-        members.setdefault(uf.find(("c", e.id)), []).append(e)
+        root = uf.find(next(iter(e.atoms))) if e.atoms else ("c", e.id)
+        members.setdefault(root, []).append(e)
     excl: dict[object, list[Exclusion]] = {}
     for x in exclusions:
-        excl.setdefault(uf.find(("x", x.index)), []).append(x)
+        root = uf.find(next(iter(x.atoms))) if x.atoms else ("x", x.index)
+        excl.setdefault(root, []).append(x)
     out = [Group(tuple(es), tuple(excl.pop(root, ()))) for root, es in members.items()]
     out.sort(key=lambda g: g.entries[0].id)
     rest = sorted((x for xs in excl.values() for x in xs), key=lambda x: x.index)
@@ -264,12 +279,12 @@ def subgroups(
     return [es for es in members.values() if len(es) > 1]
 
 
-def _walk(prop: Prop, names: dict[str, str], out: list[str]) -> None:
+def _walk(prop: Prop, names: dict[Atom, str], out: list[str]) -> None:
     match prop:
         case Atom():
-            name = names.get(prop.key)
+            name = names.get(prop)
             if name is None:
-                name = names[prop.key] = f"v{len(names)}"
+                name = names[prop] = f"v{len(names)}"
             out.append(name)
         case Const(value=value):
             out.append("T" if value else "F")
@@ -303,15 +318,20 @@ def shape(group: Group) -> tuple[str, tuple[str, ...]]:
         The shape, and the group's atom keys in the order they were renamed (``v0``,
         ``v1``, ...).
     """
-    names: dict[str, str] = {}
+    names: dict[Atom, str] = {}  # atoms are equal exactly when their keys are
     out: list[str] = []
     for e in group.entries:
-        _walk(e.antecedent, names, out)
-        out.append(";")
-        _walk(e.consequent, names, out)
-        out.append("|")
+        for prop, end in ((e.antecedent, ";"), (e.consequent, "|")):
+            if type(prop) is Atom:  # most are: no need to walk
+                name = names.get(prop)
+                if name is None:
+                    name = names[prop] = f"v{len(names)}"
+                out += (name, end)
+            else:
+                _walk(prop, names, out)
+                out.append(end)
     out.append("#")
     for x in group.exclusions:
         _walk(x.prop, names, out)
         out.append("|")
-    return "".join(out), tuple(names)
+    return "".join(out), tuple(atom.key for atom in names)

@@ -19,9 +19,11 @@ from negsim.analysis._results import world_text
 from negsim.cli import _registry
 from negsim.cli._errors import handle_errors
 from negsim.cli._options import limit_option
+from negsim.logic import parse, parse_shape
 
 if TYPE_CHECKING:
     from negsim.analysis import CommitmentFormula, Report, RuleReport
+    from negsim.logic import Prop
     from negsim.model import Limits
 
 __all__ = ["CONFLICT_EXIT", "check"]
@@ -231,23 +233,55 @@ def _pattern(c: CommitmentFormula, text: str) -> str:
 
 
 def _commitment_lines(commitments: Sequence[CommitmentFormula]) -> list[str]:
-    """One line per commitment; three or more of the same form share one line."""
-    forms: dict[tuple[str, str], list[CommitmentFormula]] = {}
-    for c in commitments:
-        forms.setdefault((_pattern(c, c.formula), c.source), []).append(c)
+    """One line per commitment; three or more of the same form share one line.
+
+    The form is the formula with the debtor's and the creditor's ids as placeholders
+    (:func:`_pattern`). Working it out for each of a large alliance's commitments would
+    parse and print every formula, so the commitments are first grouped by their
+    propositions' shapes (:func:`negsim.logic.parse_shape`) and by which arguments are the
+    debtor or the creditor: every commitment of such a group has the same form, worked
+    out once from its first. Groups with the same form are then merged, in the order the
+    commitments came, so the lines are those of grouping by form directly.
+    """
+    shapes: dict[str, tuple[Prop, tuple[str, ...]]] = {}
+
+    def shape(text: str) -> tuple[Prop, tuple[str, ...]]:
+        found = shapes.get(text)
+        if found is None:
+            found = shapes[text] = parse_shape(text) or (parse(text), ())  # parse raises
+        return found
+
+    by_shape: dict[tuple[object, ...], list[tuple[int, CommitmentFormula]]] = {}
+    for i, c in enumerate(commitments):
+        (a_shape, a_args), (q_shape, q_args) = shape(c.antecedent), shape(c.consequent)
+        roles = tuple(
+            "<debtor>" if arg == c.debtor else "<creditor>" if arg == c.creditor else arg
+            for arg in (*a_args, *q_args)
+        )
+        by_shape.setdefault((a_shape, q_shape, roles, c.source), []).append((i, c))
+    forms: dict[tuple[str, str], list[tuple[int, CommitmentFormula]]] = {}
+    for cs in by_shape.values():
+        first = cs[0][1]
+        same = forms.setdefault((_pattern(first, first.formula), first.source), [])
+        if same:
+            cs = sorted([*same, *cs], key=lambda ic: ic[0])
+            same.clear()
+        same += cs
     lines = []
     width = max((len(c.id) for c in commitments), default=0)
-    for (form, source), cs in forms.items():
+    for (form, source), ics in forms.items():
         src = f"  [{source}]" if source else ""
-        if len(cs) >= 3 and form != cs[0].formula:
-            prefix = os.path.commonprefix([c.id for c in cs])  # noqa: RUF071 - ids, not paths
+        first = ics[0][1]
+        if len(ics) >= 3 and form != first.formula:
+            ids = [c.id for _, c in ics]
+            prefix = os.path.commonprefix(ids)  # noqa: RUF071 - ids, not paths
             lines += _wrap(
-                f"{len(cs)} x {prefix}*  C(<debtor>, <creditor>): {form}{src}  "
-                f"(e.g. {cs[0].id}: {cs[0].debtor} -> {cs[0].creditor})",
+                f"{len(ics)} x {prefix}*  C(<debtor>, <creditor>): {form}{src}  "
+                f"(e.g. {first.id}: {first.debtor} -> {first.creditor})",
                 _INDENT,
             )
             continue
-        for c in cs:
+        for _, c in ics:
             state = "" if c.state == "conditional" else f"  ({c.state})"
             lines += _wrap(
                 f"{c.id.ljust(width)}  {c.debtor} -> {c.creditor}: {c.formula}{state}{src}",
