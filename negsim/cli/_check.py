@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
 import os
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +137,20 @@ def check(
     """
     if obliged is None and (given is not None or debtor is not None):
         raise click.UsageError("--given and --debtor need --obliged (the question to ask)")
+    with _without_cycle_collection():
+        _check(file, as_json, given, obliged, debtor, params, sets, limits)
+
+
+def _check(
+    file: Path,
+    as_json: bool,
+    given: str | None,
+    obliged: str | None,
+    debtor: str | None,
+    params: tuple[str, ...],
+    sets: tuple[str, ...],
+    limits: Limits,
+) -> None:
     with handle_errors():
         registry = _registry.get_registry()
         scenario = negsim.load_scenario(file, overrides=sets, registry=registry, limits=limits)
@@ -163,6 +179,25 @@ def check(
         click.echo("\n".join(report_lines(report, file, solved_only=bool(params))))
     if report.conflicted:
         raise click.exceptions.Exit(CONFLICT_EXIT)
+
+
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector while the check runs.
+
+    A large alliance's check builds hundreds of thousands of small objects that live to
+    the end (commitments, their trees, formulas), and the collector would walk all of
+    them again and again as they pile up: a third of the check's time at 512 members.
+    They hold no reference cycles; what cycles sympy leaves are collected once the
+    collector is back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_propositions(scenario: negsim.Scenario, texts: dict[str, str]) -> None:
@@ -254,10 +289,8 @@ def _commitment_lines(commitments: Sequence[CommitmentFormula]) -> list[str]:
     by_shape: dict[tuple[object, ...], list[tuple[int, CommitmentFormula]]] = {}
     for i, c in enumerate(commitments):
         (a_shape, a_args), (q_shape, q_args) = shape(c.antecedent), shape(c.consequent)
-        roles = tuple(
-            "<debtor>" if arg == c.debtor else "<creditor>" if arg == c.creditor else arg
-            for arg in (*a_args, *q_args)
-        )
+        role = {c.creditor: "<creditor>", c.debtor: "<debtor>"}  # the debtor's if both
+        roles = tuple([role.get(arg, arg) for arg in a_args + q_args])
         by_shape.setdefault((a_shape, q_shape, roles, c.source), []).append((i, c))
     forms: dict[tuple[str, str], list[tuple[int, CommitmentFormula]]] = {}
     for cs in by_shape.values():

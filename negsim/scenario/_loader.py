@@ -116,22 +116,18 @@ class _CommitmentTemplate:
 
     def expand(self, members: Iterable[str]) -> Iterator[Commitment]:
         """The commitments, one per ordered pair of ``members``, in :meth:`pairs` order."""
-        texts = [self.id, self.antecedent, self.consequent, self.source]
-        templated = [_PLACEHOLDER_START in text for text in texts]
+        id_, antecedent, consequent, source = self.id, self.antecedent, self.consequent, self.source
+        fill_a, fill_q, fill_s = (_PLACEHOLDER_START in t for t in (antecedent, consequent, source))
         for debtor, creditor in self.pairs(members):
-            id_, antecedent, consequent, source = (
-                _fill_in(text, debtor, creditor) if varies else text
-                for text, varies in zip(texts, templated, strict=True)
-            )
             yield Commitment(
-                id=id_,
+                id=_fill_in(id_, debtor, creditor),
                 debtor=debtor,
                 creditor=creditor,
-                antecedent=antecedent,
-                consequent=consequent,
+                antecedent=_fill_in(antecedent, debtor, creditor) if fill_a else antecedent,
+                consequent=_fill_in(consequent, debtor, creditor) if fill_q else consequent,
                 deadline=self.deadline,
                 expires=self.expires,
-                source=source,
+                source=_fill_in(source, debtor, creditor) if fill_s else source,
                 standing=self.standing,
             )
 
