@@ -711,15 +711,18 @@ def _check_template(t: _CommitmentTemplate, ctx: _Context) -> Iterator[_Found]:
     The propositions are checked with the first pair of members filled in: any other
     pair gives the same propositions with other agent ids, which parse alike.
     """
+    refused = set()
     for key in _TEMPLATED:
         text = getattr(t, key)
         wrong = sorted({b for b in _BRACED.findall(text) if b not in _PLACEHOLDERS})
         if wrong:
+            refused.add(key)
             yield _Found(
                 f".{key}",
                 f"unknown placeholder {', '.join(wrong)}; valid: {', '.join(_PLACEHOLDERS)}",
             )
         elif "{" in _BRACED.sub("", text) or "}" in _BRACED.sub("", text):
+            refused.add(key)
             yield _Found(
                 f".{key}", f"unmatched brace in {text!r}; placeholders: {', '.join(_PLACEHOLDERS)}"
             )
@@ -739,6 +742,8 @@ def _check_template(t: _CommitmentTemplate, ctx: _Context) -> Iterator[_Found]:
         return  # the alliance's own check says it needs two members
     debtor, creditor = members[0], members[1]
     for key in ("antecedent", "consequent"):
+        if key in refused:
+            continue
         text = _fill_in(getattr(t, key), debtor, creditor)
         for found in _check_proposition(text, f".{key}", ctx):
             yield found._replace(
