@@ -163,11 +163,16 @@ def _check_sizes(
 
 
 def _count(text: str | Prop, limits: Limits) -> int:
-    """How many distinct facts a proposition names, or 0 when under the limit by its shape.
+    """How many distinct facts a proposition names, or 0 when it is surely under the limit.
 
-    A shape names at least as many distinct facts as any text of that shape (filling its
-    slots can only make atoms equal), and each shape is parsed once.
+    Surely under: ``k`` atoms take at least ``2k - 1`` characters (a name each, and an
+    operator between two), so text of at most twice the limit's length is under it.
+    Else by shape: a shape names at least as many distinct facts as any text of that
+    shape (filling its slots can only make atoms equal), and each shape is parsed once.
     """
+    limit = limits.check_atoms
+    if not limit or (isinstance(text, str) and len(text) <= 2 * limit):
+        return 0
     if isinstance(text, str):
         shaped = parse_shape(text)
         if shaped is not None and not limits.exceeded("check_atoms", len(atoms(shaped[0]))):
