@@ -382,13 +382,21 @@ class Analysis:
 
     def formulas(self) -> tuple[CommitmentFormula, ...]:
         """The analysed commitments as formulas, sorted by id."""
+        texts: dict[Prop, str] = {}  # propositions are often shared (``attacked(EST)``)
+
+        def text(prop: Prop) -> str:
+            found = texts.get(prop)
+            if found is None:
+                found = texts[prop] = str(prop)
+            return found
+
         return tuple(
             CommitmentFormula(
                 id=e.id,
                 debtor=e.commitment.debtor,
                 creditor=e.commitment.creditor,
-                antecedent=str(e.antecedent),
-                consequent=str(e.consequent),
+                antecedent=text(e.antecedent),
+                consequent=text(e.consequent),
                 source=e.commitment.source,
                 state=str(e.commitment.state),
             )

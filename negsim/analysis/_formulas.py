@@ -201,13 +201,15 @@ class _UnionFind:
 
     def join(self, nodes: Iterable[object]) -> None:
         """Put all of ``nodes`` in one set."""
+        parent = self.parent
         first: object = _NONE
         for node in nodes:
-            root = self.find(node)
+            up = parent.setdefault(node, node)
+            root = node if up == node else self.find(node)
             if first is _NONE:
                 first = root
             elif root != first:
-                self.parent[root] = first
+                parent[root] = first
 
 
 _NONE = object()
@@ -234,8 +236,13 @@ def groups(
     for x in exclusions:
         uf.join(x.atoms)
     members: dict[object, list[Entry]] = {}
+    find, parent = uf.find, uf.parent
     for e in entries:
-        root = uf.find(next(iter(e.atoms))) if e.atoms else ("c", e.id)
+        if e.atoms:
+            key = next(iter(e.atoms))
+            root = key if parent[key] == key else find(key)
+        else:
+            root = ("c", e.id)
         members.setdefault(root, []).append(e)
     excl: dict[object, list[Exclusion]] = {}
     for x in exclusions:
@@ -320,17 +327,27 @@ def shape(group: Group) -> tuple[str, tuple[str, ...]]:
     """
     names: dict[Atom, str] = {}  # atoms are equal exactly when their keys are
     out: list[str] = []
+    append = out.append
     for e in group.entries:
-        for prop, end in ((e.antecedent, ";"), (e.consequent, "|")):
-            if type(prop) is Atom:  # most are: no need to walk
-                name = names.get(prop)
-                if name is None:
-                    name = names[prop] = f"v{len(names)}"
-                out += (name, end)
-            else:
-                _walk(prop, names, out)
-                out.append(end)
-    out.append("#")
+        # most propositions are one atom: no need to walk them
+        a, q = e.antecedent, e.consequent
+        if type(a) is Atom:
+            name = names.get(a)
+            if name is None:
+                name = names[a] = f"v{len(names)}"
+            append(name)
+        else:
+            _walk(a, names, out)
+        append(";")
+        if type(q) is Atom:
+            name = names.get(q)
+            if name is None:
+                name = names[q] = f"v{len(names)}"
+            append(name)
+        else:
+            _walk(q, names, out)
+        append("|")
+    append("#")
     for x in group.exclusions:
         _walk(x.prop, names, out)
         out.append("|")
