@@ -156,6 +156,7 @@ def check_process(tree: Path, path: Path) -> Run:
     start = time.perf_counter()
     with subprocess.Popen(
         [sys.executable, "-m", "negsim", "check", str(path)],
+        cwd=tree,  # "-m" puts the working directory first on the path: it must be the tree
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -219,6 +220,8 @@ def compare(before: str, sizes: list[int], repeats: int) -> None:
             capture_output=True,
         )
         try:
+            for tree in (old, ROOT):
+                _assert_imports_from(tree)
             files = write_files(Path(tmp), sizes)
             cases = [(n, "before", old, files[n, "listed"]) for n in sizes]
             cases += [(n, "after", ROOT, files[n, "listed"]) for n in sizes]
@@ -262,6 +265,18 @@ def compare(before: str, sizes: list[int], repeats: int) -> None:
             )
     load = os.getloadavg()
     print(f"\nLoad average at the end (1, 5, 15 min): {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}.")
+
+
+def _assert_imports_from(tree: Path) -> None:
+    """Make sure a process set up as :func:`check_process` sets it up runs ``tree``'s code."""
+    env = {"PYTHONPATH": f"{tree}:{tree / 'plugins'}", "PATH": os.environ.get("PATH", "")}
+    code = "import negsim, negsim_collective; print(negsim.__file__, negsim_collective.__file__)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tree, env=env, capture_output=True, text=True, check=True
+    )
+    files = [Path(f).resolve() for f in done.stdout.split()]
+    if not all(f.is_relative_to(tree.resolve()) for f in files):
+        raise SystemExit(f"a process meant to run {tree} imports {files}")
 
 
 def _body(output: str) -> str:
