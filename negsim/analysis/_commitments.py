@@ -24,6 +24,7 @@ groups with the same shape are decided once and the verdict renamed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -382,13 +383,7 @@ class Analysis:
 
     def formulas(self) -> tuple[CommitmentFormula, ...]:
         """The analysed commitments as formulas, sorted by id."""
-        texts: dict[Prop, str] = {}  # propositions are often shared (``attacked(EST)``)
-
-        def text(prop: Prop) -> str:
-            found = texts.get(prop)
-            if found is None:
-                found = texts[prop] = str(prop)
-            return found
+        text = functools.lru_cache(maxsize=4096)(str)  # often shared: ``attacked(EST)``
 
         return tuple(
             CommitmentFormula(

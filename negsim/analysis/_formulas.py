@@ -124,15 +124,13 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
     out: list[Entry] = []
     seen: set[str] = set()
     problems: list[Problem] = []
-    # the same text is often shared (``attacked(EST)``): parse it and find its atoms once
-    parsed: dict[str, tuple[Prop, frozenset[str]]] = {"true": (_TRUE, frozenset())}
+    parsed: dict[str, Prop] = {}  # the same text is often shared (``attacked(EST)``)
 
-    def read(text: str, where: str) -> tuple[Prop, frozenset[str]]:
-        found = parsed.get(text)
-        if found is None:
-            prop = _parse(text, where)
-            found = parsed[text] = (prop, _atoms(prop))
-        return found
+    def read(text: str, where: str) -> Prop:
+        prop = parsed.get(text)
+        if prop is None:
+            prop = parsed[text] = _parse(text, where)
+        return prop
 
     for c in sorted(commitments, key=lambda c: c.id):
         if c.id in seen:
@@ -142,16 +140,20 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
         if c.state not in _ACTIVE:
             continue
         try:
-            consequent, q_atoms = read(c.consequent, f"commitments[{c.id}].consequent")
-            antecedent, a_atoms = (
-                parsed["true"]
+            consequent = read(c.consequent, f"commitments[{c.id}].consequent")
+            antecedent = (
+                _TRUE
                 if c.state is CommitmentState.DETACHED
                 else read(c.antecedent, f"commitments[{c.id}].antecedent")
             )
         except ScenarioError as exc:
             problems.extend(Problem(p.path or exc.source, p.message) for p in exc.problems)
             continue
-        out.append(Entry(c, antecedent, consequent, a_atoms | q_atoms))
+        if type(antecedent) is Atom and type(consequent) is Atom:  # most are: one set
+            keys = frozenset((antecedent.key, consequent.key))
+        else:
+            keys = _atoms(antecedent) | _atoms(consequent)
+        out.append(Entry(c, antecedent, consequent, keys))
     if problems:
         raise ScenarioError("<commitments>", problems)
     return out

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Iterator
 
 from negsim.analysis._commitments import DEFAULT_BUDGET, Analysis
 from negsim.analysis._results import Report
@@ -137,18 +138,19 @@ def _check_sizes(
     scenario: Scenario, limits: Limits, questions: dict[str, str | Prop | None]
 ) -> None:
     """Refuse propositions naming more distinct facts than ``check_atoms``, before sympy."""
-    # (kind, key, text); the path is spelt out only for a text that is refused
-    texts: list[tuple[str, str | int, str | Prop]] = []
-    for c in scenario.commitments:
-        texts += [("antecedent", c.id, c.antecedent), ("consequent", c.id, c.consequent)]
-    texts += [("exclusion", i, x) for i, x in enumerate(scenario.exclusions)]
-    texts += [("option", option, q) for option, q in questions.items() if q is not None]
+
+    def texts() -> Iterator[tuple[str, str | int, str | Prop]]:
+        """(kind, key, text); the path is spelt out only for a text that is refused."""
+        for c in scenario.commitments:
+            yield "antecedent", c.id, c.antecedent
+            yield "consequent", c.id, c.consequent
+        yield from (("exclusion", i, x) for i, x in enumerate(scenario.exclusions))
+        yield from (("option", o, q) for o, q in questions.items() if q is not None)
+
     problems = []
-    counted: dict[str | Prop, int] = {}  # texts repeat (``attacked(EST)``): count once
-    for kind, key, text in texts:
-        n = counted.get(text)
-        if n is None:
-            n = counted[text] = _count(text, limits)
+    count = functools.lru_cache(maxsize=4096)(_count)  # texts repeat (``attacked(EST)``)
+    for kind, key, text in texts():
+        n = count(text, limits)
         if limits.exceeded("check_atoms", n):
             problems.append(
                 Problem(

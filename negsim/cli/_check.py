@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import math
@@ -278,43 +279,43 @@ def _commitment_lines(commitments: Sequence[CommitmentFormula]) -> list[str]:
     out once from its first. Groups with the same form are then merged, in the order the
     commitments came, so the lines are those of grouping by form directly.
     """
-    shapes: dict[str, tuple[Prop, tuple[str, ...]]] = {}
 
+    # Texts shared by many commitments (``attacked(EST)``) are looked up once; a cache
+    # of all of them would hold another tuple for each of a large alliance's commitments.
+    @functools.lru_cache(maxsize=4096)
     def shape(text: str) -> tuple[Prop, tuple[str, ...]]:
-        found = shapes.get(text)
-        if found is None:
-            found = shapes[text] = parse_shape(text) or (parse(text), ())  # parse raises
-        return found
+        return parse_shape(text) or (parse(text), ())  # parse raises
 
-    by_shape: dict[tuple[object, ...], list[tuple[int, CommitmentFormula]]] = {}
+    by_shape: dict[tuple[object, ...], list[int]] = {}
     for i, c in enumerate(commitments):
         (a_shape, a_args), (q_shape, q_args) = shape(c.antecedent), shape(c.consequent)
         role = {c.creditor: "<creditor>", c.debtor: "<debtor>"}  # the debtor's if both
         roles = tuple([role.get(arg, arg) for arg in a_args + q_args])
-        by_shape.setdefault((a_shape, q_shape, roles, c.source), []).append((i, c))
-    forms: dict[tuple[str, str], list[tuple[int, CommitmentFormula]]] = {}
-    for cs in by_shape.values():
-        first = cs[0][1]
+        by_shape.setdefault((a_shape, q_shape, roles, c.source), []).append(i)
+    forms: dict[tuple[str, str], list[int]] = {}
+    for indexes in by_shape.values():
+        first = commitments[indexes[0]]
         same = forms.setdefault((_pattern(first, first.formula), first.source), [])
         if same:
-            cs = sorted([*same, *cs], key=lambda ic: ic[0])
+            indexes = sorted([*same, *indexes])
             same.clear()
-        same += cs
+        same += indexes
+    del by_shape
     lines = []
     width = max((len(c.id) for c in commitments), default=0)
-    for (form, source), ics in forms.items():
+    for (form, source), indexes in forms.items():
         src = f"  [{source}]" if source else ""
-        first = ics[0][1]
-        if len(ics) >= 3 and form != first.formula:
-            ids = [c.id for _, c in ics]
+        first = commitments[indexes[0]]
+        if len(indexes) >= 3 and form != first.formula:
+            ids = [commitments[i].id for i in indexes]
             prefix = os.path.commonprefix(ids)  # noqa: RUF071 - ids, not paths
             lines += _wrap(
-                f"{len(ics)} x {prefix}*  C(<debtor>, <creditor>): {form}{src}  "
+                f"{len(indexes)} x {prefix}*  C(<debtor>, <creditor>): {form}{src}  "
                 f"(e.g. {first.id}: {first.debtor} -> {first.creditor})",
                 _INDENT,
             )
             continue
-        for _, c in ics:
+        for c in (commitments[i] for i in indexes):
             state = "" if c.state == "conditional" else f"  ({c.state})"
             lines += _wrap(
                 f"{c.id.ljust(width)}  {c.debtor} -> {c.creditor}: {c.formula}{state}{src}",
