@@ -342,6 +342,8 @@ def parse(text: str, *, source: str = "<proposition>") -> Prop:
 
     Results are cached by text (the last 4,096 distinct texts), so parsing the same
     proposition again is a dictionary look-up; the trees are immutable and safe to share.
+    A text not in that cache is parsed through its shape (see :func:`parse_shape`): each
+    shape is parsed once, and the text's arguments are filled into a copy of its tree.
 
     Args:
         text: The proposition, such as ``attacked(ROK) & ~denies_access(JPN, USA)``.
