@@ -563,7 +563,9 @@ class _Context:
             tables = data.get("alliances")
             out: dict[str, tuple[str, ...]] = {}
             for t in tables if isinstance(tables, list) else ():
-                listed = t.get("members") if isinstance(t, dict) else None
+                if not isinstance(t, dict):
+                    continue
+                listed = t.get("members")
                 if isinstance(t.get("id"), str) and isinstance(listed, list):
                     out[t["id"]] = tuple(sorted(m for m in listed if isinstance(m, str)))
             return out
