@@ -24,6 +24,7 @@ groups with the same shape are decided once and the verdict renamed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -382,13 +383,15 @@ class Analysis:
 
     def formulas(self) -> tuple[CommitmentFormula, ...]:
         """The analysed commitments as formulas, sorted by id."""
+        text = functools.lru_cache(maxsize=4096)(str)  # often shared: ``attacked(EST)``
+
         return tuple(
             CommitmentFormula(
                 id=e.id,
                 debtor=e.commitment.debtor,
                 creditor=e.commitment.creditor,
-                antecedent=str(e.antecedent),
-                consequent=str(e.consequent),
+                antecedent=text(e.antecedent),
+                consequent=text(e.consequent),
                 source=e.commitment.source,
                 state=str(e.commitment.state),
             )

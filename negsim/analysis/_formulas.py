@@ -149,7 +149,11 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
         except ScenarioError as exc:
             problems.extend(Problem(p.path or exc.source, p.message) for p in exc.problems)
             continue
-        out.append(Entry(c, antecedent, consequent, _atoms(antecedent) | _atoms(consequent)))
+        if type(antecedent) is Atom and type(consequent) is Atom:  # most are: one set
+            keys = frozenset((antecedent.key, consequent.key))
+        else:
+            keys = _atoms(antecedent) | _atoms(consequent)
+        out.append(Entry(c, antecedent, consequent, keys))
     if problems:
         raise ScenarioError("<commitments>", problems)
     return out
@@ -197,6 +201,21 @@ class _UnionFind:
         if ra != rb:
             self.parent[ra] = rb
 
+    def join(self, nodes: Iterable[object]) -> None:
+        """Put all of ``nodes`` in one set."""
+        parent = self.parent
+        first: object = _NONE
+        for node in nodes:
+            up = parent.setdefault(node, node)
+            root = node if up == node else self.find(node)
+            if first is _NONE:
+                first = root
+            elif root != first:
+                parent[root] = first
+
+
+_NONE = object()
+
 
 def groups(
     entries: Sequence[Entry], exclusions: Sequence[Exclusion]
@@ -211,21 +230,26 @@ def groups(
         The groups, ordered by their first commitment id, and the exclusions that mention
         no atom of any commitment (they matter only if they contradict each other).
     """
+    # The sets are of atom keys; a commitment or exclusion belongs to its atoms' set (or,
+    # mentioning none, is alone).
     uf = _UnionFind()
     for e in entries:
-        uf.find(("c", e.id))
-        for key in e.atoms:
-            uf.union(("c", e.id), ("a", key))
+        uf.join(e.atoms)
     for x in exclusions:
-        uf.find(("x", x.index))
-        for key in x.atoms:
-            uf.union(("x", x.index), ("a", key))
+        uf.join(x.atoms)
     members: dict[object, list[Entry]] = {}
+    find, parent = uf.find, uf.parent
     for e in entries:
-        members.setdefault(uf.find(("c", e.id)), []).append(e)
+        if e.atoms:
+            key = next(iter(e.atoms))
+            root = key if parent[key] == key else find(key)
+        else:
+            root = ("c", e.id)
+        members.setdefault(root, []).append(e)
     excl: dict[object, list[Exclusion]] = {}
     for x in exclusions:
-        excl.setdefault(uf.find(("x", x.index)), []).append(x)
+        root = uf.find(next(iter(x.atoms))) if x.atoms else ("x", x.index)
+        excl.setdefault(root, []).append(x)
     out = [Group(tuple(es), tuple(excl.pop(root, ()))) for root, es in members.items()]
     out.sort(key=lambda g: g.entries[0].id)
     rest = sorted((x for xs in excl.values() for x in xs), key=lambda x: x.index)
@@ -264,12 +288,12 @@ def subgroups(
     return [es for es in members.values() if len(es) > 1]
 
 
-def _walk(prop: Prop, names: dict[str, str], out: list[str]) -> None:
+def _walk(prop: Prop, names: dict[Atom, str], out: list[str]) -> None:
     match prop:
         case Atom():
-            name = names.get(prop.key)
+            name = names.get(prop)
             if name is None:
-                name = names[prop.key] = f"v{len(names)}"
+                name = names[prop] = f"v{len(names)}"
             out.append(name)
         case Const(value=value):
             out.append("T" if value else "F")
@@ -303,15 +327,30 @@ def shape(group: Group) -> tuple[str, tuple[str, ...]]:
         The shape, and the group's atom keys in the order they were renamed (``v0``,
         ``v1``, ...).
     """
-    names: dict[str, str] = {}
+    names: dict[Atom, str] = {}  # atoms are equal exactly when their keys are
     out: list[str] = []
+    append = out.append
     for e in group.entries:
-        _walk(e.antecedent, names, out)
-        out.append(";")
-        _walk(e.consequent, names, out)
-        out.append("|")
-    out.append("#")
+        # most propositions are one atom: no need to walk them
+        a, q = e.antecedent, e.consequent
+        if type(a) is Atom:
+            name = names.get(a)
+            if name is None:
+                name = names[a] = f"v{len(names)}"
+            append(name)
+        else:
+            _walk(a, names, out)
+        append(";")
+        if type(q) is Atom:
+            name = names.get(q)
+            if name is None:
+                name = names[q] = f"v{len(names)}"
+            append(name)
+        else:
+            _walk(q, names, out)
+        append("|")
+    append("#")
     for x in group.exclusions:
         _walk(x.prop, names, out)
         out.append("|")
-    return "".join(out), tuple(names)
+    return "".join(out), tuple(atom.key for atom in names)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Iterator
 
 from negsim.analysis._commitments import DEFAULT_BUDGET, Analysis
 from negsim.analysis._results import Report
 from negsim.analysis._thresholds import thresholds
 from negsim.engine._guard import Guard, Overtime
 from negsim.errors import Problem, ScenarioError, TimeLimitError
-from negsim.logic import Prop, atoms, parse
+from negsim.logic import Prop, atoms, parse, parse_shape
 from negsim.model import Limits, Scenario
 from negsim.plugins import PluginRegistry
 
@@ -124,25 +125,36 @@ def check_scenario(
     )
 
 
+def _where(kind: str, key: str | int) -> str:
+    """The path of a proposition :func:`_check_sizes` looks at."""
+    if kind == "exclusion":
+        return f"world.exclusions[{key}]"
+    if kind == "option":
+        return str(key)
+    return f"commitments[{key}].{kind}"
+
+
 def _check_sizes(
     scenario: Scenario, limits: Limits, questions: dict[str, str | Prop | None]
 ) -> None:
     """Refuse propositions naming more distinct facts than ``check_atoms``, before sympy."""
-    texts: list[tuple[str, str | Prop]] = []
-    for c in scenario.commitments:
-        texts += [
-            (f"commitments[{c.id}].antecedent", c.antecedent),
-            (f"commitments[{c.id}].consequent", c.consequent),
-        ]
-    texts += [(f"world.exclusions[{i}]", x) for i, x in enumerate(scenario.exclusions)]
-    texts += [(option, q) for option, q in questions.items() if q is not None]
+
+    def texts() -> Iterator[tuple[str, str | int, str | Prop]]:
+        """(kind, key, text); the path is spelt out only for a text that is refused."""
+        for c in scenario.commitments:
+            yield "antecedent", c.id, c.antecedent
+            yield "consequent", c.id, c.consequent
+        yield from (("exclusion", i, x) for i, x in enumerate(scenario.exclusions))
+        yield from (("option", o, q) for o, q in questions.items() if q is not None)
+
     problems = []
-    for where, text in texts:
-        n = len(atoms(parse(text) if isinstance(text, str) else text))
+    count = functools.lru_cache(maxsize=4096)(_count)  # texts repeat (``attacked(EST)``)
+    for kind, key, text in texts():
+        n = count(text, limits)
         if limits.exceeded("check_atoms", n):
             problems.append(
                 Problem(
-                    where,
+                    _where(kind, key),
                     f"names {n} distinct facts, more than the limit check_atoms="
                     f"{limits.check_atoms} of the symbolic checks (their cost doubles with "
                     f"each fact); {limits.hint('check_atoms')}",
@@ -150,3 +162,22 @@ def _check_sizes(
             )
     if problems:
         raise ScenarioError(scenario.name, problems)
+
+
+def _count(text: str | Prop, limits: Limits) -> int:
+    """How many distinct facts a proposition names, or 0 when it is surely under the limit.
+
+    Surely under: ``k`` atoms take at least ``2k - 1`` characters (a name each, and an
+    operator between two), so text of at most twice the limit's length is under it.
+    Else by shape: a shape names at least as many distinct facts as any text of that
+    shape (filling its slots can only make atoms equal), and each shape is parsed once.
+    """
+    limit = limits.check_atoms
+    if not limit or (isinstance(text, str) and len(text) <= 2 * limit):
+        return 0
+    if isinstance(text, str):
+        shaped = parse_shape(text)
+        if shaped is not None and not limits.exceeded("check_atoms", len(atoms(shaped[0]))):
+            return 0
+        return len(atoms(parse(text)))
+    return len(atoms(text))

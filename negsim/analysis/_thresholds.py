@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from negsim.analysis._results import RuleReport
 from negsim.errors import PluginError
-from negsim.logic import Rule
+from negsim.logic import Rule, Threshold
 from negsim.model import Agent, Scenario
 from negsim.plugins import PluginRegistry, default_registry
 
@@ -90,6 +90,18 @@ def thresholds(
     """
     registry = registry or default_registry()
     chosen = tuple(dict.fromkeys(params))
+    # The members of a large alliance share their rules and, mostly, their values: each
+    # threshold is solved once per distinct (rule, parameter, values of the rule's symbols).
+    solved_at: dict[tuple[Rule, str, tuple[float, ...]], Threshold] = {}
+    ranges_of: dict[tuple[str, ...], dict[str, tuple[float | None, float | None]]] = {}
+
+    def threshold(rule: Rule, name: str, values: Mapping[str, float]) -> Threshold:
+        key = (rule, name, tuple(float(values[s]) for s in rule.symbols))
+        found = solved_at.get(key)
+        if found is None:
+            found = solved_at[key] = rule.threshold(name, values)
+        return found
+
     out = []
     for agent in scenario.agents:
         own = numeric_params(agent)
@@ -101,13 +113,15 @@ def thresholds(
             )
             try:
                 value = rule.value(values)
-                solved = [rule.threshold(name, values) for name in names]
+                solved = [threshold(rule, name, values) for name in names]
             except (KeyError, ArithmeticError, ValueError) as exc:
                 raise PluginError(
                     f"plugin {agent.doctrine!r}: rule {rule.name!r} for agent {agent.id!r} "
                     f"cannot be evaluated at the values from {_HOOK}: {exc}"
                 ) from exc
-            ranges = _ranges(registry, agent)
+            ranges = ranges_of.get(agent.stack)
+            if ranges is None:
+                ranges = ranges_of[agent.stack] = _ranges(registry, agent)
             inside = [t for t in solved if _within(t.value, ranges.get(t.param))]
             out.append(
                 RuleReport(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import json
 import math
 import os
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +22,11 @@ from negsim.analysis._results import world_text
 from negsim.cli import _registry
 from negsim.cli._errors import handle_errors
 from negsim.cli._options import limit_option
+from negsim.logic import parse, parse_shape
 
 if TYPE_CHECKING:
     from negsim.analysis import CommitmentFormula, Report, RuleReport
+    from negsim.logic import Prop
     from negsim.model import Limits
 
 __all__ = ["CONFLICT_EXIT", "check"]
@@ -133,6 +138,20 @@ def check(
     """
     if obliged is None and (given is not None or debtor is not None):
         raise click.UsageError("--given and --debtor need --obliged (the question to ask)")
+    with _without_cycle_collection():
+        _check(file, as_json, given, obliged, debtor, params, sets, limits)
+
+
+def _check(
+    file: Path,
+    as_json: bool,
+    given: str | None,
+    obliged: str | None,
+    debtor: str | None,
+    params: tuple[str, ...],
+    sets: tuple[str, ...],
+    limits: Limits,
+) -> None:
     with handle_errors():
         registry = _registry.get_registry()
         scenario = negsim.load_scenario(file, overrides=sets, registry=registry, limits=limits)
@@ -161,6 +180,25 @@ def check(
         click.echo("\n".join(report_lines(report, file, solved_only=bool(params))))
     if report.conflicted:
         raise click.exceptions.Exit(CONFLICT_EXIT)
+
+
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector while the check runs.
+
+    A large alliance's check builds hundreds of thousands of small objects that live to
+    the end (commitments, their trees, formulas), and the collector would walk all of
+    them again and again as they pile up: a third of the check's time at 512 members.
+    They hold no reference cycles; what cycles sympy leaves are collected once the
+    collector is back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_propositions(scenario: negsim.Scenario, texts: dict[str, str]) -> None:
@@ -231,23 +269,53 @@ def _pattern(c: CommitmentFormula, text: str) -> str:
 
 
 def _commitment_lines(commitments: Sequence[CommitmentFormula]) -> list[str]:
-    """One line per commitment; three or more of the same form share one line."""
-    forms: dict[tuple[str, str], list[CommitmentFormula]] = {}
-    for c in commitments:
-        forms.setdefault((_pattern(c, c.formula), c.source), []).append(c)
+    """One line per commitment; three or more of the same form share one line.
+
+    The form is the formula with the debtor's and the creditor's ids as placeholders
+    (:func:`_pattern`). Working it out for each of a large alliance's commitments would
+    parse and print every formula, so the commitments are first grouped by their
+    propositions' shapes (:func:`negsim.logic.parse_shape`) and by which arguments are the
+    debtor or the creditor: every commitment of such a group has the same form, worked
+    out once from its first. Groups with the same form are then merged, in the order the
+    commitments came, so the lines are those of grouping by form directly.
+    """
+
+    # Texts shared by many commitments (``attacked(EST)``) are looked up once; a cache
+    # of all of them would hold another tuple for each of a large alliance's commitments.
+    @functools.lru_cache(maxsize=4096)
+    def shape(text: str) -> tuple[Prop, tuple[str, ...]]:
+        return parse_shape(text) or (parse(text), ())  # parse raises
+
+    by_shape: dict[tuple[object, ...], list[int]] = {}
+    for i, c in enumerate(commitments):
+        (a_shape, a_args), (q_shape, q_args) = shape(c.antecedent), shape(c.consequent)
+        role = {c.creditor: "<creditor>", c.debtor: "<debtor>"}  # the debtor's if both
+        roles = tuple([role.get(arg, arg) for arg in a_args + q_args])
+        by_shape.setdefault((a_shape, q_shape, roles, c.source), []).append(i)
+    forms: dict[tuple[str, str], list[int]] = {}
+    for indexes in by_shape.values():
+        first = commitments[indexes[0]]
+        same = forms.setdefault((_pattern(first, first.formula), first.source), [])
+        if same:
+            indexes = sorted([*same, *indexes])
+            same.clear()
+        same += indexes
+    del by_shape
     lines = []
     width = max((len(c.id) for c in commitments), default=0)
-    for (form, source), cs in forms.items():
+    for (form, source), indexes in forms.items():
         src = f"  [{source}]" if source else ""
-        if len(cs) >= 3 and form != cs[0].formula:
-            prefix = os.path.commonprefix([c.id for c in cs])  # noqa: RUF071 - ids, not paths
+        first = commitments[indexes[0]]
+        if len(indexes) >= 3 and form != first.formula:
+            ids = [commitments[i].id for i in indexes]
+            prefix = os.path.commonprefix(ids)  # noqa: RUF071 - ids, not paths
             lines += _wrap(
-                f"{len(cs)} x {prefix}*  C(<debtor>, <creditor>): {form}{src}  "
-                f"(e.g. {cs[0].id}: {cs[0].debtor} -> {cs[0].creditor})",
+                f"{len(indexes)} x {prefix}*  C(<debtor>, <creditor>): {form}{src}  "
+                f"(e.g. {first.id}: {first.debtor} -> {first.creditor})",
                 _INDENT,
             )
             continue
-        for c in cs:
+        for c in (commitments[i] for i in indexes):
             state = "" if c.state == "conditional" else f"  ({c.state})"
             lines += _wrap(
                 f"{c.id.ljust(width)}  {c.debtor} -> {c.creditor}: {c.formula}{state}{src}",

@@ -62,10 +62,30 @@ def nominal_view(agent: Agent, scenario: Scenario) -> AgentView:
         inbox=(),
         commitments=(),
         proposals=(),
-        public=PublicInfo.of(scenario),
+        public=_public(scenario),
         state=None,
         rng=random.Random(0),
     )
+
+
+_PUBLIC: dict[int, tuple[Scenario, PublicInfo]] = {}
+
+
+def _public(scenario: Scenario) -> PublicInfo:
+    """The public part of ``scenario``, worked out once for all its agents' views.
+
+    ``negsim check`` asks every agent of a scenario for its rules: one object serves them
+    all (a 512-member alliance would otherwise rebuild it 512 times). The scenario is kept
+    with its entry so that a recycled id can never hit.
+    """
+    hit = _PUBLIC.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    public = PublicInfo.of(scenario)
+    if len(_PUBLIC) >= 8:
+        _PUBLIC.clear()
+    _PUBLIC[id(scenario)] = (scenario, public)
+    return public
 
 
 def nominal_rules(

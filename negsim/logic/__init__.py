@@ -89,7 +89,7 @@ from negsim.logic._arith_compile import compile_expression, expression_symbols
 from negsim.logic._arith_parser import parse_expression
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._compile import atoms, compile_predicate, evaluate
-from negsim.logic._parser import parse
+from negsim.logic._parser import parse, parse_shape
 from negsim.logic._rules import Evaluation, HoldsWhen, Rule, Threshold, recording
 from negsim.logic._sympy import expression_to_sympy, from_sympy, satisfiable, to_sympy
 
@@ -124,6 +124,7 @@ __all__ = [
     "from_sympy",
     "parse",
     "parse_expression",
+    "parse_shape",
     "recording",
     "satisfiable",
     "to_sympy",
@@ -159,6 +160,7 @@ for _public in (
     from_sympy,
     parse,
     parse_expression,
+    parse_shape,
     satisfiable,
     to_sympy,
 ):

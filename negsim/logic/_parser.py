@@ -14,6 +14,7 @@ import enum
 from collections.abc import Callable
 
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
+from negsim.logic._shape import parse_by_shape, shape_of
 from negsim.logic._text import (
     DIGITS,
     LETTERS,
@@ -31,7 +32,7 @@ from negsim.logic._text import (
     unexpected,
 )
 
-__all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse"]
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse", "parse_shape"]
 
 # MAX_LENGTH and MAX_DEPTH (shared with the expression parser) are re-exported from _text;
 # here an atom or constant has depth 0, ``~a`` 1, ``~a & b`` 2.
@@ -325,7 +326,15 @@ def _group_by_precedence(items: list[_Item], operators: list[_Token]) -> _Item:
     return result
 
 
-_parse_cached = cached_parser(_NOUN, _EXPECT_OPERAND, lambda text: _Parser(text).parse())
+def _parse_plain(text: str) -> Prop:
+    return _Parser(text).parse()
+
+
+# A text not in the cache is parsed through its shape (negsim.logic._shape): a large
+# alliance's commitments are a few shapes written with many agent ids.
+_parse_cached = cached_parser(
+    _NOUN, _EXPECT_OPERAND, lambda text: parse_by_shape(text, _parse_plain)
+)
 
 
 def parse(text: str, *, source: str = "<proposition>") -> Prop:
@@ -333,6 +342,8 @@ def parse(text: str, *, source: str = "<proposition>") -> Prop:
 
     Results are cached by text (the last 4,096 distinct texts), so parsing the same
     proposition again is a dictionary look-up; the trees are immutable and safe to share.
+    A text not in that cache is parsed through its shape (see :func:`parse_shape`): each
+    shape is parsed once, and the text's arguments are filled into a copy of its tree.
 
     Args:
         text: The proposition, such as ``attacked(ROK) & ~denies_access(JPN, USA)``.
@@ -351,3 +362,37 @@ def parse(text: str, *, source: str = "<proposition>") -> Prop:
         TypeError: ``text`` is not a string.
     """
     return parse_text(text, source, _NOUN, _parse_cached)
+
+
+def parse_shape(text: str) -> tuple[Prop, tuple[str, ...]] | None:
+    """Parse a proposition's shape: its text with the atoms' arguments as numbered slots.
+
+    The commitments of a large alliance share a few shapes (``responds(0,1)``), so
+    checking many propositions by their shapes parses each shape once (cached) and builds
+    no tree per proposition. The text is a proposition exactly when its shape is one (and
+    it is not too long); :func:`parse` would return the shape's tree with the slots
+    filled in.
+
+    Args:
+        text: Proposition text.
+
+    Returns:
+        The shape's tree (its atoms' arguments are the slot numbers ``"0"``, ``"1"``,
+        ...), and the arguments in the order written; ``None`` when the text is not a
+        proposition (:func:`parse` says why).
+
+    Example:
+        >>> from negsim.logic import parse_shape
+        >>> tree, args = parse_shape("attacked(ROK) & ~denies_access(JPN, USA)")
+        >>> str(tree), args
+        ('attacked(0) & ~denies_access(1,2)', ('ROK', 'JPN', 'USA'))
+        >>> parse_shape("attacked(ROK) &") is None
+        True
+    """
+    if not isinstance(text, str) or len(text) > MAX_LENGTH:
+        return None
+    shape, args = shape_of(text)
+    try:
+        return _parse_cached(shape), args
+    except (ParseError, RecursionError):
+        return None

@@ -40,7 +40,7 @@ from negsim.errors import (
     ScenarioFileError,
     UnknownDoctrineError,
 )
-from negsim.logic import Atom, atoms, parse
+from negsim.logic import Atom, atoms, parse, parse_shape
 from negsim.model import (
     Agent,
     Alliance,
@@ -92,6 +92,60 @@ class _World:
 
 
 @attrs.frozen(kw_only=True)
+class _CommitmentTemplate:
+    """A ``[[commitment_templates]]`` table: one commitment per ordered pair of members.
+
+    ``{debtor}`` and ``{creditor}`` in ``id``, ``antecedent``, ``consequent`` and
+    ``source`` stand for each pair's ids; they are replaced as text, nothing else is.
+    """
+
+    id: str
+    for_each_pair: str
+    antecedent: str = "true"
+    consequent: str = "true"
+    deadline: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
+    expires: int | None = None
+    source: str = ""
+    standing: bool = False
+
+    def pairs(self, members: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """Every ordered pair (debtor, creditor) of distinct members, debtor first."""
+        ids = list(members)
+        return ((d, c) for d in ids for c in ids if d != c)
+
+    def expand(self, members: Iterable[str]) -> Iterator[Commitment]:
+        """The commitments, one per ordered pair of ``members``, in :meth:`pairs` order."""
+        id_, antecedent, consequent, source = self.id, self.antecedent, self.consequent, self.source
+        fill_a, fill_q, fill_s = (_PLACEHOLDER_START in t for t in (antecedent, consequent, source))
+        for debtor, creditor in self.pairs(members):
+            yield Commitment(
+                id=_fill_in(id_, debtor, creditor),
+                debtor=debtor,
+                creditor=creditor,
+                antecedent=_fill_in(antecedent, debtor, creditor) if fill_a else antecedent,
+                consequent=_fill_in(consequent, debtor, creditor) if fill_q else consequent,
+                deadline=self.deadline,
+                expires=self.expires,
+                source=_fill_in(source, debtor, creditor) if fill_s else source,
+                standing=self.standing,
+            )
+
+
+_PLACEHOLDERS = ("{debtor}", "{creditor}")
+_PLACEHOLDER_START = "{"
+_BRACED = re.compile(r"\{[^{}]*\}")
+_TEMPLATED = ("id", "antecedent", "consequent", "source")
+"""The keys of a commitment template that may hold ``{debtor}`` and ``{creditor}``."""
+
+
+def _fill_in(text: str, debtor: str, creditor: str) -> str:
+    """``text`` with ``{debtor}`` and ``{creditor}`` replaced (plain text replacement)."""
+    return text.replace("{debtor}", debtor).replace("{creditor}", creditor)
+
+
+@attrs.frozen(kw_only=True)
 class _ScenarioFile:
     """A whole scenario file."""
 
@@ -100,6 +154,7 @@ class _ScenarioFile:
     agents: tuple[Agent, ...]
     alliances: tuple[Alliance, ...] = ()
     commitments: tuple[Commitment, ...] = ()
+    commitment_templates: tuple[_CommitmentTemplate, ...] = ()
     negotiations: tuple[Negotiation, ...] = ()
 
 
@@ -125,6 +180,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "agents": _keys(Agent),
     "alliances": _keys(Alliance),
     "commitments": _keys(Commitment),
+    "commitment_templates": _keys(_CommitmentTemplate),
     "capabilities": _keys(Capabilities),
     "record": _keys(HonourRecord),
     "negotiations": _keys(Negotiation),
@@ -286,7 +342,8 @@ def scenario_from_dict(
     if wrong:
         raise ScenarioError(source, wrong)
     _check_size(data, source, limits)
-    raw: dict[str, Any] = copy.deepcopy(dict(data))
+    # Overrides change the data in place, so they get a copy; without them nothing does.
+    raw: dict[str, Any] = copy.deepcopy(dict(data)) if pairs else dict(data)
     applied = apply_overrides_to_data(raw, pairs, source, FIELDS)
     raw.setdefault("scenario", {})  # no [scenario] table: its name is missing
     token = _CONTEXT.set(_Context.of(raw, registry, limits))
@@ -304,7 +361,7 @@ def scenario_from_dict(
         description=head.description,
         agents=[_with_defaults(registry, a) for a in file.agents],
         alliances=file.alliances,
-        commitments=file.commitments,
+        commitments=_with_templates(file, source),
         negotiations=[_protocol_defaults(registry, n) for n in file.negotiations],
         world=WorldState(
             round=0, facts=[_proposition(f) for f in world.facts], variables=world.variables
@@ -400,6 +457,39 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+def _with_templates(file: _ScenarioFile, source: str) -> tuple[Commitment, ...]:
+    """The file's commitments, then those its templates expand to; ids stay unique.
+
+    Each template was checked once, as a table (:func:`_check_template`): every pair of
+    members gives the same propositions up to the agent ids in them, so the checks
+    hold for every commitment it expands to. Only the expanded ids are checked here.
+    """
+    if not file.commitment_templates:
+        return file.commitments
+    members = {al.id: al.members for al in file.alliances}
+    seen = {c.id: f"commitments[{i}]" for i, c in enumerate(file.commitments)}
+    out = list(file.commitments)
+    problems: list[Problem] = []
+    for i, template in enumerate(file.commitment_templates):
+        where = f"commitment_templates[{i}]"
+        for c in template.expand(members[template.for_each_pair]):
+            also = seen.get(c.id)
+            if also is None:
+                seen[c.id] = f"{where} (debtor {c.debtor}, creditor {c.creditor})"
+            elif len(problems) < 20:
+                problems.append(
+                    Problem(
+                        f"{where}.id",
+                        f"gives the id {c.id!r} (debtor {c.debtor}, creditor {c.creditor}) "
+                        f"that {also} has too; ids must be unique",
+                    )
+                )
+            out.append(c)
+    if problems:
+        raise ScenarioError(source, problems)
+    return tuple(out)
+
+
 def _with_defaults(registry: PluginRegistry, agent: Agent) -> Agent:
     """``agent`` with every parameter of its doctrine and modifiers, defaults filled in."""
     params: dict[str, ParamValue] = {}
@@ -450,6 +540,8 @@ class _Context:
     """The ids a proposition may name: agents and alliances."""
     world_rules: str | None
     limits: Limits = attrs.field(factory=Limits)
+    members: FrozenMap[str, tuple[str, ...]] = attrs.field(factory=FrozenMap)
+    """Each alliance's members as the file lists them (for the commitment templates)."""
 
     @classmethod
     def of(
@@ -469,6 +561,17 @@ class _Context:
                 t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str)
             )
 
+        def members() -> dict[str, tuple[str, ...]]:
+            tables = data.get("alliances")
+            out: dict[str, tuple[str, ...]] = {}
+            for t in tables if isinstance(tables, list) else ():
+                if not isinstance(t, dict):
+                    continue
+                listed = t.get("members")
+                if isinstance(t.get("id"), str) and isinstance(listed, list):
+                    out[t["id"]] = tuple(sorted(m for m in listed if isinstance(m, str)))
+            return out
+
         head = data.get("scenario")
         rules = head.get("world_rules", "crisis") if isinstance(head, dict) else None
         agent_ids = ids("agents")
@@ -478,6 +581,7 @@ class _Context:
             names=agent_ids | ids("alliances"),
             world_rules=rules if isinstance(rules, str) else None,
             limits=limits or Limits(),
+            members=freeze(members()),
         )
 
 
@@ -610,6 +714,52 @@ def _check_commitment(c: Commitment, ctx: _Context) -> Iterator[_Found]:
     yield from _check_proposition(c.consequent, ".consequent", ctx)
 
 
+def _check_template(t: _CommitmentTemplate, ctx: _Context) -> Iterator[_Found]:
+    """A commitment template, checked once for all the pairs it expands to.
+
+    The propositions are checked with the first pair of members filled in: any other
+    pair gives the same propositions with other agent ids, which parse alike.
+    """
+    refused = set()
+    for key in _TEMPLATED:
+        text = getattr(t, key)
+        wrong = sorted({b for b in _BRACED.findall(text) if b not in _PLACEHOLDERS})
+        if wrong:
+            refused.add(key)
+            yield _Found(
+                f".{key}",
+                f"unknown placeholder {', '.join(wrong)}; valid: {', '.join(_PLACEHOLDERS)}",
+            )
+        elif "{" in _BRACED.sub("", text) or "}" in _BRACED.sub("", text):
+            refused.add(key)
+            yield _Found(
+                f".{key}", f"unmatched brace in {text!r}; placeholders: {', '.join(_PLACEHOLDERS)}"
+            )
+    missing = [p for p in _PLACEHOLDERS if p not in t.id]
+    if missing:
+        yield _Found(
+            ".id",
+            f"must hold {' and '.join(_PLACEHOLDERS)}, so that each pair's commitment has "
+            f"its own id; {', '.join(missing)} missing from {t.id!r}",
+        )
+    members = ctx.members.get(t.for_each_pair)
+    if members is None:
+        known = _listed(ctx.members)
+        yield _Found(".for_each_pair", f"unknown alliance {t.for_each_pair!r}; known: {known}")
+        return
+    if len(members) < 2:
+        return  # the alliance's own check says it needs two members
+    debtor, creditor = members[0], members[1]
+    for key in ("antecedent", "consequent"):
+        if key in refused:
+            continue
+        text = _fill_in(getattr(t, key), debtor, creditor)
+        for found in _check_proposition(text, f".{key}", ctx):
+            yield found._replace(
+                message=f"{found.message} (with debtor {debtor} and creditor {creditor})"
+            )
+
+
 def _check_negotiation(n: Negotiation, ctx: _Context) -> Iterator[_Found]:
     wrong = _installed(ctx.registry, PluginRole.PROTOCOL, n.protocol, "protocol")
     if wrong:
@@ -639,6 +789,12 @@ def _check_negotiation(n: Negotiation, ctx: _Context) -> Iterator[_Found]:
 def _check_proposition(
     text: str, where: str, ctx: _Context, *, atom: bool = False
 ) -> Iterator[_Found]:
+    if not atom:
+        # By shape, the common case of a large file: a proposition that parses and names
+        # known agents only. Anything else is looked at below, to word its problems.
+        shaped = parse_shape(text)
+        if shaped is not None and all(a in ctx.names or not a.isupper() for a in shaped[1]):
+            return
     try:
         prop = parse(text)
     except PropositionError as exc:
@@ -824,10 +980,12 @@ def _make_converter() -> cattrs.Converter:
     checked(Agent, _check_agent)
     checked(Alliance, _check_alliance)
     checked(Commitment, _check_commitment, _engine_keys)
+    checked(_CommitmentTemplate, _check_template)
     checked(Negotiation, _check_negotiation)
     entries(tuple[Agent, ...], "agents", required=_REQUIRED["agents"])
     entries(tuple[Alliance, ...], "alliances")
     entries(tuple[Commitment, ...], "commitments")
+    entries(tuple[_CommitmentTemplate, ...], "commitment_templates")
     entries(tuple[Negotiation, ...], "negotiations")
     return conv
 
@@ -882,7 +1040,7 @@ def _problems(exc: BaseValidationError) -> tuple[list[Problem], bool]:
     return sorted(problems, key=_rank), unknown
 
 
-_ORDER = ("scenario", "agents", "alliances", "commitments", "world")
+_ORDER = ("scenario", "agents", "alliances", "commitments", "commitment_templates", "world")
 """The order problems are listed in: the world last, as its facts name the others."""
 
 

@@ -113,7 +113,12 @@ def _literal(value: Any) -> str:
 def _table_kind(here: list[str]) -> str:
     if len(here) == 1:
         return here[0]
-    if len(here) == 2 and here[0] in ("agents", "alliances", "commitments"):
+    if len(here) == 2 and here[0] in (
+        "agents",
+        "alliances",
+        "commitments",
+        "commitment_templates",
+    ):
         return here[0]
     return here[-1] if here else ""
 

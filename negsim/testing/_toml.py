@@ -9,7 +9,7 @@ from typing import Any
 __all__ = ["scenario_toml"]
 
 _TABLES = ("scenario", "world")
-_ARRAYS = ("agents", "alliances", "commitments", "negotiations")
+_ARRAYS = ("agents", "alliances", "commitments", "commitment_templates", "negotiations")
 
 
 def _value(v: Any) -> str:
@@ -51,7 +51,8 @@ def scenario_toml(data: Mapping[str, Any]) -> str:
     """Render scenario data (as :func:`negsim.scenario.scenario_from_dict` takes it) as TOML.
 
     Tables become ``[scenario]`` and ``[world]`` sections, the arrays of tables
-    ``[[agents]]``, ``[[alliances]]``, ``[[commitments]]`` and ``[[negotiations]]``;
+    ``[[agents]]``, ``[[alliances]]``, ``[[commitments]]``, ``[[commitment_templates]]``
+    and ``[[negotiations]]``;
     nested tables (a negotiation's issues among them) are written inline. TOML has no
     null: keys whose value is ``None`` (a default) are left out. :func:`tomllib.loads`
     reads the text back to equal data otherwise.

@@ -29,6 +29,7 @@ def collective_crisis(
     ceasefire_rounds: int = 5,
     challenger: dict[str, Any] | None = None,
     distances: Sequence[float] | None = None,
+    templated: bool = False,
 ) -> dict[str, Any]:
     """Scenario data of a challenger against a consensus alliance of ``members`` states.
 
@@ -61,6 +62,10 @@ def collective_crisis(
             after the target (``M001``, ``M002``, ...); 0, 500 and 1,000 km when
             ``None`` (neighbours of the theatre, one day and two days away), so that the
             same shares of the alliance are near and far at any size.
+        templated: With ``pairwise``, declare the Art. 5 commitments as one
+            ``[[commitment_templates]]`` table over the alliance instead of listing them:
+            the loaded scenario is the same, the file is a few hundred bytes instead of
+            tens of megabytes at 512 members.
 
     Raises:
         ValueError: Fewer than 3 members, or a negative distance.
@@ -113,6 +118,23 @@ def collective_crisis(
                 "decision_deadline": decision_deadline,
             }
         ],
+        **_art5(pairs, templated=templated and pairwise),
+    }
+
+
+def _art5(pairs: Sequence[tuple[str, str]], *, templated: bool) -> dict[str, Any]:
+    """The Art. 5 commitments of :func:`collective_crisis`, listed or as one template."""
+    if templated:
+        template = {
+            "id": "art5-{debtor}-{creditor}",
+            "for_each_pair": "ALLIANCE",
+            "antecedent": "attacked({creditor})",
+            "consequent": "responds({debtor},{creditor})",
+            "deadline": 5,
+            "source": "synthetic Art. 5",
+        }
+        return {"commitment_templates": [template]}
+    return {
         "commitments": [
             {
                 "id": f"art5-{d}-{c}",

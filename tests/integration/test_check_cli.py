@@ -234,3 +234,34 @@ def test_registered_in_the_command_group() -> None:
     result = CliRunner().invoke(main, ["check", str(KOREA), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["conflicted"] is False
+
+
+# -- alliances at scale: a templated file, and a bad template --------------------------------
+
+
+def test_a_templated_alliance_is_checked_as_its_listing(tmp_path: Path) -> None:
+    from negsim.testing._toml import scenario_toml
+    from negsim_collective.synthetic import collective_crisis
+
+    listed = tmp_path / "listed.toml"
+    templated = tmp_path / "templated.toml"
+    listed.write_text(scenario_toml(collective_crisis(12)))
+    templated.write_text(scenario_toml(collective_crisis(12, templated=True)))
+    a, b = invoke(listed), invoke(templated)
+    assert (a.exit_code, b.exit_code) == (0, 0)
+    assert a.output.split("\n", 1)[1] == b.output.split("\n", 1)[1]
+    assert "132 x art5-M0*  C(<debtor>, <creditor>)" in a.output  # 12 * 11, on one line
+
+
+def test_a_bad_template_is_bad_input(tmp_path: Path) -> None:
+    from negsim.testing._toml import scenario_toml
+    from negsim_collective.synthetic import collective_crisis
+
+    data = collective_crisis(4, templated=True)
+    data["commitment_templates"][0]["for_each_pair"] = "NATO"
+    path = tmp_path / "bad.toml"
+    path.write_text(scenario_toml(data))
+    result = CliRunner().invoke(check, [str(path)])
+    assert result.exit_code == 2
+    assert "commitment_templates[0].for_each_pair: unknown alliance 'NATO'" in result.output
+    assert "Traceback" not in result.output

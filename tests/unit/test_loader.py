@@ -697,3 +697,93 @@ def test_load_scenario_accepts_a_string_path(write, registry):
     assert negsim.load_scenario(str(path), registry=registry) == negsim.load_scenario(
         path, registry=registry
     )
+
+
+# -- commitment templates --------------------------------------------------------------------
+
+TEMPLATE = """
+[[commitment_templates]]
+id = "art5-{debtor}-{creditor}"
+for_each_pair = "X"
+antecedent = "attacked({creditor})"
+consequent = "responds({debtor},{creditor})"
+deadline = 2
+source = "Art. 5, {debtor} to {creditor}"
+"""
+
+
+def test_a_template_gives_one_commitment_per_ordered_pair(write, registry):
+    s = negsim.load_scenario(write(BASE + TEMPLATE), registry=registry)
+    made = {c.id: c for c in s.commitments if c.id.startswith("art5-")}
+    assert sorted(made) == ["art5-A-B", "art5-B-A"]
+    ab = made["art5-A-B"]
+    assert (ab.debtor, ab.creditor, ab.antecedent, ab.consequent) == (
+        "A",
+        "B",
+        "attacked(B)",
+        "responds(A,B)",
+    )
+    assert (ab.deadline, ab.source) == (2, "Art. 5, A to B")
+    assert [c.id for c in s.commitments] == ["art5-A-B", "art5-B-A", "c1"]  # sorted by id
+
+
+def test_a_template_s_keys_can_be_overridden(write, registry):
+    s = negsim.load_scenario(
+        write(BASE + TEMPLATE),
+        overrides=["commitment_templates.art5-{debtor}-{creditor}.deadline=4"],
+        registry=registry,
+    )
+    assert {c.deadline for c in s.commitments if c.id.startswith("art5-")} == {4}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "expected"),
+    [
+        ('for_each_pair = "X"', 'for_each_pair = "Y"', "for_each_pair", "unknown alliance 'Y'"),
+        ('id = "art5-{debtor}-{creditor}"', 'id = "art5-{debtor}"', "id", "{creditor} missing"),
+        (
+            'antecedent = "attacked({creditor})"',
+            'antecedent = "attacked({creditor.__class__})"',
+            "antecedent",
+            "unknown placeholder {creditor.__class__}; valid: {debtor}, {creditor}",
+        ),
+        ('source = "Art. 5', 'source = "Art. {5', "source", "unmatched brace"),
+        (
+            'consequent = "responds({debtor},{creditor})"',
+            'consequent = "responds({debtor},{creditor}) &"',
+            "consequent",
+            "(with debtor A and creditor B)",
+        ),
+        (
+            'consequent = "responds({debtor},{creditor})"',
+            'consequent = "responds({debtor},ZZZ)"',
+            "consequent",
+            "unknown agent 'ZZZ'",
+        ),
+        ("deadline = 2\nsource", "deadline = -1\nsource", "deadline", "must be >= 0: -1"),
+    ],
+)
+def test_a_bad_template_is_one_clear_problem(write, registry, old, new, path, expected):
+    assert old in TEMPLATE
+    err = load_error(write(BASE + TEMPLATE.replace(old, new, 1)), registry)
+    [problem] = err.problems
+    assert problem.path == f"commitment_templates[0].{path}"
+    assert expected in problem.message
+
+
+def test_a_template_s_ids_must_not_repeat_a_listed_commitment_s(write, registry):
+    text = BASE.replace('id = "c1"', 'id = "art5-B-A"') + TEMPLATE
+    err = load_error(write(text), registry)
+    [problem] = err.problems
+    assert problem.path == "commitment_templates[0].id"
+    assert "'art5-B-A'" in problem.message
+    assert "commitments[0] has too" in problem.message
+
+
+def test_a_template_is_checked_as_data_and_never_run(write, registry, tmp_path):
+    marker = tmp_path / "pwned"
+    hostile = f'{{debtor}}__import__(\\"os\\").system(\\"touch {marker}\\")'
+    err = load_error(write(BASE + TEMPLATE.replace("attacked({creditor})", hostile, 1)), registry)
+    [problem] = err.problems
+    assert problem.path == "commitment_templates[0].antecedent"
+    assert not marker.exists()

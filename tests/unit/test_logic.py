@@ -35,8 +35,12 @@ from negsim.logic import (
     from_sympy,
     parse,
     parse_expression,
+    parse_shape,
     to_sympy,
 )
+from negsim.logic._parser import _parse_plain
+from negsim.logic._shape import fill, parse_by_shape, shape_of
+from negsim.logic._text import ParseError
 from tests import _processes as processes
 
 a, b, c, d = Atom("a"), Atom("b"), Atom("c"), Atom("d")
@@ -650,6 +654,99 @@ def test_parse_returns_a_tree_or_refuses_cleanly(text: str) -> None:
         assert outcome.reason.startswith(("unexpected ", "the proposition is "))
     else:
         assert parse(str(outcome)) == outcome
+
+
+# -- parsing by shape ------------------------------------------------------------------------
+
+# Pieces that make atoms with argument lists (spaced or not), keywords next to parentheses,
+# names inside argument lists, and slot-like digits: the places a shape could go wrong.
+SHAPE_PIECES = [
+    *GRAMMAR_PIECES,
+    "f(",
+    "g (",
+    "attacked(ROK)",
+    "r(A,B)",
+    "r( A , B )",
+    "not(",
+    "and(",
+    "true(",
+    "nota(",
+    "x_1(",
+    "0",
+    "12",
+    "M-1",
+    ", ",
+    "\n",
+    "\u00a0",
+]
+SHAPE_TEXT = st.lists(st.sampled_from(SHAPE_PIECES), max_size=24).map("".join)
+
+
+def plain_or_error(text: str) -> Prop | tuple[int, str]:
+    """The tree the parser proper reads, or the (column, reason) of its refusal."""
+    try:
+        return _parse_plain(text)
+    except ParseError as error:
+        return error.column, error.reason
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(SHAPE_TEXT, any_props.map(str)))
+def test_parsing_by_shape_gives_the_parser_s_own_tree_or_error(text: str) -> None:
+    expected = plain_or_error(text)
+    try:
+        got: Prop | tuple[int, str] = parse_by_shape(text, _parse_plain)
+    except ParseError as error:
+        got = error.column, error.reason
+    assert got == expected
+    shaped = parse_shape(text)
+    if isinstance(expected, tuple) or not text.strip(" \t\r\n\f\v"):
+        assert shaped is None
+    else:
+        assert shaped is not None
+        tree, args = shaped
+        assert fill(tree, args) == expected
+        assert args == tuple(arg for atom in _atoms_in_order(expected) for arg in atom.args)
+
+
+def _atoms_in_order(prop: Prop) -> list[Atom]:
+    match prop:
+        case Atom():
+            return [prop]
+        case Not(operand=operand):
+            return _atoms_in_order(operand)
+        case And(operands=operands) | Or(operands=operands):
+            return [x for op in operands for x in _atoms_in_order(op)]
+        case Implies(left=left, right=right) | Equiv(left=left, right=right):
+            return [*_atoms_in_order(left), *_atoms_in_order(right)]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("text", "shape", "args"),
+    [
+        ("responds(M000,M001)", "responds(0,1)", ("M000", "M001")),
+        (
+            "attacked(ROK) & ~denies_access(JPN, USA)",
+            "attacked(0) & ~denies_access(1,2)",
+            ("ROK", "JPN", "USA"),
+        ),
+        ("not(a) | f (X)", "not(a) | f(0)", ("X",)),  # 'not' is an operator, not a name
+        ("f(a, g(b))", "f(a, g(0))", ("b",)),  # the parser refuses both
+        ("war", "war", ()),
+    ],
+)
+def test_shape_of_examples(text: str, shape: str, args: tuple[str, ...]) -> None:
+    assert shape_of(text) == (shape, args)
+
+
+def test_a_text_longer_than_the_limit_is_refused_whatever_its_shape() -> None:
+    text = " & ".join(f"attacked(COUNTRY{i:05d})" for i in range(500))
+    assert len(text) > 10_000
+    assert len(shape_of(text)[0]) < 10_000
+    assert parse_shape(text) is None
+    with pytest.raises(PropositionError, match="the limit is 10000"):
+        parse(text)
 
 
 # -- satisfiability -------------------------------------------------------------------------
