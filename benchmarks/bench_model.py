@@ -29,6 +29,7 @@ CHILD = r"""
 import json, sys, time
 sys.path[:0] = [ROOT + "/benchmarks"]
 import negsim
+assert negsim.__file__.startswith(ROOT), "imports " + negsim.__file__ + ", not " + ROOT
 from run import bare_run
 out = {}
 for name in NAMES:
@@ -53,7 +54,12 @@ def measure(tree: Path, runs: int) -> dict[str, list[float]]:
     code = code.replace("RUNS", str(runs))
     env = {"PYTHONPATH": f"{tree}:{tree / 'plugins'}", "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code],
+        cwd=tree,  # "-c" puts the working directory first on the path: it must be the tree
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode:
         raise SystemExit(f"the benchmark failed in {tree}:\n{done.stderr}")
