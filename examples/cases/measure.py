@@ -25,10 +25,10 @@ A statement holds when the observed share of runs lies in ``share = [low, high]`
 statement the model does not reproduce carries ``known_miss = "<why>"``: the tests then
 assert that it still fails, so a change to the model that fixes it is noticed.
 
-Run as a script, it prints the Markdown table of measured shares that
-``docs/explanation/cases/_measured.md`` includes::
+Run as a script, it prints the Markdown table of measured shares that the docs include
+(``docs/explanation/cases/_measured.md``, and one ``_measured_<case>.md`` per case)::
 
-    python examples/cases/measure.py [--out table.md]
+    python examples/cases/measure.py [--case nato_2001] [--runs 50] [--out table.md]
 """
 
 from __future__ import annotations
@@ -263,16 +263,38 @@ def cases() -> list[Path]:
     return sorted(HERE.glob("*.expected.toml"))
 
 
-def table(runs: int | None = None) -> str:
-    """The Markdown table of every case's statements and measured shares."""
+def names() -> list[str]:
+    """The names of the shipped cases, sorted."""
+    return [load_case(p).name for p in cases()]
+
+
+def decision_days(results: Sequence[Result]) -> str:
+    """How many runs reached their first alliance decision on each day ("none" if never)."""
+    days: dict[int | None, int] = {}
+    for r in results:
+        first = next((e.round for e in r.events if isinstance(e, DecisionReached)), None)
+        days[first] = days.get(first, 0) + 1
+    said = [f"day {d}: {k}" for d, k in sorted((d, k) for d, k in days.items() if d is not None)]
+    if None in days:
+        said.append(f"no decision: {days[None]}")
+    return ", ".join(said)
+
+
+def table(runs: int | None = None, only: str | None = None) -> str:
+    """The Markdown table of every case's (or case ``only``'s) statements and shares."""
     lines = [
         "| case | statement | record allows | measured | verdict |",
         "|---|---|---|---|---|",
     ]
     n = set()
+    days: list[str] = []
     for path in cases():
         case = load_case(path)
-        for m in measure(case, simulate(case, runs)):
+        if only and case.name != only:
+            continue
+        results = simulate(case, runs)
+        days.append(f"{case.name}: {decision_days(results)}")
+        for m in measure(case, results):
             n.add(m.runs)
             low, high = m.statement.share
             verdict = "known miss" if m.statement.known_miss else "reproduced"
@@ -282,11 +304,15 @@ def table(runs: int | None = None) -> str:
                 f"| {case.name} | {m.statement.claim} | {low:.2f}-{high:.2f} | "
                 f"{m.count}/{m.runs} = {m.share:.2f} | {verdict} |"
             )
+    if not n:
+        raise ValueError(f"no case named {only!r}; the cases: {', '.join(names())}")
     runs_said = ", ".join(str(x) for x in sorted(n))
     lines += [
         "",
-        f"{runs_said} runs per case, seeds 0 to runs-1. "
-        "Made by `python examples/cases/measure.py`.",
+        "Day of the alliance's first decision (runs): " + "; ".join(days) + ".",
+        "",
+        f"{runs_said} runs per case, seeds 0 to runs-1. Made by "
+        f"`python examples/cases/measure.py{' --case ' + only if only else ''}`.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -295,9 +321,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Print (or write) the table of measured shares."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=None, help="runs per case (the file's own)")
+    parser.add_argument("--case", default=None, help="only this case (e.g. nato_2001)")
     parser.add_argument("--out", type=Path, default=None, help="write the table here")
     args = parser.parse_args(argv)
-    text = table(args.runs)
+    if args.case is not None and args.case not in names():
+        parser.error(f"--case: no case named {args.case!r}; the cases: {', '.join(names())}")
+    text = table(args.runs, args.case)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     else:
