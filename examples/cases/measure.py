@@ -280,8 +280,16 @@ def decision_days(results: Sequence[Result]) -> str:
     return ", ".join(said)
 
 
-def table(runs: int | None = None, only: str | None = None) -> str:
-    """The Markdown table of every case's (or case ``only``'s) statements and shares."""
+def table(
+    runs: int | None = None,
+    only: str | None = None,
+    run: Callable[[Case, int | None], list[Result]] | None = None,
+) -> str:
+    """The Markdown table of every case's (or case ``only``'s) statements and shares.
+
+    ``run`` gives a case's results (:func:`simulate` by default; the tests pass one
+    that reuses the runs they have made).
+    """
     lines = [
         "| case | statement | record allows | measured | verdict |",
         "|---|---|---|---|---|",
@@ -292,7 +300,7 @@ def table(runs: int | None = None, only: str | None = None) -> str:
         case = load_case(path)
         if only and case.name != only:
             continue
-        results = simulate(case, runs)
+        results = (run or simulate)(case, runs)
         days.append(f"{case.name}: {decision_days(results)}")
         for m in measure(case, results):
             n.add(m.runs)
@@ -324,9 +332,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--case", default=None, help="only this case (e.g. nato_2001)")
     parser.add_argument("--out", type=Path, default=None, help="write the table here")
     args = parser.parse_args(argv)
-    if args.case is not None and args.case not in names():
-        parser.error(f"--case: no case named {args.case!r}; the cases: {', '.join(names())}")
-    text = table(args.runs, args.case)
+    try:
+        known = names()
+        if args.case is not None and args.case not in known:
+            parser.error(f"--case: no case named {args.case!r}; the cases: {', '.join(known)}")
+        text = table(args.runs, args.case)
+    except ExpectedFileError as err:
+        parser.exit(2, f"measure.py: error: {err}\n")
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     else:

@@ -36,8 +36,10 @@ measure = _measure_module()
 _RESULTS: dict[str, list[Result]] = {}
 
 
-def _results(case: object) -> list[Result]:
+def _results(case: object, runs: int | None = None) -> list[Result]:
+    """The case's seeded runs, made once per test session."""
     name = case.name  # type: ignore[attr-defined]
+    assert runs is None, "the tests use each case's own number of runs"
     if name not in _RESULTS:
         _RESULTS[name] = measure.simulate(case)
     return _RESULTS[name]
@@ -61,6 +63,7 @@ def test_every_case_has_a_scenario_and_statements() -> None:
         assert any(not s.known_miss for s in case.statements), case.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "statement_id"), _statements())
 def test_statement(path: Path, statement_id: str) -> None:
     """The statement holds over the case's runs, or, a declared known miss, still fails."""
@@ -76,6 +79,25 @@ def test_statement(path: Path, statement_id: str) -> None:
         )
     else:
         assert measured.holds, said
+
+
+DOCS = CASES.parents[1] / "docs" / "explanation" / "cases"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "only",
+    [None, *sorted(p.name.removesuffix(".expected.toml") for p in CASES.glob("*.expected.toml"))],
+)
+def test_the_docs_tables_are_what_the_cases_measure(only: str | None) -> None:
+    """The tables the docs include are the ones measure.py makes from these runs."""
+    name = "_measured.md" if only is None else f"_measured_{only}.md"
+    shipped = (DOCS / name).read_text(encoding="utf-8")
+    assert shipped == measure.table(only=only, run=_results), (
+        f"docs/explanation/cases/{name} is out of date: run examples/cases/measure.py"
+        + (f" --case {only}" if only else "")
+        + f" --out docs/explanation/cases/{name}"
+    )
 
 
 GOOD = 'kind = "fact"\nfact = "attacked(ROK)"\nshare = [0.5, 1.0]\n'
@@ -123,3 +145,13 @@ def test_a_missing_scenario_is_named(tmp_path: Path) -> None:
     path.write_text('scenario = "nowhere.toml"\nruns = 3\n', encoding="utf-8")
     with pytest.raises(measure.ExpectedFileError, match=r"y.expected.toml: scenario: expected"):
         measure.load_case(path)
+
+
+def test_an_unknown_case_is_refused_with_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    """``measure.py --case`` with a name no case has: exit 2, naming the cases."""
+    with pytest.raises(SystemExit) as caught:
+        measure.main(["--case", "nato_1999"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "no case named 'nato_1999'" in err
+    assert "nato_2001" in err
