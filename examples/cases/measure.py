@@ -42,7 +42,15 @@ from typing import Any
 import attrs
 
 import negsim
-from negsim.model import CommitmentChanged, DecisionReached, FactChanged, ProposalClosed, Result
+from negsim.model import (
+    CommitmentChanged,
+    CommitmentState,
+    DecisionReached,
+    FactChanged,
+    Outcome,
+    ProposalClosed,
+    Result,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -128,10 +136,16 @@ def load_case(path: Path) -> Case:
     if not isinstance(raw, list) or not raw:
         raise _fail(path, "statement", "expected at least one [[statement]] table")
     statements = tuple(_statement(path, f"statement[{i}]", s) for i, s in enumerate(raw))
+    ids = [s.id for s in statements]
+    for i, sid in enumerate(ids):
+        if sid in ids[:i]:
+            raise _fail(path, f"statement[{i}].id", f"{sid!r} is already the id of a statement")
     return Case(path.name.removesuffix(".expected.toml"), path.parent / scenario, runs, statements)
 
 
-def _statement(path: Path, where: str, raw: dict[str, Any]) -> Statement:
+def _statement(path: Path, where: str, raw: object) -> Statement:
+    if not isinstance(raw, dict):
+        raise _fail(path, where, f"expected a [[statement]] table: {raw!r}")
     kind = raw.get("kind")
     if kind not in KINDS:
         raise _fail(path, f"{where}.kind", f"expected one of {', '.join(KINDS)}: {kind!r}")
@@ -156,8 +170,12 @@ def _statement(path: Path, where: str, raw: dict[str, Any]) -> Statement:
         raise _fail(
             path, f"{where}.share", f"expected [low, high] with 0 <= low <= high <= 1: {share}"
         )
-    if kind == "decision_day" and (len(raw["days"]) != 2 or raw["days"][0] > raw["days"][1]):
-        raise _fail(path, f"{where}.days", f"expected [first, last] days: {raw['days']}")
+    days = raw.get("days", [0, 0])
+    whole = all(isinstance(d, int) and not isinstance(d, bool) for d in days)
+    if len(days) != 2 or not whole or not 0 <= days[0] <= days[1]:
+        raise _fail(path, f"{where}.days", f"expected [first, last] whole days >= 0: {days}")
+    _names(path, f"{where}.outcomes", raw.get("outcomes", []), [str(o) for o in Outcome])
+    _names(path, f"{where}.states", raw.get("states", []), [str(c) for c in CommitmentState])
     params = {k: v for k, v in raw.items() if k not in _COMMON}
     return Statement(
         raw["id"],
@@ -168,6 +186,12 @@ def _statement(path: Path, where: str, raw: dict[str, Any]) -> Statement:
         params,
         raw.get("known_miss", ""),
     )
+
+
+def _names(path: Path, where: str, given: list[Any], valid: list[str]) -> None:
+    for name in given:
+        if name not in valid:
+            raise _fail(path, where, f"unknown name {name!r}; valid: {', '.join(valid)}")
 
 
 def _event(statement: Statement) -> Callable[[Result], bool]:

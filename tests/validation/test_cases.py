@@ -113,6 +113,18 @@ BAD = {
     "missing field": (GOOD.replace('fact = "attacked(ROK)"\n', ""), "statement[0].fact: missing"),
     "foreign field": (GOOD + "at_least = 1\n", "statement[0].at_least: unknown key for kind"),
     "wrong type": (GOOD.replace('"attacked(ROK)"', "3"), "statement[0].fact: expected a str: 3"),
+    "unknown outcome": (
+        'kind = "outcome"\noutcomes = ["victory"]\nshare = [0, 1]\n',
+        "statement[0].outcomes: unknown name 'victory'; valid: deterred",
+    ),
+    "unknown state": (
+        'kind = "commitment"\ncommitment = "c"\nstates = ["kept"]\nshare = [0, 1]\n',
+        "statement[0].states: unknown name 'kept'; valid: conditional",
+    ),
+    "days reversed": (
+        'kind = "decision_day"\ndays = [5, 1]\nshare = [0, 1]\n',
+        "statement[0].days: expected [first, last] whole days >= 0: [5, 1]",
+    ),
 }
 
 
