@@ -5,9 +5,9 @@ docs/reference/bibliography.md lists each cited work under a short citation (``S
 shape, an author (or two) and a year, with a journal in between or not
 (``Snyder 1984``, ``Snyder (1984)``, ``Snyder, World Politics 1984``), in every page of
 the docs, the README, negsim's and the built-in plugins' source (docstrings and
-parameter sources are rendered in the docs) and the example scenarios (included in the
-docs). A citation whose authors and year match no entry fails here until the
-bibliography has it.
+parameter sources are rendered in the docs), the example scenarios and the historical
+cases (both included in the docs). A citation whose authors and year match no entry
+fails here until the bibliography has it.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def _sources() -> list[Path]:
     docs = [p for p in (ROOT / "docs").rglob("*.md") if "_build" not in p.parts]
     code = [*(ROOT / "negsim").rglob("*.py"), *(ROOT / "plugins").rglob("*.py")]
     scenarios = sorted((ROOT / "examples" / "scenarios").glob("*.toml"))
+    scenarios += sorted((ROOT / "examples" / "cases").glob("*.toml"))
     return [p for p in [*docs, ROOT / "README.md", *code, *scenarios] if p != BIBLIOGRAPHY]
 
 
