@@ -185,10 +185,13 @@ ABSTENTION: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("none (the model as it is)", ()),
     (
         "pressure on a blocker",
-        tuple(
-            f"agents.{a}.params.{p}=0"
-            for a in ("USA", "ROK", "JPN")
-            for p in ("isolation_cost", "reassurance")
+        (
+            *(
+                f"agents.{a}.params.{p}=0"
+                for a in ("USA", "ROK", "JPN")
+                for p in ("isolation_cost", "reassurance")
+            ),
+            "agents.DPRK.params.est_isolation=0",
         ),
     ),
     ("audience costs", tuple(f"agents.{a}.params.audience_cost=0" for a in ("USA", "ROK", "JPN"))),

@@ -238,6 +238,16 @@ PARAMS = (
         "Tomz, IO 2007",
     ),
     ParamSpec(
+        "est_isolation",
+        2.0,
+        "Its estimate of what blocking a consensus costs a member whose partners have all "
+        "consented (isolation and reassurance): above a member's audience cost, a member "
+        "that refuses abstains where the alliance allows it.",
+        0,
+        1000,
+        f"NATO practice (consensus: a lone blocker is pressed); {ASSUMED}",
+    ),
+    ParamSpec(
         "est_host_resolve",
         5.0,
         "Its estimate of a host's alliance value plus ties when the host has no public prior.",
@@ -832,6 +842,8 @@ def _reckon_odds(
     consents = [honour[m] * (1.0 - deny.get(m, 0.0)) for m in members]
     agreed = math.prod(consents)
     may_abstain = max(math.floor(al.abstention_share * len(al.members)) for al in alliances)
+    if view.number("est_isolation") <= view.number("est_audience_cost"):
+        may_abstain = 0  # it expects a member that refuses to block: blocking costs it less
     decided = _at_most_refuse(consents, may_abstain)
     jointly = defence_by_day(
         public,

@@ -26,12 +26,16 @@ ATTACKS = ("agents.DPRK.prior.mean=-60",)
 ABSTAIN = ("alliances.TRI.abstention_share=0.34",)
 """The alliance's rules let one member of three abstain."""
 
-NO_PRESSURE = tuple(
-    f"agents.{member}.params.{param}=0"
-    for member in ("USA", "ROK", "JPN")
-    for param in ("isolation_cost", "reassurance")
+NO_PRESSURE = (
+    *(
+        f"agents.{member}.params.{param}=0"
+        for member in ("USA", "ROK", "JPN")
+        for param in ("isolation_cost", "reassurance")
+    ),
+    "agents.DPRK.params.est_isolation=0",
 )
-"""The placebo: blocking costs a member nothing (no isolation, no reassurance)."""
+"""The placebo: blocking costs a member nothing (no isolation, no reassurance), and the
+DPRK knows it."""
 
 
 def _decided(result: Result) -> bool:
@@ -50,7 +54,7 @@ def test_a_pressed_blocker_abstains_and_the_alliance_decides_without_it() -> Non
     """With abstention allowed, a coerced Japan steps aside rather than block: the
     alliance reaches a decision in more runs (measured: 126 vs 84 of 200) and the wedge
     succeeds in fewer (7 vs 34). Placebo: when blocking costs nothing, Japan blocks as
-    before and both effects vanish (decisions 72 vs 71, wedge successes 33 vs 34)."""
+    before and both effects vanish (decisions 71 vs 71, wedge successes 34 vs 34)."""
     allowed, barred = _arm(*ABSTAIN), _arm()
     decided = share(allowed, _decided), share(barred, _decided)
     assert_greater(*decided, "alliance decided, abstention allowed vs barred")
