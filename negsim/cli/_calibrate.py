@@ -11,7 +11,7 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
-from negsim.cli._options import backend_options, confidence_option, limit_option
+from negsim.cli._options import backend_options, confidence_option, figure_option, limit_option
 
 if TYPE_CHECKING:
     from negsim.experiments import Calibration
@@ -107,14 +107,7 @@ Examples:
     metavar="ADDRESS",
     help="A Dask scheduler to use instead of a LocalCluster; implies --backend dask.",
 )
-@click.option(
-    "--plot",
-    "plot",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Also draw the fit: .png, .svg or .pdf.",
-)
+@figure_option("the fit")
 @click.option(
     "--format",
     "fmt",
@@ -182,10 +175,6 @@ def calibrate(
             backend = "dask"
         elif backend != "dask":
             raise click.UsageError("--scheduler needs --backend dask")
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise click.BadParameter(
-            f"name the figure *.png, *.svg or *.pdf, got {str(plot)!r}", param_hint="--plot"
-        )
     terminated: list[int] = []
     try:
         with _sigterm_interrupts() as terminated:

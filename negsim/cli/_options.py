@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -82,4 +83,26 @@ def confidence_option(intervals: str) -> Callable[[_F], _F]:
         default=0.95,
         show_default=True,
         help=f"Coverage of the {intervals}.",
+    )
+
+
+_FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _figure_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in _FIGURE_SUFFIXES:
+        raise click.BadParameter(f"name the figure *.png, *.svg or *.pdf, got {str(value)!r}")
+    return value
+
+
+def figure_option(what: str) -> Callable[[_F], _F]:
+    """Add ``--plot FILE``: also draw ``what`` (``"the indices"``) to a .png, .svg or .pdf."""
+    return click.option(
+        "--plot",
+        "plot",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        callback=_figure_path,
+        help=f"Also draw {what}: .png, .svg or .pdf.",
     )

@@ -10,7 +10,7 @@ import click
 
 from negsim.cli import _registry
 from negsim.cli._errors import CliError, CliInputError
-from negsim.cli._options import backend_options, confidence_option
+from negsim.cli._options import backend_options, confidence_option, figure_option
 
 __all__ = ["sensitivity"]
 
@@ -85,14 +85,7 @@ Examples:
     metavar="PATH",
     help="Keep the runs in this results directory (NAME.parquet or NAME.csv; resumable).",
 )
-@click.option(
-    "--plot",
-    "plot",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
-    help="Also draw the indices: .png, .svg or .pdf.",
-)
+@figure_option("the indices")
 @click.option(
     "--format",
     "fmt",
@@ -146,10 +139,6 @@ def sensitivity(
 
     if (outcome is None) == (metric is None):
         raise CliInputError("name one quantity: --outcome OUTCOME or --metric NAME")
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise click.BadParameter(
-            f"name the figure *.png, *.svg or *.pdf, got {str(plot)!r}", param_hint="--plot"
-        )
     try:
         result = sobol_indices(
             file,
