@@ -5,8 +5,9 @@ what the world carries out, and learns its partners' reliability from what they 
 (:class:`negsim.crisis.Standing`). It weighs support (:data:`SUPPORT`) and access
 (:data:`ACCESS`) with what it has learned, and answers the threatener strategically:
 a host that keeps its bases open rejects the demand in public (tying its hands,
-Fearon 1997); one that shuts them says nothing unless a reward is on offer, which it
-accepts to be paid. How allies decide *together* is the doctrine's own business.
+Fearon 1997); one that would shut them defies the threat all the same when a bluff is
+worth the audience cost it ties itself to (:data:`BLUFF`), says nothing otherwise, and
+accepts a reward on offer to be paid. How allies decide *together* is the doctrine's own business.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from negsim.crisis._theory import (
     ACCESS,
+    BLUFF,
     SUPPORT,
     Standing,
     defence_by_day,
@@ -39,6 +41,7 @@ __all__ = [
     "answer_coercion",
     "at_war",
     "attacker_of",
+    "bluff_values",
     "in_danger",
     "listen",
     "nominal_rules",
@@ -94,7 +97,7 @@ def nominal_rules(
     """An ally's rules at the start of a crisis, for :hook:`negsim_decision_rules`.
 
     The support rule for ``partner`` (a sure win, no threat yet, no pledge), and for a
-    host the access rule.
+    host the access rule and the bluff rule.
     """
     standing = Standing.of(agent)
     view = nominal_view(agent, scenario)
@@ -103,6 +106,7 @@ def nominal_rules(
     ]
     if agent.capabilities.forces_hosted:
         rules.append((ACCESS, access_values(view, standing, 0.0)))
+        rules.append((BLUFF, bluff_values(view, standing)))
     return rules
 
 
@@ -252,17 +256,31 @@ def access_values(view: AgentView, standing: Standing, cooperation: float) -> di
     }
 
 
-def answer_coercion(view: AgentView, standing: Standing, *, holds_firm: bool) -> list[Move]:
-    """Answer this round's threats and offers, strategically.
+def bluff_values(view: AgentView, standing: Standing) -> dict[str, float]:
+    """The values of :data:`BLUFF`'s symbols for this host now."""
+    public = view.flag("public_replies")
+    return {
+        "bluff_value": view.number("bluff_value"),
+        "audience_cost": view.number("audience_cost"),
+        "tie": float(max(0, 1 - standing.level)) if public else 0.0,
+    }
 
-    Holding firm, it rejects threats, in public if ``public_replies`` (and its public
-    escalation then rises to at least 1), and rejects offers; giving way, it keeps
-    silent to threats and accepts a paid offer's demand.
+
+def answer_coercion(view: AgentView, standing: Standing, *, holds_firm: bool) -> list[Move]:
+    """Answer this round's threats and offers, strategically (Fearon 1997).
+
+    It defies a threat when it holds firm, or when it would give way but a bluff is
+    worth its price (:data:`BLUFF`); it rejects in public if ``public_replies`` (its
+    public escalation then rises to at least 1: its hands are tied), in private
+    otherwise. Otherwise it keeps silent to threats. It rejects offers when it holds
+    firm and accepts a paid offer's demand when it gives way.
     """
     moves: list[Move] = []
     public = view.flag("public_replies")
-    for threat in threats(view):
-        if holds_firm:
+    coerced = threats(view)
+    defiant = holds_firm or bool(coerced and BLUFF.holds(bluff_values(view, standing)))
+    for threat in coerced:
+        if defiant:
             if public:
                 standing.level = max(standing.level, 1)
             moves.append(

@@ -22,6 +22,7 @@ from negsim.model import Agent, AgentType, Capabilities, ParamSpec, ParamValue, 
 __all__ = [
     "ACCESS",
     "ACCESS_PARAMS",
+    "BLUFF",
     "CHA",
     "CRAWFORD",
     "FEARON",
@@ -169,6 +170,15 @@ ACCESS_PARAMS = (
         source=f"{FEARON}; {TOMZ}",
     ),
     ParamSpec(
+        "bluff_value",
+        0.0,
+        "What a host that would give way expects to gain by defying a threat all the same "
+        "(the chance defiance deters, times what deterrence is worth to it); 0: it never bluffs.",
+        0,
+        1000,
+        f"{FEARON}; assumption: no public figure prices a host's gain from looking firm",
+    ),
+    ParamSpec(
         "korea_minute",
         False,
         "Consent for operations from this host's bases given in advance.",
@@ -205,6 +215,21 @@ ACCESS = Rule(
     source=f"{CRAWFORD}; {TOMZ}",
 )
 """A host grants access while this expression is > 0 (it goes neutral otherwise)."""
+
+BLUFF = Rule(
+    name="bluff",
+    expr="bluff_value - audience_cost*tie",
+    doc="a host that would give way still defies the threat against it",
+    source=f"{FEARON}; {TOMZ}",
+)
+"""A host that would shut its bases rejects the threat all the same while this is > 0.
+
+``tie`` is the public escalation the rejection adds (1 for a first public stand, 0
+for a private answer or a host already committed in public): defying in public ties
+its hands, so a bluff there costs the audience cost of being caught backing down;
+defying in private costs nothing, which is why it says nothing (Fearon 1997: cheap
+talk against costly signals).
+"""
 
 
 def _hazard_types() -> tuple[AgentType, ...]:

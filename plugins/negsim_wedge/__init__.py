@@ -284,7 +284,8 @@ PARAMS = (
         "est_candour",
         0.9,
         "How far it takes a host's public answer as evidence: the chance a host that "
-        "would hold firm rejects in public, and that one that would not stays silent.",
+        "would hold firm rejects in public, and that one that would not stays silent "
+        "rather than bluff (hosts bluff when defiance is cheap: negsim.crisis.BLUFF).",
         0.5,
         1,
         f"{FEARON}; {ASSUMED}",
