@@ -29,7 +29,6 @@ from negsim.crisis._ally import (
 from negsim.crisis._armistice import (
     ARMISTICE,
     ARMISTICE_PARAMS,
-    FEARON_1995,
     KEEP,
     answer_armistice,
     armistice_sessions,
@@ -59,6 +58,7 @@ from negsim.crisis._theory import (
     CHA,
     CRAWFORD,
     FEARON,
+    FEARON_1995,
     HAZARD_PRIOR,
     HAZARDS,
     SNYDER,

@@ -143,6 +143,7 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
         standing.observe_execution(sender, count, war)
     learning = view.number("fear_learning")
     partners = set(partners)
+    _watch_resistance(view, standing, partners)
     for partner in sorted(partners):
         record = view.public.record_of(partner)
         standing.read_record(partner, record.honoured, record.failed, learning)
@@ -160,6 +161,17 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
     for c in view.commitments:
         if c.creditor == view.me and c.state is CommitmentState.VIOLATED:
             standing.observe_partner(f"violated:{c.id}", reliable=False, learning=learning)
+
+
+def _watch_resistance(view: AgentView, standing: Standing, partners: Iterable[str]) -> None:
+    """Each attacker that fights on today against a defended partner (or itself)."""
+    if not 0.0 < standing.resolve_prior < 1.0:
+        return
+    facts = view.world.facts
+    for target in sorted({view.me, *partners}):
+        attacker = attacker_of(view, target)
+        if attacker and any(f.startswith("responds(") and f.endswith(f",{target})") for f in facts):
+            standing.observe_resistance(attacker, view.number("resolve_evidence"))
 
 
 def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[str]) -> float:
@@ -202,6 +214,7 @@ def support_values(
     )
     return {
         "p_win": p_win,
+        "resolve": standing.expected_resolve(attacker_of(view, target)),
         "stakes": view.number("stakes"),
         "forward_stake": view.number("forward_stake"),
         "exposure": exposure(view.public, view.me, target),

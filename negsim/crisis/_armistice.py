@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from negsim.crisis._ally import attacker_of
-from negsim.crisis._theory import FEARON, Standing, defence_by_day, grab_stands
+from negsim.crisis._theory import FEARON, FEARON_1995, Standing, defence_by_day, grab_stands
 from negsim.crisis._vocabulary import denies_access, responds
 from negsim.logic import Rule
 from negsim.model import AgentView, CommitmentState, Move, ParamSpec, Session, SessionStatus
@@ -40,7 +40,6 @@ from negsim.model import AgentView, CommitmentState, Move, ParamSpec, Session, S
 __all__ = [
     "ARMISTICE",
     "ARMISTICE_PARAMS",
-    "FEARON_1995",
     "KEEP",
     "answer_armistice",
     "armistice_values",
@@ -48,9 +47,6 @@ __all__ = [
     "best_keep",
     "grab_now",
 ]
-
-FEARON_1995 = "Fearon, IO 1995 (rationalist explanations for war)"
-"""Citation of the bargaining model of war, for parameter specs and rules."""
 
 KEEP = "keep"
 """The armistice's issue: the share of the contested objective the attacker keeps."""

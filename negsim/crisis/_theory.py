@@ -26,6 +26,7 @@ __all__ = [
     "CHA",
     "CRAWFORD",
     "FEARON",
+    "FEARON_1995",
     "HAZARDS",
     "HAZARD_PRIOR",
     "SNYDER",
@@ -46,6 +47,8 @@ CHA = "Cha, Alignment Despite Antagonism, 1999 (quasi-alliance model)"
 """Citation of the quasi-alliance model, for parameter specs and rules."""
 FEARON = "Fearon, APSR 1994 and JCR 1997 (audience costs, costly signals)"
 """Citation of audience costs and costly signals, for parameter specs and rules."""
+FEARON_1995 = "Fearon, IO 1995 (rationalist explanations for war)"
+"""Citation of the bargaining model of war, for parameter specs and rules."""
 TOMZ = "Tomz, IO 2007 (audience costs grow with the level of public escalation)"
 """Citation of audience costs by level of escalation, for parameter specs and rules."""
 
@@ -60,6 +63,24 @@ successful than others (Sechser & Fuhrmann, IO 2013); the spread is an assumptio
 SUPPORT_PARAMS = (
     ParamSpec("stakes", 5.0, "Value of defending the attacked partner (V).", 0, 1000, SNYDER),
     ParamSpec("cost_war", 3.0, "Expected cost of fighting (C_war).", 0, 1000, SNYDER),
+    ParamSpec(
+        "resolve_prior",
+        1.0,
+        "Its prior that an adversary fights on when opposed rather than backing down "
+        "(1: it expects every war fought to the end, and nothing it sees changes that).",
+        0,
+        1,
+        f"{FEARON_1995}; assumption: no public figure",
+    ),
+    ParamSpec(
+        "resolve_evidence",
+        0.5,
+        "The chance it gives an adversary that would back down of still fighting after a "
+        "day opposed: the nearer 1, the less holding on reveals resolve.",
+        0,
+        1,
+        f"{FEARON_1995}; {FEARON}; assumption: no public figure",
+    ),
     ParamSpec(
         "cost_nuclear", 50.0, "Cost of nuclear use against this state (C_nuc).", 0, 1e6, SNYDER
     ),
@@ -197,13 +218,19 @@ ACCESS_PARAMS = (
 
 SUPPORT = Rule(
     name="support",
-    expr="p_win*stakes + forward_stake*exposure - cost_war - p_nuc*cost_nuclear"
+    expr="(1 - resolve + resolve*p_win)*stakes + forward_stake*exposure"
+    " - resolve*(cost_war + p_nuc*cost_nuclear)"
     " + dependence*cost_abandon*fear_abandonment"
     " - dependence*cost_entrapment*fear_entrapment + audience_cost*level",
     doc="an ally honours its pledge to an attacked partner",
     source=f"{SNYDER}; {TOMZ}; Fuhrmann & Sechser, AJPS 2014",
 )
-"""An ally supports an attacked partner while this expression is > 0."""
+"""An ally supports an attacked partner while this expression is > 0.
+
+``resolve`` is its belief that the attacker fights on when opposed: one that would
+back down is beaten at no cost, so the chance of winning and the costs of war weigh
+only with that belief (Fearon 1995). At 1, its default, the war is fought to the end.
+"""
 
 ACCESS = Rule(
     name="grant_access",
@@ -255,6 +282,9 @@ class Standing:
         threatened: The rung threatened, by threatener.
         reward: The largest conditional reward offered to it.
         seen: Partners' acts already counted in ``fear``.
+        resolve_prior: Its prior that an adversary fights on when opposed.
+        resolve: Its belief about each attacker's resolve, from ``resolve_prior``,
+            updated on each day the attacker fights on while opposed (Fearon 1995).
     """
 
     fear: float
@@ -265,12 +295,19 @@ class Standing:
     threatened: dict[str, str] = attrs.field(factory=dict)
     reward: float = 0.0
     seen: set[str] = attrs.field(factory=set)
+    resolve_prior: float = 1.0
+    resolve: dict[str, Belief] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, agent: Agent) -> Standing:
-        """An ally's standing at the start of a crisis: its fears as its parameters say."""
+        """An ally's standing at the start of a crisis, as its parameters say.
+
+        Its fears, and its prior about an adversary's resolve.
+        """
         return cls(
-            fear=agent.number("fear_abandonment"), entrapment=agent.number("fear_entrapment")
+            fear=agent.number("fear_abandonment"),
+            entrapment=agent.number("fear_entrapment"),
+            resolve_prior=agent.number("resolve_prior"),
         )
 
     def hear_threat(self, sender: str, rung: str) -> None:
@@ -294,6 +331,24 @@ class Standing:
         """The mean hazard it believes ``sender``'s threat carries (0 if none)."""
         belief = self.hazard.get(sender)
         return belief.expect("hazard") if belief is not None else 0.0
+
+    def observe_resistance(self, attacker: str, evidence: float) -> None:
+        """A day on which ``attacker`` fought on while opposed.
+
+        A resolute attacker always does; one that would back down does with the chance
+        ``evidence``. With a prior of 1 (or 0) there is nothing to learn.
+        """
+        if not 0.0 < self.resolve_prior < 1.0:
+            return
+        belief = self.resolve.get(attacker)
+        if belief is None:
+            belief = self.resolve[attacker] = Belief(attacker, _resolve_types(self.resolve_prior))
+        belief.update_with(lambda t: 1.0 if t.name == "resolute" else evidence)
+
+    def expected_resolve(self, attacker: str | None) -> float:
+        """Its belief that ``attacker`` fights on when opposed (its prior before any day)."""
+        belief = self.resolve.get(attacker) if attacker else None
+        return belief.probability("resolute") if belief is not None else self.resolve_prior
 
     def observe_partner(self, act: str, *, reliable: bool, learning: float) -> None:
         """A partner's act (counted once), the two fears moving apart (Snyder 1984).
@@ -328,6 +383,13 @@ class Standing:
         step = 1.0 - (1.0 - learning) ** cases
         self.fear += step * (failed / cases - self.fear)
         self.entrapment += step * (honoured / cases - self.entrapment)
+
+
+def _resolve_types(prior: float) -> tuple[AgentType, ...]:
+    return (
+        AgentType("resolute", {"resolve": 1.0}, prior),
+        AgentType("irresolute", {"resolve": 0.0}, 1.0 - prior),
+    )
 
 
 def _likelihood(hazard: float, hit: bool) -> float:
