@@ -15,10 +15,12 @@ A member of a collective alliance under consensus (the North Atlantic Council):
   host that would shut them cannot consent. Under the silence procedure a consenting
   member stays silent.
 * **Consensus is bargaining.** A lone blocker's cost grows with the share of members
-  who have consented (``isolation_cost``); the proposer of a blocked text puts it again
-  with a side-payment of reassurance (``reassurance``); with ``exclude_blocker`` it
-  then re-proposes without the blockers after ``exclusion_delay`` days (the 2003
-  Defence Planning Committee route). Where the alliance allows abstention
+  who have consented (``isolation_cost``); a blocker says why (its bases, or its
+  support); the proposer of a blocked text puts it again with a side-payment of
+  reassurance (``reassurance``); blocked again over a host's bases, with ``amend`` it
+  puts the text amended to spare them; otherwise, with ``exclude_blocker``, it
+  re-proposes without the blockers after ``exclusion_delay`` days (the 2003 Defence
+  Planning Committee route). Where the alliance allows abstention
   (``abstention_share``), a member that would block may abstain instead, letting the
   others decide without it, when the pressure on a blocker outweighs the audience
   cost of stepping back from its pledges (TEU Art. 31(1); Tomz 2007).
@@ -115,6 +117,15 @@ PARAMS = (
         "Turkey 2003: the request came back with assurances; value an assumption",
     ),
     ParamSpec(
+        "amend",
+        False,
+        "Whether a proposer puts a text blocked over a host's bases again amended to "
+        "spare them (the response then calls on every member's forces but not on those "
+        "bases).",
+        source="Turkey 2003 (the request narrowed to defensive measures); Japan's prior "
+        "consultation on the use of its bases (Exchange of Notes, 1960)",
+    ),
+    ParamSpec(
         "exclude_blocker",
         False,
         "Whether a proposer blocked twice re-proposes without the blockers (DPC route).",
@@ -157,7 +168,9 @@ class Member:
         voted: Proposals voted on (or left in silence), with the consent.
         proposed: Proposals it made, by id, with the day and whether they were blocked.
         reassured: Reassurance offered with proposals, by proposal id.
-        objections: Members that objected to its proposals, by proposal id.
+        spared: Hosts whose bases a proposal's text does not call on, by proposal id.
+        objections: Members that objected to its proposals, by proposal id, with the
+            reason each gave (``"bases"`` or ``"support"``).
         consulted: Whether it has called for Art. 4 consultation.
         crisis: Whether it has seen a threat or an attack.
     """
@@ -170,7 +183,8 @@ class Member:
     voted: dict[str, bool] = attrs.field(factory=dict)
     proposed: dict[str, int] = attrs.field(factory=dict)
     reassured: dict[str, float] = attrs.field(factory=dict)
-    objections: dict[str, set[str]] = attrs.field(factory=dict)
+    spared: dict[str, frozenset[str]] = attrs.field(factory=dict)
+    objections: dict[str, dict[str, str]] = attrs.field(factory=dict)
     consulted: bool = False
     crisis: bool = False
 
@@ -295,6 +309,7 @@ def _propose(
     *,
     reassurance: float = 0.0,
     exclude: str = "",
+    spare: str = "",
 ) -> Move:
     state.proposed[pid] = view.round
     extra: dict[str, Any] = {}  # content only: no key names a parameter of say
@@ -302,6 +317,8 @@ def _propose(
         extra["reassurance"] = reassurance
     if exclude:
         extra["exclude"] = exclude
+    if spare:
+        extra["spare"] = spare
     return view.say(
         [m for m in al.members if m != view.me],
         "propose",
@@ -316,9 +333,9 @@ def _propose(
 def _deliberate_and_vote(view: AgentView, state: Member, firm: bool) -> list[Move]:
     """After deliberating, consent if it would honour and keep its bases open."""
     for m in view.received("propose"):
-        state.reassured[str(m.content.get("proposal", ""))] = float(
-            m.content.get("reassurance", 0.0)
-        )
+        pid = str(m.content.get("proposal", ""))
+        state.reassured[pid] = float(m.content.get("reassurance", 0.0))
+        state.spared[pid] = frozenset(x for x in str(m.content.get("spare", "")).split(",") if x)
     moves: list[Move] = []
     for proposal in view.proposals:
         if proposal.id in state.voted or proposal.proposer == view.me:
@@ -332,7 +349,8 @@ def _deliberate_and_vote(view: AgentView, state: Member, firm: bool) -> list[Mov
         if view.round - seen < delay:
             continue
         alliance = view.public.alliance(proposal.alliance)
-        vote = _choose_vote(view, state, proposal, alliance, firm)
+        spared = view.me in state.spared.get(proposal.id, ())
+        vote = _choose_vote(view, state, proposal, alliance, firm or spared)
         consent = vote is Vote.CONSENT
         state.voted[proposal.id] = consent
         if not (alliance.silence_procedure and consent):
@@ -340,6 +358,9 @@ def _deliberate_and_vote(view: AgentView, state: Member, firm: bool) -> list[Mov
             content: dict[str, Any] = {"proposal": proposal.id, "consent": consent}
             if vote is Vote.ABSTAIN:
                 content["abstain"] = True
+            elif vote is Vote.BLOCK:
+                bases = _blocks_for_bases(view, state, proposal)
+                content["reason"] = "bases" if bases else "support"
             moves.append(view.say(voters, "vote", **content))
     return moves
 
@@ -373,6 +394,11 @@ def _choose_vote(
     return Vote.ABSTAIN if abstain > block else Vote.BLOCK
 
 
+def _blocks_for_bases(view: AgentView, state: Member, proposal: Proposal) -> bool:
+    """Whether it blocks only because the text calls on bases it would shut."""
+    return _support(view, state, proposal.proposer) > -_pressure(view, state, proposal)
+
+
 def _pressure(view: AgentView, state: Member, proposal: Proposal) -> float:
     """What blocking this text would cost it: isolation and the reassurance offered."""
     others = len(view.public.alliance(proposal.alliance).members) - 2
@@ -382,11 +408,15 @@ def _pressure(view: AgentView, state: Member, proposal: Proposal) -> float:
 
 
 def _bargain_over_a_block(view: AgentView, state: Member) -> list[Move]:
-    """Put a blocked text again with reassurance; blocked again, exclude the blockers."""
-    for m in view.received("vote"):
-        pid = str(m.content.get("proposal", ""))
-        if m.content.get("consent") is False and pid in state.proposed:
-            state.objections.setdefault(pid, set()).add(m.sender)
+    """Put a blocked text again: sweetened, then amended, then without the blockers.
+
+    A text blocked the first time comes back with reassurance. Blocked again, it comes
+    back amended to spare the bases of the hosts that blocked over them (with
+    ``amend``; they may then consent by the support rule alone), or, failing that, is
+    put without the blockers after ``exclusion_delay`` days (``exclude_blocker``, the
+    DPC route).
+    """
+    _note_objections(view, state)
     moves: list[Move] = []
     open_ids = {p.id for p in view.proposals}
     for pid, when in list(state.proposed.items()):
@@ -394,18 +424,45 @@ def _bargain_over_a_block(view: AgentView, state: Member) -> list[Move]:
         if pid in open_ids or view.holds(decided(al_id)) or pid not in state.objections:
             continue
         al = view.public.alliance(al_id)
-        if not pid.endswith((":again", ":dpc")):
-            again = f"{pid}:again"
+        base, _, stage = pid.partition(":response")
+        base += ":response"
+        objections = state.objections[pid]
+        spare = _hosts_to_spare(view, objections)
+        if not stage:
+            again = f"{base}:again"
             if again not in state.proposed:
                 reassurance = view.number("reassurance")
                 moves.append(_propose(view, state, al, again, reassurance=reassurance))
-        elif pid.endswith(":again") and view.flag("exclude_blocker"):
-            dpc = pid.removesuffix(":again") + ":dpc"
+        elif stage == ":again" and spare:
+            amended = f"{base}:amended"
+            if amended not in state.proposed:
+                reassurance = view.number("reassurance")
+                moves.append(
+                    _propose(view, state, al, amended, reassurance=reassurance, spare=spare)
+                )
+        elif stage in (":again", ":amended") and view.flag("exclude_blocker"):
+            dpc = f"{base}:dpc"
             due = view.round >= when + view.whole("exclusion_delay")
             if due and dpc not in state.proposed:
-                blockers = ",".join(sorted(state.objections[pid]))
+                blockers = ",".join(sorted(objections))
                 moves.append(_propose(view, state, al, dpc, exclude=blockers))
     return moves
+
+
+def _note_objections(view: AgentView, state: Member) -> None:
+    """Record who objected to its proposals, and why."""
+    for m in view.received("vote"):
+        pid = str(m.content.get("proposal", ""))
+        if m.content.get("consent") is False and pid in state.proposed:
+            reason = str(m.content.get("reason", "support"))
+            state.objections.setdefault(pid, {})[m.sender] = reason
+
+
+def _hosts_to_spare(view: AgentView, objections: Mapping[str, str]) -> str:
+    """The blockers whose objection was their bases, if it amends texts (``amend``)."""
+    if not view.flag("amend"):
+        return ""
+    return ",".join(sorted(who for who, reason in objections.items() if reason == "bases"))
 
 
 def _respond(view: AgentView, state: Member, hit: list[str]) -> list[Move]:
