@@ -122,8 +122,8 @@ PARAMS = (
         "Whether a proposer puts a text blocked over a host's bases again amended to "
         "spare them (the response then calls on every member's forces but not on those "
         "bases).",
-        source="Turkey 2003 (the request narrowed to defensive measures); Japan's prior "
-        "consultation on the use of its bases (Exchange of Notes, 1960)",
+        source="Turkey 2003 (the request narrowed to defensive measures); Kishi-Herter 1960 "
+        "(prior consultation on the use of Japan's bases)",
     ),
     ParamSpec(
         "exclude_blocker",

@@ -7,7 +7,7 @@ stands in its way is no longer its support for Korea but its bases, which it wou
 shut (its vote gives the reason). With ``amend``, the ROK then puts the text a third
 time, amended to spare Japan's bases: Japan may consent by the support rule alone,
 and the response goes ahead without them (NATO practice: the Turkey request of 2003
-was narrowed; Japan's prior consultation on the use of its bases, 1960).
+was narrowed; Japan's prior consultation on the use of its bases, Kishi-Herter 1960).
 
 The runs of the two arms are the same seed for seed until the amended text is put, so
 the comparison is paired: the seeds in which only one arm decided, by McNemar's exact
