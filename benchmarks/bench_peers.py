@@ -36,11 +36,12 @@ Three comparisons, each the same work on both sides:
    whole runs (set-up included) divided by agents times steps, on both sides.
 
 Each side is timed in samples of about the same length (``--quick``: shorter), the two
-sides' samples alternating (A B B A A B ...) so both see the same machine load; a
-figure is the median over ``--repeats`` samples with the min and max in brackets, and a
-ratio is of the two medians, with the range of the ratios of the samples taken side by
-side in brackets. Nothing here is asserted about time: the machines are shared and
-noisy. Exit status 2, with a one-line message, when a peer is not installed.
+sides' samples alternating (A B B A A B ...) so both see the same machine load, each
+sample starting from a full garbage collection so that neither side pays for the
+other's garbage. A figure is the median over ``--repeats`` samples with the min and max
+in brackets; a ratio is of the two medians, with the range of the ratios of the samples
+taken side by side in brackets. Nothing here is asserted about time: the machines are
+shared and noisy. Exit status 2, with a one-line message, when a peer is not installed.
 
 The reference games' plugins are the installed ones when ``negsim-games`` is installed;
 otherwise they are registered from ``examples/negsim-games/src`` by the entry points its
@@ -50,8 +51,10 @@ otherwise they are registered from ``examples/negsim-games/src`` by the entry po
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import importlib.util
+import os
 import platform
 import statistics
 import sys
@@ -317,7 +320,8 @@ def alternate(
     """Time ``a`` and ``b``, one unit of work per call, in alternating samples.
 
     Each side is warmed up once and sized so that one sample lasts about ``sample``
-    seconds; the samples then run A B B A A B ..., ``repeats`` of each.
+    seconds; the samples then run A B B A A B ..., ``repeats`` of each, each after a
+    full garbage collection.
     """
     counts = []
     for fn in (a, b):
@@ -331,6 +335,7 @@ def alternate(
         order = (0, 1) if i % 2 == 0 else (1, 0)
         for side in order:
             fn, n = (a, b)[side], counts[side]
+            gc.collect()  # neither side pays for the other's garbage
             start = time.perf_counter()
             for _ in range(n):
                 fn()
@@ -497,12 +502,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     repeats = args.repeats or (3 if args.quick else 7)
     sample = 0.05 if args.quick else 0.3
     reg = registry()
+    before = os.getloadavg()[0]
     rows = [
         compare_ipd(reg, repeats, sample),
         compare_negotiation(reg, repeats, sample),
         compare_trivial(reg, repeats, sample),
     ]
+    after = os.getloadavg()[0]
     print("\n".join(report(rows, repeats, sample)))
+    print(f"\nLoad average before the comparisons: {before:.2f}, after: {after:.2f}.")
 
 
 if __name__ == "__main__":
