@@ -492,6 +492,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="3 short samples per side")
     parser.add_argument("--repeats", type=int, help="samples per side (default 7; quick 3)")
     args = parser.parse_args(argv)
+    if args.repeats is not None and args.repeats < 1:
+        parser.error(f"--repeats must be at least 1: {args.repeats}")
     missing = missing_peers()
     if missing:
         print(
