@@ -83,7 +83,9 @@ NEGOTIATION_STEPS = 20
 ASPIRATION_EXPONENT = 4.0
 """NegMAS's "boulware" aspiration exponent: ``u(t) = 1 - t**4``."""
 TRIVIAL_AGENTS = 100
+"""Agents in the trivial comparison, on both sides."""
 TRIVIAL_STEPS = 100
+"""Steps (negsim: rounds) in the trivial comparison, on both sides."""
 
 
 # -- what is installed -------------------------------------------------------------------
@@ -270,8 +272,7 @@ def negmas_negotiation(domain: tuple[Any, Any, Any]) -> int | None:
 
 
 def mesa_runner(agents: int, steps: int) -> Callable[[], Any]:
-    """A function that builds a Mesa 3 model of ``agents`` counters, runs it ``steps``
-    steps and returns it."""
+    """A function that builds and runs a Mesa 3 model of ``agents`` counters, ``steps`` steps."""
     import mesa
 
     class Counter(mesa.Agent):
