@@ -10,7 +10,9 @@ Sections: (1) framework overhead against a bare loop, (2) throughput, (3) scalin
 the number of members and rounds, (4) commitment analysis (bench_check.py), (5) sweeps
 (bench_sweep.py), (6) start-up of whole processes, (7) decision rules, generated code
 against closures (bench_rules.py), (8) a sweep's live memory as runs grow
-(bench_memory.py).
+(bench_memory.py), (9) negsim against its peers, Axelrod, NegMAS and Mesa
+(bench_peers.py; skipped with a note when the optional extra ``bench`` is not
+installed).
 """
 
 from __future__ import annotations
@@ -213,12 +215,18 @@ def startup(repeats: int) -> list[str]:
     return rows
 
 
-def external(script: str, args: list[str]) -> list[str]:
-    """Run a sibling benchmark script and include its report."""
+def external(script: str, args: list[str], *, skip_status: int | None = None) -> list[str]:
+    """Run a sibling benchmark script and include its report.
+
+    A script that exits with ``skip_status`` (what it needs is not installed) is
+    skipped, with its one-line message as the section's note.
+    """
     path = Path(__file__).with_name(script)
     if not path.exists():
         return [f"({script} is not present)"]
     done = subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True)
+    if skip_status is not None and done.returncode == skip_status:
+        return [f"Skipped: {done.stderr.strip()}"]
     if done.returncode:
         return [f"({script} failed: {done.stderr.strip().splitlines()[-1:]})"]
     return done.stdout.rstrip().splitlines()
@@ -261,6 +269,8 @@ def main() -> None:
     sections.append(("6. Start-up (whole processes)", lambda: startup(repeats)))
     sections.append(("7. Decision rules", lambda: external("bench_rules.py", [])))
     sections.append(("8. Sweep memory", lambda: external("bench_memory.py", [])))
+    peer_args = ["--quick"] if args.quick else []
+    sections.append(("9. Peers", lambda: external("bench_peers.py", peer_args, skip_status=2)))
     for title, fn in sections:
         print(f"running: {title}", file=sys.stderr)
         report += [f"## {title}", "", *fn(), ""]
