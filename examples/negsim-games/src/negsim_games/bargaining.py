@@ -94,6 +94,7 @@ Install the distribution (``pip install -e examples/negsim-games``) and run::
 
 from __future__ import annotations
 
+import functools
 import math
 
 import attrs
@@ -163,8 +164,12 @@ TOLERANCE = 1e-9
 # -- the convention: utilities over the issue ------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def issue_range(issue: Issue) -> tuple[float, float]:
     """The issue's smallest and largest values, ``(lo, hi)``.
+
+    Memoised: issues are frozen, and every utility asks for the range of the same few
+    (a scan of a discrete issue's values each time was a third of a negotiation's cost).
 
     Raises:
         ValueError: A discrete issue with a value that is not a number, or an issue
