@@ -7,7 +7,9 @@ what the world carries out, and learns its partners' reliability from what they 
 a host that keeps its bases open rejects the demand in public (tying its hands,
 Fearon 1997); one that would shut them defies the threat all the same when a bluff is
 worth the audience cost it ties itself to (:data:`BLUFF`), says nothing otherwise, and
-accepts a reward on offer to be paid. How allies decide *together* is the doctrine's own business.
+accepts a reward on offer to be paid. It learns, too, whether an attacker is resolute
+from its fighting on while opposed. How allies decide *together* is the doctrine's own
+business.
 """
 
 from __future__ import annotations
@@ -214,7 +216,9 @@ def support_values(
     )
     return {
         "p_win": p_win,
-        "resolve": standing.expected_resolve(attacker_of(view, target)),
+        "resolve": standing.expected_resolve(
+            attacker_of(view, target) if standing.resolve else None
+        ),
         "stakes": view.number("stakes"),
         "forward_stake": view.number("forward_stake"),
         "exposure": exposure(view.public, view.me, target),
