@@ -331,7 +331,10 @@ def _propose(
 
 
 def _deliberate_and_vote(view: AgentView, state: Member, firm: bool) -> list[Move]:
-    """After deliberating, consent if it would honour and keep its bases open."""
+    """After deliberating, vote: consent if it would honour and keep its bases open.
+
+    A host whose bases the text spares needs only to honour; a blocker gives its reason.
+    """
     for m in view.received("propose"):
         pid = str(m.content.get("proposal", ""))
         state.reassured[pid] = float(m.content.get("reassurance", 0.0))
