@@ -291,8 +291,23 @@ def _real_expression(text: str) -> SympyExpr:
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _solutions(text: str, param: str) -> tuple[SympyExpr, ...] | None:
-    """The closed-form solutions of ``expr == 0`` for a parameter; None when solve fails."""
-    return _solve(_real_expression(text), _real_symbol(param))
+    """The closed-form solutions of ``expr == 0`` for a parameter; None when solve fails.
+
+    An expression linear in the parameter, ``a + b*param`` (every decision rule of the
+    built-in doctrines, in each of its parameters), has the one root ``-a/b``: it is
+    taken directly, a few times faster than ``sympy.solve``, whose general path
+    simplifies and imports much more to reach the same answer.
+    """
+    expr, symbol = _real_expression(text), _real_symbol(param)
+    return _linear_root(expr, symbol) or _solve(expr, symbol)
+
+
+def _linear_root(expr: SympyExpr, symbol: Symbol) -> tuple[SympyExpr] | None:
+    """``(-a/b,)`` when ``expr`` is ``a + b*symbol`` with ``a`` and ``b`` free of it."""
+    slope = expr.diff(symbol)
+    if slope == 0 or symbol in slope.free_symbols:
+        return None
+    return (import_sympy().cancel(-expr.subs(symbol, 0) / slope),)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
