@@ -122,7 +122,7 @@ def thresholds(
             ranges = ranges_of.get(agent.stack)
             if ranges is None:
                 ranges = ranges_of[agent.stack] = _ranges(registry, agent)
-            inside = [t for t in solved if _within(t.value, ranges.get(t.param))]
+            inside = [t for t in solved if _within(t, ranges.get(t.param))]
             out.append(
                 RuleReport(
                     agent=agent.id,
@@ -147,9 +147,18 @@ def _ranges(registry: PluginRegistry, agent: Agent) -> dict[str, tuple[float | N
     return out
 
 
-def _within(value: float | None, bounds: tuple[float | None, float | None] | None) -> bool:
-    """Whether a threshold lies in a parameter's documented range (unknown: keep it)."""
+def _within(threshold: Threshold, bounds: tuple[float | None, float | None] | None) -> bool:
+    """Whether a threshold flips the rule inside a parameter's documented range.
+
+    A threshold on a bound counts only when the rule holds on the range's side of it
+    (``holds while x < 0`` with ``x`` from 0 up never flips). Unknown: keep it.
+    """
+    value = threshold.value
     if value is None or bounds is None:
         return True
     low, high = bounds
-    return (low is None or value >= low) and (high is None or value <= high)
+    if (low is not None and value < low) or (high is not None and value > high):
+        return False
+    if value == low and threshold.holds_when == "<":
+        return False
+    return not (value == high and threshold.holds_when == ">")

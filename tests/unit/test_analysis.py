@@ -864,6 +864,10 @@ def test_thresholds_outside_a_parameters_documented_range_are_set_apart() -> Non
     assert "dependence" in usa.outside
     assert "dependence" not in {t.param for t in usa.thresholds}
     assert usa.to_dict()["outside"] == list(usa.outside)
+    # on a bound, with the rule holding only beyond it: Japan's bluff would hold only at
+    # a negative audience cost, and the threshold sits on the range's bound of 0
+    bluff = next(r for r in reports if r.agent == "JPN" and r.rule == "bluff")
+    assert "audience_cost" in bluff.outside
     # what is set apart is a threshold the rule does have, outside the documented range
     scenario = load("korea_bilateral")
     for report in reports:
@@ -876,7 +880,11 @@ def test_thresholds_outside_a_parameters_documented_range_are_set_apart() -> Non
         ((rule, values),) = [(r, v) for r, v in pairs if r.name == report.rule]
         specs = {p.name: p for p in registry.spec(report.doctrine).params}
         for name in report.outside:
-            value = rule.threshold(name, values).value
+            threshold = rule.threshold(name, values)
+            value, side = threshold.value, threshold.holds_when
             low, high = specs[name].low, specs[name].high
             assert value is not None
-            assert (low is not None and value < low) or (high is not None and value > high)
+            # beyond the range, or on a bound with the rule holding only beyond it
+            assert (low is not None and (value < low or (value == low and side == "<"))) or (
+                high is not None and (value > high or (value == high and side == ">"))
+            ), threshold.describe()
