@@ -273,9 +273,7 @@ class Simulation:
         self._world_relay = setup.world_relay
         self._outcomes = setup.outcomes
         self.public = setup.public
-        self.types = {
-            me: draw(prior, stream(self.seed, "type", me)) for me, prior in setup.priors
-        }
+        self.types = {me: draw(prior, stream(self.seed, "type", me)) for me, prior in setup.priors}
         """Each agent's private type for this run (agents with a prior only)."""
         self.agents, self._frozen = setup.typed(self.types)
         self._rngs = {a.id: stream(self.seed, "agent", a.id) for a in self.agents}

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from negsim.model._commitments import Commitment, CommitmentState
+from negsim.model._commitments import Commitment, CommitmentState, as_state
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._messages import Action, Message
 from negsim.model._values import ParamValue
@@ -150,8 +150,8 @@ class CommitmentChanged(Event):
     commitment: str
     debtor: str
     creditor: str
-    old: CommitmentState = attrs.field(converter=CommitmentState)
-    new: CommitmentState = attrs.field(converter=CommitmentState)
+    old: CommitmentState = attrs.field(converter=as_state)
+    new: CommitmentState = attrs.field(converter=as_state)
 
 
 @attrs.frozen

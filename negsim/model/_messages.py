@@ -122,6 +122,16 @@ def _visibility(value: Visibility | str) -> Visibility:
     return value if isinstance(value, Visibility) else Visibility(value)
 
 
+def _performative(value: Performative | str) -> Performative:
+    """Attrs converter: a performative's name to the member (members pass as they are)."""
+    return value if type(value) is Performative else Performative(value)
+
+
+def _action_kind(value: ActionKind | str) -> ActionKind:
+    """Attrs converter: an action kind's name to the member (members pass as they are)."""
+    return value if type(value) is ActionKind else ActionKind(value)
+
+
 _NO_TERMS: FrozenMap[str, ParamValue] = FrozenMap()
 
 
@@ -146,7 +156,7 @@ class Message:
 
     sender: str
     recipients: tuple[str, ...] = attrs.field(converter=_sorted_ids)
-    performative: Performative = attrs.field(converter=Performative)
+    performative: Performative = attrs.field(converter=_performative)
     content: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
     round: int = 0
     conversation: str = ""
@@ -172,7 +182,7 @@ class Action:
     """
 
     actor: str
-    kind: ActionKind = attrs.field(converter=ActionKind)
+    kind: ActionKind = attrs.field(converter=_action_kind)
     target: str | None = None
     magnitude: float = attrs.field(default=1.0, converter=float)
     round: int = 0

@@ -181,7 +181,8 @@ class AgentView:
 
     def number(self, name: str) -> float:
         """The agent's numeric parameter ``name``, as a float (:meth:`negsim.Agent.number`)."""
-        return self.agent.number(name)
+        value = self.agent.params[name]
+        return value if type(value) is float else self.agent.number(name)
 
     def whole(self, name: str) -> int:
         """The agent's integer parameter ``name`` (:meth:`negsim.Agent.whole`)."""
@@ -189,7 +190,8 @@ class AgentView:
 
     def flag(self, name: str) -> bool:
         """The agent's boolean parameter ``name`` (:meth:`negsim.Agent.flag`)."""
-        return self.agent.flag(name)
+        value = self.agent.params[name]
+        return value if value is True or value is False else self.agent.flag(name)
 
     def holds(self, fact: str) -> bool:
         """Whether the ground atom ``fact`` is true at the start of the round."""
@@ -220,8 +222,8 @@ class AgentView:
         return Message(
             sender=self.agent.id,
             recipients=to,
-            performative=Performative(performative),
-            content=content,
+            performative=performative,  # the converter takes a name or a member
+            content=FrozenMap(sorted(content.items())),  # keywords: strings, as freeze sorts
             round=self.round,
             conversation=conversation,
             in_reply_to=in_reply_to,
@@ -250,7 +252,7 @@ class AgentView:
         """
         return Action(
             actor=self.agent.id,
-            kind=ActionKind(kind),
+            kind=kind,  # the converter takes a name or a member
             target=target,
             magnitude=magnitude,
             round=self.round,
@@ -305,5 +307,5 @@ class AgentView:
 
     def received(self, performative: Performative | str) -> tuple[Message, ...]:
         """The inbox messages of one performative."""
-        p = Performative(performative)
+        p = performative if type(performative) is Performative else Performative(performative)
         return tuple(m for m in self.inbox if m.performative == p)
