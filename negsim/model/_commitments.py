@@ -41,9 +41,15 @@ class CommitmentState(enum.StrEnum):
 _S = CommitmentState
 
 
+_STATES: dict[str, CommitmentState] = {s.value: s for s in CommitmentState}
+
+
 def as_state(value: CommitmentState | str) -> CommitmentState:
     """Attrs converter: a lifecycle state's name to the member (members pass as they are)."""
-    return value if type(value) is CommitmentState else CommitmentState(value)
+    try:
+        return _STATES[value]
+    except (KeyError, TypeError):
+        return CommitmentState(value)
 
 
 TRANSITIONS: dict[CommitmentState, frozenset[CommitmentState]] = {

@@ -20,7 +20,14 @@ from negsim.model._agents import (
 from negsim.model._commitments import Commitment
 from negsim.model._events import Event
 from negsim.model._frozen import FrozenMap, freeze
-from negsim.model._messages import Action, ActionKind, Message, Performative, Visibility
+from negsim.model._messages import (
+    Action,
+    ActionKind,
+    Message,
+    Performative,
+    Visibility,
+    as_performative,
+)
 from negsim.model._negotiation import Session
 from negsim.model._scenario import Scenario
 from negsim.model._types import AgentType, Prior
@@ -119,6 +126,10 @@ class PublicInfo:
         raise KeyError(alliance_id)
 
 
+def _agent_id(view: AgentView) -> str:
+    return view.agent.id
+
+
 @attrs.frozen
 class AgentView:
     """One agent's frozen view of a round, passed to :hook:`negsim_decide`.
@@ -160,6 +171,10 @@ class AgentView:
     """What each agent observed of the previous round, by agent id (the engine's; read
     :attr:`observed` instead)."""
     _ids: itertools.count[int] = attrs.field(factory=itertools.count, alias="_ids")
+    me: str = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(_agent_id, takes_self=True)
+    )
+    """The deciding agent's id (``agent.id``; a plain attribute, as doctrines ask it often)."""
 
     @property
     def observed(self) -> tuple[Event, ...]:
@@ -169,11 +184,6 @@ class AgentView:
         variables, narration, alliance decisions); see :doc:`/explanation/information`.
         """
         return self.seen(self.agent.id)
-
-    @property
-    def me(self) -> str:
-        """The deciding agent's id."""
-        return self.agent.id
 
     def param(self, name: str) -> ParamValue:
         """The agent's parameter ``name`` (defaults are filled in by the loader)."""
@@ -307,5 +317,5 @@ class AgentView:
 
     def received(self, performative: Performative | str) -> tuple[Message, ...]:
         """The inbox messages of one performative."""
-        p = performative if type(performative) is Performative else Performative(performative)
+        p = as_performative(performative)
         return tuple(m for m in self.inbox if m.performative == p)
