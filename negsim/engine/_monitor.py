@@ -99,11 +99,12 @@ class CommitmentMonitor:
         Raises:
             negsim.errors.PropositionError: Its antecedent or consequent does not parse.
         """
-        ante, cons = parse(commitment.antecedent), parse(commitment.consequent)
+        ante, ante_atoms = _compiled(commitment.antecedent)
+        cons, cons_atoms = _compiled(commitment.consequent)
         cid = commitment.id
         self.current[cid] = commitment
-        self._predicates[cid] = (compile_predicate(ante), compile_predicate(cons))
-        for atom in atoms(ante) | atoms(cons):
+        self._predicates[cid] = (ante, cons)
+        for atom in ante_atoms | cons_atoms:
             self._own(self._by_atom, atom, atom).add(cid)
         for agent in (commitment.debtor, commitment.creditor):
             self._own(self._by_agent, agent, f"agent:{agent}").add(cid)
@@ -216,6 +217,26 @@ class CommitmentMonitor:
             self._order = sorted(self.current)
         current = self.current
         return tuple(current[c] for c in self._order)
+
+
+def _compiled(text: str) -> tuple[Predicate, frozenset[str]]:
+    """The predicate of proposition ``text`` and its atoms, by text (cached).
+
+    Raises:
+        negsim.errors.PropositionError: The text does not parse.
+    """
+    hit = _COMPILED.get(text)
+    if hit is None:
+        prop = parse(text)
+        hit = (compile_predicate(prop), atoms(prop))
+        if len(_COMPILED) >= 4096:
+            _COMPILED.clear()
+        _COMPILED[text] = hit
+    return hit
+
+
+_COMPILED: dict[str, tuple[Predicate, frozenset[str]]] = {}
+"""Predicates and atoms by proposition text: a pledge's text recurs run after run."""
 
 
 def _moved(c: Commitment, state: CommitmentState, detached_at: int | None) -> Commitment:

@@ -61,6 +61,9 @@ class Outcome(enum.StrEnum):
     """The run reached ``max_rounds`` and the world rules could not classify it."""
 
 
+_OUTCOMES: dict[str, Outcome] = {o.value: o for o in Outcome}
+
+
 def as_outcome(value: object) -> str:
     """Attrs converter: a crisis outcome's name to its :class:`Outcome`, others to ``str``.
 
@@ -68,10 +71,7 @@ def as_outcome(value: object) -> str:
     a world that declares its own ends runs with their names.
     """
     name = str(value)
-    try:
-        return Outcome(name)
-    except ValueError:
-        return name
+    return _OUTCOMES.get(name, name)
 
 
 @attrs.frozen

@@ -192,14 +192,23 @@ def _plain_call(impls: Sequence[pluggy.HookImpl], firstresult: bool) -> _Direct:
         return (lambda kwargs: None) if firstresult else (lambda kwargs: [])
     if len(impls) == 1 and not impls[0].kwargnames:
         function, names = impls[0].function, tuple(impls[0].argnames)
+        if len(names) == 1 and firstresult:  # negsim_decide(view), the hot one
+            (name,) = names
+
+            def one(kwargs: Mapping[str, Any]) -> Any:
+                try:
+                    arg = kwargs[name]
+                except KeyError as exc:
+                    raise _missing(exc) from exc
+                return function(arg)
+
+            return one
 
         def single(kwargs: Mapping[str, Any]) -> Any:
             try:
-                args = [kwargs[name] for name in names]
+                args = tuple(map(kwargs.__getitem__, names))
             except KeyError as exc:
-                raise pluggy.HookCallError(
-                    f"hook call must provide argument {exc.args[0]!r}"
-                ) from exc
+                raise _missing(exc) from exc
             result = function(*args)
             if firstresult:
                 return result
@@ -212,12 +221,10 @@ def _plain_call(impls: Sequence[pluggy.HookImpl], firstresult: bool) -> _Direct:
         results = []
         for function, names, optional in plan:
             try:
-                args = [kwargs[name] for name in names]
+                args = tuple(map(kwargs.__getitem__, names))
             except KeyError as exc:
-                raise pluggy.HookCallError(
-                    f"hook call must provide argument {exc.args[0]!r}"
-                ) from exc
-            extra = {name: kwargs[name] for name in optional if name in kwargs}
+                raise _missing(exc) from exc
+            extra = {name: kwargs[name] for name in optional if name in kwargs} if optional else {}
             result = function(*args, **extra) if extra else function(*args)
             if result is not None:
                 if firstresult:
@@ -226,6 +233,11 @@ def _plain_call(impls: Sequence[pluggy.HookImpl], firstresult: bool) -> _Direct:
         return None if firstresult else results
 
     return several
+
+
+def _missing(exc: KeyError) -> pluggy.HookCallError:
+    """The error pluggy raises for a call without an argument an implementation takes."""
+    return pluggy.HookCallError(f"hook call must provide argument {exc.args[0]!r}")
 
 
 class HookRelay:
