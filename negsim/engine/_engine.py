@@ -416,7 +416,8 @@ class Simulation:
         n_moves = 0
         facts, variables = world.facts, world.variables
         inbox, states, types, rngs = self.inboxes, self._states, self.types, self._rngs
-        monitor, desk, public, frozen = self.monitor, self.desk, self.public, self._frozen
+        monitor, public, frozen = self.monitor, self.public, self._frozen
+        proposals = self.desk.open_by_agent() if self.desk.open else {}
         for agent in self.agents:
             me = agent.id
             view = AgentView(
@@ -425,7 +426,7 @@ class Simulation:
                 world=world,
                 inbox=inbox.get(me, ()),
                 commitments=monitor.of(me),
-                proposals=desk.open_for(me),
+                proposals=proposals.get(me, ()),
                 public=public,
                 state=states.get(me),
                 rng=rngs[me],
@@ -842,7 +843,7 @@ class Simulation:
             "rejected": float(_count(kinds, MoveRejected)),
         }
         commitments = self.monitor.all()
-        states = Counter(c.state for c in commitments)
+        states = Counter(map(_STATE, commitments))
         for state in (CommitmentState.DISCHARGED, CommitmentState.VIOLATED):
             metrics[f"commitments_{state}"] = float(states[state])
         # Each detached commitment's debtor's last honour decision: what it did in the end.
@@ -1059,6 +1060,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+_STATE = operator.attrgetter("state")
 _AGENT_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Agent)))
 _CAPABILITY_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Capabilities)))
 

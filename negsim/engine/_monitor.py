@@ -37,6 +37,8 @@ class CommitmentMonitor:
         self._base: dict[str, set[str]] = {}  # a template's index sets, shared until written
         self._views: dict[str, tuple[Commitment, ...]] = {}
         self._slots: dict[str, dict[str, int]] = {}  # each view's positions, by id
+        self._shares_predicates = False  # a clone shares its template's until add()
+        self._clone_base: dict[str, set[str]] | None = None  # a template's, for its clones
         self._due: defaultdict[int, set[str]] = defaultdict(set)
         self._fresh: set[str] = set()
         self._order: list[str] | None = None
@@ -73,10 +75,14 @@ class CommitmentMonitor:
     def _clone(self) -> CommitmentMonitor:
         other = CommitmentMonitor()
         other.current = dict(self.current)
-        other._predicates = dict(self._predicates)
+        other._predicates = self._predicates
+        other._shares_predicates = True
         other._by_atom = dict(self._by_atom)
         other._by_agent = dict(self._by_agent)
-        other._base = {**self._by_atom, **{f"agent:{a}": s for a, s in self._by_agent.items()}}
+        if self._clone_base is None:  # the template's indexes do not change once cloned
+            by_agent = {f"agent:{a}": s for a, s in self._by_agent.items()}
+            self._clone_base = {**self._by_atom, **by_agent}
+        other._base = self._clone_base
         other._views = dict(self._views)
         other._slots = dict(self._slots)
         other._due = defaultdict(set, {k: set(v) for k, v in self._due.items()})
@@ -103,6 +109,9 @@ class CommitmentMonitor:
         cons, cons_atoms = _compiled(commitment.consequent)
         cid = commitment.id
         self.current[cid] = commitment
+        if self._shares_predicates:
+            self._predicates = dict(self._predicates)
+            self._shares_predicates = False
         self._predicates[cid] = (ante, cons)
         for atom in ante_atoms | cons_atoms:
             self._own(self._by_atom, atom, atom).add(cid)
