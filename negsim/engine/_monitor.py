@@ -224,8 +224,7 @@ class CommitmentMonitor:
         """Every commitment in its current state, sorted by id."""
         if self._order is None:
             self._order = sorted(self.current)
-        current = self.current
-        return tuple(current[c] for c in self._order)
+        return tuple(map(self.current.__getitem__, self._order))
 
 
 def _compiled(text: str) -> tuple[Predicate, frozenset[str]]:
