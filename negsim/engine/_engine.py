@@ -417,6 +417,7 @@ class Simulation:
         facts, variables = world.facts, world.variables
         inbox, states, types, rngs = self.inboxes, self._states, self.types, self._rngs
         monitor, public, frozen = self.monitor, self.public, self._frozen
+        honouring = self._honouring
         proposals = self.desk.open_by_agent() if self.desk.open else {}
         for agent in self.agents:
             me = agent.id
@@ -442,8 +443,10 @@ class Simulation:
                     moves = self._decide(relay, view, detached, events)
                 if kept:
                     events.extend(_ledger(t, me, kept))
-            else:
+            elif me in honouring:
                 moves = self._decide(relay, view, detached, events)
+            else:  # the common case, without a call more
+                moves = self._invoke(relay.negsim_decide, relay, me, {"view": view})
             if (
                 world.facts is not facts
                 or world.variables is not variables
