@@ -112,12 +112,14 @@ class Hook:
 
     Args:
         caller: pluggy's hook caller (a subset caller for an agent's relay).
-        pm: The plugin manager it belongs to.
+        pm: The plugin manager it belongs to: a :class:`PluginRegistry`'s ``pm``.
     """
 
     __slots__ = ("_direct", "_generation", "_implemented", "_pm", "caller", "name")
 
-    def __init__(self, caller: pluggy.HookCaller, pm: _Manager) -> None:
+    def __init__(self, caller: pluggy.HookCaller, pm: pluggy.PluginManager) -> None:
+        if not isinstance(pm, _Manager):
+            raise TypeError("a Hook needs the plugin manager of a negsim PluginRegistry")
         self.caller = caller
         self.name: str = caller.name
         self._pm = pm
