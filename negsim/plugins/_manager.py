@@ -177,6 +177,8 @@ class Hook:
         return self.caller.get_hookimpls()
 
     def __getattr__(self, name: str) -> Any:
+        if name in Hook.__slots__:  # not set yet (a copy being made): no recursion
+            raise AttributeError(name)
         return getattr(self.caller, name)
 
     def __repr__(self) -> str:
