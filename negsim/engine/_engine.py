@@ -126,7 +126,7 @@ class _Setup:
         )
         self.tables = Validator.tables_of(scenario)
         self._frozen = {a.id: _snapshot(a) for a in scenario.agents}
-        self._typed: dict[tuple[str, int], tuple[Agent, tuple[Any, ...]]] = {}
+        self._typed: dict[tuple[str, int], tuple[Agent, tuple[Any, ...], AgentType]] = {}
         self._protocols: dict[str, HookRelay] | None = None
         self._plugins: tuple[PluginInfo, ...] | None = None
 
@@ -158,12 +158,13 @@ class _Setup:
         for a in self.scenario.agents:
             drawn = types.get(a.id)
             if drawn is not None:
-                # The drawn type is one of the prior's own, kept alive by the scenario.
+                # The drawn type is one of the prior's own, kept alive by the scenario
+                # (and kept with its entry, so that a recycled id can never hit).
                 key = (a.id, id(drawn))
                 hit = self._typed.get(key)
-                if hit is None:
+                if hit is None or hit[2] is not drawn:
                     played = _typed(a, drawn)
-                    hit = self._typed[key] = (played, _snapshot(played))
+                    hit = self._typed[key] = (played, _snapshot(played), drawn)
                 a = hit[0]
                 frozen[a.id] = hit[1]
             agents.append(a)
