@@ -54,6 +54,14 @@ class AllianceDesk:
             return ()
         return tuple(p for p in self.open.values() if agent in self._members[p.alliance])
 
+    def open_by_agent(self) -> dict[str, tuple[Proposal, ...]]:
+        """:meth:`open_for` every agent at once: open proposals by member, in one pass."""
+        out: dict[str, list[Proposal]] = {}
+        for p in self.open.values():
+            for member in self._members[p.alliance]:
+                out.setdefault(member, []).append(p)
+        return {a: tuple(ps) for a, ps in out.items()}
+
     def record(self, message: Message) -> None:
         """Take a valid ``propose`` or ``vote`` message into account."""
         if message.performative is Performative.PROPOSE:

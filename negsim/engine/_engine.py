@@ -39,6 +39,7 @@ from negsim.model import (
     DecisionReached,
     Event,
     FactChanged,
+    FrozenMap,
     HonourDecided,
     Limits,
     Message,
@@ -50,6 +51,8 @@ from negsim.model import (
     Outcome,
     OutcomeReached,
     Performative,
+    PluginInfo,
+    Prior,
     Provenance,
     PublicInfo,
     Result,
@@ -87,6 +90,122 @@ def public_info(scenario: Scenario) -> PublicInfo:
 
 
 _PUBLIC: dict[int, tuple[Scenario, PublicInfo]] = {}
+
+
+_DEFAULT_LIMITS = Limits()
+
+
+class _Setup:
+    """What every run of one scenario with one registry shares, worked out once.
+
+    The relays, the declared outcomes, the public information, who implements the
+    belief-update and honour hooks, the validator's tables, and each agent as it plays
+    with each of its types (with its snapshot). Kept per scenario object and registry,
+    and worked out again when the registry's plugins change (its ``generation``).
+    """
+
+    def __init__(self, scenario: Scenario, registry: PluginRegistry) -> None:
+        self.scenario = scenario
+        self.registry = registry
+        self.generation = registry.generation
+        self.relays = {a.id: registry.agent_relay(a.stack) for a in scenario.agents}
+        self.world_relay = registry.world_relay(scenario.world_rules)
+        self.outcomes = declared_outcomes(registry, scenario.world_rules)
+        self.public = public_info(scenario)
+        self.priors: tuple[tuple[str, Prior], ...] = tuple(
+            (a.id, a.prior) for a in scenario.agents if a.prior is not None
+        )
+        self.negotiators = {
+            n.id: frozenset((*n.parties, n.mediator)) - {""} for n in scenario.negotiations
+        }
+        self.updating = frozenset(
+            a.id for a in scenario.agents if self.relays[a.id].implements("negsim_update_beliefs")
+        )
+        self.honouring = frozenset(
+            a.id for a in scenario.agents if self.relays[a.id].implements("negsim_honour")
+        )
+        self.tables = Validator.tables_of(scenario)
+        self._frozen = {a.id: _snapshot(a) for a in scenario.agents}
+        self._typed: dict[tuple[str, int], tuple[Agent, tuple[Any, ...], AgentType]] = {}
+        self._protocols: dict[str, HookRelay] | None = None
+        self._plugins: tuple[PluginInfo, ...] | None = None
+
+    @classmethod
+    def of(cls, scenario: Scenario, registry: PluginRegistry) -> _Setup:
+        """The set-up of ``scenario`` with ``registry`` (cached while both stay the same)."""
+        hit = _SETUPS.get(id(scenario))
+        if (
+            hit is not None
+            and hit.scenario is scenario
+            and hit.registry is registry
+            and hit.generation == registry.generation
+        ):
+            return hit
+        setup = cls(scenario, registry)
+        if len(_SETUPS) >= 64:
+            _SETUPS.clear()
+        _SETUPS[id(scenario)] = setup
+        return setup
+
+    def typed(
+        self, types: Mapping[str, AgentType]
+    ) -> tuple[tuple[Agent, ...], dict[str, tuple[Any, ...]]]:
+        """The agents as they play with the drawn ``types``, and their snapshots."""
+        if not types:
+            return self.scenario.agents, self._frozen
+        agents = []
+        frozen = dict(self._frozen)
+        for a in self.scenario.agents:
+            drawn = types.get(a.id)
+            if drawn is not None:
+                # The drawn type is one of the prior's own, kept alive by the scenario
+                # (and kept with its entry, so that a recycled id can never hit).
+                key = (a.id, id(drawn))
+                hit = self._typed.get(key)
+                if hit is None or hit[2] is not drawn:
+                    played = _typed(a, drawn)
+                    hit = self._typed[key] = (played, _snapshot(played), drawn)
+                a = hit[0]
+                frozen[a.id] = hit[1]
+            agents.append(a)
+        return tuple(agents), frozen
+
+    def protocols(self) -> dict[str, HookRelay]:
+        """The negotiation protocols' relays, by negotiation id."""
+        if self._protocols is None:
+            self._protocols = {
+                n.id: self.registry.protocol_relay(n.protocol) for n in self.scenario.negotiations
+            }
+        return self._protocols
+
+    def plugins(self) -> tuple[PluginInfo, ...]:
+        """The plugins that take part, for the provenance (as the registry has them now)."""
+        if self._plugins is not None and self.generation == self.registry.generation:
+            return self._plugins
+        scenario = self.scenario
+        used = {scenario.world_rules, *(n for a in scenario.agents for n in a.stack)}
+        plugins = tuple(p for p in self.registry.info() if p.name in used or p.role == "observer")
+        if self.generation == self.registry.generation:
+            self._plugins = plugins
+        return plugins
+
+
+_SETUPS: dict[int, _Setup] = {}
+"""Set-ups by scenario identity (each keeps its scenario, so an id is never reused while
+cached)."""
+
+
+def _at_round(world: WorldState, t: int, facts: frozenset[str] | None = None) -> WorldState:
+    """``world`` as of round ``t`` (with ``facts`` instead of its own, if given).
+
+    :func:`attrs.evolve` for a subclass a plugin made; the constructor directly for a
+    plain state (its converters leave a frozenset and a FrozenMap as they are).
+    """
+    if type(world) is WorldState:
+        return WorldState(t, world.facts if facts is None else facts, world.variables)
+    if facts is None:
+        return attrs.evolve(world, round=t)
+    return attrs.evolve(world, round=t, facts=facts)
 
 
 @attrs.frozen
@@ -144,47 +263,36 @@ class Simulation:
         self.scenario = scenario
         self.ledger = ledger
         """Whether the run keeps a decision ledger (:class:`~negsim.model.RuleEvaluated`)."""
-        self.limits = limits or Limits()
+        self.limits = limits or _DEFAULT_LIMITS
         self._guard = Guard(self.limits)
         self.seed = scenario.seed if seed is None else seed
         self.registry = registry or default_registry()
         self.overrides = tuple(overrides)
         self._trace = trace
-        self._relays = {a.id: self.registry.agent_relay(a.stack) for a in scenario.agents}
-        self._world_relay = self.registry.world_relay(scenario.world_rules)
-        self._outcomes = declared_outcomes(self.registry, scenario.world_rules)
-        self.public = public_info(scenario)
-        self.types = {
-            a.id: draw(a.prior, stream(self.seed, "type", a.id))
-            for a in scenario.agents
-            if a.prior is not None
-        }
+        setup = self._setup = _Setup.of(scenario, self.registry)
+        self._relays = setup.relays
+        self._world_relay = setup.world_relay
+        self._outcomes = setup.outcomes
+        self.public = setup.public
+        self.types = {me: draw(prior, stream(self.seed, "type", me)) for me, prior in setup.priors}
         """Each agent's private type for this run (agents with a prior only)."""
-        self.agents = tuple(_typed(a, self.types.get(a.id)) for a in scenario.agents)
+        self.agents, self._frozen = setup.typed(self.types)
         self._rngs = {a.id: stream(self.seed, "agent", a.id) for a in self.agents}
-        self._frozen = {a.id: _snapshot(a) for a in self.agents}
-        self._observations = Observations(
-            self.public,
-            {n.id: frozenset((*n.parties, n.mediator)) - {""} for n in scenario.negotiations},
-        )
-        self._updating = frozenset(
-            a.id for a in self.agents if self._relays[a.id].implements("negsim_update_beliefs")
-        )
-        self._honouring = frozenset(
-            a.id for a in self.agents if self._relays[a.id].implements("negsim_honour")
-        )
+        self._observations = Observations(self.public, setup.negotiators)
+        self._updating = setup.updating
+        self._honouring = setup.honouring
         self._world_rng = stream(self.seed, "world")
-        self.world: WorldState = attrs.evolve(scenario.world, round=0)
+        self.world: WorldState = _at_round(scenario.world, 0)
         self.monitor, self._opening = CommitmentMonitor.for_scenario(scenario)
         self.desk = AllianceDesk(scenario.alliances)
         self.sessions: dict[str, Session] = {n.id: Session(n) for n in scenario.negotiations}
         """Each negotiation as it stands, by id."""
-        self._protocols = {
-            n.id: self.registry.protocol_relay(n.protocol) for n in scenario.negotiations
-        }
+        self._protocols = setup.protocols()
         self._protocol_states: dict[str, object] = {}
         self._openers: dict[str, Callable[[frozenset[str]], bool]] = {}
-        self._validator = Validator(scenario, self.desk, self.monitor, self.sessions)
+        self._validator = Validator(
+            scenario, self.desk, self.monitor, self.sessions, tables=setup.tables
+        )
         self.events: list[Event] = []
         self.round = 0
         self.outcome: str | None = None
@@ -292,7 +400,7 @@ class Simulation:
 
     def _step(self) -> tuple[Event, ...]:
         t = self._playing = self.round + 1
-        world = attrs.evolve(self.world, round=t)
+        world = _at_round(self.world, t)
         # 1. deliver: messages sent last round, ordered by sender id then order sent
         inboxes: defaultdict[str, list[Message]] = defaultdict(list)
         for m in self.sent:
@@ -308,38 +416,42 @@ class Simulation:
         decided = []
         n_moves = 0
         facts, variables = world.facts, world.variables
+        inbox, states, types, rngs = self.inboxes, self._states, self.types, self._rngs
+        monitor, public, frozen = self.monitor, self.public, self._frozen
+        honouring = self._honouring
+        proposals = self.desk.open_by_agent() if self.desk.open else {}
         for agent in self.agents:
             me = agent.id
             view = AgentView(
                 agent=agent,
                 round=t,
                 world=world,
-                inbox=self.inboxes.get(me, ()),
-                commitments=self.monitor.of(me),
-                proposals=self.desk.open_for(me),
-                public=self.public,
-                state=self._states.get(me),
-                rng=self._rngs[me],
+                inbox=inbox.get(me, ()),
+                commitments=monitor.of(me),
+                proposals=proposals.get(me, ()),
+                public=public,
+                state=states.get(me),
+                rng=rngs[me],
                 seen=seen,
-                type=self.types.get(me),
+                type=types.get(me),
                 sessions=sessions.get(me, ()),
             )
             relay = self._relays[me]
             if me in self._updating:
-                self._call(relay.negsim_update_beliefs, me, view=view)
-            with recording() if self.ledger else contextlib.nullcontext() as kept:
-                if me in self._honouring:
-                    for c in detached.get(me, ()):
-                        honour = self._call(relay.negsim_honour, me, view=view, commitment=c)
-                        if honour is not None:
-                            events.append(HonourDecided(t, c.id, me, c.creditor, bool(honour)))
-                moves = self._call(relay.negsim_decide, me, view=view)
-            if kept:
-                events.extend(_ledger(t, me, kept))
+                self._invoke(relay.negsim_update_beliefs, relay, me, {"view": view})
+            if self.ledger:
+                with recording() as kept:
+                    moves = self._decide(relay, view, detached, events)
+                if kept:
+                    events.extend(_ledger(t, me, kept))
+            elif me in honouring:
+                moves = self._decide(relay, view, detached, events)
+            else:  # the common case, without a call more
+                moves = self._invoke(relay.negsim_decide, relay, me, {"view": view})
             if (
                 world.facts is not facts
                 or world.variables is not variables
-                or self._frozen[me] != _snapshot(agent)
+                or frozen[me] != _snapshot(agent)
             ):
                 self._frozen_changed(agent, world, facts, variables)
             decided.append((agent, moves))
@@ -368,14 +480,18 @@ class Simulation:
                     actions.append(move)
                     events.append(ActionTaken(t, move))
         # 6. adjudicate, and tally the alliances' votes
-        adjudication = self._call(
-            self._world_relay.negsim_adjudicate,
+        world_relay = self._world_relay
+        adjudication = self._invoke(
+            world_relay.negsim_adjudicate,
+            world_relay,
             None,
-            world=world,
-            actions=tuple(actions),
-            messages=tuple(messages),
-            scenario=self.scenario,
-            rng=self._world_rng,
+            {
+                "world": world,
+                "actions": tuple(actions),
+                "messages": tuple(messages),
+                "scenario": self.scenario,
+                "rng": self._world_rng,
+            },
         )
         if adjudication is None:
             adjudication = Adjudication(world=world)
@@ -411,7 +527,7 @@ class Simulation:
                 )
             )
         new = adjudication.world
-        new = attrs.evolve(new, round=t, facts=new.facts | frozenset(decided_facts))
+        new = _at_round(new, t, new.facts | frozenset(decided_facts))
         if ended:
             new = _with_terms(new, ended)
         changed = world.facts ^ new.facts
@@ -431,18 +547,19 @@ class Simulation:
         self.world = new
         self.sent = tuple(messages)
         self.round = t
-        # 8. observe
-        self._call(
-            self._world_relay.negsim_round_end, None, round=t, world=new, events=tuple(events)
-        )
+        # 8. observe (the events handed over only when someone listens)
+        round_end = world_relay.negsim_round_end
+        if not round_end.idle:
+            self._invoke(
+                round_end, world_relay, None, {"round": t, "world": new, "events": tuple(events)}
+            )
         # 9. stop
         final = t >= self.scenario.max_rounds
-        verdict = self._call(
-            self._world_relay.negsim_classify_outcome,
+        verdict = self._invoke(
+            world_relay.negsim_classify_outcome,
+            world_relay,
             None,
-            world=new,
-            scenario=self.scenario,
-            final=final,
+            {"world": new, "scenario": self.scenario, "final": final},
         )
         if verdict is None and final:
             verdict = (Outcome.UNRESOLVED, f"no outcome after max_rounds={t}")
@@ -459,6 +576,24 @@ class Simulation:
         self.events.extend(events)
         self._last = events
         return tuple(events)
+
+    def _decide(
+        self,
+        relay: HookRelay,
+        view: AgentView,
+        detached: Mapping[str, list[Commitment]],
+        events: list[Event],
+    ) -> Any:
+        """The agent's honour decisions (into ``events``), then its moves."""
+        me = view.agent.id
+        if me in self._honouring:
+            for c in detached.get(me, ()):
+                honour = self._invoke(
+                    relay.negsim_honour, relay, me, {"view": view, "commitment": c}
+                )
+                if honour is not None:
+                    events.append(HonourDecided(view.round, c.id, me, c.creditor, bool(honour)))
+        return self._invoke(relay.negsim_decide, relay, me, {"view": view})
 
     def _outcome(self, outcome: object) -> str:
         """The outcome named by the world rules, checked against the ones they declare."""
@@ -703,26 +838,38 @@ class Simulation:
 
     def result(self) -> Result:
         """The :class:`negsim.Result` of the run so far (complete once :attr:`done`)."""
+        events = tuple(self.events)
+        kinds = Counter(map(type, events))  # one pass; then each kind once, subclasses too
         metrics: dict[str, float] = {
             "rounds": float(self.round),
-            "messages": float(sum(isinstance(e, MessageSent) for e in self.events)),
-            "actions": float(sum(isinstance(e, ActionTaken) for e in self.events)),
-            "rejected": float(sum(isinstance(e, MoveRejected) for e in self.events)),
+            "messages": float(_count(kinds, MessageSent)),
+            "actions": float(_count(kinds, ActionTaken)),
+            "rejected": float(_count(kinds, MoveRejected)),
         }
         commitments = self.monitor.all()
-        states = Counter(c.state for c in commitments)
+        states = Counter(map(_STATE, commitments))
         for state in (CommitmentState.DISCHARGED, CommitmentState.VIOLATED):
             metrics[f"commitments_{state}"] = float(states[state])
-        events = tuple(self.events)
         # Each detached commitment's debtor's last honour decision: what it did in the end.
-        last = {e.commitment: e.honour for e in events if isinstance(e, HonourDecided)}
+        last = (
+            {e.commitment: e.honour for e in events if isinstance(e, HonourDecided)}
+            if _count(kinds, HonourDecided)
+            else {}
+        )
         metrics["commitments_honoured"] = float(sum(last.values()))
         metrics["commitments_defected"] = float(len(last) - sum(last.values()))
-        decided = [e.round for e in events if isinstance(e, DecisionReached)]
-        if decided:  # absent from runs where no alliance decided anything
-            metrics["decision_round"] = float(min(decided))
-        hook = self._world_relay.negsim_collect_metrics
-        extras = self._call(hook, None, world=self.world, events=events, scenario=self.scenario)
+        if _count(kinds, DecisionReached):  # absent from runs where no alliance decided
+            metrics["decision_round"] = float(
+                min(e.round for e in events if isinstance(e, DecisionReached))
+            )
+        world_relay = self._world_relay
+        hook = world_relay.negsim_collect_metrics
+        extras = self._invoke(
+            hook,
+            world_relay,
+            None,
+            {"world": self.world, "events": events, "scenario": self.scenario},
+        )
         for i, extra in enumerate(extras):
             if extra:
                 metrics.update(self._metrics(extra, hook, i, len(extras)))
@@ -733,10 +880,12 @@ class Simulation:
             events=events,
             commitments=commitments,
             world=self.world,
-            metrics=metrics,
+            metrics=FrozenMap(sorted(metrics.items())),  # names are strings: sorted as freeze does
             provenance=self.provenance(),
         )
-        self._call(self._world_relay.negsim_simulation_end, None, result=result)
+        end = world_relay.negsim_simulation_end
+        if not end.idle:
+            self._invoke(end, world_relay, None, {"result": result})
         return result
 
     def _metrics(self, extra: object, hook: Any, i: int, n: int) -> dict[str, float]:
@@ -769,16 +918,13 @@ class Simulation:
 
     def provenance(self) -> Provenance:
         """Versions, seed, overrides and the plugins that took part."""
-        used = {self.scenario.world_rules, *(n for a in self.agents for n in a.stack)}
         return Provenance(
             negsim_version=_version(),
             scenario=self.scenario.name,
             scenario_digest=scenario_digest(self.scenario),
             seed=self.seed,
             overrides=self.overrides,
-            plugins=tuple(
-                p for p in self.registry.info() if p.name in used or p.role == "observer"
-            ),
+            plugins=self._setup.plugins(),
         )
 
     # -- plumbing --------------------------------------------------------------------
@@ -803,7 +949,7 @@ class Simulation:
         guard = self._guard
         guard.call_started = started = time.monotonic()
         try:
-            result = hook(**kwargs)
+            result = hook.call(kwargs)
         except Overtime as exc:
             plugin = self.registry.plugin_for_code(exc.__traceback__, relay)
             which = guard.which or "decision_seconds"
@@ -900,6 +1046,11 @@ class _Tracing:
             self.undo()
 
 
+def _count(kinds: Counter[type], kind: type) -> int:
+    """How many events of ``kind`` (or a subclass) ``kinds`` counts."""
+    return sum(n for k, n in kinds.items() if issubclass(k, kind))
+
+
 def _short(value: Any) -> str:
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], (Message, Action)):
         parts = []
@@ -913,6 +1064,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+_STATE = operator.attrgetter("state")
 _AGENT_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Agent)))
 _CAPABILITY_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Capabilities)))
 

@@ -12,7 +12,16 @@ from negsim.engine._alliances import AllianceDesk
 from negsim.engine._monitor import CommitmentMonitor
 from negsim.errors import PropositionError
 from negsim.logic import parse
-from negsim.model import Action, ActionKind, Agent, Message, Performative, Scenario, Session
+from negsim.model import (
+    Action,
+    ActionKind,
+    Agent,
+    Alliance,
+    Message,
+    Performative,
+    Scenario,
+    Session,
+)
 
 __all__ = ["RULES", "Validator"]
 
@@ -58,6 +67,7 @@ class Validator:
         desk: The alliance desk (for open proposals).
         monitor: The commitment monitor (for cancel and release).
         sessions: The negotiations as they stand, by id (read when a move names one).
+        tables: :meth:`tables_of` the scenario, if already worked out (its runs share them).
     """
 
     def __init__(
@@ -66,12 +76,18 @@ class Validator:
         desk: AllianceDesk,
         monitor: CommitmentMonitor,
         sessions: Mapping[str, Session] | None = None,
+        *,
+        tables: tuple[Mapping[str, Agent], Mapping[str, Alliance]] | None = None,
     ) -> None:
-        self.agents = {a.id: a for a in scenario.agents}
-        self.alliances = {al.id: al for al in scenario.alliances}
+        self.agents, self.alliances = tables or self.tables_of(scenario)
         self.desk = desk
         self.monitor = monitor
         self.sessions: Mapping[str, Session] = {} if sessions is None else sessions
+
+    @staticmethod
+    def tables_of(scenario: Scenario) -> tuple[Mapping[str, Agent], Mapping[str, Alliance]]:
+        """The scenario's agents and alliances by id, as the validator reads them."""
+        return {a.id: a for a in scenario.agents}, {al.id: al for al in scenario.alliances}
 
     def check(self, agent: Agent, move: object, round: int) -> tuple[str, str] | None:
         """Return ``(rule, detail)`` for the first rule ``move`` breaks, or ``None``."""

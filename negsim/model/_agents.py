@@ -122,6 +122,8 @@ class Agent:
                 kind: the loader has checked each value against its declared type).
         """
         value = self.params[name]
+        if type(value) is float:
+            return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"parameter {name!r} of {self.id} is not a number: {value!r}")
         return float(value)

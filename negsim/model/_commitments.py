@@ -39,6 +39,19 @@ class CommitmentState(enum.StrEnum):
 
 
 _S = CommitmentState
+
+
+_STATES: dict[str, CommitmentState] = {s.value: s for s in CommitmentState}
+
+
+def as_state(value: CommitmentState | str) -> CommitmentState:
+    """Attrs converter: a lifecycle state's name to the member (members pass as they are)."""
+    try:
+        return _STATES[value]
+    except (KeyError, TypeError):
+        return CommitmentState(value)
+
+
 TRANSITIONS: dict[CommitmentState, frozenset[CommitmentState]] = {
     _S.CONDITIONAL: frozenset({_S.DETACHED, _S.DISCHARGED, _S.EXPIRED, _S.CANCELLED, _S.RELEASED}),
     _S.DETACHED: frozenset({_S.DISCHARGED, _S.VIOLATED, _S.CANCELLED, _S.RELEASED}),
@@ -91,7 +104,5 @@ class Commitment:
     expires: int | None = None
     source: str = ""
     standing: bool = False
-    state: CommitmentState = attrs.field(
-        default=CommitmentState.CONDITIONAL, converter=CommitmentState
-    )
+    state: CommitmentState = attrs.field(default=CommitmentState.CONDITIONAL, converter=as_state)
     detached_at: int | None = None

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from negsim.model._commitments import Commitment, CommitmentState
+from negsim.model._commitments import Commitment, CommitmentState, as_state
 from negsim.model._frozen import FrozenMap, as_tuple, frozen_map
 from negsim.model._messages import Action, Message
 from negsim.model._values import ParamValue
@@ -61,6 +61,9 @@ class Outcome(enum.StrEnum):
     """The run reached ``max_rounds`` and the world rules could not classify it."""
 
 
+_OUTCOMES: dict[str, Outcome] = {o.value: o for o in Outcome}
+
+
 def as_outcome(value: object) -> str:
     """Attrs converter: a crisis outcome's name to its :class:`Outcome`, others to ``str``.
 
@@ -68,10 +71,7 @@ def as_outcome(value: object) -> str:
     a world that declares its own ends runs with their names.
     """
     name = str(value)
-    try:
-        return Outcome(name)
-    except ValueError:
-        return name
+    return _OUTCOMES.get(name, name)
 
 
 @attrs.frozen
@@ -150,8 +150,8 @@ class CommitmentChanged(Event):
     commitment: str
     debtor: str
     creditor: str
-    old: CommitmentState = attrs.field(converter=CommitmentState)
-    new: CommitmentState = attrs.field(converter=CommitmentState)
+    old: CommitmentState = attrs.field(converter=as_state)
+    new: CommitmentState = attrs.field(converter=as_state)
 
 
 @attrs.frozen

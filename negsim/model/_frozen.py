@@ -44,7 +44,12 @@ def freeze(value: Mapping[K, V] | Iterable[tuple[K, V]] | None) -> FrozenMap[K, 
     if isinstance(value, FrozenMap):
         return value
     items = dict(value or {})
-    return FrozenMap(sorted(items.items(), key=lambda kv: str(kv[0])))
+    for key in items:
+        if type(key) is not str:
+            return FrozenMap(sorted(items.items(), key=lambda kv: str(kv[0])))
+    # Keys that are all strings sort as their str(): no key function needed (and the
+    # keys being distinct, the values are never compared).
+    return FrozenMap(sorted(items.items()))
 
 
 def frozen_map(value: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | None) -> FrozenMap[Any, Any]:

@@ -117,9 +117,39 @@ def _sorted_ids(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(value))
 
 
+_VISIBILITY: dict[str, Visibility] = {v.value: v for v in Visibility}
+_PERFORMATIVE: dict[str, Performative] = {p.value: p for p in Performative}
+_ACTION_KIND: dict[str, ActionKind] = {k.value: k for k in ActionKind}
+
+
 def _visibility(value: Visibility | str) -> Visibility:
     """Attrs converter: a visibility's name to the member (members pass as they are)."""
-    return value if isinstance(value, Visibility) else Visibility(value)
+    try:
+        return _VISIBILITY[value]
+    except (KeyError, TypeError):
+        return Visibility(value)
+
+
+def as_performative(value: Performative | str) -> Performative:
+    """A performative's name as the member (a member as it is): ``Performative(value)``.
+
+    A table lookup, as it runs for every message made and every ``received`` asked.
+
+    Raises:
+        ValueError: No such performative.
+    """
+    try:
+        return _PERFORMATIVE[value]
+    except (KeyError, TypeError):
+        return Performative(value)
+
+
+def _action_kind(value: ActionKind | str) -> ActionKind:
+    """Attrs converter: an action kind's name to the member (members pass as they are)."""
+    try:
+        return _ACTION_KIND[value]
+    except (KeyError, TypeError):
+        return ActionKind(value)
 
 
 _NO_TERMS: FrozenMap[str, ParamValue] = FrozenMap()
@@ -146,7 +176,7 @@ class Message:
 
     sender: str
     recipients: tuple[str, ...] = attrs.field(converter=_sorted_ids)
-    performative: Performative = attrs.field(converter=Performative)
+    performative: Performative = attrs.field(converter=as_performative)
     content: FrozenMap[str, ParamValue] = attrs.field(factory=FrozenMap, converter=frozen_map)
     round: int = 0
     conversation: str = ""
@@ -172,7 +202,7 @@ class Action:
     """
 
     actor: str
-    kind: ActionKind = attrs.field(converter=ActionKind)
+    kind: ActionKind = attrs.field(converter=_action_kind)
     target: str | None = None
     magnitude: float = attrs.field(default=1.0, converter=float)
     round: int = 0

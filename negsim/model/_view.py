@@ -20,7 +20,14 @@ from negsim.model._agents import (
 from negsim.model._commitments import Commitment
 from negsim.model._events import Event
 from negsim.model._frozen import FrozenMap, freeze
-from negsim.model._messages import Action, ActionKind, Message, Performative, Visibility
+from negsim.model._messages import (
+    Action,
+    ActionKind,
+    Message,
+    Performative,
+    Visibility,
+    as_performative,
+)
 from negsim.model._negotiation import Session
 from negsim.model._scenario import Scenario
 from negsim.model._types import AgentType, Prior
@@ -119,6 +126,10 @@ class PublicInfo:
         raise KeyError(alliance_id)
 
 
+def _agent_id(view: AgentView) -> str:
+    return view.agent.id
+
+
 @attrs.frozen
 class AgentView:
     """One agent's frozen view of a round, passed to :hook:`negsim_decide`.
@@ -160,6 +171,10 @@ class AgentView:
     """What each agent observed of the previous round, by agent id (the engine's; read
     :attr:`observed` instead)."""
     _ids: itertools.count[int] = attrs.field(factory=itertools.count, alias="_ids")
+    me: str = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(_agent_id, takes_self=True)
+    )
+    """The deciding agent's id (``agent.id``; a plain attribute, as doctrines ask it often)."""
 
     @property
     def observed(self) -> tuple[Event, ...]:
@@ -170,18 +185,14 @@ class AgentView:
         """
         return self.seen(self.agent.id)
 
-    @property
-    def me(self) -> str:
-        """The deciding agent's id."""
-        return self.agent.id
-
     def param(self, name: str) -> ParamValue:
         """The agent's parameter ``name`` (defaults are filled in by the loader)."""
         return self.agent.params[name]
 
     def number(self, name: str) -> float:
         """The agent's numeric parameter ``name``, as a float (:meth:`negsim.Agent.number`)."""
-        return self.agent.number(name)
+        value = self.agent.params[name]
+        return value if type(value) is float else self.agent.number(name)
 
     def whole(self, name: str) -> int:
         """The agent's integer parameter ``name`` (:meth:`negsim.Agent.whole`)."""
@@ -189,7 +200,8 @@ class AgentView:
 
     def flag(self, name: str) -> bool:
         """The agent's boolean parameter ``name`` (:meth:`negsim.Agent.flag`)."""
-        return self.agent.flag(name)
+        value = self.agent.params[name]
+        return value if value is True or value is False else self.agent.flag(name)
 
     def holds(self, fact: str) -> bool:
         """Whether the ground atom ``fact`` is true at the start of the round."""
@@ -220,8 +232,8 @@ class AgentView:
         return Message(
             sender=self.agent.id,
             recipients=to,
-            performative=Performative(performative),
-            content=content,
+            performative=performative,  # the converter takes a name or a member
+            content=FrozenMap(sorted(content.items())),  # keywords: strings, as freeze sorts
             round=self.round,
             conversation=conversation,
             in_reply_to=in_reply_to,
@@ -250,7 +262,7 @@ class AgentView:
         """
         return Action(
             actor=self.agent.id,
-            kind=ActionKind(kind),
+            kind=kind,  # the converter takes a name or a member
             target=target,
             magnitude=magnitude,
             round=self.round,
@@ -305,5 +317,5 @@ class AgentView:
 
     def received(self, performative: Performative | str) -> tuple[Message, ...]:
         """The inbox messages of one performative."""
-        p = Performative(performative)
+        p = as_performative(performative)
         return tuple(m for m in self.inbox if m.performative == p)

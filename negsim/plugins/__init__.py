@@ -6,9 +6,10 @@ plugins are, and checked with :meth:`pluggy.PluginManager.check_pending`.
 
 from negsim.plugins._manager import (
     ENTRY_POINT_GROUP,
+    Hook,
     HookRelay,
     PluginRegistry,
     default_registry,
 )
 
-__all__ = ["ENTRY_POINT_GROUP", "HookRelay", "PluginRegistry", "default_registry"]
+__all__ = ["ENTRY_POINT_GROUP", "Hook", "HookRelay", "PluginRegistry", "default_registry"]

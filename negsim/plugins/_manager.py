@@ -13,7 +13,7 @@ from negsim import hookspecs
 from negsim.errors import PluginError, Problem, UnknownDoctrineError
 from negsim.model import PluginInfo, PluginRole, PluginSpec
 
-__all__ = ["HookRelay", "PluginRegistry", "default_registry"]
+__all__ = ["Hook", "HookRelay", "PluginRegistry", "default_registry"]
 
 ENTRY_POINT_GROUP = "negsim"
 """The entry-point group plugins are registered under."""
@@ -21,32 +21,255 @@ ENTRY_POINT_GROUP = "negsim"
 _OBSERVER_SPEC = PluginSpec(role=PluginRole.OBSERVER, summary="")
 
 
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, counting the changes that can change what a hook call runs.
+
+    Registering, unregistering, blocking, adding hook specifications and adding or
+    removing call monitors each raise :attr:`generation`, through these public methods
+    whoever calls them (the registry, a test, a notebook), so that a :class:`Hook`
+    knows when to resolve its implementations again.
+    """
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(project_name)
+        self.generation = 0
+        """Raised by every change that can change what a hook call runs."""
+        self.monitors = 0
+        """How many call monitors (tracing) are on: hooks then go through pluggy."""
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """Register ``plugin`` (:meth:`pluggy.PluginManager.register`)."""
+        self.generation += 1
+        try:
+            return super().register(plugin, name)
+        finally:
+            self.generation += 1
+
+    def unregister(self, plugin: object | None = None, name: str | None = None) -> Any:
+        """Unregister a plugin (:meth:`pluggy.PluginManager.unregister`)."""
+        self.generation += 1
+        try:
+            return super().unregister(plugin, name)
+        finally:
+            self.generation += 1
+
+    def set_blocked(self, name: str) -> None:
+        """Block ``name`` (:meth:`pluggy.PluginManager.set_blocked`)."""
+        self.generation += 1
+        super().set_blocked(name)
+
+    def unblock(self, name: str) -> bool:
+        """Unblock ``name`` (:meth:`pluggy.PluginManager.unblock`)."""
+        self.generation += 1
+        return super().unblock(name)
+
+    def add_hookspecs(self, module_or_class: Any) -> None:
+        """Add hook specifications (:meth:`pluggy.PluginManager.add_hookspecs`)."""
+        self.generation += 1
+        super().add_hookspecs(module_or_class)
+
+    def add_hookcall_monitoring(
+        self,
+        before: Callable[[str, Sequence[pluggy.HookImpl], Mapping[str, Any]], None],
+        after: Callable[[Any, str, Sequence[pluggy.HookImpl], Mapping[str, Any]], None],
+    ) -> Callable[[], None]:
+        """Monitor every hook call (:meth:`pluggy.PluginManager.add_hookcall_monitoring`).
+
+        While a monitor is on, every call goes through pluggy, which calls it.
+        """
+        undo = super().add_hookcall_monitoring(before, after)
+        self.monitors += 1
+        self.generation += 1
+        done = False
+
+        def undo_and_count() -> None:
+            nonlocal done
+            undo()
+            if not done:
+                done = True
+                self.monitors -= 1
+                self.generation += 1
+
+        return undo_and_count
+
+
+_Direct = Callable[[Mapping[str, Any]], Any]
+
+
+class Hook:
+    """One hook of a relay: pluggy's hook caller, called directly where pluggy adds nothing.
+
+    pluggy calls a hook's implementations through a general loop built for wrappers,
+    hook-call monitors and plugins registered during a call. For a hook whose
+    implementations are plain functions (no wrapper) and with no monitor on, that loop
+    comes down to calling them, newest first, until the first result for a
+    ``firstresult`` hook; this class calls them so, with the same arguments, results and
+    exceptions, and goes through pluggy otherwise. The implementations are resolved
+    again whenever the plugin manager changes (its ``generation``): a plugin registered
+    after the relay was built takes part in the next call.
+
+    Other attributes are pluggy's caller's (``get_hookimpls``, ``spec``...).
+
+    Args:
+        caller: pluggy's hook caller (a subset caller for an agent's relay).
+        pm: The plugin manager it belongs to: a :class:`PluginRegistry`'s ``pm``.
+    """
+
+    __slots__ = ("_direct", "_generation", "_implemented", "_pm", "caller", "name")
+
+    def __init__(self, caller: pluggy.HookCaller, pm: pluggy.PluginManager) -> None:
+        if not isinstance(pm, _Manager):
+            raise TypeError("a Hook needs the plugin manager of a negsim PluginRegistry")
+        self.caller = caller
+        self.name: str = caller.name
+        self._pm = pm
+        self._generation = -1
+        self._direct: _Direct | None = None
+        self._implemented = False
+
+    def __call__(self, **kwargs: Any) -> Any:
+        """Call the hook with ``kwargs`` (as pluggy's ``hook(**kwargs)``)."""
+        return self.call(kwargs)
+
+    def call(self, kwargs: Mapping[str, Any]) -> Any:
+        """Call the hook with the arguments ``kwargs``."""
+        if self._generation != self._pm.generation:
+            self._resolve()
+        direct = self._direct
+        if direct is None:
+            return self.caller(**kwargs)
+        return direct(kwargs)
+
+    @property
+    def implemented(self) -> bool:
+        """Whether any plugin implements the hook now."""
+        if self._generation != self._pm.generation:
+            self._resolve()
+        return self._implemented
+
+    @property
+    def idle(self) -> bool:
+        """Whether a call would do nothing: no implementation, and no monitor to see it.
+
+        The caller may then skip the call, and building its arguments.
+        """
+        if self._generation != self._pm.generation:
+            self._resolve()
+        return not self._implemented and self._direct is not None
+
+    def _resolve(self) -> None:
+        pm = self._pm
+        generation = pm.generation
+        impls = self.caller.get_hookimpls()
+        spec = self.caller.spec
+        self._implemented = bool(impls)
+        if pm.monitors or (spec is not None and spec.kwargdefaults):
+            self._direct = None  # pluggy's path: monitors called, spec defaults applied
+        elif any(impl.wrapper or impl.hookwrapper for impl in impls):
+            self._direct = None
+        else:
+            firstresult = bool(spec.opts.get("firstresult", False)) if spec else False
+            self._direct = _plain_call(impls[::-1], firstresult)
+        self._generation = generation
+
+    def get_hookimpls(self) -> list[pluggy.HookImpl]:
+        """The implementations, in pluggy's order (it calls the last first)."""
+        return self.caller.get_hookimpls()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in Hook.__slots__:  # not set yet (a copy being made): no recursion
+            raise AttributeError(name)
+        return getattr(self.caller, name)
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name!r}>"
+
+
+def _plain_call(impls: Sequence[pluggy.HookImpl], firstresult: bool) -> _Direct:
+    """A function calling plain implementations ``impls`` in order, as pluggy's loop does.
+
+    Positional arguments as pluggy passes them; a missing argument is pluggy's
+    :class:`pluggy.HookCallError`; ``firstresult`` stops at the first result that is not
+    ``None`` and returns it (else ``None``), otherwise the list of such results.
+    """
+    if not impls:
+        return (lambda kwargs: None) if firstresult else (lambda kwargs: [])
+    if len(impls) == 1 and not impls[0].kwargnames:
+        function, names = impls[0].function, tuple(impls[0].argnames)
+        if len(names) == 1 and firstresult:  # negsim_decide(view), the hot one
+            (name,) = names
+
+            def one(kwargs: Mapping[str, Any]) -> Any:
+                try:
+                    arg = kwargs[name]
+                except KeyError as exc:
+                    raise _missing(exc) from exc
+                return function(arg)
+
+            return one
+
+        def single(kwargs: Mapping[str, Any]) -> Any:
+            try:
+                args = tuple(map(kwargs.__getitem__, names))
+            except KeyError as exc:
+                raise _missing(exc) from exc
+            result = function(*args)
+            if firstresult:
+                return result
+            return [] if result is None else [result]
+
+        return single
+    plan = [(impl.function, tuple(impl.argnames), tuple(impl.kwargnames)) for impl in impls]
+
+    def several(kwargs: Mapping[str, Any]) -> Any:
+        results = []
+        for function, names, optional in plan:
+            try:
+                args = tuple(map(kwargs.__getitem__, names))
+            except KeyError as exc:
+                raise _missing(exc) from exc
+            extra = {name: kwargs[name] for name in optional if name in kwargs} if optional else {}
+            result = function(*args, **extra) if extra else function(*args)
+            if result is not None:
+                if firstresult:
+                    return result
+                results.append(result)
+        return None if firstresult else results
+
+    return several
+
+
+def _missing(exc: KeyError) -> pluggy.HookCallError:
+    """The error pluggy raises for a call without an argument an implementation takes."""
+    return pluggy.HookCallError(f"hook call must provide argument {exc.args[0]!r}")
+
+
 class HookRelay:
     """The hooks one agent (or the world) sees: a subset of all plugins.
 
-    Attribute access gives a hook caller: ``relay.negsim_decide(view=view)``.
+    Attribute access gives a :class:`Hook`: ``relay.negsim_decide(view=view)``.
 
     Attributes:
         plugins: The names of the role-specific plugins in this relay (doctrine and
             modifiers, or the world rules), in stack order.
     """
 
-    def __init__(self, plugins: tuple[str, ...], hooks: dict[str, pluggy.HookCaller]) -> None:
+    def __init__(self, plugins: tuple[str, ...], hooks: dict[str, Hook]) -> None:
         self.plugins = plugins
         self._hooks = hooks
-        self._implemented = {name: bool(h.get_hookimpls()) for name, h in hooks.items()}
 
     def implements(self, hook: str) -> bool:
-        """Whether any plugin of this relay implements ``hook`` (worked out once)."""
-        return self._implemented.get(hook, False)
+        """Whether any plugin of this relay implements ``hook`` now."""
+        found = self._hooks.get(hook)
+        return found is not None and found.implemented
 
     def callers(self) -> list[pluggy.HookCaller]:
-        """The hook callers of this relay."""
-        return list(self._hooks.values())
+        """The hook callers of this relay (pluggy's)."""
+        return [h.caller for h in self._hooks.values()]
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Hook:
         try:
-            return self.__dict__["_hooks"][name]
+            return self.__dict__["_hooks"][name]  # type: ignore[no-any-return]
         except KeyError:
             raise AttributeError(name) from None
 
@@ -69,7 +292,7 @@ class PluginRegistry:
     def __init__(
         self, plugins: Iterable[tuple[str, object]] = (), *, discover: bool = True
     ) -> None:
-        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm = _Manager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         if discover:
             try:
@@ -144,6 +367,15 @@ class PluginRegistry:
         self._relays.cache_clear()
 
     # -- queries ---------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever the plugins, their hooks or call monitors change.
+
+        What is worked out from the registry (a scenario's relays, which hooks its
+        agents' plugins implement) holds while it stays the same.
+        """
+        return self.pm.generation
 
     def spec(self, name: str) -> PluginSpec:
         """The spec of plugin ``name``.
@@ -235,7 +467,8 @@ class PluginRegistry:
             for name, spec in self._specs.items()
             if spec.role != PluginRole.OBSERVER and name not in keep
         ]
-        hooks = {h: self.pm.subset_hook_caller(h, remove_plugins=remove) for h in hook_names}
+        pm = self.pm
+        hooks = {h: Hook(pm.subset_hook_caller(h, remove_plugins=remove), pm) for h in hook_names}
         return HookRelay(keep, hooks)
 
     # -- tracing ---------------------------------------------------------------------

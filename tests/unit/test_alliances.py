@@ -253,6 +253,9 @@ def test_named_proposal_and_open_for():
     p = desk.open["p-x"]
     assert (p.proposer, p.opened, p.deadline, p.decision) == ("A", 1, 4, "consult")
     assert dict(p.votes) == {"A": True}
+    by_agent = desk.open_by_agent()
+    assert by_agent == {a: desk.open_for(a) for a in "ABC"}
+    assert desk.open_for("D") == by_agent.get("D", ()) == ()
 
 
 def test_decided_fact_format():

@@ -7,6 +7,8 @@ import re
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import negsim
 from negsim.model import (
@@ -29,6 +31,8 @@ from negsim.model import (
     WorldState,
     freeze,
 )
+from negsim.model._commitments import as_state
+from negsim.model._messages import _action_kind, _visibility, as_performative
 
 # -- validators --------------------------------------------------------------------------
 
@@ -269,3 +273,68 @@ def test_result_events_of():
     assert result.outcome is negsim.Outcome.SETTLEMENT
     assert result.events_of(MessageSent) == (events[0], events[2])
     assert result.events_of(Narration) == (events[1],)
+
+
+# -- fast paths hold to what they replaced ----------------------------------------------
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=4) | st.integers(-20, 20) | st.booleans() | st.none(),
+        st.integers() | st.text(max_size=3),
+        max_size=8,
+    )
+)
+def test_freeze_orders_keys_by_their_text_whatever_they_are(table):
+    frozen = freeze(table)
+    assert list(frozen.items()) == sorted(table.items(), key=lambda kv: str(kv[0]))
+
+
+@pytest.mark.parametrize(
+    ("convert", "enum"),
+    [
+        (as_performative, negsim.Performative),
+        (_action_kind, negsim.model.ActionKind),
+        (_visibility, negsim.model.Visibility),
+        (as_state, negsim.model.CommitmentState),
+    ],
+)
+def test_enum_converters_give_the_enums_answer(convert, enum):
+    for member in enum:
+        assert convert(member) is member
+        assert convert(member.value) is member
+        assert convert(str(member.value)) is member
+    for wrong in ("nonsense", 3, ["x"], None):
+        with pytest.raises(ValueError, match="is not a valid") as raised:
+            enum(wrong)
+        with pytest.raises(ValueError, match="is not a valid") as ours:
+            convert(wrong)
+        assert str(ours.value) == str(raised.value)
+
+
+def test_view_reads_parameters_as_agent_does():
+    a = negsim.Agent(
+        id="X", name="X", doctrine="d", params={"f": 0.5, "i": 3, "b": True, "s": "text"}
+    )
+    view = negsim.AgentView(
+        agent=a,
+        round=1,
+        world=negsim.model.WorldState(),
+        inbox=(),
+        commitments=(),
+        proposals=(),
+        public=None,  # type: ignore[arg-type]
+        state=None,
+        rng=None,  # type: ignore[arg-type]
+    )
+    assert view.me == "X"
+    assert view.number("f") == a.number("f") == 0.5
+    assert view.number("i") == a.number("i") == 3.0
+    assert type(view.number("i")) is float
+    assert view.flag("b") is a.flag("b") is True
+    for name in ("b", "s"):
+        with pytest.raises(TypeError, match="not a number"):
+            view.number(name)
+    for name in ("f", "s"):
+        with pytest.raises(TypeError, match="not a boolean"):
+            view.flag(name)

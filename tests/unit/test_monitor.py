@@ -436,3 +436,66 @@ def test_every_history_in_a_busy_run_is_a_path_of_the_machine():
             assert states[-1] is final[cid]
             rounds = [r for r, _ in history]
             assert rounds == sorted(rounds)
+
+
+def _fresh_view(monitor: CommitmentMonitor, who: str) -> tuple[Commitment, ...]:
+    """What ``monitor.of(who)`` must be, worked out from scratch."""
+    return tuple(c for c in monitor.all() if who in (c.debtor, c.creditor))
+
+
+def test_each_agents_view_follows_every_change_round_by_round():
+    """The views replace a changed commitment in place; they equal fresh ones throughout."""
+    registry = make_registry()
+    scenario = negsim.scenario.scenario_from_dict(demo_data(), registry=registry)
+    changes = 0
+    for seed in range(5):
+        sim = negsim.Simulation(scenario, seed=seed, registry=registry)
+        for who in scenario.agent_ids:
+            sim.monitor.of(who)  # cached before any change, so changes update them
+        while not sim.done:
+            events = sim.step()
+            changes += sum(isinstance(e, CommitmentChanged) for e in events)
+            for who in scenario.agent_ids:
+                assert sim.monitor.of(who) == _fresh_view(sim.monitor, who)
+    assert changes > 10  # the runs did move commitments
+
+
+@settings(max_examples=100, deadline=None)
+@given(worlds=st.lists(st.frozensets(st.sampled_from(ATOMS)), min_size=1, max_size=8))
+def test_views_match_fresh_ones_whatever_the_world_does(worlds):
+    monitor = CommitmentMonitor(
+        [
+            treaty(id="c1", deadline=1),
+            treaty(id="c2", debtor="B", creditor="A", antecedent="attacked(C)"),
+            treaty(id="c3", debtor="C", creditor="A", consequent="attacked(B)", deadline=2),
+        ]
+    )
+    facts: frozenset[str] = frozenset()
+    for who in "ABC":
+        monitor.of(who)
+    for t, new in enumerate(worlds, start=1):
+        monitor.update(new, facts ^ new, t)
+        facts = new
+        for who in "ABC":
+            assert monitor.of(who) == _fresh_view(monitor, who)
+
+
+def test_scenarios_with_the_same_commitments_share_one_template():
+    """A sweep's points differ in parameters, not treaties: they share the opening work."""
+    registry = make_registry()
+    data = demo_data()
+    first = negsim.scenario.scenario_from_dict(data, registry=registry)
+    second = negsim.scenario.scenario_from_dict(data, registry=registry)
+    assert first is not second
+    assert first.commitments == second.commitments
+    a, opening_a = CommitmentMonitor.for_scenario(first)
+    b, opening_b = CommitmentMonitor.for_scenario(second)
+    assert opening_a == opening_b
+    assert a.all() == b.all()
+    cid = first.commitments[0].id
+    assert a._predicates[cid] is b._predicates[cid]  # compiled once, shared
+    other = negsim.scenario.scenario_from_dict(
+        {**data, "world": {**data["world"], "facts": ["attacked(ROK)"]}}, registry=registry
+    )
+    c, _ = CommitmentMonitor.for_scenario(other)
+    assert c._predicates[cid] is not a._predicates[cid]  # other opening facts: its own
