@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from negsim.engine import Simulation, TraceRecord
 from negsim.model import Limits, Result, Scenario
-from negsim.plugins import PluginRegistry
+from negsim.plugins import PluginRegistry, default_registry
 from negsim.scenario import Override, apply_overrides
 
 __all__ = ["simulate"]
@@ -52,7 +52,8 @@ def simulate(
         >>> result.outcome in negsim.Outcome
         True
     """
-    scenario = apply_overrides(scenario, overrides, registry=registry)
+    registry = registry or default_registry()
+    scenario = _overridden(scenario, tuple(overrides), registry)
     # The scenario's overrides: those it was made with (a file loaded with overrides,
     # a variant from apply_overrides) and these, so the provenance has all of them.
     sim = Simulation(
@@ -65,3 +66,61 @@ def simulate(
         ledger=ledger,
     )
     return sim.run()
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def _key(overrides: tuple[Override | str, ...]) -> tuple[object, ...] | None:
+    """``overrides`` as a cache key, or ``None`` when they cannot be one.
+
+    Strings as they are; a ``(path, value)`` pair with the value's type, so that ``1``,
+    ``1.0`` and ``True`` (equal in Python, different in a scenario) never share an entry;
+    a pair whose value is not a plain scalar (a list, a table) is not cached.
+    """
+    key: list[object] = []
+    for item in overrides:
+        if isinstance(item, str):
+            key.append(item)
+        elif (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and type(item[1]) in _SCALARS
+        ):
+            key.append((item[0], type(item[1]), item[1]))
+        else:
+            return None
+    return tuple(key)
+
+
+def _overridden(
+    scenario: Scenario, overrides: tuple[Override | str, ...], registry: PluginRegistry
+) -> Scenario:
+    """:func:`~negsim.scenario.apply_overrides`, the same variant each call for the same inputs.
+
+    Runs of one scenario with the same overrides then share one variant object, and so
+    every per-scenario cache of the engine (set-up, public information, the commitment
+    monitor's template). Kept by the scenario's and the registry's identity (each entry
+    holds both, so a recycled id can never hit), the registry's plugin generation and
+    the overrides; at most :data:`_VARIANTS_KEPT` variants are kept.
+    """
+    if not overrides:
+        return scenario
+    key = _key(overrides)
+    if key is None:
+        return apply_overrides(scenario, overrides, registry=registry)
+    full = (id(scenario), id(registry), registry.generation, key)
+    hit = _VARIANTS.get(full)
+    if hit is not None and hit[0] is scenario and hit[1] is registry:
+        return hit[2]
+    variant = apply_overrides(scenario, overrides, registry=registry)
+    if len(_VARIANTS) >= _VARIANTS_KEPT:
+        _VARIANTS.clear()
+    _VARIANTS[full] = (scenario, registry, variant)
+    return variant
+
+
+_VARIANTS_KEPT = 32
+"""How many scenario variants :func:`simulate` keeps (whole scenarios: kept few)."""
+_VARIANTS: dict[tuple[object, ...], tuple[Scenario, PluginRegistry, Scenario]] = {}

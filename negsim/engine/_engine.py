@@ -109,6 +109,7 @@ class _Setup:
         self.registry = registry
         self.generation = registry.generation
         self.relays = {a.id: registry.agent_relay(a.stack) for a in scenario.agents}
+        self.deciders = {me: relay.negsim_decide for me, relay in self.relays.items()}
         self.world_relay = registry.world_relay(scenario.world_rules)
         self.outcomes = declared_outcomes(registry, scenario.world_rules)
         self.public = public_info(scenario)
@@ -418,28 +419,30 @@ class Simulation:
         facts, variables = world.facts, world.variables
         inbox, states, types, rngs = self.inboxes, self._states, self.types, self._rngs
         monitor, public, frozen = self.monitor, self.public, self._frozen
-        honouring = self._honouring
+        honouring, updating, ledger = self._honouring, self._updating, self.ledger
+        relays, deciders, invoke = self._relays, self._setup.deciders, self._invoke
         proposals = self.desk.open_by_agent() if self.desk.open else {}
+        no_inbox = not inbox
         for agent in self.agents:
             me = agent.id
             view = AgentView(
                 agent=agent,
                 round=t,
                 world=world,
-                inbox=inbox.get(me, ()),
+                inbox=() if no_inbox else inbox.get(me, ()),
                 commitments=monitor.of(me),
-                proposals=proposals.get(me, ()),
+                proposals=proposals.get(me, ()) if proposals else (),
                 public=public,
                 state=states.get(me),
                 rng=rngs[me],
                 seen=seen,
-                type=types.get(me),
-                sessions=sessions.get(me, ()),
+                type=types.get(me) if types else None,
+                sessions=sessions.get(me, ()) if sessions else (),
             )
-            relay = self._relays[me]
-            if me in self._updating:
-                self._invoke(relay.negsim_update_beliefs, relay, me, {"view": view})
-            if self.ledger:
+            relay = relays[me]
+            if me in updating:
+                invoke(relay.negsim_update_beliefs, relay, me, {"view": view})
+            if ledger:
                 with recording() as kept:
                     moves = self._decide(relay, view, detached, events)
                 if kept:
@@ -447,7 +450,7 @@ class Simulation:
             elif me in honouring:
                 moves = self._decide(relay, view, detached, events)
             else:  # the common case, without a call more
-                moves = self._invoke(relay.negsim_decide, relay, me, {"view": view})
+                moves = invoke(deciders[me], relay, me, {"view": view})
             if (
                 world.facts is not facts
                 or world.variables is not variables

@@ -602,6 +602,34 @@ def test_simulate_with_overrides_on_a_scenario_with_commitments(write, registry)
     assert result.provenance.overrides == ("scenario.max_rounds=2",)
 
 
+def test_simulate_reuses_one_variant_per_scenario_registry_and_overrides(write):
+    from negsim._api import _overridden
+
+    registry = make_registry()  # its own: a plugin is registered into it below
+    s = negsim.load_scenario(write(BASE), registry=registry)
+    once = _overridden(s, ("scenario.max_rounds=2",), registry)
+    assert once.max_rounds == 2
+    assert _overridden(s, ("scenario.max_rounds=2",), registry) is once
+    assert _overridden(s, (("scenario.max_rounds", 2),), registry) is not once
+    assert _overridden(s, ("scenario.max_rounds=3",), registry).max_rounds == 3
+    assert _overridden(s, (), registry) is s
+    other = negsim.load_scenario(write(BASE), registry=registry)
+    assert _overridden(other, ("scenario.max_rounds=2",), registry) is not once
+    registry.register(object(), "an_unrelated_plugin")  # the plugins changed: worked out again
+    again = _overridden(s, ("scenario.max_rounds=2",), registry)
+    assert again is not once
+    assert again == once
+
+
+def test_simulate_override_keys_tell_equal_values_of_other_types_apart():
+    from negsim._api import _key
+
+    assert _key((("a.b", 1),)) != _key((("a.b", True),))
+    assert _key((("a.b", 1),)) != _key((("a.b", 1.0),))
+    assert _key(("a.b=1", ("c", "x"))) == ("a.b=1", ("c", str, "x"))
+    assert _key((("a.b", [1, 2]),)) is None  # not a plain scalar: not cached
+
+
 OMITTED = (
     BASE.split("[[commitments]]")[0]
     .replace("max_rounds = 8\n", "")

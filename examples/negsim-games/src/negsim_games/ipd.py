@@ -344,6 +344,25 @@ def _payoffs(scenario: Scenario) -> Payoffs:
     return payoffs
 
 
+def _match(scenario: Scenario) -> tuple[Payoffs, str, str]:
+    """The scenario's payoffs and players, checked, worked out once per scenario object.
+
+    The world rules ask for them every round; a scenario is frozen, and its entry keeps
+    it alive, so a recycled id can never hit.
+    """
+    hit = _MATCHES.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    match = (_payoffs(scenario), *players(scenario))
+    if len(_MATCHES) >= 64:
+        _MATCHES.clear()
+    _MATCHES[id(scenario)] = (scenario, match)
+    return match
+
+
+_MATCHES: dict[int, tuple[Scenario, tuple[Payoffs, str, str]]] = {}
+
+
 def choice_of(actions: Sequence[Action], player: str) -> Choice:
     """What ``player`` chose this round: defect if it mobilized, else cooperate."""
     mobilized = any(a.actor == player and a.kind is ActionKind.MOBILIZE for a in actions)
@@ -373,8 +392,7 @@ def negsim_adjudicate(
     world: WorldState, actions: tuple[Action, ...], scenario: Scenario
 ) -> Adjudication:
     """Score the round: pay each player for its choice against the other's, and record both."""
-    payoffs = _payoffs(scenario)
-    first, second = players(scenario)
+    payoffs, first, second = _match(scenario)
     chose = {p: choice_of(actions, p) for p in (first, second)}
     facts = set(world.facts)
     variables = dict(world.variables)
@@ -405,7 +423,7 @@ def negsim_classify_outcome(
     """After the last round, classify the match by its most common kind of round."""
     if not final:
         return None
-    first, second = players(scenario)
+    _, first, second = _match(scenario)
     rounds = int(world.value(cooperations(first)) + world.value(defections(first)))
     both_c = int(world.value(MUTUAL_COOPERATIONS))
     both_d = int(world.value(MUTUAL_DEFECTIONS))
