@@ -358,7 +358,7 @@ class Simulation:
         with self._guarded():
             self.start()
             with self._tracing():
-                events = self._step()
+                events = tuple(self._step())
             self._check_time()
             return events
 
@@ -399,15 +399,19 @@ class Simulation:
         if self._guard.run_over():
             raise TimeLimitError("run_seconds", self._limit("run_seconds"), self._playing)
 
-    def _step(self) -> tuple[Event, ...]:
+    def _step(self) -> list[Event]:
+        """Play one round; its events (the list the observers get next round)."""
         t = self._playing = self.round + 1
         world = _at_round(self.world, t)
         # 1. deliver: messages sent last round, ordered by sender id then order sent
-        inboxes: defaultdict[str, list[Message]] = defaultdict(list)
-        for m in self.sent:
-            for r in m.recipients:
-                inboxes[r].append(m)
-        self.inboxes = {a: tuple(ms) for a, ms in inboxes.items()}
+        if self.sent:
+            inboxes: defaultdict[str, list[Message]] = defaultdict(list)
+            for m in self.sent:
+                for r in m.recipients:
+                    inboxes[r].append(m)
+            self.inboxes = {a: tuple(ms) for a, ms in inboxes.items()}
+        elif self.inboxes:
+            self.inboxes = {}
         seen = self._observations.next_round(self._last)
         detached = self._detached(self._last)
         # 0. open the negotiations due this round
@@ -464,13 +468,14 @@ class Simulation:
         # 5. validate
         messages: list[Message] = []
         actions: list[Action] = []
+        check = self._validator.check
         for agent, moves in decided:
             if moves is None:
                 continue
             if not isinstance(moves, (list, tuple)):
                 moves = (moves,)
             for move in moves:
-                broken = self._validator.check(agent, move, t)
+                broken = check(agent, move, t)
                 if broken is None and isinstance(move, Message) and move.negotiation:
                     broken = self._protocol_check(move)
                 if broken is not None:
@@ -513,8 +518,10 @@ class Simulation:
         for m in messages:
             if m.performative in (Performative.PROPOSE, Performative.VOTE):
                 self.desk.record(m)
-        decisions, decided_facts = self.desk.tally(t)
-        events.extend(decisions)
+        decided_facts: list[str] = []
+        if self.desk.open:
+            decisions, decided_facts = self.desk.tally(t)
+            events.extend(decisions)
         ended = self._advance_negotiations(t, messages) if self.sessions else []
         for session in ended:
             decided_facts.append(
@@ -530,7 +537,8 @@ class Simulation:
                 )
             )
         new = adjudication.world
-        new = _at_round(new, t, new.facts | frozenset(decided_facts))
+        if decided_facts or new.round != t:
+            new = _at_round(new, t, new.facts | frozenset(decided_facts))
         if ended:
             new = _with_terms(new, ended)
         changed = world.facts ^ new.facts
@@ -578,7 +586,7 @@ class Simulation:
             events.append(OutcomeReached(t, self.outcome, self.reason))
         self.events.extend(events)
         self._last = events
-        return tuple(events)
+        return events
 
     def _decide(
         self,

@@ -45,7 +45,7 @@ class IssueKind(enum.StrEnum):
     """Any number from ``low`` to ``high``."""
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a memo key (issue ranges, utilities): hashed once
 class Issue:
     """One issue a negotiation's offers may settle.
 
