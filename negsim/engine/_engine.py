@@ -65,6 +65,7 @@ from negsim.model import (
     as_outcome,
     draw,
 )
+from negsim.model._view import build_view
 from negsim.plugins import HookRelay, PluginRegistry, default_registry
 
 __all__ = ["Simulation", "TraceRecord", "declared_outcomes", "public_info", "scenario_digest"]
@@ -429,19 +430,19 @@ class Simulation:
         no_inbox = not inbox
         for agent in self.agents:
             me = agent.id
-            view = AgentView(
-                agent=agent,
-                round=t,
-                world=world,
-                inbox=() if no_inbox else inbox.get(me, ()),
-                commitments=monitor.of(me),
-                proposals=proposals.get(me, ()) if proposals else (),
-                public=public,
-                state=states.get(me),
-                rng=rngs[me],
-                seen=seen,
-                type=types.get(me) if types else None,
-                sessions=sessions.get(me, ()) if sessions else (),
+            view = build_view(
+                agent,
+                t,
+                world,
+                () if no_inbox else inbox.get(me, ()),
+                monitor.of(me),
+                proposals.get(me, ()) if proposals else (),
+                public,
+                states.get(me),
+                rngs[me],
+                types.get(me) if types else None,
+                sessions.get(me, ()) if sessions else (),
+                seen,
             )
             relay = relays[me]
             if me in updating:

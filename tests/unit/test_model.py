@@ -338,3 +338,38 @@ def test_view_reads_parameters_as_agent_does():
     for name in ("f", "s"):
         with pytest.raises(TypeError, match="not a boolean"):
             view.flag(name)
+
+
+def test_build_view_makes_the_view_the_constructor_makes():
+    from negsim.model._view import build_view
+
+    # no field may convert or validate: build_view sets the values as given
+    for field in attrs.fields(negsim.AgentView):
+        assert field.converter is None, field.name
+        assert field.validator is None, field.name
+    a = negsim.Agent(id="X", name="X", doctrine="d", params={"f": 0.5})
+    world = negsim.model.WorldState(round=2, facts={"p"})
+    args = dict(
+        agent=a,
+        round=2,
+        world=world,
+        inbox=(),
+        commitments=(),
+        proposals=(),
+        public=None,
+        state={"k": 1},
+        rng=None,
+        type=None,
+        sessions=(),
+        seen=lambda agent: (),
+    )
+    built = build_view(**args)  # type: ignore[arg-type]
+    made = negsim.AgentView(**args)  # type: ignore[arg-type]
+    for field in attrs.fields(negsim.AgentView):
+        if field.name != "_ids":
+            assert getattr(built, field.name) is getattr(made, field.name), field.name
+    assert built.me == "X"
+    assert built._ids is not made._ids  # each view numbers its own moves
+    assert built.say(["Y"], "inform").id == made.say(["Y"], "inform").id
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.round = 3  # type: ignore[misc]
