@@ -112,25 +112,69 @@ def nominal_rules(
     return rules
 
 
+class _Facts:
+    """The facts the allies scan for, indexed once per set of facts.
+
+    ``attackers`` maps each target to the attacker of the first ``attacking(A,T)`` fact
+    in the set's order; ``threatened`` and ``responded`` hold the last arguments of the
+    ``threatened(...)`` and ``responds(...)`` facts; ``war`` says whether any attack is
+    under way.
+    """
+
+    __slots__ = ("attackers", "responded", "threatened", "war")
+
+    def __init__(self, facts: Iterable[str]) -> None:
+        self.attackers: dict[str, str] = {}
+        self.threatened: set[str] = set()
+        self.responded: set[str] = set()
+        self.war = False
+        for fact in facts:
+            name, _, rest = fact.partition("(")
+            if name == "attacking":
+                self.war = True
+            elif name not in ("threatened", "responds"):
+                continue
+            first, comma, _ = rest.partition(",")
+            if not comma or not rest.endswith(")"):
+                continue
+            last = rest[rest.rindex(",") + 1 : -1]
+            if name == "attacking":
+                self.attackers.setdefault(last, first)
+            elif name == "threatened":
+                self.threatened.add(last)
+            else:
+                self.responded.add(last)
+
+
+def _facts(view: AgentView) -> _Facts:
+    """The :class:`_Facts` of the view's world, built once for every view of a round."""
+    global _LAST_FACTS
+    facts = view.world.facts
+    last = _LAST_FACTS
+    if last is not None and last[0] is facts:
+        return last[1]
+    index = _Facts(facts)
+    _LAST_FACTS = (facts, index)
+    return index
+
+
+_LAST_FACTS: tuple[frozenset[str], _Facts] | None = None
+"""The last set of facts indexed, kept with its index (every ally reads the same set)."""
+
+
 def attacker_of(view: AgentView, target: str) -> str | None:
     """Who is attacking ``target`` now, or ``None``."""
-    for fact in view.world.facts:
-        if fact.startswith("attacking(") and fact.endswith(f",{target})"):
-            return fact[len("attacking(") :].split(",")[0]
-    return None
+    return _facts(view).attackers.get(target)
 
 
 def in_danger(view: AgentView, state: str) -> bool:
     """Whether ``state`` has been attacked or threatened in this crisis (public facts)."""
-    facts = view.world.facts
-    return attacked(state) in facts or any(
-        f.startswith("threatened(") and f.endswith(f",{state})") for f in facts
-    )
+    return attacked(state) in view.world.facts or state in _facts(view).threatened
 
 
 def at_war(view: AgentView) -> bool:
     """Whether any attack is under way."""
-    return any(f.startswith("attacking(") for f in view.world.facts)
+    return _facts(view).war
 
 
 def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None:
@@ -146,7 +190,10 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
     learning = view.number("fear_learning")
     partners = set(partners)
     _watch_resistance(view, standing, partners)
+    seen = standing.seen
     for partner in sorted(partners):
+        if "record:" + partner in seen:
+            continue  # read once
         record = view.public.record_of(partner)
         standing.read_record(partner, record.honoured, record.failed, learning)
     for fact in view.world.facts:
@@ -169,10 +216,10 @@ def _watch_resistance(view: AgentView, standing: Standing, partners: Iterable[st
     """Each attacker that fights on today against a defended partner (or itself)."""
     if not 0.0 < standing.resolve_prior < 1.0:
         return
-    facts = view.world.facts
+    index = _facts(view)
     for target in sorted({view.me, *partners}):
-        attacker = attacker_of(view, target)
-        if attacker and any(f.startswith("responds(") and f.endswith(f",{target})") for f in facts):
+        attacker = index.attackers.get(target)
+        if attacker and target in index.responded:
             standing.observe_resistance(attacker, view.number("resolve_evidence"))
 
 
@@ -184,7 +231,13 @@ def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[st
     size = view.world.variables.get(f"attack_size({target})", 0.0)
     if size <= 0.0:
         return 1.0
+    public = view.public
     facts = view.world.facts
+    helpers = tuple(helpers)
+    key = (id(public), facts, view.round, target, attacker, size, helpers)
+    hit = _WINS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1]
 
     def access(host: str, user: str) -> float:
         return 0.0 if denies_access(host, user) in facts else 1.0
@@ -199,7 +252,17 @@ def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[st
         access=access,
         days=days,
     )
-    return 1.0 - grab_stands(view.public, attacker, size, defence)
+    chance = 1.0 - grab_stands(view.public, attacker, size, defence)
+    if len(_WINS) > 65536:
+        _WINS.clear()
+    _WINS[key] = (public, chance)
+    return chance
+
+
+_WINS: dict[tuple[object, ...], tuple[PublicInfo, float]] = {}
+""":func:`win_chance` memoised on all it reads: the public information (kept with its
+entry so that a recycled id can never hit), the facts, the round, the target, the
+attacker, the attack's size and the helpers in order."""
 
 
 def support_values(

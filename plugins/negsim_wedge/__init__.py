@@ -904,14 +904,29 @@ def _at_most_refuse(consents: Sequence[float], k: int) -> float:
 def _coalition_wins(view: AgentView, target: str, size: float) -> float:
     """The chance every helper of ``target``, all coming at once, wins its ground back.
 
-    The chance of winning each helper weighs, as the allies themselves reckon it.
+    The chance of winning each helper weighs, as the allies themselves reckon it. A
+    function of the public information only: worked out once per scenario.
     """
     public = view.public
+    key = (id(public), view.me, target, size)
+    hit = _WINS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1]
     coalition = dict.fromkeys(_helpers(public, target, view.me), 1.0)
     full = defence_by_day(
         public, target, size, helpers=coalition, start={}, access=lambda h, u: 1.0, days=10
     )
-    return 1.0 - grab_stands(public, view.me, size, full)
+    wins = 1.0 - grab_stands(public, view.me, size, full)
+    if len(_WINS) > 4096:
+        _WINS.clear()
+    _WINS[key] = (public, wins)
+    return wins
+
+
+_WINS: dict[tuple[object, ...], tuple[PublicInfo, float]] = {}
+""":func:`_coalition_wins` by (identity of the public information, challenger, target,
+size); the public information is kept with its entry so that a recycled id can never
+hit."""
 
 
 def _p_honour(
@@ -983,8 +998,19 @@ def _expected_delay(view: AgentView, state: Challenger, helper: str) -> int:
 
 
 def _risk(view: AgentView, target: str, size: float) -> float:
-    """The escalation risk it perceives, discounted for limited probes by survivability."""
-    wp = view.public.world_params
+    """The escalation risk it perceives, discounted for limited probes by survivability.
+
+    Memoised on what it reads: the public information, the target, the size, its
+    horizon and survivability.
+    """
+    public = view.public
+    horizon = view.number("horizon")
+    survivable = _survivable(view)
+    key = (id(public), target, size, horizon, survivable)
+    hit = _RISKS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1]
+    wp = public.world_params
     troops = sum(view.public.capabilities[target].forces_hosted.values())
     daily = (
         float(wp.get("escalation_base", 0.0))
@@ -995,8 +1021,16 @@ def _risk(view: AgentView, target: str, size: float) -> float:
             half=float(wp.get("tripwire_half", 10000.0)),
         )
     )
-    risk: float = 1.0 - (1.0 - min(1.0, daily)) ** view.number("horizon")
-    return risk * (1.0 - _survivable(view) * (1.0 - size))
+    risk: float = 1.0 - (1.0 - min(1.0, daily)) ** horizon
+    perceived = risk * (1.0 - survivable * (1.0 - size))
+    if len(_RISKS) > 4096:
+        _RISKS.clear()
+    _RISKS[key] = (public, perceived)
+    return perceived
+
+
+_RISKS: dict[tuple[object, ...], tuple[PublicInfo, float]] = {}
+""":func:`_risk` by what it reads, the public information kept with its entry."""
 
 
 def _survivable(view: AgentView) -> float:
