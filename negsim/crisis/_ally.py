@@ -118,18 +118,27 @@ class _Facts:
     ``attackers`` maps each target to the attacker of the first ``attacking(A,T)`` fact
     in the set's order; ``threatened`` and ``responded`` hold the last arguments of the
     ``threatened(...)`` and ``responds(...)`` facts; ``war`` says whether any attack is
-    under way.
+    under way; ``acts`` lists, in the set's order, each ``conceded(P,...)`` fact (not
+    reliable) and each ``responds(P,T)`` fact with ``P`` not ``T`` (reliable) as
+    ``(fact, P, reliable)``.
     """
 
-    __slots__ = ("attackers", "responded", "threatened", "war")
+    __slots__ = ("acts", "attackers", "responded", "threatened", "war")
 
     def __init__(self, facts: Iterable[str]) -> None:
         self.attackers: dict[str, str] = {}
         self.threatened: set[str] = set()
         self.responded: set[str] = set()
+        self.acts: list[tuple[str, str, bool]] = []
         self.war = False
         for fact in facts:
             name, _, rest = fact.partition("(")
+            if name in ("responds", "conceded"):
+                who, _, whom = rest[:-1].partition(",")
+                if name == "conceded":
+                    self.acts.append((fact, who, False))
+                elif who != whom:
+                    self.acts.append((fact, who, True))
             if name == "attacking":
                 self.war = True
             elif name not in ("threatened", "responds"):
@@ -196,17 +205,9 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
             continue  # read once
         record = view.public.record_of(partner)
         standing.read_record(partner, record.honoured, record.failed, learning)
-    for fact in view.world.facts:
-        name, _, rest = fact.partition("(")
-        if name not in ("responds", "conceded"):
-            continue
-        who, _, whom = rest[:-1].partition(",")
-        if who not in partners:
-            continue
-        if name == "conceded":
-            standing.observe_partner(fact, reliable=False, learning=learning)
-        elif who != whom:
-            standing.observe_partner(fact, reliable=True, learning=learning)
+    for fact, who, reliable in _facts(view).acts:
+        if who in partners:
+            standing.observe_partner(fact, reliable=reliable, learning=learning)
     for c in view.commitments:
         if c.creditor == view.me and c.state is CommitmentState.VIOLATED:
             standing.observe_partner(f"violated:{c.id}", reliable=False, learning=learning)
