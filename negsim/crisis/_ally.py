@@ -28,11 +28,9 @@ from negsim.crisis._theory import (
 )
 from negsim.crisis._vocabulary import (
     Rung,
-    attacked,
     denies_access,
     grants_access,
     offers,
-    repelled,
     threats,
 )
 from negsim.logic import Rule
@@ -116,18 +114,22 @@ class _Facts:
     """The facts the allies scan for, indexed once per set of facts.
 
     ``attackers`` maps each target to the attacker of the first ``attacking(A,T)`` fact
-    in the set's order; ``threatened`` and ``responded`` hold the last arguments of the
-    ``threatened(...)`` and ``responds(...)`` facts; ``war`` says whether any attack is
+    in the set's order; ``attacked`` and ``repelled`` hold the ``T`` of each
+    ``attacked(T)`` and ``repelled(T)`` fact; ``endangered`` the attacked and the last
+    arguments of the ``threatened(...)`` facts, ``responded`` those of the
+    ``responds(...)`` facts; ``war`` says whether any attack is
     under way; ``acts`` lists, in the set's order, each ``conceded(P,...)`` fact (not
     reliable) and each ``responds(P,T)`` fact with ``P`` not ``T`` (reliable) as
     ``(fact, P, reliable)``.
     """
 
-    __slots__ = ("acts", "attackers", "responded", "threatened", "war")
+    __slots__ = ("acts", "attacked", "attackers", "endangered", "repelled", "responded", "war")
 
     def __init__(self, facts: Iterable[str]) -> None:
         self.attackers: dict[str, str] = {}
-        self.threatened: set[str] = set()
+        self.attacked: set[str] = set()
+        self.repelled: set[str] = set()
+        self.endangered: set[str] = set()
         self.responded: set[str] = set()
         self.acts: list[tuple[str, str, bool]] = []
         self.war = False
@@ -139,6 +141,10 @@ class _Facts:
                     self.acts.append((fact, who, False))
                 elif who != whom:
                     self.acts.append((fact, who, True))
+            if name in ("attacked", "repelled"):
+                if rest.endswith(")"):
+                    (self.attacked if name == "attacked" else self.repelled).add(rest[:-1])
+                continue
             if name == "attacking":
                 self.war = True
             elif name not in ("threatened", "responds"):
@@ -150,9 +156,10 @@ class _Facts:
             if name == "attacking":
                 self.attackers.setdefault(last, first)
             elif name == "threatened":
-                self.threatened.add(last)
+                self.endangered.add(last)
             else:
                 self.responded.add(last)
+        self.endangered |= self.attacked
 
 
 def _facts(view: AgentView) -> _Facts:
@@ -178,7 +185,7 @@ def attacker_of(view: AgentView, target: str) -> str | None:
 
 def in_danger(view: AgentView, state: str) -> bool:
     """Whether ``state`` has been attacked or threatened in this crisis (public facts)."""
-    return attacked(state) in view.world.facts or state in _facts(view).threatened
+    return state in _facts(view).endangered
 
 
 def at_war(view: AgentView) -> bool:
@@ -200,10 +207,11 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
     partners = set(partners)
     _watch_resistance(view, standing, partners)
     seen = standing.seen
-    for partner in sorted(partners):
+    records = view.public.records  # a partner without one has none to read
+    for partner in sorted(partners.intersection(records)):
         if "record:" + partner in seen:
             continue  # read once
-        record = view.public.record_of(partner)
+        record = records[partner]
         standing.read_record(partner, record.honoured, record.failed, learning)
     for fact, who, reliable in _facts(view).acts:
         if who in partners:
@@ -394,5 +402,5 @@ def open_or_shut(view: AgentView, users: Iterable[str], *, grant: bool) -> list[
 
 def victims(view: AgentView, among: Iterable[str]) -> list[str]:
     """Partners in ``among`` under attack and not yet relieved, sorted."""
-    facts = view.world.facts
-    return sorted(t for t in set(among) if attacked(t) in facts and repelled(t) not in facts)
+    index = _facts(view)
+    return sorted(t for t in set(among) if t in index.attacked and t not in index.repelled)

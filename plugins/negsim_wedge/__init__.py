@@ -681,9 +681,22 @@ def _p_deny(view: AgentView, state: Challenger, host: str, hazard: float, reward
     """Its belief that ``host`` shuts its bases against a threat of ``hazard``."""
     threshold = _host_breaking_point(view, state, hazard) + reward
     ties = view.number("est_ties")
-    return 1.0 - state.hosts[host].expect(
-        lambda t: float(float(t.params["alliance_value"]) + ties > threshold)
-    )
+    belief = state.hosts[host]
+    key = (id(belief), belief.probabilities, threshold, ties)
+    hit = _DENY.get(key)
+    if hit is not None and hit[0] is belief:
+        return hit[1]
+    p = 1.0 - belief.expect(lambda t: float(float(t.params["alliance_value"]) + ties > threshold))
+    if len(_DENY) > 65536:
+        _DENY.clear()
+    _DENY[key] = (belief, p)
+    return p
+
+
+_DENY: dict[tuple[object, ...], tuple[Belief, float]] = {}
+""":func:`_p_deny` by (identity of the belief, its probabilities, the threshold, the
+ties): a belief's types never change, and it is kept with its entry so that a recycled
+id can never hit."""
 
 
 # -- the plan ----------------------------------------------------------------------------
@@ -1060,6 +1073,8 @@ def _coercion_cost(view: AgentView, state: Challenger, hazards: Mapping[str, flo
 def _offer_to(view: AgentView, state: Challenger, host: str) -> float:
     """The reward it offers ``host``: its budget if it can out-bid the patron, else 0."""
     budget = view.number("reward_budget")
+    if budget <= 0.0:
+        return 0.0
     price = state.hosts[host].expect("alliance_value") + view.number("est_ties")
     return budget if budget > 0.0 and price < budget else 0.0
 
