@@ -34,7 +34,7 @@ from negsim.crisis._vocabulary import (
     threats,
 )
 from negsim.logic import Rule
-from negsim.model import Agent, AgentView, CommitmentState, Move, PublicInfo, Scenario
+from negsim.model import Agent, AgentView, Commitment, CommitmentState, Move, PublicInfo, Scenario
 
 __all__ = [
     "access_values",
@@ -216,9 +216,32 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
     for fact, who, reliable in _facts(view).acts:
         if who in partners:
             standing.observe_partner(fact, reliable=reliable, learning=learning)
-    for c in view.commitments:
-        if c.creditor == view.me and c.state is CommitmentState.VIOLATED:
-            standing.observe_partner(f"violated:{c.id}", reliable=False, learning=learning)
+    for cid in _violated_to(view):
+        standing.observe_partner(f"violated:{cid}", reliable=False, learning=learning)
+
+
+def _violated_to(view: AgentView) -> list[str]:
+    """The ids of the violated commitments owed to the agent, in the view's order.
+
+    Worked out once per tuple of commitments: the engine hands an agent the same tuple
+    until one of them changes (an alliance's members see hundreds of treaties).
+    """
+    commitments, me = view.commitments, view.me
+    key = (id(commitments), me)
+    hit = _VIOLATED.get(key)
+    if hit is not None and hit[0] is commitments:
+        return hit[1]
+    violated = CommitmentState.VIOLATED
+    found = [c.id for c in commitments if c.state is violated and c.creditor == me]
+    if len(_VIOLATED) > 4096:
+        _VIOLATED.clear()
+    _VIOLATED[key] = (commitments, found)
+    return found
+
+
+_VIOLATED: dict[tuple[int, str], tuple[tuple[Commitment, ...], list[str]]] = {}
+""":func:`_violated_to` by (identity of the commitments, agent); the commitments are
+kept with their entry so that a recycled id can never hit."""
 
 
 def _watch_resistance(view: AgentView, standing: Standing, partners: Iterable[str]) -> None:
