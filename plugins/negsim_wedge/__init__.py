@@ -37,6 +37,7 @@ all from what it believes and what it sees:
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -702,12 +703,18 @@ id can never hit."""
 # -- the plan ----------------------------------------------------------------------------
 
 
-def _hazard_choices(view: AgentView) -> list[float]:
-    return [float(h) for h in str(view.param("hazards")).split(",") if h.strip()]
+def _hazard_choices(view: AgentView) -> tuple[float, ...]:
+    return _numbers(str(view.param("hazards")))
 
 
-def _sizes(view: AgentView) -> list[float]:
-    return [float(s) for s in str(view.param("sizes")).split(",") if s.strip()]
+def _sizes(view: AgentView) -> tuple[float, ...]:
+    return _numbers(str(view.param("sizes")))
+
+
+@functools.lru_cache(maxsize=256)
+def _numbers(text: str) -> tuple[float, ...]:
+    """The numbers of a comma-separated list, parsed once per text."""
+    return tuple(float(x) for x in text.split(",") if x.strip())
 
 
 def _best_plan(view: AgentView, state: Challenger) -> Plan | None:
@@ -1063,10 +1070,11 @@ def _coercion_cost(view: AgentView, state: Challenger, hazards: Mapping[str, flo
     else:
         each = view.number("execution_cost") * Rung(state.rung).level
     cost = 0.0
+    horizon = view.number("horizon")
     for host, x in hazards.items():
         reward = _offer_to(view, state, host)
         complies = _p_deny(view, state, host, x, reward)
-        cost += x * view.number("horizon") * each * (1.0 - complies) + reward * complies
+        cost += x * horizon * each * (1.0 - complies) + reward * complies
     return cost
 
 
