@@ -587,10 +587,27 @@ def _past_honour(view: AgentView) -> Callable[[AgentType], float]:
 
 
 def _belief(public: PublicInfo, who: str, param: str, point: float) -> Belief:
+    """A fresh belief about ``who``'s ``param``: the public prior, or ``point`` for sure.
+
+    A copy of one built once per scenario (the public information is kept with its
+    entry so that a recycled id can never hit).
+    """
+    key = (id(public), who, param, point)
+    hit = _BELIEFS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1].copy()
     prior = public.prior_of(who)
     if prior is not None and any(param in t.params for t in prior.types):
-        return Belief(who, prior)
-    return Belief(who, (AgentType(f"{param}={point:g}", {param: point}, 1.0),))
+        belief = Belief(who, prior)
+    else:
+        belief = Belief(who, (AgentType(f"{param}={point:g}", {param: point}, 1.0),))
+    if len(_BELIEFS) > 4096:
+        _BELIEFS.clear()
+    _BELIEFS[key] = (public, belief)
+    return belief.copy()
+
+
+_BELIEFS: dict[tuple[object, ...], tuple[PublicInfo, Belief]] = {}
 
 
 def _rung(view: AgentView) -> str:
