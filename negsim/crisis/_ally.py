@@ -117,13 +117,23 @@ class _Facts:
     in the set's order; ``attacked`` and ``repelled`` hold the ``T`` of each
     ``attacked(T)`` and ``repelled(T)`` fact; ``endangered`` the attacked and the last
     arguments of the ``threatened(...)`` facts, ``responded`` those of the
-    ``responds(...)`` facts; ``war`` says whether any attack is
+    ``responds(...)`` facts; ``denied`` the ``denies_access(...)`` facts; ``war`` says
+    whether any attack is
     under way; ``acts`` lists, in the set's order, each ``conceded(P,...)`` fact (not
     reliable) and each ``responds(P,T)`` fact with ``P`` not ``T`` (reliable) as
     ``(fact, P, reliable)``.
     """
 
-    __slots__ = ("acts", "attacked", "attackers", "endangered", "repelled", "responded", "war")
+    __slots__ = (
+        "acts",
+        "attacked",
+        "attackers",
+        "denied",
+        "endangered",
+        "repelled",
+        "responded",
+        "war",
+    )
 
     def __init__(self, facts: Iterable[str]) -> None:
         self.attackers: dict[str, str] = {}
@@ -133,8 +143,12 @@ class _Facts:
         self.responded: set[str] = set()
         self.acts: list[tuple[str, str, bool]] = []
         self.war = False
+        denied = []
         for fact in facts:
             name, _, rest = fact.partition("(")
+            if name == "denies_access":
+                denied.append(fact)
+                continue
             if name in ("responds", "conceded"):
                 who, _, whom = rest[:-1].partition(",")
                 if name == "conceded":
@@ -160,6 +174,7 @@ class _Facts:
             else:
                 self.responded.add(last)
         self.endangered |= self.attacked
+        self.denied = frozenset(denied)
 
 
 def _facts(view: AgentView) -> _Facts:
@@ -264,7 +279,7 @@ def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[st
     if size <= 0.0:
         return 1.0
     public = view.public
-    facts = view.world.facts
+    facts = _facts(view).denied  # all it reads of the facts
     helpers = tuple(helpers)
     key = (id(public), facts, view.round, target, attacker, size, helpers)
     hit = _WINS.get(key)
@@ -285,7 +300,7 @@ def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[st
         days=days,
     )
     chance = 1.0 - grab_stands(view.public, attacker, size, defence)
-    if len(_WINS) > 65536:
+    if len(_WINS) > 4096:
         _WINS.clear()
     _WINS[key] = (public, chance)
     return chance
@@ -293,8 +308,8 @@ def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[st
 
 _WINS: dict[tuple[object, ...], tuple[PublicInfo, float]] = {}
 """:func:`win_chance` memoised on all it reads: the public information (kept with its
-entry so that a recycled id can never hit), the facts, the round, the target, the
-attacker, the attack's size and the helpers in order."""
+entry so that a recycled id can never hit), the bases denied, the round, the target,
+the attacker, the attack's size and the helpers in order."""
 
 
 def support_values(

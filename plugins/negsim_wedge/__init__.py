@@ -705,7 +705,7 @@ def _p_deny(view: AgentView, state: Challenger, host: str, hazard: float, reward
     if hit is not None and hit[0] is belief:
         return hit[1]
     p = 1.0 - belief.expect(lambda t: float(float(t.params["alliance_value"]) + ties > threshold))
-    if len(_DENY) > 65536:
+    if len(_DENY) > 4096:  # a run's own beliefs: bounded, so that memory stays flat
         _DENY.clear()
     _DENY[key] = (belief, p)
     return p
