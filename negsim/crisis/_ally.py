@@ -145,7 +145,9 @@ class _Facts:
         self.war = False
         denied = []
         for fact in facts:
-            name, _, rest = fact.partition("(")
+            name, bracket, rest = fact.partition("(")
+            if not bracket:
+                continue  # not an atom: none of the names below
             if name == "denies_access":
                 denied.append(fact)
                 continue
