@@ -28,15 +28,13 @@ from negsim.crisis._theory import (
 )
 from negsim.crisis._vocabulary import (
     Rung,
-    attacked,
     denies_access,
     grants_access,
     offers,
-    repelled,
     threats,
 )
 from negsim.logic import Rule
-from negsim.model import Agent, AgentView, CommitmentState, Move, PublicInfo, Scenario
+from negsim.model import Agent, AgentView, Commitment, CommitmentState, Move, PublicInfo, Scenario
 
 __all__ = [
     "access_values",
@@ -112,25 +110,104 @@ def nominal_rules(
     return rules
 
 
+class _Facts:
+    """The facts the allies scan for, indexed once per set of facts.
+
+    ``attackers`` maps each target to the attacker of the first ``attacking(A,T)`` fact
+    in the set's order; ``attacked`` and ``repelled`` hold the ``T`` of each
+    ``attacked(T)`` and ``repelled(T)`` fact; ``endangered`` the attacked and the last
+    arguments of the ``threatened(...)`` facts, ``responded`` those of the
+    ``responds(...)`` facts; ``denied`` the ``denies_access(...)`` facts; ``war`` says
+    whether any attack is
+    under way; ``acts`` lists, in the set's order, each ``conceded(P,...)`` fact (not
+    reliable) and each ``responds(P,T)`` fact with ``P`` not ``T`` (reliable) as
+    ``(fact, P, reliable)``.
+    """
+
+    __slots__ = (
+        "acts",
+        "attacked",
+        "attackers",
+        "denied",
+        "endangered",
+        "repelled",
+        "responded",
+        "war",
+    )
+
+    def __init__(self, facts: Iterable[str]) -> None:
+        self.attackers: dict[str, str] = {}
+        self.attacked: set[str] = set()
+        self.repelled: set[str] = set()
+        self.endangered: set[str] = set()
+        self.responded: set[str] = set()
+        self.acts: list[tuple[str, str, bool]] = []
+        self.war = False
+        denied = []
+        for fact in facts:
+            name, bracket, rest = fact.partition("(")
+            if not bracket:
+                continue  # not an atom: none of the names below
+            if name == "denies_access":
+                denied.append(fact)
+                continue
+            if name in ("responds", "conceded"):
+                who, _, whom = rest[:-1].partition(",")
+                if name == "conceded":
+                    self.acts.append((fact, who, False))
+                elif who != whom:
+                    self.acts.append((fact, who, True))
+            if name in ("attacked", "repelled"):
+                if rest.endswith(")"):
+                    (self.attacked if name == "attacked" else self.repelled).add(rest[:-1])
+                continue
+            if name == "attacking":
+                self.war = True
+            elif name not in ("threatened", "responds"):
+                continue
+            first, comma, _ = rest.partition(",")
+            if not comma or not rest.endswith(")"):
+                continue
+            last = rest[rest.rindex(",") + 1 : -1]
+            if name == "attacking":
+                self.attackers.setdefault(last, first)
+            elif name == "threatened":
+                self.endangered.add(last)
+            else:
+                self.responded.add(last)
+        self.endangered |= self.attacked
+        self.denied = frozenset(denied)
+
+
+def _facts(view: AgentView) -> _Facts:
+    """The :class:`_Facts` of the view's world, built once for every view of a round."""
+    global _LAST_FACTS
+    facts = view.world.facts
+    last = _LAST_FACTS
+    if last is not None and last[0] is facts:
+        return last[1]
+    index = _Facts(facts)
+    _LAST_FACTS = (facts, index)
+    return index
+
+
+_LAST_FACTS: tuple[frozenset[str], _Facts] | None = None
+"""The last set of facts indexed, kept with its index (every ally reads the same set)."""
+
+
 def attacker_of(view: AgentView, target: str) -> str | None:
     """Who is attacking ``target`` now, or ``None``."""
-    for fact in view.world.facts:
-        if fact.startswith("attacking(") and fact.endswith(f",{target})"):
-            return fact[len("attacking(") :].split(",")[0]
-    return None
+    return _facts(view).attackers.get(target)
 
 
 def in_danger(view: AgentView, state: str) -> bool:
     """Whether ``state`` has been attacked or threatened in this crisis (public facts)."""
-    facts = view.world.facts
-    return attacked(state) in facts or any(
-        f.startswith("threatened(") and f.endswith(f",{state})") for f in facts
-    )
+    return state in _facts(view).endangered
 
 
 def at_war(view: AgentView) -> bool:
     """Whether any attack is under way."""
-    return any(f.startswith("attacking(") for f in view.world.facts)
+    return _facts(view).war
 
 
 def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None:
@@ -146,33 +223,52 @@ def listen(view: AgentView, standing: Standing, partners: Iterable[str]) -> None
     learning = view.number("fear_learning")
     partners = set(partners)
     _watch_resistance(view, standing, partners)
-    for partner in sorted(partners):
-        record = view.public.record_of(partner)
+    seen = standing.seen
+    records = view.public.records  # a partner without one has none to read
+    for partner in sorted(partners.intersection(records)):
+        if "record:" + partner in seen:
+            continue  # read once
+        record = records[partner]
         standing.read_record(partner, record.honoured, record.failed, learning)
-    for fact in view.world.facts:
-        name, _, rest = fact.partition("(")
-        if name not in ("responds", "conceded"):
-            continue
-        who, _, whom = rest[:-1].partition(",")
-        if who not in partners:
-            continue
-        if name == "conceded":
-            standing.observe_partner(fact, reliable=False, learning=learning)
-        elif who != whom:
-            standing.observe_partner(fact, reliable=True, learning=learning)
-    for c in view.commitments:
-        if c.creditor == view.me and c.state is CommitmentState.VIOLATED:
-            standing.observe_partner(f"violated:{c.id}", reliable=False, learning=learning)
+    for fact, who, reliable in _facts(view).acts:
+        if who in partners:
+            standing.observe_partner(fact, reliable=reliable, learning=learning)
+    for cid in _violated_to(view):
+        standing.observe_partner(f"violated:{cid}", reliable=False, learning=learning)
+
+
+def _violated_to(view: AgentView) -> list[str]:
+    """The ids of the violated commitments owed to the agent, in the view's order.
+
+    Worked out once per tuple of commitments: the engine hands an agent the same tuple
+    until one of them changes (an alliance's members see hundreds of treaties).
+    """
+    commitments, me = view.commitments, view.me
+    key = (id(commitments), me)
+    hit = _VIOLATED.get(key)
+    if hit is not None and hit[0] is commitments:
+        return hit[1]
+    violated = CommitmentState.VIOLATED
+    found = [c.id for c in commitments if c.state is violated and c.creditor == me]
+    if len(_VIOLATED) > 4096:
+        _VIOLATED.clear()
+    _VIOLATED[key] = (commitments, found)
+    return found
+
+
+_VIOLATED: dict[tuple[int, str], tuple[tuple[Commitment, ...], list[str]]] = {}
+""":func:`_violated_to` by (identity of the commitments, agent); the commitments are
+kept with their entry so that a recycled id can never hit."""
 
 
 def _watch_resistance(view: AgentView, standing: Standing, partners: Iterable[str]) -> None:
     """Each attacker that fights on today against a defended partner (or itself)."""
     if not 0.0 < standing.resolve_prior < 1.0:
         return
-    facts = view.world.facts
+    index = _facts(view)
     for target in sorted({view.me, *partners}):
-        attacker = attacker_of(view, target)
-        if attacker and any(f.startswith("responds(") and f.endswith(f",{target})") for f in facts):
+        attacker = index.attackers.get(target)
+        if attacker and target in index.responded:
             standing.observe_resistance(attacker, view.number("resolve_evidence"))
 
 
@@ -184,7 +280,13 @@ def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[st
     size = view.world.variables.get(f"attack_size({target})", 0.0)
     if size <= 0.0:
         return 1.0
-    facts = view.world.facts
+    public = view.public
+    facts = _facts(view).denied  # all it reads of the facts
+    helpers = tuple(helpers)
+    key = (id(public), facts, view.round, target, attacker, size, helpers)
+    hit = _WINS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1]
 
     def access(host: str, user: str) -> float:
         return 0.0 if denies_access(host, user) in facts else 1.0
@@ -199,7 +301,17 @@ def win_chance(view: AgentView, target: str, attacker: str, helpers: Iterable[st
         access=access,
         days=days,
     )
-    return 1.0 - grab_stands(view.public, attacker, size, defence)
+    chance = 1.0 - grab_stands(view.public, attacker, size, defence)
+    if len(_WINS) > 4096:
+        _WINS.clear()
+    _WINS[key] = (public, chance)
+    return chance
+
+
+_WINS: dict[tuple[object, ...], tuple[PublicInfo, float]] = {}
+""":func:`win_chance` memoised on all it reads: the public information (kept with its
+entry so that a recycled id can never hit), the bases denied, the round, the target,
+the attacker, the attack's size and the helpers in order."""
 
 
 def support_values(
@@ -330,5 +442,5 @@ def open_or_shut(view: AgentView, users: Iterable[str], *, grant: bool) -> list[
 
 def victims(view: AgentView, among: Iterable[str]) -> list[str]:
     """Partners in ``among`` under attack and not yet relieved, sorted."""
-    facts = view.world.facts
-    return sorted(t for t in set(among) if attacked(t) in facts and repelled(t) not in facts)
+    index = _facts(view)
+    return sorted(t for t in set(among) if t in index.attacked and t not in index.repelled)

@@ -89,6 +89,8 @@ def arrival_delay(distance_km: float, km_per_day: float) -> int:
 def garrison(target: str, capabilities: Mapping[str, Capabilities]) -> float:
     """The power on ``target``'s territory: its own and what foreign states station there.
 
+    Worked out once per capabilities table and target.
+
     >>> from negsim.model import Capabilities
     >>> caps = {
     ...     "USA": Capabilities(conventional=60),
@@ -98,14 +100,28 @@ def garrison(target: str, capabilities: Mapping[str, Capabilities]) -> float:
     >>> garrison("ROK", caps)
     63.0
     """
+    key = (target, id(capabilities))
+    hit = _GARRISONS.get(key)
+    if hit is not None and hit[0] is capabilities:
+        return hit[1]
     own = capabilities[target].conventional
-    return own + sum(
+    power = own + sum(
         d.power
         for owner in capabilities[target].forces_hosted
         if owner in capabilities
         for d in deployments(owner, capabilities)
         if d.location == target
     )
+    if len(_GARRISONS) > 4096:
+        _GARRISONS.clear()
+    _GARRISONS[key] = (capabilities, power)
+    return power
+
+
+_GARRISONS: dict[tuple[str, int], tuple[Mapping[str, Capabilities], float]] = {}
+"""Garrisons by (target, identity of the capabilities table), the table kept with its
+entry so that a recycled id can never hit (a scenario's table is the same object in
+every run, and :func:`deployments` is worked out once per table too)."""
 
 
 @attrs.frozen

@@ -417,29 +417,91 @@ def defence_by_day(
     host lets it through (``access(host, helper)``), times the integration multiplier
     for those in ``integrated``. The same reckoning as the world's, in expectation.
     """
-    wp = public.world_params
-    speed = float(wp.get("deploy_km_per_day", 500.0))
-    multiplier = float(wp.get("integration_multiplier", 1.0))
-    caps: Mapping[str, Capabilities] = public.capabilities
-    local = size / float(wp.get("concentration", 1.0))
-    own = local * garrison(target, caps)
+    theatre = _theatre(public, target)
+    local = size / theatre.concentration
+    own = local * theatre.garrison
+    multiplier = theatre.multiplier
     joint = set(integrated)
     added = [0.0] * days
     for helper, p_honour in helpers.items():
         if helper == target or p_honour <= 0.0:
             continue
         boost = multiplier if helper in joint else 1.0
-        for d in deployments(helper, caps):
-            gate = 1.0 if d.location in (target, helper) else access(d.location, helper)
-            day = start.get(helper, 0) + arrival_delay(caps[d.location].distance_km, speed)
-            share = 1.0 - local if d.location == target else 1.0
+        first = start.get(helper, 0)
+        for location, home, delay, power in theatre.staging(helper):
+            gate = 1.0 if home else access(location, helper)
+            day = first + delay
+            share = 1.0 - local if location == target else 1.0
             if day < days:
-                added[day] += p_honour * gate * share * d.power * boost
+                added[day] += p_honour * gate * share * power * boost
     out = []
     for extra in added:
         own += extra
         out.append(own)
     return out
+
+
+class _Theatre:
+    """What :func:`defence_by_day` reads of a scenario for one target, worked out once.
+
+    The world parameters it uses, the target's garrison, and each helper's deployments
+    as ``(location, at home or in the target, days to arrive, power)``: pure functions
+    of the public information, which one scenario's runs share.
+    """
+
+    __slots__ = (
+        "_caps",
+        "_speed",
+        "_staging",
+        "_target",
+        "concentration",
+        "garrison",
+        "multiplier",
+    )
+
+    def __init__(self, public: PublicInfo, target: str) -> None:
+        wp = public.world_params
+        self._caps: Mapping[str, Capabilities] = public.capabilities
+        self._speed = float(wp.get("deploy_km_per_day", 500.0))
+        self._target = target
+        self._staging: dict[str, tuple[tuple[str, bool, int, float], ...]] = {}
+        self.multiplier = float(wp.get("integration_multiplier", 1.0))
+        self.concentration = float(wp.get("concentration", 1.0))
+        self.garrison = garrison(target, self._caps)
+
+    def staging(self, helper: str) -> tuple[tuple[str, bool, int, float], ...]:
+        """``helper``'s deployments as :func:`defence_by_day` weighs them."""
+        found = self._staging.get(helper)
+        if found is None:
+            caps, target = self._caps, self._target
+            found = self._staging[helper] = tuple(
+                (
+                    d.location,
+                    d.location in (target, helper),
+                    arrival_delay(caps[d.location].distance_km, self._speed),
+                    d.power,
+                )
+                for d in deployments(helper, caps)
+            )
+        return found
+
+
+def _theatre(public: PublicInfo, target: str) -> _Theatre:
+    """The :class:`_Theatre` of ``target`` in ``public``, kept while ``public`` lives."""
+    key = (id(public), target)
+    hit = _THEATRES.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1]
+    theatre = _Theatre(public, target)
+    if len(_THEATRES) > 4096:
+        _THEATRES.clear()
+    _THEATRES[key] = (public, theatre)
+    return theatre
+
+
+_THEATRES: dict[tuple[int, str], tuple[PublicInfo, _Theatre]] = {}
+"""Theatres by (identity of the public information, target); the public information is
+kept with its entry so that a recycled id can never hit."""
 
 
 def grab_stands(

@@ -59,6 +59,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 
 import attrs
 
@@ -314,7 +315,7 @@ def negsim_plugin_spec() -> PluginSpec:
     return _SPEC
 
 
-def has_access(facts: frozenset[str], host: str, user: str, requires_consent: bool) -> bool:
+def has_access(facts: AbstractSet[str], host: str, user: str, requires_consent: bool) -> bool:
     """Whether ``user`` may launch combat operations from ``host``'s bases."""
     if f"denies_access({host},{user})" in facts:
         return False
@@ -368,11 +369,15 @@ _CAPABILITIES: dict[int, tuple[Scenario, Mapping[str, Capabilities]]] = {}
 
 
 def _front(
-    world: WorldState, facts: frozenset[str], scenario: Scenario, target: str, attacker: str
+    day: int,
+    v: Mapping[str, float],
+    facts: AbstractSet[str],
+    scenario: Scenario,
+    target: str,
+    attacker: str,
 ) -> Front:
-    """Reckon the forces on the front over ``target`` from the facts and variables."""
+    """Reckon the forces on the front over ``target`` on ``day``, from facts and variables."""
     p = scenario.world_params
-    v = world.variables
     caps = _capabilities(scenario)
     m = v.get(_var("attack_size", target), 0.0)
     attack = m * caps[attacker].conventional * (1.0 - v.get(_var("losses", attacker), 0.0))
@@ -395,7 +400,7 @@ def _front(
         responders.append(r)
         if r == target:
             continue
-        since = world.round - v.get(_var("responding", r, target), float(world.round))
+        since = day - v.get(_var("responding", r, target), float(day))
         power = 0.0
         for d in deployments(r, caps):
             where = d.location
@@ -439,15 +444,7 @@ def negsim_adjudicate(
     for target in _targets_under_attack(facts, scenario):
         attacker = _attacker_of(facts, scenario, target)
         if attacker is not None:
-            fronts.append(
-                _front(
-                    attrs.evolve(world, variables=variables),
-                    frozenset(facts),
-                    scenario,
-                    target,
-                    attacker,
-                )
-            )
+            fronts.append(_front(t, variables, facts, scenario, target, attacker))
     for front in fronts:
         _fight(front, scenario, facts, variables, rng, say)
     if fronts:

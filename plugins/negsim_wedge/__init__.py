@@ -37,6 +37,7 @@ all from what it believes and what it sees:
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -586,10 +587,27 @@ def _past_honour(view: AgentView) -> Callable[[AgentType], float]:
 
 
 def _belief(public: PublicInfo, who: str, param: str, point: float) -> Belief:
+    """A fresh belief about ``who``'s ``param``: the public prior, or ``point`` for sure.
+
+    A copy of one built once per scenario (the public information is kept with its
+    entry so that a recycled id can never hit).
+    """
+    key = (id(public), who, param, point)
+    hit = _BELIEFS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1].copy()
     prior = public.prior_of(who)
     if prior is not None and any(param in t.params for t in prior.types):
-        return Belief(who, prior)
-    return Belief(who, (AgentType(f"{param}={point:g}", {param: point}, 1.0),))
+        belief = Belief(who, prior)
+    else:
+        belief = Belief(who, (AgentType(f"{param}={point:g}", {param: point}, 1.0),))
+    if len(_BELIEFS) > 4096:
+        _BELIEFS.clear()
+    _BELIEFS[key] = (public, belief)
+    return belief.copy()
+
+
+_BELIEFS: dict[tuple[object, ...], tuple[PublicInfo, Belief]] = {}
 
 
 def _rung(view: AgentView) -> str:
@@ -681,20 +699,39 @@ def _p_deny(view: AgentView, state: Challenger, host: str, hazard: float, reward
     """Its belief that ``host`` shuts its bases against a threat of ``hazard``."""
     threshold = _host_breaking_point(view, state, hazard) + reward
     ties = view.number("est_ties")
-    return 1.0 - state.hosts[host].expect(
-        lambda t: float(float(t.params["alliance_value"]) + ties > threshold)
-    )
+    belief = state.hosts[host]
+    key = (id(belief), belief.probabilities, threshold, ties)
+    hit = _DENY.get(key)
+    if hit is not None and hit[0] is belief:
+        return hit[1]
+    p = 1.0 - belief.expect(lambda t: float(float(t.params["alliance_value"]) + ties > threshold))
+    if len(_DENY) > 4096:  # a run's own beliefs: bounded, so that memory stays flat
+        _DENY.clear()
+    _DENY[key] = (belief, p)
+    return p
+
+
+_DENY: dict[tuple[object, ...], tuple[Belief, float]] = {}
+""":func:`_p_deny` by (identity of the belief, its probabilities, the threshold, the
+ties): a belief's types never change, and it is kept with its entry so that a recycled
+id can never hit."""
 
 
 # -- the plan ----------------------------------------------------------------------------
 
 
-def _hazard_choices(view: AgentView) -> list[float]:
-    return [float(h) for h in str(view.param("hazards")).split(",") if h.strip()]
+def _hazard_choices(view: AgentView) -> tuple[float, ...]:
+    return _numbers(str(view.param("hazards")))
 
 
-def _sizes(view: AgentView) -> list[float]:
-    return [float(s) for s in str(view.param("sizes")).split(",") if s.strip()]
+def _sizes(view: AgentView) -> tuple[float, ...]:
+    return _numbers(str(view.param("sizes")))
+
+
+@functools.lru_cache(maxsize=256)
+def _numbers(text: str) -> tuple[float, ...]:
+    """The numbers of a comma-separated list, parsed once per text."""
+    return tuple(float(x) for x in text.split(",") if x.strip())
 
 
 def _best_plan(view: AgentView, state: Challenger) -> Plan | None:
@@ -904,14 +941,29 @@ def _at_most_refuse(consents: Sequence[float], k: int) -> float:
 def _coalition_wins(view: AgentView, target: str, size: float) -> float:
     """The chance every helper of ``target``, all coming at once, wins its ground back.
 
-    The chance of winning each helper weighs, as the allies themselves reckon it.
+    The chance of winning each helper weighs, as the allies themselves reckon it. A
+    function of the public information only: worked out once per scenario.
     """
     public = view.public
+    key = (id(public), view.me, target, size)
+    hit = _WINS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1]
     coalition = dict.fromkeys(_helpers(public, target, view.me), 1.0)
     full = defence_by_day(
         public, target, size, helpers=coalition, start={}, access=lambda h, u: 1.0, days=10
     )
-    return 1.0 - grab_stands(public, view.me, size, full)
+    wins = 1.0 - grab_stands(public, view.me, size, full)
+    if len(_WINS) > 4096:
+        _WINS.clear()
+    _WINS[key] = (public, wins)
+    return wins
+
+
+_WINS: dict[tuple[object, ...], tuple[PublicInfo, float]] = {}
+""":func:`_coalition_wins` by (identity of the public information, challenger, target,
+size); the public information is kept with its entry so that a recycled id can never
+hit."""
 
 
 def _p_honour(
@@ -983,8 +1035,19 @@ def _expected_delay(view: AgentView, state: Challenger, helper: str) -> int:
 
 
 def _risk(view: AgentView, target: str, size: float) -> float:
-    """The escalation risk it perceives, discounted for limited probes by survivability."""
-    wp = view.public.world_params
+    """The escalation risk it perceives, discounted for limited probes by survivability.
+
+    Memoised on what it reads: the public information, the target, the size, its
+    horizon and survivability.
+    """
+    public = view.public
+    horizon = view.number("horizon")
+    survivable = _survivable(view)
+    key = (id(public), target, size, horizon, survivable)
+    hit = _RISKS.get(key)
+    if hit is not None and hit[0] is public:
+        return hit[1]
+    wp = public.world_params
     troops = sum(view.public.capabilities[target].forces_hosted.values())
     daily = (
         float(wp.get("escalation_base", 0.0))
@@ -995,8 +1058,16 @@ def _risk(view: AgentView, target: str, size: float) -> float:
             half=float(wp.get("tripwire_half", 10000.0)),
         )
     )
-    risk: float = 1.0 - (1.0 - min(1.0, daily)) ** view.number("horizon")
-    return risk * (1.0 - _survivable(view) * (1.0 - size))
+    risk: float = 1.0 - (1.0 - min(1.0, daily)) ** horizon
+    perceived = risk * (1.0 - survivable * (1.0 - size))
+    if len(_RISKS) > 4096:
+        _RISKS.clear()
+    _RISKS[key] = (public, perceived)
+    return perceived
+
+
+_RISKS: dict[tuple[object, ...], tuple[PublicInfo, float]] = {}
+""":func:`_risk` by what it reads, the public information kept with its entry."""
 
 
 def _survivable(view: AgentView) -> float:
@@ -1016,16 +1087,19 @@ def _coercion_cost(view: AgentView, state: Challenger, hazards: Mapping[str, flo
     else:
         each = view.number("execution_cost") * Rung(state.rung).level
     cost = 0.0
+    horizon = view.number("horizon")
     for host, x in hazards.items():
         reward = _offer_to(view, state, host)
         complies = _p_deny(view, state, host, x, reward)
-        cost += x * view.number("horizon") * each * (1.0 - complies) + reward * complies
+        cost += x * horizon * each * (1.0 - complies) + reward * complies
     return cost
 
 
 def _offer_to(view: AgentView, state: Challenger, host: str) -> float:
     """The reward it offers ``host``: its budget if it can out-bid the patron, else 0."""
     budget = view.number("reward_budget")
+    if budget <= 0.0:
+        return 0.0
     price = state.hosts[host].expect("alliance_value") + view.number("est_ties")
     return budget if budget > 0.0 and price < budget else 0.0
 
