@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_memory.py                 # 50 against 500 runs
+    python benchmarks/bench_memory.py                 # 1,000 against 10,000 runs
     python benchmarks/bench_memory.py --runs 100 2000 # other sizes
 
 A sweep streams its rows to disk in parts, so the memory it holds should not grow with
@@ -10,8 +10,13 @@ the number of runs. This script runs the Korea flagship (integrated alliance) as
 serial sweep at two sizes and samples live Python memory (``tracemalloc``, after a
 garbage collection, so free lists do not count) after every chunk of runs. It prints
 the peak of each size and their ratio, measured in this one run; the target is a ratio
-below 1.2 (ten times the runs, about the same memory), and the script exits with 1
+below 1.15 (ten times the runs, about the same memory), and the script exits with 1
 when it is missed. Nothing here measures time.
+
+The doctrines and the engine keep bounded caches of what runs of a scenario share (a
+few MB for the Korea flagship); they fill over the first few hundred runs, so the
+default sizes start at 1,000 runs, past that (50 against 500 runs measures the caches
+filling: 0.57 MB against 3.2 MB).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import negsim.experiments
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "examples" / "scenarios" / "korea_integrated.toml"
-TARGET = 1.2
+TARGET = 1.15
 
 
 def peak(runs: int, out: Path) -> int:
@@ -43,7 +48,7 @@ def peak(runs: int, out: Path) -> int:
     try:
         negsim.experiments.sweep(
             SCENARIO,
-            grid=["agents.DPRK.params.threat_credibility=0.5"],
+            grid=["agents.JPN.params.cost_nuclear=60"],
             runs=runs,
             seed=11,
             backend="serial",
@@ -62,7 +67,9 @@ def peak(runs: int, out: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Measure, print the figures and the ratio; 1 if the ratio misses the target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", nargs=2, type=int, default=(50, 500), metavar=("SMALL", "LARGE"))
+    parser.add_argument(
+        "--runs", nargs=2, type=int, default=(1000, 10000), metavar=("SMALL", "LARGE")
+    )
     args = parser.parse_args(argv)
     small_runs, large_runs = args.runs
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,7 +8,7 @@ Run from the repository root::
 
 The sweep is a flagship Korea scenario (korea_bilateral.toml, the fastest run and so
 the hardest to speed up; ``--scenario`` picks another) over
-``agents.DPRK.params.threat_credibility=0:1:10`` with N/10 runs per point, written to a
+``agents.JPN.params.cost_nuclear=0:120:10`` with N/10 runs per point, written to a
 Parquet results directory. Each case runs in a fresh Python process, so imports and
 peak memory do not carry over between cases; the time is the ``sweep()`` call alone
 (the process pool's start-up included). For Dask the ``LocalCluster`` (2 worker
@@ -46,7 +46,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "examples" / "scenarios" / "korea_bilateral.toml"
-GRID = "agents.DPRK.params.threat_credibility=0:1:10"
+GRID = "agents.JPN.params.cost_nuclear=0:120:10"
 POINTS = 10
 WORKERS = 2
 

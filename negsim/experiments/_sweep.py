@@ -328,7 +328,7 @@ def sweep(
 
     Args:
         scenario: A scenario file, or a loaded :class:`negsim.Scenario`.
-        grid: Grid parameters: ``["agents.DPRK.params.threat_credibility=0:1:11"]``,
+        grid: Grid parameters: ``["agents.JPN.params.cost_nuclear=0:120:11"]``,
             or a mapping from path to ``"lo:hi:n"``, ``"a,b,c"`` or a list of values.
         samples: How many random points to draw within ``bounds`` (or a
             :class:`Sample`).
@@ -378,8 +378,8 @@ def sweep(
     Example:
         >>> from negsim.experiments import sweep
         >>> report = sweep("examples/scenarios/korea_bilateral.toml",  # doctest: +SKIP
-        ...                grid=["agents.DPRK.params.threat_credibility=0:1:5"],
-        ...                runs=20, backend="serial", out="tc.parquet")
+        ...                grid=["agents.JPN.params.cost_nuclear=0:120:5"],
+        ...                runs=20, backend="serial", out="results.parquet")
     """
     started = time.perf_counter()
     if backend not in BACKENDS:

@@ -6,7 +6,7 @@ they work without a display and do not touch pyplot's global state::
 
     from negsim.plotting import plot_outcomes, plot_timeline
 
-    plot_outcomes("results.parquet", x="threat_credibility").savefig("tc.png")
+    plot_outcomes("results.parquet", x="cost_nuclear").savefig("outcomes.png")
     plot_timeline("run.jsonl").savefig("run.svg")
 """
 

@@ -90,7 +90,7 @@ def plot_outcomes(
     Args:
         data: A sweep's results (a directory or file) or a DataFrame of rows.
         x: The parameter on the x axis: a column, a parameter path or its last part
-            (``threat_credibility``).
+            (``cost_nuclear``).
         by: A second column: one line per outcome and value of it.
         facet: A column: one panel per value of it.
         per_outcome: One panel per outcome (not with ``facet``).
