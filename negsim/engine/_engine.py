@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import operator
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -131,6 +132,8 @@ class _Setup:
         self._typed: dict[tuple[str, int], tuple[Agent, tuple[Any, ...], AgentType]] = {}
         self._protocols: dict[str, HookRelay] | None = None
         self._plugins: tuple[PluginInfo, ...] | None = None
+        self._plain: dict[str, Callable[[AgentView], Any] | None] = {}
+        self._plain_generation = -1
 
     @classmethod
     def of(cls, scenario: Scenario, registry: PluginRegistry) -> _Setup:
@@ -171,6 +174,17 @@ class _Setup:
                 frozen[a.id] = hit[1]
             agents.append(a)
         return tuple(agents), frozen
+
+    def plain_deciders(self) -> dict[str, Callable[[AgentView], Any] | None]:
+        """Each agent's doctrine function, where a decision is that one call (:attr:`Hook.plain`).
+
+        Worked out again when the registry changes, even during a run.
+        """
+        generation = self.registry.generation
+        if self._plain_generation != generation:
+            self._plain = {me: hook.plain for me, hook in self.deciders.items()}
+            self._plain_generation = generation
+        return self._plain
 
     def protocols(self) -> dict[str, HookRelay]:
         """The negotiation protocols' relays, by negotiation id."""
@@ -426,6 +440,9 @@ class Simulation:
         monitor, public, frozen = self.monitor, self.public, self._frozen
         honouring, updating, ledger = self._honouring, self._updating, self.ledger
         relays, deciders, invoke = self._relays, self._setup.deciders, self._invoke
+        pm = self.registry.pm  # a plugin registered during the round: Hook.call's path
+        plain_deciders, generation = self._setup.plain_deciders(), pm.generation
+        guard, clock = self._guard, time.monotonic
         proposals = self.desk.open_by_agent() if self.desk.open else {}
         no_inbox = not inbox
         for agent in self.agents:
@@ -452,14 +469,26 @@ class Simulation:
                     moves = self._decide(relay, view, detached, events)
                 if kept:
                     events.extend(_ledger(t, me, kept))
-            elif me in honouring:
-                moves = self._decide(relay, view, detached, events)
-            else:  # the common case, without a call more
-                moves = invoke(deciders[me], relay, me, {"view": view})
+            else:
+                if me in honouring:
+                    self._honour(relay, view, detached, events)
+                plain = plain_deciders[me] if pm.generation == generation else None
+                if plain is not None:  # the common case: one call
+                    guard.call_started = started = clock()  # as _invoke, inline
+                    try:
+                        moves = plain(view)
+                    except BaseException:
+                        self._failed(deciders[me], relay, me, None)
+                    finally:
+                        guard.call_started = 0.0
+                    if guard.call_limit and clock() - started > guard.call_limit:
+                        raise self._overran(deciders[me], me, None)
+                else:
+                    moves = invoke(deciders[me], relay, me, {"view": view})
             if (
                 world.facts is not facts
                 or world.variables is not variables
-                or frozen[me] != _snapshot(agent)
+                or frozen[me] != (_AGENT_FIELDS(agent), _CAPABILITY_FIELDS(agent.capabilities))
             ):
                 self._frozen_changed(agent, world, facts, variables)
             decided.append((agent, moves))
@@ -599,13 +628,22 @@ class Simulation:
         """The agent's honour decisions (into ``events``), then its moves."""
         me = view.agent.id
         if me in self._honouring:
-            for c in detached.get(me, ()):
-                honour = self._invoke(
-                    relay.negsim_honour, relay, me, {"view": view, "commitment": c}
-                )
-                if honour is not None:
-                    events.append(HonourDecided(view.round, c.id, me, c.creditor, bool(honour)))
+            self._honour(relay, view, detached, events)
         return self._invoke(relay.negsim_decide, relay, me, {"view": view})
+
+    def _honour(
+        self,
+        relay: HookRelay,
+        view: AgentView,
+        detached: Mapping[str, list[Commitment]],
+        events: list[Event],
+    ) -> None:
+        """The agent's honour decisions on its detached commitments, into ``events``."""
+        me = view.agent.id
+        for c in detached.get(me, ()):
+            honour = self._invoke(relay.negsim_honour, relay, me, {"view": view, "commitment": c})
+            if honour is not None:
+                events.append(HonourDecided(view.round, c.id, me, c.creditor, bool(honour)))
 
     def _outcome(self, outcome: object) -> str:
         """The outcome named by the world rules, checked against the ones they declare."""
@@ -962,44 +1000,53 @@ class Simulation:
         guard.call_started = started = time.monotonic()
         try:
             result = hook.call(kwargs)
-        except Overtime as exc:
-            plugin = self.registry.plugin_for_code(exc.__traceback__, relay)
-            which = guard.which or "decision_seconds"
+        except BaseException:
+            self._failed(hook, relay, who, owner)
+        finally:
+            guard.call_started = 0.0
+        if guard.call_limit and time.monotonic() - started > guard.call_limit:
+            raise self._overran(hook, who, owner)
+        return result
+
+    def _failed(self, hook: Any, relay: HookRelay, who: str | None, owner: str | None) -> NoReturn:
+        """Raise what a hook call's exception (the one being handled) becomes.
+
+        Called from an ``except BaseException`` clause around the call.
+        """
+        exc = sys.exc_info()[1]
+        if isinstance(exc, Overtime):
+            which = self._guard.which or "decision_seconds"
             raise TimeLimitError(
                 which,
                 self._limit(which),
                 self._playing,
-                plugin or self._blame(who, owner),
+                self.registry.plugin_for_code(exc.__traceback__, relay) or self._blame(who, owner),
                 hook.name,
                 who,
             ) from None
-        except SimulationError:
+        if isinstance(exc, SimulationError):
             raise  # already names its plugin (a run inside a run, a time limit)
-        except ScenarioError as exc:
-            if not self._playing:  # set-up hooks may check the scenario: its error stands
-                raise
-            self._plugin_raised(hook, relay, who, owner, exc)  # in a round: the plugin's
-        except KeyboardInterrupt as exc:
-            if guard.interrupted:  # a real Ctrl-C, not a plugin's own raise
-                raise
-            self._plugin_raised(hook, relay, who, owner, exc)
-        except (Exception, SystemExit) as exc:
+        if isinstance(exc, ScenarioError) and not self._playing:
+            raise  # set-up hooks may check the scenario: its error stands
+        if isinstance(exc, KeyboardInterrupt) and self._guard.interrupted:
+            raise  # a real Ctrl-C, not a plugin's own raise
+        if isinstance(exc, (Exception, SystemExit, KeyboardInterrupt)):
             # SystemExit too: a plugin's sys.exit() must not end negsim with its code.
-            # Other BaseExceptions pass: an outer deadline's (the test kit's, a test
-            # runner's) must reach the code that set it.
             self._plugin_raised(hook, relay, who, owner, exc)
-        finally:
-            guard.call_started = 0.0
-        if guard.call_limit and time.monotonic() - started > guard.call_limit:
-            raise TimeLimitError(
-                "decision_seconds",
-                guard.call_limit,
-                self._playing,
-                self._blame(who, owner),
-                hook.name,
-                who,
-            )
-        return result
+        # Other BaseExceptions pass: an outer deadline's (the test kit's, a test
+        # runner's) must reach the code that set it.
+        raise
+
+    def _overran(self, hook: Any, who: str | None, owner: str | None) -> TimeLimitError:
+        """The error for a hook call that returned after ``decision_seconds``."""
+        return TimeLimitError(
+            "decision_seconds",
+            self._guard.call_limit,
+            self._playing,
+            self._blame(who, owner),
+            hook.name,
+            who,
+        )
 
     def _plugin_raised(
         self,
@@ -1084,8 +1131,9 @@ _CAPABILITY_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(Capabili
 def _snapshot(agent: Agent) -> tuple[Any, ...]:
     """What of an agent must not change during a run: its fields and its capabilities'.
 
-    Compared after each of its decisions (``attrgetter``: a fraction of a microsecond),
-    so a doctrine that changes its frozen agent in place is caught in that round.
+    Compared after each of its decisions (``attrgetter``: a fraction of a microsecond;
+    the round loop inlines this expression), so a doctrine that changes its frozen agent
+    in place is caught in that round.
     """
     return (_AGENT_FIELDS(agent), _CAPABILITY_FIELDS(agent.capabilities))
 

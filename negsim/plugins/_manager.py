@@ -115,7 +115,7 @@ class Hook:
         pm: The plugin manager it belongs to: a :class:`PluginRegistry`'s ``pm``.
     """
 
-    __slots__ = ("_direct", "_generation", "_implemented", "_pm", "caller", "name")
+    __slots__ = ("_direct", "_generation", "_implemented", "_plain", "_pm", "caller", "name")
 
     def __init__(self, caller: pluggy.HookCaller, pm: pluggy.PluginManager) -> None:
         if not isinstance(pm, _Manager):
@@ -125,6 +125,7 @@ class Hook:
         self._pm = pm
         self._generation = -1
         self._direct: _Direct | None = None
+        self._plain: Callable[[Any], Any] | None = None
         self._implemented = False
 
     def __call__(self, **kwargs: Any) -> Any:
@@ -148,6 +149,19 @@ class Hook:
         return self._implemented
 
     @property
+    def plain(self) -> Callable[[Any], Any] | None:
+        """The one implementation to call with the one argument, when that is the call.
+
+        For a ``firstresult`` hook with a single argument (``negsim_decide(view)``)
+        and a single plain implementation, with no monitor on: ``plain(view)`` is
+        ``hook(view=view)``, without building the keyword arguments. Otherwise
+        ``None``. Resolved again when the plugin manager changes.
+        """
+        if self._generation != self._pm.generation:
+            self._resolve()
+        return self._plain
+
+    @property
     def idle(self) -> bool:
         """Whether a call would do nothing: no implementation, and no monitor to see it.
 
@@ -163,6 +177,7 @@ class Hook:
         impls = self.caller.get_hookimpls()
         spec = self.caller.spec
         self._implemented = bool(impls)
+        self._plain = None
         if pm.monitors or (spec is not None and spec.kwargdefaults):
             self._direct = None  # pluggy's path: monitors called, spec defaults applied
         elif any(impl.wrapper or impl.hookwrapper for impl in impls):
@@ -170,6 +185,9 @@ class Hook:
         else:
             firstresult = bool(spec.opts.get("firstresult", False)) if spec else False
             self._direct = _plain_call(impls[::-1], firstresult)
+            if firstresult and len(impls) == 1 and len(impls[0].argnames) == 1:
+                if not impls[0].kwargnames:
+                    self._plain = impls[0].function
         self._generation = generation
 
     def get_hookimpls(self) -> list[pluggy.HookImpl]:

@@ -15,9 +15,9 @@ import pytest
 
 import negsim
 from negsim import hookimpl
-from negsim.model import Event
+from negsim.model import AgentView, Event
 from negsim.plugins import PluginRegistry
-from tests.toyplugins import Recorder, make_registry, make_scenario
+from tests.toyplugins import Recorder, Scripted, make_registry, make_scenario
 
 
 class Metrics:
@@ -227,3 +227,66 @@ def test_a_honour_hook_registered_later_is_asked():
     after = negsim.simulate(scenario, registry=registry)
     assert honours.asked == 1
     assert [e.debtor for e in after.events if e.kind == "honour"] == ["A"]
+
+
+class Overruling:
+    """An observer that implements ``negsim_decide`` too: a second implementation."""
+
+    @hookimpl
+    def negsim_decide(self) -> None:
+        return None
+
+
+def _decider(registry: PluginRegistry) -> Any:
+    return registry.agent_relay(("scripted",)).negsim_decide
+
+
+def test_plain_is_the_doctrines_function_when_a_decision_is_that_one_call():
+    script = Scripted({("A", 1): lambda view: [view.act("mobilize")]})
+    registry = make_registry(script=script)
+    hook = _decider(registry)
+    assert hook.plain == script.negsim_decide  # the bound method pluggy would call
+    view = negsim.simulate(make_scenario(registry, max_rounds=1), registry=registry)
+    assert view.rounds == 1
+    seen = script.views[("A", 1)]
+    assert hook.plain(seen) == hook.call({"view": seen}) == hook.caller(view=seen)
+
+
+def test_plain_is_none_with_a_monitor_a_second_implementation_or_a_wrapper():
+    registry = make_registry()
+    hook = _decider(registry)
+    assert hook.plain is not None
+    undo = registry.pm.add_hookcall_monitoring(lambda *args: None, lambda *args: None)
+    assert hook.plain is None  # the monitor must see the call: pluggy's path
+    undo()
+    assert hook.plain is not None
+    registry.register(Overruling(), "overruling")  # an observer: in every agent's relay
+    assert hook.plain is None
+    registry.unregister("overruling")
+    assert hook.plain is not None
+
+
+def test_a_decider_that_joins_during_a_round_is_called_from_the_next_decision():
+    """As pluggy would: the round loop's plain functions give way when the plugins change."""
+
+    class Joiner:
+        def __init__(self) -> None:
+            self.decided: list[tuple[str, int]] = []
+
+        @hookimpl
+        def negsim_decide(self, view: AgentView) -> None:
+            self.decided.append((view.me, view.round))
+
+    joiner = Joiner()
+
+    def join(view: AgentView) -> list[object]:
+        if "joiner" not in registry.names():
+            registry.register(joiner, "joiner")
+        return []
+
+    registry = make_registry(script=Scripted({("A", 2): join}))
+    scenario = make_scenario(registry, max_rounds=4)
+    negsim.simulate(scenario, registry=registry)
+    assert scenario.agent_ids == ("A", "B", "C")
+    later = [(a, r) for r in (3, 4) for a in "ABC"]
+    assert joiner.decided == [("B", 2), ("C", 2), *later]  # from the next decision on
