@@ -185,9 +185,9 @@ class Hook:
         else:
             firstresult = bool(spec.opts.get("firstresult", False)) if spec else False
             self._direct = _plain_call(impls[::-1], firstresult)
-            if firstresult and len(impls) == 1 and len(impls[0].argnames) == 1:
-                if not impls[0].kwargnames:
-                    self._plain = impls[0].function
+            only = impls[0] if len(impls) == 1 else None
+            if firstresult and only and len(only.argnames) == 1 and not only.kwargnames:
+                self._plain = only.function
         self._generation = generation
 
     def get_hookimpls(self) -> list[pluggy.HookImpl]:

@@ -58,6 +58,22 @@ def test_ipd_match_is_the_one_the_benchmark_reports() -> None:
     assert bench().ipd_scores(result) == (199.0, 204.0)
 
 
+def test_the_rules_alone_play_the_same_match() -> None:
+    """The bare loop's last world scores the match as the engine does."""
+    scenario = bench().ipd_scenario(registry())
+    world = bench().rules_alone(registry(), scenario)()
+    assert world.round == 200
+    assert bench().ipd_scores_of(world, scenario) == (199.0, 204.0)
+
+
+def test_the_rules_alone_of_the_trivial_agents_run_every_round() -> None:
+    scenario = bench().trivial_scenario(registry(), 5, 12)
+    world = bench().rules_alone(registry(), scenario)()
+    assert world.round == 12
+    assert world == bench().rules_alone(registry(), scenario)()  # nothing else changes
+    assert not world.facts
+
+
 def test_negotiation_reaches_an_agreement_before_its_deadline() -> None:
     scenario = bench().negotiation_scenario(registry())
     result = negsim.simulate(scenario, registry=registry())
