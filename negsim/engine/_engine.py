@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import operator
+import random
 import sys
 import time
 from collections import Counter, defaultdict
@@ -316,6 +317,7 @@ class Simulation:
         self.inboxes: dict[str, tuple[Message, ...]] = {}
         self.sent: tuple[Message, ...] = ()
         self._states: dict[str, object] = {}
+        self._seats: list[tuple[Agent, str, object, random.Random, AgentType | None]] = []
         self._last: Sequence[Event] = ()  # the events the agents observe next round
         self._started = False
         self._playing = 0
@@ -357,6 +359,11 @@ class Simulation:
                 scenario=self.scenario,
                 world=self.world,
             )
+        # What each agent's view is built from that stays the same for the whole run
+        self._seats = [
+            (a, a.id, self._states.get(a.id), self._rngs[a.id], self.types.get(a.id))
+            for a in self.agents
+        ]
         self.events.extend(self._opening)
         self._last = self._opening
         return tuple(self._opening)
@@ -436,8 +443,7 @@ class Simulation:
         decided = []
         n_moves = 0
         facts, variables = world.facts, world.variables
-        inbox, states, types, rngs = self.inboxes, self._states, self.types, self._rngs
-        monitor, public, frozen = self.monitor, self.public, self._frozen
+        inbox, monitor, public, frozen = self.inboxes, self.monitor, self.public, self._frozen
         honouring, updating, ledger = self._honouring, self._updating, self.ledger
         relays, deciders, invoke = self._relays, self._setup.deciders, self._invoke
         pm = self.registry.pm  # a plugin registered during the round: Hook.call's path
@@ -445,8 +451,7 @@ class Simulation:
         guard, clock = self._guard, time.monotonic
         proposals = self.desk.open_by_agent() if self.desk.open else {}
         no_inbox = not inbox
-        for agent in self.agents:
-            me = agent.id
+        for agent, me, state, rng, drawn in self._seats:
             view = build_view(
                 agent,
                 t,
@@ -455,36 +460,36 @@ class Simulation:
                 monitor.of(me),
                 proposals.get(me, ()) if proposals else (),
                 public,
-                states.get(me),
-                rngs[me],
-                types.get(me) if types else None,
+                state,
+                rng,
+                drawn,
                 sessions.get(me, ()) if sessions else (),
                 seen,
             )
-            relay = relays[me]
             if me in updating:
+                relay = relays[me]
                 invoke(relay.negsim_update_beliefs, relay, me, {"view": view})
             if ledger:
                 with recording() as kept:
-                    moves = self._decide(relay, view, detached, events)
+                    moves = self._decide(relays[me], view, detached, events)
                 if kept:
                     events.extend(_ledger(t, me, kept))
             else:
                 if me in honouring:
-                    self._honour(relay, view, detached, events)
+                    self._honour(relays[me], view, detached, events)
                 plain = plain_deciders[me] if pm.generation == generation else None
                 if plain is not None:  # the common case: one call
                     guard.call_started = started = clock()  # as _invoke, inline
                     try:
                         moves = plain(view)
                     except BaseException:
-                        self._failed(deciders[me], relay, me, None)
+                        self._failed(deciders[me], relays[me], me, None)
                     finally:
                         guard.call_started = 0.0
                     if guard.call_limit and clock() - started > guard.call_limit:
                         raise self._overran(deciders[me], me, None)
                 else:
-                    moves = invoke(deciders[me], relay, me, {"view": view})
+                    moves = invoke(deciders[me], relays[me], me, {"view": view})
             if (
                 world.facts is not facts
                 or world.variables is not variables
