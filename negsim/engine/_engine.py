@@ -444,6 +444,7 @@ class Simulation:
         n_moves = 0
         facts, variables = world.facts, world.variables
         inbox, monitor, public, frozen = self.inboxes, self.monitor, self.public, self._frozen
+        built = monitor.built.get  # each agent's commitments, as monitor.of(me) gives them
         honouring, updating, ledger = self._honouring, self._updating, self.ledger
         relays, deciders, invoke = self._relays, self._setup.deciders, self._invoke
         pm = self.registry.pm  # a plugin registered during the round: Hook.call's path
@@ -457,7 +458,7 @@ class Simulation:
                 t,
                 world,
                 () if no_inbox else inbox.get(me, ()),
-                monitor.of(me),
+                c if (c := built(me)) is not None else monitor.of(me),
                 proposals.get(me, ()) if proposals else (),
                 public,
                 state,

@@ -8,7 +8,7 @@ expiry falls due: the cost follows what happens, not how many commitments exist.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 
 import attrs
@@ -136,6 +136,16 @@ class CommitmentMonitor:
             self._views[agent] = view
             self._slots[agent] = {c: i for i, c in enumerate(ids)}
         return view
+
+    @property
+    def built(self) -> Mapping[str, tuple[Commitment, ...]]:
+        """The agents' commitments as :meth:`of` gives them, for the agents built so far.
+
+        Every agent's, at the start of a run from a scenario's template; an agent's
+        entry is gone from when a commitment of its is added until :meth:`of` builds it
+        again. The round loop reads this, and calls :meth:`of` for an agent not in it.
+        """
+        return self._views
 
     def update(self, facts: AbstractSet[str], changed: AbstractSet[str], round: int) -> list[Event]:
         """Move lifecycles forward against ``facts`` after ``round``.
