@@ -221,6 +221,33 @@ def test_of_lists_each_party_and_follows_transitions():
     assert [c.id for c in d.monitor.all()] == ["c0", "c1", "c2"]
 
 
+def test_built_holds_what_of_gives_and_drops_an_agent_a_commitment_is_added_for():
+    d = Driver(treaty(id="c1"), treaty(id="c0", debtor="B", creditor="C"))
+    for who in "ABC":
+        d.monitor.of(who)
+    assert dict(d.monitor.built) == {a: d.monitor.of(a) for a in "ABC"}
+    d.step(ATTACKED)  # a transition replaces the commitment in the built views
+    assert d.monitor.built["B"] == d.monitor.of("B")
+    assert {c.state for c in d.monitor.built["B"]} == {S.DETACHED}
+    d.monitor.add(treaty(id="c2", debtor="C", creditor="A"))
+    assert set(d.monitor.built) == {"B"}  # A's and C's are built again when asked
+    assert [c.id for c in d.monitor.of("A")] == ["c1", "c2"]
+    assert [c.id for c in d.monitor.built["A"]] == ["c1", "c2"]
+
+
+def test_a_view_shows_a_commitment_made_in_the_round_before():
+    """The round loop reads the built views: an agent's new commitment reaches its view."""
+    script = Scripted(
+        {("A", 1): lambda view: [view.say("B", "pledge", consequent="responds(A,B)")]}
+    )
+    registry = make_registry(script=script)
+    negsim.simulate(make_scenario(registry, max_rounds=3), registry=registry)
+    assert script.views[("A", 1)].commitments == ()
+    for who in ("A", "B"):
+        assert [c.debtor for c in script.views[(who, 2)].commitments] == ["A"]
+    assert script.views[("C", 2)].commitments == ()
+
+
 def test_added_commitment_is_examined_at_the_next_update():
     d = Driver()
     d.step(ATTACKED)
