@@ -275,6 +275,7 @@ class HookRelay:
     def __init__(self, plugins: tuple[str, ...], hooks: dict[str, Hook]) -> None:
         self.plugins = plugins
         self._hooks = hooks
+        vars(self).update(hooks)  # plain attributes: no __getattr__ call on the hot path
 
     def implements(self, hook: str) -> bool:
         """Whether any plugin of this relay implements ``hook`` now."""
