@@ -317,7 +317,9 @@ class Simulation:
         self.inboxes: dict[str, tuple[Message, ...]] = {}
         self.sent: tuple[Message, ...] = ()
         self._states: dict[str, object] = {}
-        self._seats: list[tuple[Agent, str, object, random.Random, AgentType | None]] = []
+        self._seats: list[
+            tuple[Agent, str, object, random.Random, AgentType | None, tuple[Any, ...]]
+        ] = []
         self._last: Sequence[Event] = ()  # the events the agents observe next round
         self._started = False
         self._playing = 0
@@ -359,9 +361,10 @@ class Simulation:
                 scenario=self.scenario,
                 world=self.world,
             )
-        # What each agent's view is built from that stays the same for the whole run
+        # Each agent's seat: what stays the same for the whole run (its snapshot last)
+        states, rngs, types, frozen = self._states, self._rngs, self.types, self._frozen
         self._seats = [
-            (a, a.id, self._states.get(a.id), self._rngs[a.id], self.types.get(a.id))
+            (a, a.id, states.get(a.id), rngs[a.id], types.get(a.id), frozen[a.id])
             for a in self.agents
         ]
         self.events.extend(self._opening)
@@ -443,7 +446,7 @@ class Simulation:
         decided = []
         n_moves = 0
         facts, variables = world.facts, world.variables
-        inbox, monitor, public, frozen = self.inboxes, self.monitor, self.public, self._frozen
+        inbox, monitor, public = self.inboxes, self.monitor, self.public
         built = monitor.built.get  # each agent's commitments, as monitor.of(me) gives them
         honouring, updating, ledger = self._honouring, self._updating, self.ledger
         relays, deciders, invoke = self._relays, self._setup.deciders, self._invoke
@@ -452,7 +455,7 @@ class Simulation:
         guard, clock = self._guard, time.monotonic
         proposals = self.desk.open_by_agent() if self.desk.open else {}
         no_inbox = not inbox
-        for agent, me, state, rng, drawn in self._seats:
+        for agent, me, state, rng, drawn, snapshot in self._seats:
             view = build_view(
                 agent,
                 t,
@@ -494,7 +497,7 @@ class Simulation:
             if (
                 world.facts is not facts
                 or world.variables is not variables
-                or frozen[me] != (_AGENT_FIELDS(agent), _CAPABILITY_FIELDS(agent.capabilities))
+                or snapshot != (_AGENT_FIELDS(agent), _CAPABILITY_FIELDS(agent.capabilities))
             ):
                 self._frozen_changed(agent, world, facts, variables)
             decided.append((agent, moves))
