@@ -11,13 +11,24 @@ have the same :func:`shape`, and are decided once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import attrs
 
 from negsim.errors import Problem, ScenarioError
-from negsim.logic import And, Atom, Const, Equiv, Implies, Not, Or, Prop, atoms, parse
+from negsim.logic import (
+    And,
+    Atom,
+    Const,
+    Equiv,
+    Implies,
+    Not,
+    Or,
+    Prop,
+    atoms,
+    parse,
+    plain_atom,
+)
 from negsim.model import Commitment, CommitmentState
 
 __all__ = [
@@ -92,18 +103,11 @@ class Group:
         return tuple(e.id for e in self.entries)
 
 
-# A proposition that is one atom, written without spaces: most treaty propositions are.
-_PLAIN_ATOM = re.compile(
-    r"([A-Za-z][A-Za-z0-9_]*)(?:\(([A-Za-z0-9][A-Za-z0-9_\-]*(?:,[A-Za-z0-9][A-Za-z0-9_\-]*)*)\))?"
-)
-_RESERVED = frozenset({"true", "false", "and", "or", "not"})
-
-
 def _parse(text: str, where: str) -> Prop:
     """Parse proposition text; a plain atom is read directly (the parser caches only 4,096)."""
-    match = _PLAIN_ATOM.fullmatch(text)
-    if match is not None and match[1] not in _RESERVED:
-        return Atom(match[1], tuple(match[2].split(",")) if match[2] else ())
+    parts = plain_atom(text)
+    if parts is not None:
+        return Atom(*parts)
     return parse(text, source=where)
 
 

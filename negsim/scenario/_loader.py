@@ -1,8 +1,9 @@
 """Scenario files (TOML) to model objects, with every problem reported at once.
 
-Loading is data only: TOML is parsed with :mod:`tomllib`, structured by one cattrs call
-into the typed tables below (``_ScenarioFile``), and propositions are parsed by
-negsim's own parser. Nothing in a file is ever executed.
+Loading is data only: TOML is parsed with :mod:`tomllib` (or tomli's compiled copy of
+it, see :mod:`negsim.scenario._toml`), structured by one cattrs call into the typed
+tables below (``_ScenarioFile``), and propositions are parsed by negsim's own parser.
+Nothing in a file is ever executed.
 
 The checks that need more than a value's type (installed plugins and their parameters,
 ids that must exist or be unique, propositions) run inside that call, as each table is
@@ -40,7 +41,7 @@ from negsim.errors import (
     ScenarioFileError,
     UnknownDoctrineError,
 )
-from negsim.logic import Atom, atoms, parse, parse_shape
+from negsim.logic import Atom, atoms, parse, parse_shape, plain_atom
 from negsim.model import (
     Agent,
     Alliance,
@@ -61,6 +62,7 @@ from negsim.model import (
     freeze,
 )
 from negsim.plugins import PluginRegistry, default_registry
+from negsim.scenario import _toml
 from negsim.scenario._overrides import Override, apply_overrides_to_data, parse_override
 
 __all__ = ["FIELDS", "apply_overrides", "dump_scenario", "load_scenario", "scenario_from_dict"]
@@ -219,7 +221,7 @@ def load_scenario(
     p = Path(path)
     text = _read(p)
     try:
-        data = tomllib.loads(text)
+        data = _toml.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioFileError(str(p), [f"not valid TOML: {exc}"]) from None
     except RecursionError:
@@ -714,6 +716,98 @@ def _check_commitment(c: Commitment, ctx: _Context) -> Iterator[_Found]:
     yield from _check_proposition(c.consequent, ".consequent", ctx)
 
 
+_COMMITMENT_KINDS: dict[str, type] = {
+    "id": str,
+    "debtor": str,
+    "creditor": str,
+    "antecedent": str,
+    "consequent": str,
+    "deadline": int,
+    "expires": int,
+    "source": str,
+    "standing": bool,
+}
+"""The keys a ``[[commitments]]`` table may hold, and the exact type of each one's value
+that :func:`_commitments_in_bulk` takes (TOML has no null)."""
+
+_COMMITMENT_NEEDS = frozenset(
+    f.name for f in attrs.fields(Commitment) if f.default is attrs.NOTHING
+)
+
+
+def _commitments_in_bulk(value: Any, ctx: _Context) -> tuple[Commitment, ...] | None:
+    """The ``[[commitments]]`` tables, structured without cattrs when all are plainly valid.
+
+    A large alliance lists hundreds of thousands of commitments of one or two shapes:
+    the same keys in the same order, with values of the same types. Each shape is judged
+    once (:func:`_commitment_shape`), each proposition is checked as
+    :func:`_check_proposition` checks it (by its shape, once per distinct text), and the
+    commitment is built as cattrs builds it, from the table's own values. Anything
+    unusual (a key unknown or missing, a value of another type, a negative deadline, a
+    duplicate id, an unknown agent, a proposition that does not parse, a table that is
+    not a table) gives ``None``: then the tables are structured one by one, by the
+    checks that word every problem with its path. So this path only ever accepts, and it
+    accepts what the one-by-one path accepts, as the same commitments.
+
+    Args:
+        value: The file's ``commitments`` array, as TOML gave it.
+        ctx: The file's ids.
+
+    Returns:
+        The commitments, or ``None`` to structure them one by one.
+    """
+    if type(value) is not list:
+        return None
+    shapes: dict[tuple[tuple[str, ...], tuple[type, ...]], bool] = {}
+    propositions: dict[str, bool] = {}
+    agents, names = ctx.agent_ids, ctx.names
+
+    def plain(text: str) -> bool:
+        """Whether :func:`_check_proposition` finds nothing wrong with ``text``."""
+        atom = plain_atom(text)  # most are one atom naming known agents: so they pass
+        if atom is not None and names.issuperset(atom[1]):
+            return True
+        return next(_check_proposition(text, "", ctx), None) is None
+
+    out: list[Commitment] = []
+    for table in value:
+        if type(table) is not dict:
+            return None
+        shape = (tuple(table), tuple(map(type, table.values())))
+        ok = shapes.get(shape)
+        if ok is None:
+            ok = shapes[shape] = _commitment_shape(*shape)
+        if not ok or table["debtor"] not in agents or table["creditor"] not in agents:
+            return None
+        for key in ("antecedent", "consequent"):
+            text = table.get(key)
+            if text is not None:
+                good = propositions.get(text)
+                if good is None:
+                    good = propositions[text] = plain(text)
+                if not good:
+                    return None
+        deadline = table.get("deadline")
+        if deadline is not None and deadline < 0:
+            return None
+        out.append(Commitment(**table))
+    if len({c.id for c in out}) < len(out):
+        return None
+    return tuple(out)
+
+
+def _commitment_shape(keys: tuple[str, ...], kinds: tuple[type, ...]) -> bool:
+    """Whether a commitment may hold these keys, needs no other, and takes these types.
+
+    ``kinds`` are the exact types of the values (``bool`` is not ``int``), key by key.
+    """
+    return (
+        len(set(keys)) == len(keys)
+        and set(keys) >= _COMMITMENT_NEEDS
+        and all(_COMMITMENT_KINDS.get(key) is kind for key, kind in zip(keys, kinds, strict=True))
+    )
+
+
 def _check_template(t: _CommitmentTemplate, ctx: _Context) -> Iterator[_Found]:
     """A commitment template, checked once for all the pairs it expands to.
 
@@ -897,13 +991,18 @@ def _suspect(data: Any) -> bool:
             return True
         for value in node.values() if isinstance(node, Mapping) else node:
             kind = type(value)
-            if kind is dict or kind is list or kind is tuple or isinstance(value, Mapping):
+            if kind is str:  # most values, looked at first
+                continue
+            if kind is dict or kind is list or kind is tuple:
                 stack.append((value, depth + 1))
             elif kind is float:
                 if not math.isfinite(value):
                     return True
-            elif kind is int and not -_INT_LIMIT <= value < _INT_LIMIT:
-                return True
+            elif kind is int:
+                if not -_INT_LIMIT <= value < _INT_LIMIT:
+                    return True
+            elif isinstance(value, Mapping):
+                stack.append((value, depth + 1))
     return False
 
 
@@ -985,6 +1084,13 @@ def _make_converter() -> cattrs.Converter:
     entries(tuple[Agent, ...], "agents", required=_REQUIRED["agents"])
     entries(tuple[Alliance, ...], "alliances")
     entries(tuple[Commitment, ...], "commitments")
+    one_by_one = conv.get_structure_hook(tuple[Commitment, ...])
+
+    def commitments(value: Any, type_: Any) -> tuple[Commitment, ...]:
+        in_bulk = _commitments_in_bulk(value, _CONTEXT.get())
+        return one_by_one(value, type_) if in_bulk is None else in_bulk
+
+    conv.register_structure_hook_func(lambda t: t == tuple[Commitment, ...], commitments)
     entries(tuple[_CommitmentTemplate, ...], "commitment_templates")
     entries(tuple[Negotiation, ...], "negotiations")
     return conv
