@@ -11,6 +11,7 @@ have the same :func:`shape`, and are decided once.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -111,6 +112,9 @@ def _parse(text: str, where: str) -> Prop:
     return parse(text, source=where)
 
 
+_ID = operator.attrgetter("id")
+
+
 def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
     """Parse the active commitments (conditional or detached), sorted by id.
 
@@ -136,7 +140,7 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
             prop = parsed[text] = _parse(text, where)
         return prop
 
-    for c in sorted(commitments, key=lambda c: c.id):
+    for c in sorted(commitments, key=_ID):
         if c.id in seen:
             problems.append(Problem(f"commitments[{c.id}]", "duplicate commitment id"))
             continue

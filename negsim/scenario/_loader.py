@@ -14,7 +14,9 @@ then gives each problem its path.
 from __future__ import annotations
 
 import copy
+import functools
 import math
+import operator
 import os
 import re
 import stat
@@ -738,16 +740,18 @@ _COMMITMENT_NEEDS = frozenset(
 def _commitments_in_bulk(value: Any, ctx: _Context) -> tuple[Commitment, ...] | None:
     """The ``[[commitments]]`` tables, structured without cattrs when all are plainly valid.
 
-    A large alliance lists hundreds of thousands of commitments of one or two shapes:
-    the same keys in the same order, with values of the same types. Each shape is judged
-    once (:func:`_commitment_shape`), each proposition is checked as
-    :func:`_check_proposition` checks it (by its shape, once per distinct text), and the
-    commitment is built as cattrs builds it, from the table's own values. Anything
-    unusual (a key unknown or missing, a value of another type, a negative deadline, a
-    duplicate id, an unknown agent, a proposition that does not parse, a table that is
-    not a table) gives ``None``: then the tables are structured one by one, by the
-    checks that word every problem with its path. So this path only ever accepts, and it
-    accepts what the one-by-one path accepts, as the same commitments.
+    A large alliance lists hundreds of thousands of commitments of one or two shapes (the
+    same keys). So the tables are checked a column at a time: each shape once against
+    the keys a commitment may and must hold (:func:`_commitment_shape`), each key's
+    values for their exact types, the debtors and creditors against the agents, the
+    deadlines for a sign, the ids for repeats, and each distinct proposition as
+    :func:`_check_proposition` checks it; then each commitment is built as cattrs builds
+    it, from the table's own values. Anything unusual (a key unknown or missing, a value
+    of another type, a negative deadline, a repeated id, an unknown agent, a proposition
+    that does not parse, a table that is not a table) gives ``None``: then the tables
+    are structured one by one, by the checks that word every problem with its path. So
+    this path only ever accepts, and it accepts what the one-by-one path accepts, as
+    the same commitments.
 
     Args:
         value: The file's ``commitments`` array, as TOML gave it.
@@ -756,55 +760,47 @@ def _commitments_in_bulk(value: Any, ctx: _Context) -> tuple[Commitment, ...] | 
     Returns:
         The commitments, or ``None`` to structure them one by one.
     """
-    if type(value) is not list:
+    if type(value) is not list or not value:
         return None
-    shapes: dict[tuple[tuple[str, ...], tuple[type, ...]], bool] = {}
-    propositions: dict[str, bool] = {}
-    agents, names = ctx.agent_ids, ctx.names
-
-    def plain(text: str) -> bool:
-        """Whether :func:`_check_proposition` finds nothing wrong with ``text``."""
-        atom = plain_atom(text)  # most are one atom naming known agents: so they pass
-        if atom is not None and names.issuperset(atom[1]):
-            return True
-        return next(_check_proposition(text, "", ctx), None) is None
-
-    out: list[Commitment] = []
-    for table in value:
-        if type(table) is not dict:
-            return None
-        shape = (tuple(table), tuple(map(type, table.values())))
-        ok = shapes.get(shape)
-        if ok is None:
-            ok = shapes[shape] = _commitment_shape(*shape)
-        if not ok or table["debtor"] not in agents or table["creditor"] not in agents:
-            return None
-        for key in ("antecedent", "consequent"):
-            text = table.get(key)
-            if text is not None:
-                good = propositions.get(text)
-                if good is None:
-                    good = propositions[text] = plain(text)
-                if not good:
-                    return None
-        deadline = table.get("deadline")
-        if deadline is not None and deadline < 0:
-            return None
-        out.append(Commitment(**table))
-    if len({c.id for c in out}) < len(out):
+    if set(map(type, value)) != {dict}:
         return None
-    return tuple(out)
+    shapes = set(map(tuple, value))
+    if not all(map(_commitment_shape, shapes)):
+        return None
+    for key in {key for shape in shapes for key in shape}:
+        if len(shapes) == 1:
+            column = list(map(operator.itemgetter(key), value))
+        else:
+            column = [table[key] for table in value if key in table]
+        if set(map(type, column)) != {_COMMITMENT_KINDS[key]}:
+            return None  # bool is not int here, nor is a str subclass str
+        if key == "id" and len(set(column)) < len(value):
+            return None
+        if key in ("debtor", "creditor") and not ctx.agent_ids.issuperset(column):
+            return None
+        if key == "deadline" and min(column) < 0:
+            return None
+        if key in ("antecedent", "consequent") and not all(
+            map(functools.partial(_plain_proposition, ctx), set(column))
+        ):
+            return None
+    return tuple([Commitment(**table) for table in value])
 
 
-def _commitment_shape(keys: tuple[str, ...], kinds: tuple[type, ...]) -> bool:
-    """Whether a commitment may hold these keys, needs no other, and takes these types.
+def _plain_proposition(ctx: _Context, text: str) -> bool:
+    """Whether :func:`_check_proposition` finds nothing wrong with ``text``."""
+    atom = plain_atom(text)  # most are one atom naming known agents: so they pass
+    if atom is not None and ctx.names.issuperset(atom[1]):
+        return True
+    return next(_check_proposition(text, "", ctx), None) is None
 
-    ``kinds`` are the exact types of the values (``bool`` is not ``int``), key by key.
-    """
+
+def _commitment_shape(keys: tuple[str, ...]) -> bool:
+    """Whether a commitment may hold these keys (each once) and needs no other."""
     return (
         len(set(keys)) == len(keys)
         and set(keys) >= _COMMITMENT_NEEDS
-        and all(_COMMITMENT_KINDS.get(key) is kind for key, kind in zip(keys, kinds, strict=True))
+        and all(key in _COMMITMENT_KINDS for key in keys)
     )
 
 
