@@ -60,8 +60,8 @@ from negsim.analysis._solver import (
     honour,
 )
 from negsim.errors import Problem, ScenarioError
-from negsim.logic import Const, Not, Prop, atoms, evaluate, parse
-from negsim.model import Commitment
+from negsim.logic import Atom, Const, Not, Prop, atoms, evaluate, parse
+from negsim.model import Commitment, CommitmentState
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -383,7 +383,11 @@ class Analysis:
 
     def formulas(self) -> tuple[CommitmentFormula, ...]:
         """The analysed commitments as formulas, sorted by id."""
-        text = functools.lru_cache(maxsize=4096)(str)  # often shared: ``attacked(EST)``
+        shared = functools.lru_cache(maxsize=4096)(str)  # often shared: ``attacked(EST)``
+        states = {state: str(state) for state in CommitmentState}
+
+        def text(prop: Prop) -> str:
+            return prop.key if type(prop) is Atom else shared(prop)  # an atom's is its key
 
         return tuple(
             CommitmentFormula(
@@ -393,7 +397,7 @@ class Analysis:
                 antecedent=text(e.antecedent),
                 consequent=text(e.consequent),
                 source=e.commitment.source,
-                state=str(e.commitment.state),
+                state=states[e.commitment.state],
             )
             for e in self.entries
         )

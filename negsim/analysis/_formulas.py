@@ -133,27 +133,27 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
     seen: set[str] = set()
     problems: list[Problem] = []
     parsed: dict[str, Prop] = {}  # the same text is often shared (``attacked(EST)``)
+    get = parsed.get
 
-    def read(text: str, where: str) -> Prop:
-        prop = parsed.get(text)
-        if prop is None:
-            prop = parsed[text] = _parse(text, where)
+    def read(text: str, id_: str, side: str) -> Prop:
+        prop = parsed[text] = _parse(text, f"commitments[{id_}].{side}")
         return prop
 
     for c in sorted(commitments, key=_ID):
-        if c.id in seen:
-            problems.append(Problem(f"commitments[{c.id}]", "duplicate commitment id"))
+        id_, state = c.id, c.state
+        if id_ in seen:
+            problems.append(Problem(f"commitments[{id_}]", "duplicate commitment id"))
             continue
-        seen.add(c.id)
-        if c.state not in _ACTIVE:
+        seen.add(id_)
+        if state not in _ACTIVE:
             continue
         try:
-            consequent = read(c.consequent, f"commitments[{c.id}].consequent")
-            antecedent = (
-                _TRUE
-                if c.state is CommitmentState.DETACHED
-                else read(c.antecedent, f"commitments[{c.id}].antecedent")
-            )
+            found = get(c.consequent)
+            consequent = read(c.consequent, id_, "consequent") if found is None else found
+            antecedent: Prop = _TRUE
+            if state is not CommitmentState.DETACHED:
+                found = get(c.antecedent)
+                antecedent = read(c.antecedent, id_, "antecedent") if found is None else found
         except ScenarioError as exc:
             problems.extend(Problem(p.path or exc.source, p.message) for p in exc.problems)
             continue

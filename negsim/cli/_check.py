@@ -22,10 +22,11 @@ from negsim.analysis._results import world_text
 from negsim.cli import _registry
 from negsim.cli._errors import handle_errors
 from negsim.cli._options import limit_option
-from negsim.logic import parse, parse_shape, plain_atom
+from negsim.logic import parse, parse_shape
 
 if TYPE_CHECKING:
     from negsim.analysis import CommitmentFormula, Report, RuleReport
+    from negsim.logic import Prop
     from negsim.model import Limits
 
 __all__ = ["CONFLICT_EXIT", "check"]
@@ -273,8 +274,7 @@ def _commitment_lines(commitments: Sequence[CommitmentFormula]) -> list[str]:
     The form is the formula with the debtor's and the creditor's ids as placeholders
     (:func:`_pattern`). Working it out for each of a large alliance's commitments would
     parse and print every formula, so the commitments are first grouped by their
-    propositions' shapes (:func:`negsim.logic.parse_shape`; a plain atom's shape is its
-    name and arity, :func:`negsim.logic.plain_atom`) and by which arguments are the
+    propositions' shapes (:func:`negsim.logic.parse_shape`) and by which arguments are the
     debtor or the creditor: every commitment of such a group has the same form, worked
     out once from its first. Groups with the same form are then merged, in the order the
     commitments came, so the lines are those of grouping by form directly.
@@ -283,12 +283,8 @@ def _commitment_lines(commitments: Sequence[CommitmentFormula]) -> list[str]:
     # Texts shared by many commitments (``attacked(EST)``) are looked up once; a cache
     # of all of them would hold another tuple for each of a large alliance's commitments.
     @functools.lru_cache(maxsize=4096)
-    def shape(text: str) -> tuple[object, tuple[str, ...]]:
-        """The text's shape (a tree, or a plain atom's name and arity) and arguments."""
-        atom = plain_atom(text)  # most are: read without the parser
-        if atom is None:
-            return parse_shape(text) or (parse(text), ())  # parse raises
-        return (atom[0], len(atom[1])), atom[1]
+    def shape(text: str) -> tuple[Prop, tuple[str, ...]]:
+        return parse_shape(text) or (parse(text), ())  # parse raises
 
     by_shape: dict[tuple[object, ...], list[int]] = {}
     for i, c in enumerate(commitments):
