@@ -153,7 +153,7 @@ class Analysis:
         self.budget = budget
         self.solver = Solver(self.entries, self.exclusions)
         self.groups, self.loose = groups(self.entries, self.exclusions)
-        self._by_id = {e.id: e for e in self.entries}
+        self._by_id = self.solver.entries  # the same table: id -> entry
         self._by_shape: dict[str, tuple[Group, tuple[str, ...], _GroupResult]] = {}
         self._results: list[_GroupResult] | None = None
         self._check_exclusions(self.loose)
@@ -208,6 +208,8 @@ class Analysis:
         known = self._by_shape.get(key)
         if known is not None:
             template, template_order, result = known
+            if result.conflict is None and not result.never and not result.violations:
+                return result  # it names no commitment, atom or exclusion: nothing to rename
             return _rename(
                 result,
                 dict(zip(template.ids, group.ids, strict=True)),

@@ -10,6 +10,7 @@ the reference, as it was), on random commitments, exclusions and templates.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import tomllib
@@ -458,3 +459,30 @@ def test_a_plain_atom_is_what_the_parser_reads(text: str) -> None:
     parts = plain_atom(text)
     if parts is not None:
         assert Atom(*parts) == parse(text)
+
+
+# -- the wedge challenger's chance of consensus, kept to the refusals that matter ----------------
+
+
+def _at_most_refuse_in_full(consents: Sequence[float], k: int) -> float:
+    """The reference: the whole distribution of refusals, then the chance of at most k."""
+    refusals = [1.0]
+    for c in consents:
+        refusals = [
+            (refusals[j] * c if j < len(refusals) else 0.0)
+            + (refusals[j - 1] * (1.0 - c) if j else 0.0)
+            for j in range(len(refusals) + 1)
+        ]
+    return math.fsum(refusals[: k + 1])
+
+
+@given(
+    st.lists(st.one_of(st.sampled_from((0.0, 1.0)), st.floats(0, 1)), max_size=40),
+    st.integers(-3, 45),
+)
+def test_the_chance_of_at_most_k_refusals_is_the_full_distribution_s(
+    consents: list[float], k: int
+) -> None:
+    from negsim_wedge import _at_most_refuse
+
+    assert _at_most_refuse(consents, k) == _at_most_refuse_in_full(consents, k)
