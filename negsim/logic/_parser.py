@@ -421,7 +421,7 @@ def plain_atom(text: str) -> tuple[str, tuple[str, ...]] | None:
     Returns:
         The atom's name and arguments (``Atom(*parts)`` is the tree :func:`parse`
         returns), or ``None`` when ``text`` is not one atom written without whitespace
-        within :data:`MAX_LENGTH` characters.
+        within the 10,000 characters a proposition may have.
 
     Example:
         >>> from negsim.logic import plain_atom
