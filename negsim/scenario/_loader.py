@@ -784,7 +784,10 @@ def _commitments_in_bulk(value: Any, ctx: _Context) -> tuple[Commitment, ...] | 
             map(functools.partial(_plain_proposition, ctx), set(column))
         ):
             return None
-    return tuple([Commitment(**table) for table in value])
+    try:
+        return tuple([Commitment(**table) for table in value])
+    except (TypeError, ValueError):  # a check of the class's own that the columns missed
+        return None
 
 
 def _plain_proposition(ctx: _Context, text: str) -> bool:

@@ -430,6 +430,12 @@ def test_commitments_in_bulk_are_the_one_by_one_commitments(tables: list[dict[st
     assert _structured(data) == one_by_one
 
 
+def test_the_bulk_path_knows_every_key_a_commitment_table_may_hold() -> None:
+    from negsim.scenario import _loader
+
+    assert tuple(_loader._COMMITMENT_KINDS) == _loader.FIELDS["commitments"]
+
+
 @pytest.mark.parametrize("members", [3, 8])
 def test_the_synthetic_crisis_s_commitments_are_structured_in_bulk(members: int) -> None:
     from negsim.plugins import default_registry
