@@ -23,7 +23,9 @@ lists every Art. 5 commitment (50 MB at 512 members), and this tree also on the 
 declares them as one ``[[commitment_templates]]`` table. For each process it takes the
 wall time, the CPU time (user + system, steadier than wall time on a shared machine) and
 the peak resident memory, and checks that every output is the same (but for the file
-name on the first line). Prints a Markdown table of medians and after/before ratios.
+name on the first line). Prints a Markdown table of medians and after/before ratios, and
+which TOML parser this tree used: tomli when the ``fast`` extra is installed in the Python
+that runs this script, else tomllib (the listed file then reads about 5 s slower).
 
 Timings are seconds on this machine; nothing here is asserted.
 """
@@ -265,6 +267,21 @@ def compare(before: str, sizes: list[int], repeats: int) -> None:
             )
     load = os.getloadavg()
     print(f"\nLoad average at the end (1, 5, 15 min): {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}.")
+    print(f"TOML parser after: {_toml_parser(ROOT)}.")
+
+
+def _toml_parser(tree: Path) -> str:
+    """Which parser ``tree``'s loader uses here: tomli (the ``fast`` extra) or tomllib."""
+    env = {"PYTHONPATH": f"{tree}:{tree / 'plugins'}", "PATH": os.environ.get("PATH", "")}
+    code = (
+        "import importlib.metadata as m; from negsim.scenario import _toml;"
+        "print(f'tomli {m.version(\"tomli\")} (the fast extra)' if _toml.fast_parser()"
+        " else 'tomllib')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tree, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
 
 
 def _assert_imports_from(tree: Path) -> None:

@@ -60,8 +60,8 @@ from negsim.analysis._solver import (
     honour,
 )
 from negsim.errors import Problem, ScenarioError
-from negsim.logic import Const, Not, Prop, atoms, evaluate, parse
-from negsim.model import Commitment
+from negsim.logic import Atom, Const, Not, Prop, atoms, evaluate, parse
+from negsim.model import Commitment, CommitmentState
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -153,7 +153,7 @@ class Analysis:
         self.budget = budget
         self.solver = Solver(self.entries, self.exclusions)
         self.groups, self.loose = groups(self.entries, self.exclusions)
-        self._by_id = {e.id: e for e in self.entries}
+        self._by_id = self.solver.entries  # the same table: id -> entry
         self._by_shape: dict[str, tuple[Group, tuple[str, ...], _GroupResult]] = {}
         self._results: list[_GroupResult] | None = None
         self._check_exclusions(self.loose)
@@ -208,6 +208,8 @@ class Analysis:
         known = self._by_shape.get(key)
         if known is not None:
             template, template_order, result = known
+            if result.conflict is None and not result.never and not result.violations:
+                return result  # it names no commitment, atom or exclusion: nothing to rename
             return _rename(
                 result,
                 dict(zip(template.ids, group.ids, strict=True)),
@@ -383,7 +385,11 @@ class Analysis:
 
     def formulas(self) -> tuple[CommitmentFormula, ...]:
         """The analysed commitments as formulas, sorted by id."""
-        text = functools.lru_cache(maxsize=4096)(str)  # often shared: ``attacked(EST)``
+        shared = functools.lru_cache(maxsize=4096)(str)  # often shared: ``attacked(EST)``
+        states = {state: str(state) for state in CommitmentState}
+
+        def text(prop: Prop) -> str:
+            return prop.key if type(prop) is Atom else shared(prop)  # an atom's is its key
 
         return tuple(
             CommitmentFormula(
@@ -393,7 +399,7 @@ class Analysis:
                 antecedent=text(e.antecedent),
                 consequent=text(e.consequent),
                 source=e.commitment.source,
-                state=str(e.commitment.state),
+                state=states[e.commitment.state],
             )
             for e in self.entries
         )

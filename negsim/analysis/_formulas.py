@@ -11,13 +11,25 @@ have the same :func:`shape`, and are decided once.
 
 from __future__ import annotations
 
-import re
+import operator
 from collections.abc import Iterable, Sequence
 
 import attrs
 
 from negsim.errors import Problem, ScenarioError
-from negsim.logic import And, Atom, Const, Equiv, Implies, Not, Or, Prop, atoms, parse
+from negsim.logic import (
+    And,
+    Atom,
+    Const,
+    Equiv,
+    Implies,
+    Not,
+    Or,
+    Prop,
+    atoms,
+    parse,
+    plain_atom,
+)
 from negsim.model import Commitment, CommitmentState
 
 __all__ = [
@@ -92,19 +104,15 @@ class Group:
         return tuple(e.id for e in self.entries)
 
 
-# A proposition that is one atom, written without spaces: most treaty propositions are.
-_PLAIN_ATOM = re.compile(
-    r"([A-Za-z][A-Za-z0-9_]*)(?:\(([A-Za-z0-9][A-Za-z0-9_\-]*(?:,[A-Za-z0-9][A-Za-z0-9_\-]*)*)\))?"
-)
-_RESERVED = frozenset({"true", "false", "and", "or", "not"})
-
-
 def _parse(text: str, where: str) -> Prop:
     """Parse proposition text; a plain atom is read directly (the parser caches only 4,096)."""
-    match = _PLAIN_ATOM.fullmatch(text)
-    if match is not None and match[1] not in _RESERVED:
-        return Atom(match[1], tuple(match[2].split(",")) if match[2] else ())
+    parts = plain_atom(text)
+    if parts is not None:
+        return Atom(*parts)
     return parse(text, source=where)
+
+
+_ID = operator.attrgetter("id")
 
 
 def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
@@ -125,27 +133,27 @@ def entries_of(commitments: Iterable[Commitment]) -> list[Entry]:
     seen: set[str] = set()
     problems: list[Problem] = []
     parsed: dict[str, Prop] = {}  # the same text is often shared (``attacked(EST)``)
+    get = parsed.get
 
-    def read(text: str, where: str) -> Prop:
-        prop = parsed.get(text)
-        if prop is None:
-            prop = parsed[text] = _parse(text, where)
+    def read(text: str, id_: str, side: str) -> Prop:
+        prop = parsed[text] = _parse(text, f"commitments[{id_}].{side}")
         return prop
 
-    for c in sorted(commitments, key=lambda c: c.id):
-        if c.id in seen:
-            problems.append(Problem(f"commitments[{c.id}]", "duplicate commitment id"))
+    for c in sorted(commitments, key=_ID):
+        id_, state = c.id, c.state
+        if id_ in seen:
+            problems.append(Problem(f"commitments[{id_}]", "duplicate commitment id"))
             continue
-        seen.add(c.id)
-        if c.state not in _ACTIVE:
+        seen.add(id_)
+        if state not in _ACTIVE:
             continue
         try:
-            consequent = read(c.consequent, f"commitments[{c.id}].consequent")
-            antecedent = (
-                _TRUE
-                if c.state is CommitmentState.DETACHED
-                else read(c.antecedent, f"commitments[{c.id}].antecedent")
-            )
+            found = get(c.consequent)
+            consequent = read(c.consequent, id_, "consequent") if found is None else found
+            antecedent: Prop = _TRUE
+            if state is not CommitmentState.DETACHED:
+                found = get(c.antecedent)
+                antecedent = read(c.antecedent, id_, "antecedent") if found is None else found
         except ScenarioError as exc:
             problems.extend(Problem(p.path or exc.source, p.message) for p in exc.problems)
             continue

@@ -89,7 +89,7 @@ from negsim.logic._arith_compile import compile_expression, expression_symbols
 from negsim.logic._arith_parser import parse_expression
 from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._compile import atoms, compile_predicate, evaluate
-from negsim.logic._parser import parse, parse_shape
+from negsim.logic._parser import parse, parse_shape, plain_atom
 from negsim.logic._rules import Evaluation, HoldsWhen, Rule, Threshold, recording
 from negsim.logic._sympy import expression_to_sympy, from_sympy, satisfiable, to_sympy
 
@@ -125,6 +125,7 @@ __all__ = [
     "parse",
     "parse_expression",
     "parse_shape",
+    "plain_atom",
     "recording",
     "satisfiable",
     "to_sympy",
@@ -161,6 +162,7 @@ for _public in (
     parse,
     parse_expression,
     parse_shape,
+    plain_atom,
     satisfiable,
     to_sympy,
 ):

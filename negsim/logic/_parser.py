@@ -11,9 +11,10 @@ there is no ``eval``, ``exec``, ``compile``, ``sympify`` or ``ast``.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 
-from negsim.logic._ast import And, Atom, Const, Equiv, Implies, Not, Or, Prop
+from negsim.logic._ast import RESERVED_WORDS, And, Atom, Const, Equiv, Implies, Not, Or, Prop
 from negsim.logic._shape import parse_by_shape, shape_of
 from negsim.logic._text import (
     DIGITS,
@@ -32,7 +33,7 @@ from negsim.logic._text import (
     unexpected,
 )
 
-__all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse", "parse_shape"]
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse", "parse_shape", "plain_atom"]
 
 # MAX_LENGTH and MAX_DEPTH (shared with the expression parser) are re-exported from _text;
 # here an atom or constant has depth 0, ``~a`` 1, ``~a & b`` 2.
@@ -396,3 +397,42 @@ def parse_shape(text: str) -> tuple[Prop, tuple[str, ...]] | None:
         return _parse_cached(shape), args
     except (ParseError, RecursionError):
         return None
+
+
+# One atom written without whitespace: a name, then optionally its arguments in parentheses,
+# as the tokenizer reads a name and argument tokens (the atom's own validators say the same).
+_PLAIN_ATOM = re.compile(
+    r"([A-Za-z][A-Za-z0-9_]*)(?:\(([A-Za-z0-9][A-Za-z0-9_\-]*(?:,[A-Za-z0-9][A-Za-z0-9_\-]*)*)\))?"
+)
+
+
+def plain_atom(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """Read a proposition that is one atom written without whitespace, without the parser.
+
+    Most treaty propositions are one atom (``attacked(ROK)``, ``responds(USA,ROK)``), and
+    a large alliance has hundreds of thousands of distinct ones, which :func:`parse`'s
+    cache cannot hold. For such text this is what :func:`parse` returns, as parts, read
+    with one regular expression; for any other text it is ``None`` (then
+    :func:`parse` or :func:`parse_shape` reads it).
+
+    Args:
+        text: Proposition text.
+
+    Returns:
+        The atom's name and arguments (``Atom(*parts)`` is the tree :func:`parse`
+        returns), or ``None`` when ``text`` is not one atom written without whitespace
+        within the 10,000 characters a proposition may have.
+
+    Example:
+        >>> from negsim.logic import plain_atom
+        >>> plain_atom("responds(USA,ROK)")
+        ('responds', ('USA', 'ROK'))
+        >>> plain_atom("responds(USA, ROK)") is None, plain_atom("true") is None
+        (True, True)
+    """
+    if len(text) > MAX_LENGTH:
+        return None
+    match = _PLAIN_ATOM.fullmatch(text)
+    if match is None or match[1] in RESERVED_WORDS:
+        return None
+    return match[1], tuple(match[2].split(",")) if match[2] else ()

@@ -1,8 +1,9 @@
 """Scenario files (TOML) to model objects, with every problem reported at once.
 
-Loading is data only: TOML is parsed with :mod:`tomllib`, structured by one cattrs call
-into the typed tables below (``_ScenarioFile``), and propositions are parsed by
-negsim's own parser. Nothing in a file is ever executed.
+Loading is data only: TOML is parsed with :mod:`tomllib` (or tomli's compiled copy of
+it, see :mod:`negsim.scenario._toml`), structured by one cattrs call into the typed
+tables below (``_ScenarioFile``), and propositions are parsed by negsim's own parser.
+Nothing in a file is ever executed.
 
 The checks that need more than a value's type (installed plugins and their parameters,
 ids that must exist or be unique, propositions) run inside that call, as each table is
@@ -13,7 +14,9 @@ then gives each problem its path.
 from __future__ import annotations
 
 import copy
+import functools
 import math
+import operator
 import os
 import re
 import stat
@@ -40,7 +43,7 @@ from negsim.errors import (
     ScenarioFileError,
     UnknownDoctrineError,
 )
-from negsim.logic import Atom, atoms, parse, parse_shape
+from negsim.logic import Atom, atoms, parse, parse_shape, plain_atom
 from negsim.model import (
     Agent,
     Alliance,
@@ -61,6 +64,7 @@ from negsim.model import (
     freeze,
 )
 from negsim.plugins import PluginRegistry, default_registry
+from negsim.scenario import _toml
 from negsim.scenario._overrides import Override, apply_overrides_to_data, parse_override
 
 __all__ = ["FIELDS", "apply_overrides", "dump_scenario", "load_scenario", "scenario_from_dict"]
@@ -219,7 +223,7 @@ def load_scenario(
     p = Path(path)
     text = _read(p)
     try:
-        data = tomllib.loads(text)
+        data = _toml.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioFileError(str(p), [f"not valid TOML: {exc}"]) from None
     except RecursionError:
@@ -714,6 +718,95 @@ def _check_commitment(c: Commitment, ctx: _Context) -> Iterator[_Found]:
     yield from _check_proposition(c.consequent, ".consequent", ctx)
 
 
+_COMMITMENT_KINDS: dict[str, type] = {
+    "id": str,
+    "debtor": str,
+    "creditor": str,
+    "antecedent": str,
+    "consequent": str,
+    "deadline": int,
+    "expires": int,
+    "source": str,
+    "standing": bool,
+}
+"""The keys a ``[[commitments]]`` table may hold, and the exact type of each one's value
+that :func:`_commitments_in_bulk` takes (TOML has no null)."""
+
+_COMMITMENT_NEEDS = frozenset(
+    f.name for f in attrs.fields(Commitment) if f.default is attrs.NOTHING
+)
+
+
+def _commitments_in_bulk(value: Any, ctx: _Context) -> tuple[Commitment, ...] | None:
+    """The ``[[commitments]]`` tables, structured without cattrs when all are plainly valid.
+
+    A large alliance lists hundreds of thousands of commitments of one or two shapes (the
+    same keys). So the tables are checked a column at a time: each shape once against
+    the keys a commitment may and must hold (:func:`_commitment_shape`), each key's
+    values for their exact types, the debtors and creditors against the agents, the
+    deadlines for a sign, the ids for repeats, and each distinct proposition as
+    :func:`_check_proposition` checks it; then each commitment is built as cattrs builds
+    it, from the table's own values. Anything unusual (a key unknown or missing, a value
+    of another type, a negative deadline, a repeated id, an unknown agent, a proposition
+    that does not parse, a table that is not a table) gives ``None``: then the tables
+    are structured one by one, by the checks that word every problem with its path. So
+    this path only ever accepts, and it accepts what the one-by-one path accepts, as
+    the same commitments.
+
+    Args:
+        value: The file's ``commitments`` array, as TOML gave it.
+        ctx: The file's ids.
+
+    Returns:
+        The commitments, or ``None`` to structure them one by one.
+    """
+    if type(value) is not list or not value:
+        return None
+    if set(map(type, value)) != {dict}:
+        return None
+    shapes = set(map(tuple, value))
+    if not all(map(_commitment_shape, shapes)):
+        return None
+    for key in {key for shape in shapes for key in shape}:
+        if len(shapes) == 1:
+            column = list(map(operator.itemgetter(key), value))
+        else:
+            column = [table[key] for table in value if key in table]
+        if set(map(type, column)) != {_COMMITMENT_KINDS[key]}:
+            return None  # bool is not int here, nor is a str subclass str
+        if key == "id" and len(set(column)) < len(value):
+            return None
+        if key in ("debtor", "creditor") and not ctx.agent_ids.issuperset(column):
+            return None
+        if key == "deadline" and min(column) < 0:
+            return None
+        if key in ("antecedent", "consequent") and not all(
+            map(functools.partial(_plain_proposition, ctx), set(column))
+        ):
+            return None
+    try:
+        return tuple([Commitment(**table) for table in value])
+    except (TypeError, ValueError):  # a check of the class's own that the columns missed
+        return None
+
+
+def _plain_proposition(ctx: _Context, text: str) -> bool:
+    """Whether :func:`_check_proposition` finds nothing wrong with ``text``."""
+    atom = plain_atom(text)  # most are one atom naming known agents: so they pass
+    if atom is not None and ctx.names.issuperset(atom[1]):
+        return True
+    return next(_check_proposition(text, "", ctx), None) is None
+
+
+def _commitment_shape(keys: tuple[str, ...]) -> bool:
+    """Whether a commitment may hold these keys (each once) and needs no other."""
+    return (
+        len(set(keys)) == len(keys)
+        and set(keys) >= _COMMITMENT_NEEDS
+        and all(key in _COMMITMENT_KINDS for key in keys)
+    )
+
+
 def _check_template(t: _CommitmentTemplate, ctx: _Context) -> Iterator[_Found]:
     """A commitment template, checked once for all the pairs it expands to.
 
@@ -897,13 +990,18 @@ def _suspect(data: Any) -> bool:
             return True
         for value in node.values() if isinstance(node, Mapping) else node:
             kind = type(value)
-            if kind is dict or kind is list or kind is tuple or isinstance(value, Mapping):
+            if kind is str:  # most values, looked at first
+                continue
+            if kind is dict or kind is list or kind is tuple:
                 stack.append((value, depth + 1))
             elif kind is float:
                 if not math.isfinite(value):
                     return True
-            elif kind is int and not -_INT_LIMIT <= value < _INT_LIMIT:
-                return True
+            elif kind is int:
+                if not -_INT_LIMIT <= value < _INT_LIMIT:
+                    return True
+            elif isinstance(value, Mapping):
+                stack.append((value, depth + 1))
     return False
 
 
@@ -985,6 +1083,13 @@ def _make_converter() -> cattrs.Converter:
     entries(tuple[Agent, ...], "agents", required=_REQUIRED["agents"])
     entries(tuple[Alliance, ...], "alliances")
     entries(tuple[Commitment, ...], "commitments")
+    one_by_one = conv.get_structure_hook(tuple[Commitment, ...])
+
+    def commitments(value: Any, type_: Any) -> tuple[Commitment, ...]:
+        in_bulk = _commitments_in_bulk(value, _CONTEXT.get())
+        return one_by_one(value, type_) if in_bulk is None else in_bulk
+
+    conv.register_structure_hook_func(lambda t: t == tuple[Commitment, ...], commitments)
     entries(tuple[_CommitmentTemplate, ...], "commitment_templates")
     entries(tuple[Negotiation, ...], "negotiations")
     return conv

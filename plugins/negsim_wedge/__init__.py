@@ -929,11 +929,13 @@ def _at_most_refuse(consents: Sequence[float], k: int) -> float:
     0.75
     """
     refusals = [1.0]  # refusals[j]: the chance that exactly j refuse so far
+    # More than k refusals never flow back to k or fewer: those chances are not kept.
+    kept = k + 1 if k >= 0 else len(consents) + 1
     for c in consents:
         refusals = [
             (refusals[j] * c if j < len(refusals) else 0.0)
             + (refusals[j - 1] * (1.0 - c) if j else 0.0)
-            for j in range(len(refusals) + 1)
+            for j in range(min(len(refusals) + 1, kept))
         ]
     return math.fsum(refusals[: k + 1])
 

@@ -10,6 +10,7 @@ the reference, as it was), on random commitments, exclusions and templates.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import tomllib
@@ -357,3 +358,137 @@ def test_the_templated_synthetic_crisis_is_the_listed_one(members: int) -> None:
     assert scenario_from_dict(collective_crisis(members, templated=True)) == scenario_from_dict(
         collective_crisis(members)
     )
+
+
+# -- listed commitments, structured in bulk --------------------------------------------------------
+
+_FAULTS: dict[str, tuple[str, Any]] = {
+    "unknown debtor": ("debtor", "NOBODY"),
+    "unknown creditor": ("creditor", "NOBODY"),
+    "negative deadline": ("deadline", -1),
+    "true for a deadline": ("deadline", True),
+    "text for a deadline": ("deadline", "2"),
+    "a number for standing": ("standing", 1),
+    "a number for a proposition": ("consequent", 3),
+    "a proposition that does not parse": ("antecedent", "attacked("),
+    "an unknown agent in a proposition": ("antecedent", "attacked(NOBODY)"),
+    "a lower-case argument (valid)": ("consequent", "holds(x)"),
+    "spaces (valid)": ("antecedent", "attacked( M1 )"),
+    "an engine key": ("state", "detached"),
+    "an unknown key": ("bogus", 1),
+    "no id": ("id", None),
+}
+
+
+@st.composite
+def commitment_tables(draw: st.DrawFn) -> dict[str, Any]:
+    """A ``[[commitments]]`` table, its keys in any order; now and then with one fault."""
+    known = st.sampled_from((*MEMBERS, "OUT"))
+    table: dict[str, Any] = {
+        "id": draw(st.sampled_from(("c1", "c2", "c3", "c4", "c5", "c6", "c7"))),
+        "debtor": draw(known),
+        "creditor": draw(known),
+    }
+    optional: dict[str, st.SearchStrategy[Any]] = {
+        "antecedent": propositions((*MEMBERS, "OUT"), max_leaves=3),
+        "consequent": propositions((*MEMBERS, "OUT"), max_leaves=2),
+        "deadline": st.integers(0, 5),
+        "expires": st.integers(0, 9),
+        "source": st.sampled_from(("", "Art. 5")),
+        "standing": st.booleans(),
+    }
+    for key, values in optional.items():
+        if draw(st.booleans()):
+            table[key] = draw(values)
+    fault = draw(st.one_of(st.none(), st.none(), st.sampled_from(sorted(_FAULTS))))
+    if fault is not None:
+        key, value = _FAULTS[fault]
+        if value is None:
+            del table[key]
+        else:
+            table[key] = value
+    order = draw(st.permutations(sorted(table)))
+    return {key: table[key] for key in order}
+
+
+def _structured(data: dict[str, Any]) -> Any:
+    """The scenario, or the problems it is refused with."""
+    try:
+        return scenario_from_dict(data)
+    except ScenarioError as exc:
+        return type(exc), str(exc), exc.problems
+
+
+@settings(SLOW, max_examples=500)
+@given(st.lists(commitment_tables(), max_size=4))
+def test_commitments_in_bulk_are_the_one_by_one_commitments(tables: list[dict[str, Any]]) -> None:
+    from negsim.scenario import _loader
+
+    data = {**_scenario_data(MEMBERS), "commitments": tables}
+    with mock.patch.object(_loader, "_commitments_in_bulk", return_value=None):
+        one_by_one = _structured(data)
+    assert _structured(data) == one_by_one
+
+
+def test_the_bulk_path_knows_every_key_a_commitment_table_may_hold() -> None:
+    from negsim.scenario import _loader
+
+    assert tuple(_loader._COMMITMENT_KINDS) == _loader.FIELDS["commitments"]
+
+
+@pytest.mark.parametrize("members", [3, 8])
+def test_the_synthetic_crisis_s_commitments_are_structured_in_bulk(members: int) -> None:
+    from negsim.plugins import default_registry
+    from negsim.scenario import _loader
+
+    data = collective_crisis(members)
+    context = _loader._Context.of(data, default_registry())
+    in_bulk = _loader._commitments_in_bulk(data["commitments"], context)
+    assert in_bulk is not None
+    with mock.patch.object(_loader, "_commitments_in_bulk", return_value=None):
+        one_by_one = scenario_from_dict(data)
+    assert tuple(sorted(in_bulk, key=lambda c: c.id)) == one_by_one.commitments
+    assert scenario_from_dict(data) == one_by_one
+
+
+@SLOW
+@given(
+    st.one_of(
+        propositions(IDS, max_leaves=2),
+        st.text(alphabet="aAzZ09_-(), ~&|", max_size=20),
+        st.sampled_from(("true(A)", "not", "a(b,c)", "a()", "a(,b)", "x" * 10_001)),
+    )
+)
+def test_a_plain_atom_is_what_the_parser_reads(text: str) -> None:
+    from negsim.logic import plain_atom
+
+    parts = plain_atom(text)
+    if parts is not None:
+        assert Atom(*parts) == parse(text)
+
+
+# -- the wedge challenger's chance of consensus, kept to the refusals that matter ----------------
+
+
+def _at_most_refuse_in_full(consents: Sequence[float], k: int) -> float:
+    """The reference: the whole distribution of refusals, then the chance of at most k."""
+    refusals = [1.0]
+    for c in consents:
+        refusals = [
+            (refusals[j] * c if j < len(refusals) else 0.0)
+            + (refusals[j - 1] * (1.0 - c) if j else 0.0)
+            for j in range(len(refusals) + 1)
+        ]
+    return math.fsum(refusals[: k + 1])
+
+
+@given(
+    st.lists(st.one_of(st.sampled_from((0.0, 1.0)), st.floats(0, 1)), max_size=40),
+    st.integers(-3, 45),
+)
+def test_the_chance_of_at_most_k_refusals_is_the_full_distribution_s(
+    consents: list[float], k: int
+) -> None:
+    from negsim_wedge import _at_most_refuse
+
+    assert _at_most_refuse(consents, k) == _at_most_refuse_in_full(consents, k)

@@ -454,6 +454,39 @@ def test_engine_keys_in_a_commitment(write, registry):
     assert problem.message == "'state' and 'detached_at' are set by the engine, not the file"
 
 
+# One fault among a large alliance's listed commitments (56 at 8 members, structured in
+# bulk when all are valid): the error is the one the table alone would give, at its place.
+@pytest.mark.parametrize(
+    ("key", "value", "path", "message"),
+    [
+        ("debtor", "XXX", "commitments[37].debtor", "unknown agent 'XXX'; known: CHL, M000, "),
+        ("deadline", -1, "commitments[37].deadline", "must be >= 0: -1"),
+        ("deadline", True, "commitments[37].deadline", "expected an integer, got bool True"),
+        ("standing", "yes", "commitments[37].standing", "expected true or false, got 'yes'"),
+        ("consequent", "responds(M004,", "commitments[37].consequent", "column 15: "),
+        ("antecedent", "attacked(ZZZ)", "commitments[37].antecedent", "unknown agent 'ZZZ' "),
+        ("deadlin", 2, "commitments[37].deadlin", "unknown key; valid: id, debtor, "),
+        ("state", "violated", "commitments[37]", "'state' and 'detached_at' are set by"),
+        ("id", "art5-M000-M001", "commitments[37].id", "duplicate id 'art5-M000-M001' (also "),
+    ],
+)
+def test_one_bad_commitment_among_many_is_named_at_its_place(tmp_path, key, value, path, message):
+    from negsim.testing._toml import scenario_toml
+    from negsim_collective.synthetic import collective_crisis
+
+    data = collective_crisis(8)
+    assert len(data["commitments"]) == 56
+    data["commitments"][37][key] = value
+    file = tmp_path / "crisis.toml"
+    file.write_text(scenario_toml(data), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        negsim.load_scenario(file)
+    [problem] = info.value.problems
+    assert info.value.source == str(file)
+    assert problem.path == path
+    assert problem.message.startswith(message)
+
+
 @pytest.mark.parametrize(
     ("data", "path", "message"),
     [
