@@ -12,8 +12,10 @@ the hardest to speed up; ``--scenario`` picks another) over
 Parquet results directory. Each case runs in a fresh Python process, so imports and
 peak memory do not carry over between cases; the time is the ``sweep()`` call alone
 (the process pool's start-up included). For Dask the ``LocalCluster`` (2 worker
-processes) is started first and its start-up (workers importing negsim and its plugins
-included) is shown apart, as a cluster is usually started once for many sweeps.
+processes; the one a dask sweep starts, :func:`negsim.experiments.local_cluster`, or
+one with Dask's default settings with ``--dask-defaults``) is started first and its
+start-up (workers importing negsim and its plugins included) is shown apart, as a
+cluster is usually started once for many sweeps.
 
 Times come from cases that run alone: nothing else runs in their process, so the
 process pool starts its workers by ``fork``, as it does from a script or the CLI (a
@@ -93,7 +95,12 @@ class PeakRSS:
 
 
 def case(
-    backend: str, runs: int, out: str, scenario: Path, start_method: str | None
+    backend: str,
+    runs: int,
+    out: str,
+    scenario: Path,
+    start_method: str | None,
+    dask_defaults: bool = False,
 ) -> dict[str, Any]:
     """One sweep in this process; returns its figures."""
     from negsim.experiments import sweep
@@ -105,14 +112,19 @@ def case(
     if backend == "dask":
         from distributed import Client, LocalCluster
 
+        from negsim.experiments import local_cluster
+
         start = time.perf_counter()
-        cluster = LocalCluster(
-            n_workers=WORKERS,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=40,
-        )
+        if dask_defaults:
+            cluster = LocalCluster(
+                n_workers=WORKERS,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=40,
+            )
+        else:  # the cluster sweep(backend="dask") starts
+            cluster = local_cluster(WORKERS)
         client = Client(cluster, set_as_default=False)
         client.wait_for_workers(WORKERS)
         # Workers import negsim and discover the installed plugins once per cluster.
@@ -165,6 +177,8 @@ def run_case(
     command += ["--out", str(out), "--scenario", str(args.scenario)]
     if args.start_method:
         command += ["--start-method", args.start_method]
+    if args.dask_defaults:
+        command += ["--dask-defaults"]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     ) as proc:
@@ -227,11 +241,19 @@ def main() -> None:
         choices=("fork", "forkserver", "spawn"),
         help="the process pool's start method (default: what sweep() chooses)",
     )
+    parser.add_argument(
+        "--dask-defaults",
+        action="store_true",
+        help="start the Dask LocalCluster with Dask's default settings rather than "
+        "negsim's (negsim.experiments.local_cluster)",
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
-        result = case(args.case, args.runs, args.out, args.scenario, args.start_method)
+        result = case(
+            args.case, args.runs, args.out, args.scenario, args.start_method, args.dask_defaults
+        )
         print(json.dumps(result))
         return
     runs = 400 if args.quick else args.runs
@@ -279,7 +301,8 @@ def main() -> None:
         print()
         print(
             f"Process pool start method: {results['process'][0]['start_method']}. "
-            f"Dask LocalCluster start-up, workers importing negsim and plugins included "
+            f"Dask LocalCluster: {'Dask' if args.dask_defaults else 'negsim'}'s settings; "
+            f"its start-up, workers importing negsim and plugins included "
             f"(not in the time above): {startup:.2f} s; speed-up including it: "
             f"{serial / (dask + startup):.2f}x. Rows identical on every backend and "
             f"repeat: {'yes' if not differ else 'NO (' + '; '.join(differ) + ')'}. "
