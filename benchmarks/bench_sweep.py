@@ -27,7 +27,10 @@ an upper bound on the memory the sweep held at once. Each timed case runs
 ``--repeat`` times, the backends interleaved; times are medians with their range,
 speed-ups ratios of medians, all from one run of this script. The rows of every case
 are checked to be identical. The load average before and after is printed: other
-processes on the machine slow the parallel cases most. Nothing here is asserted.
+processes on the machine slow the parallel cases most. The CPU time of each case
+(its process and its workers, during the ``sweep()`` call) is steadier than its wall
+time on a loaded machine; a parallel case's CPU time above the serial one's is what
+running in parallel costs. Nothing here is asserted.
 """
 
 from __future__ import annotations
@@ -112,8 +115,6 @@ def case(
     if backend == "dask":
         from distributed import Client, LocalCluster
 
-        from negsim.experiments import local_cluster
-
         start = time.perf_counter()
         if dask_defaults:
             cluster = LocalCluster(
@@ -124,6 +125,8 @@ def case(
                 silence_logs=40,
             )
         else:  # the cluster sweep(backend="dask") starts
+            from negsim.experiments import local_cluster
+
             cluster = local_cluster(WORKERS)
         client = Client(cluster, set_as_default=False)
         client.wait_for_workers(WORKERS)
@@ -133,6 +136,7 @@ def case(
         scheduler = client
     elif backend == "process":
         result["start_method"] = start_method or default_start_method()
+    cpu = _cpu_seconds()
     start = time.perf_counter()
     report = sweep(
         scenario,
@@ -147,6 +151,7 @@ def case(
         start_method=start_method,
     )
     result["seconds"] = time.perf_counter() - start
+    result["cpu"] = _cpu_seconds() - cpu
     if client is not None:
         client.close()
         cluster.close()
@@ -157,6 +162,19 @@ def case(
         parent_peak_mb=_own_peak_mb(),
     )
     return result
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its descendants: those still running (the Dask
+    workers) and those ended and waited for (the pool's workers, at its shutdown)."""
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:4])  # user, system, and of waited-for children
+    for child in me.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            total += sum(child.cpu_times()[:2])
+    return total
 
 
 def _own_peak_mb() -> float:
@@ -284,17 +302,19 @@ def main() -> None:
         serial = _median([r["seconds"] for r in results["serial"]])
         print(
             "| backend | workers | runs | time (s) | runs/s | speed-up vs serial "
-            "| peak RSS, parent + workers (MB) |"
+            "| CPU, parent + workers (s) | peak RSS, parent + workers (MB) |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for backend in backends:
             rs = results[backend]
             times = [r["seconds"] for r in rs]
             t = _median(times)
+            cpu = [r["cpu"] for r in rs]
             print(
                 f"| {backend} | {rs[0]['workers']} | {rs[0]['ran']} | {t:.2f} "
                 f"[{min(times):.2f}-{max(times):.2f}] | {rs[0]['ran'] / t:.0f} "
-                f"| {serial / t:.2f}x | {sampled[backend]['peak_mb']:.0f} |"
+                f"| {serial / t:.2f}x | {_median(cpu):.2f} [{min(cpu):.2f}-{max(cpu):.2f}] "
+                f"| {sampled[backend]['peak_mb']:.0f} |"
             )
         startup = _median([r["startup"] for r in results["dask"]])
         dask = _median([r["seconds"] for r in results["dask"]])
