@@ -12,8 +12,10 @@ the hardest to speed up; ``--scenario`` picks another) over
 Parquet results directory. Each case runs in a fresh Python process, so imports and
 peak memory do not carry over between cases; the time is the ``sweep()`` call alone
 (the process pool's start-up included). For Dask the ``LocalCluster`` (2 worker
-processes) is started first and its start-up (workers importing negsim and its plugins
-included) is shown apart, as a cluster is usually started once for many sweeps.
+processes; the one a dask sweep starts, :func:`negsim.experiments.local_cluster`, or
+one with Dask's default settings with ``--dask-defaults``) is started first and its
+start-up (workers importing negsim and its plugins included) is shown apart, as a
+cluster is usually started once for many sweeps.
 
 Times come from cases that run alone: nothing else runs in their process, so the
 process pool starts its workers by ``fork``, as it does from a script or the CLI (a
@@ -25,7 +27,10 @@ an upper bound on the memory the sweep held at once. Each timed case runs
 ``--repeat`` times, the backends interleaved; times are medians with their range,
 speed-ups ratios of medians, all from one run of this script. The rows of every case
 are checked to be identical. The load average before and after is printed: other
-processes on the machine slow the parallel cases most. Nothing here is asserted.
+processes on the machine slow the parallel cases most. The CPU time of each case
+(its process and its workers, during the ``sweep()`` call) is steadier than its wall
+time on a loaded machine; a parallel case's CPU time above the serial one's is what
+running in parallel costs. Nothing here is asserted.
 """
 
 from __future__ import annotations
@@ -93,7 +98,12 @@ class PeakRSS:
 
 
 def case(
-    backend: str, runs: int, out: str, scenario: Path, start_method: str | None
+    backend: str,
+    runs: int,
+    out: str,
+    scenario: Path,
+    start_method: str | None,
+    dask_defaults: bool = False,
 ) -> dict[str, Any]:
     """One sweep in this process; returns its figures."""
     from negsim.experiments import sweep
@@ -106,13 +116,18 @@ def case(
         from distributed import Client, LocalCluster
 
         start = time.perf_counter()
-        cluster = LocalCluster(
-            n_workers=WORKERS,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=40,
-        )
+        if dask_defaults:
+            cluster = LocalCluster(
+                n_workers=WORKERS,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=40,
+            )
+        else:  # the cluster sweep(backend="dask") starts
+            from negsim.experiments import local_cluster
+
+            cluster = local_cluster(WORKERS)
         client = Client(cluster, set_as_default=False)
         client.wait_for_workers(WORKERS)
         # Workers import negsim and discover the installed plugins once per cluster.
@@ -121,6 +136,7 @@ def case(
         scheduler = client
     elif backend == "process":
         result["start_method"] = start_method or default_start_method()
+    cpu = _cpu_seconds()
     start = time.perf_counter()
     report = sweep(
         scenario,
@@ -135,6 +151,7 @@ def case(
         start_method=start_method,
     )
     result["seconds"] = time.perf_counter() - start
+    result["cpu"] = _cpu_seconds() - cpu
     if client is not None:
         client.close()
         cluster.close()
@@ -145,6 +162,19 @@ def case(
         parent_peak_mb=_own_peak_mb(),
     )
     return result
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its descendants: those still running (the Dask
+    workers) and those ended and waited for (the pool's workers, at its shutdown)."""
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:4])  # user, system, and of waited-for children
+    for child in me.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            total += sum(child.cpu_times()[:2])
+    return total
 
 
 def _own_peak_mb() -> float:
@@ -165,6 +195,8 @@ def run_case(
     command += ["--out", str(out), "--scenario", str(args.scenario)]
     if args.start_method:
         command += ["--start-method", args.start_method]
+    if args.dask_defaults:
+        command += ["--dask-defaults"]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
     ) as proc:
@@ -227,11 +259,19 @@ def main() -> None:
         choices=("fork", "forkserver", "spawn"),
         help="the process pool's start method (default: what sweep() chooses)",
     )
+    parser.add_argument(
+        "--dask-defaults",
+        action="store_true",
+        help="start the Dask LocalCluster with Dask's default settings rather than "
+        "negsim's (negsim.experiments.local_cluster)",
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
-        result = case(args.case, args.runs, args.out, args.scenario, args.start_method)
+        result = case(
+            args.case, args.runs, args.out, args.scenario, args.start_method, args.dask_defaults
+        )
         print(json.dumps(result))
         return
     runs = 400 if args.quick else args.runs
@@ -262,24 +302,27 @@ def main() -> None:
         serial = _median([r["seconds"] for r in results["serial"]])
         print(
             "| backend | workers | runs | time (s) | runs/s | speed-up vs serial "
-            "| peak RSS, parent + workers (MB) |"
+            "| CPU, parent + workers (s) | peak RSS, parent + workers (MB) |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for backend in backends:
             rs = results[backend]
             times = [r["seconds"] for r in rs]
             t = _median(times)
+            cpu = [r["cpu"] for r in rs]
             print(
                 f"| {backend} | {rs[0]['workers']} | {rs[0]['ran']} | {t:.2f} "
                 f"[{min(times):.2f}-{max(times):.2f}] | {rs[0]['ran'] / t:.0f} "
-                f"| {serial / t:.2f}x | {sampled[backend]['peak_mb']:.0f} |"
+                f"| {serial / t:.2f}x | {_median(cpu):.2f} [{min(cpu):.2f}-{max(cpu):.2f}] "
+                f"| {sampled[backend]['peak_mb']:.0f} |"
             )
         startup = _median([r["startup"] for r in results["dask"]])
         dask = _median([r["seconds"] for r in results["dask"]])
         print()
         print(
             f"Process pool start method: {results['process'][0]['start_method']}. "
-            f"Dask LocalCluster start-up, workers importing negsim and plugins included "
+            f"Dask LocalCluster: {'Dask' if args.dask_defaults else 'negsim'}'s settings; "
+            f"its start-up, workers importing negsim and plugins included "
             f"(not in the time above): {startup:.2f} s; speed-up including it: "
             f"{serial / (dask + startup):.2f}x. Rows identical on every backend and "
             f"repeat: {'yes' if not differ else 'NO (' + '; '.join(differ) + ')'}. "

@@ -45,7 +45,13 @@ column               type      meaning
 Nothing here imports pandas, pyarrow, dask or matplotlib until a function needs it.
 """
 
-from negsim.experiments._backends import BACKENDS, default_start_method, default_workers
+from negsim.experiments._backends import (
+    BACKENDS,
+    DASK_CONFIG,
+    default_start_method,
+    default_workers,
+    local_cluster,
+)
 from negsim.experiments._calibrate import (
     ENGINE_METRICS,
     ESTIMATE_COLUMNS,
@@ -97,6 +103,7 @@ from negsim.experiments._worker import RegistryFactory
 __all__ = [
     "BACKENDS",
     "COMPARISON_COLUMNS",
+    "DASK_CONFIG",
     "ENGINE_METRICS",
     "ESTIMATE_COLUMNS",
     "MOMENT_COLUMNS",
@@ -128,6 +135,7 @@ __all__ = [
     "format_value",
     "honour_record",
     "load_targets",
+    "local_cluster",
     "make_design",
     "mcnemar_exact",
     "newcombe_paired_interval",

@@ -30,12 +30,14 @@ from negsim.plugins import PluginRegistry
 
 __all__ = [
     "BACKENDS",
+    "DASK_CONFIG",
     "Backend",
     "ChunkDone",
     "DaskBackend",
     "ProcessBackend",
     "SerialBackend",
     "default_workers",
+    "local_cluster",
 ]
 
 BackendName = Literal["serial", "process", "dask"]
@@ -226,6 +228,74 @@ class ProcessBackend:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+DASK_CONFIG: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+}
+"""The Dask settings of the ``LocalCluster`` negsim starts (:func:`local_cluster`).
+
+Dask's statistical profiler samples each worker's running task every 10 ms, and its
+event-loop tick (20 ms), system monitor (500 ms) and memory monitor (100 ms) wake
+the workers, their nannies and the scheduler many times a second. In a worker each
+wake-up takes the interpreter lock from the running chunk, and on a machine with
+as many workers as cores the parent's share competes with them for a core: together
+they cost a sweep of short runs several percent. negsim turns the profiler off and
+wakes the others less often; the memory monitor still checks twice a second, and
+the tick still reports an event loop blocked for longer than its limit (3 s).
+"""
+
+
+def _distributed() -> Any:
+    try:
+        return importlib.import_module("distributed")
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "the dask backend needs dask.distributed: pip install 'negsim[dask]'"
+        ) from exc
+
+
+def local_cluster(workers: int | None = None, **kwargs: Any) -> Any:
+    """Start the Dask ``LocalCluster`` a ``dask`` sweep starts when given no scheduler.
+
+    Worker processes with one thread each (runs are pure Python: threads would share
+    one interpreter lock), Dask's logs at ``ERROR``, the dashboard on a free port, and
+    the settings in :data:`DASK_CONFIG`. Start one to run many sweeps without starting
+    a cluster for each; give a client of it to :func:`negsim.experiments.sweep` as
+    ``scheduler``, and close it when done::
+
+        from distributed import Client
+
+        with local_cluster(4) as cluster, Client(cluster) as client:
+            for seed in range(10):
+                sweep(..., backend="dask", scheduler=client, seed=seed)
+
+    Args:
+        workers: Worker processes; one per core when ``None``.
+        **kwargs: Passed on to ``distributed.LocalCluster``, overriding the above.
+
+    Returns:
+        The running ``distributed.LocalCluster``.
+
+    Raises:
+        ImportError: dask.distributed is not installed.
+    """
+    distributed = _distributed()
+    dask: Any = importlib.import_module("dask")
+    options: dict[str, Any] = {
+        "n_workers": workers or default_workers(),
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": ":0",  # a free port: never clashes with another cluster
+        "silence_logs": logging.ERROR,
+    }
+    options.update(kwargs)
+    # The nannies pass the settings they were started with on to their workers.
+    with dask.config.set(DASK_CONFIG):
+        return distributed.LocalCluster(**options)
+
+
 def _check_listening(address: str, timeout: float = 10.0) -> None:
     """Fail at once when nothing listens at a ``tcp://`` scheduler address.
 
@@ -255,8 +325,9 @@ def _check_listening(address: str, timeout: float = 10.0) -> None:
 class DaskBackend:
     """Run chunks on Dask distributed.
 
-    On a new :class:`distributed.LocalCluster` of worker processes, or the cluster
-    behind a scheduler address or an existing :class:`distributed.Client`.
+    On a new :class:`distributed.LocalCluster` of worker processes
+    (:func:`local_cluster`), or the cluster behind a scheduler address or an existing
+    :class:`distributed.Client`.
     The setup is scattered to every worker once; workers build the plugin registry
     from the installed plugins' entry points (or the setup's factory) and load the
     shipped scenario once per process.
@@ -290,13 +361,7 @@ class DaskBackend:
             ImportError: dask.distributed is not installed.
             SweepError: The scheduler cannot be reached.
         """
-        try:
-            distributed: Any = importlib.import_module("distributed")
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "the dask backend needs dask.distributed: pip install 'negsim[dask]'"
-            ) from exc
-        Client, LocalCluster = distributed.Client, distributed.LocalCluster
+        Client = _distributed().Client
         if isinstance(self.scheduler, Client):
             self._client = self.scheduler
         elif self.scheduler:
@@ -309,13 +374,7 @@ class DaskBackend:
                 ) from exc
             self._own_client = True
         else:
-            self._cluster = LocalCluster(
-                n_workers=self.parallelism,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",  # a free port: never clashes with another cluster
-                silence_logs=logging.ERROR,
-            )
+            self._cluster = local_cluster(self.parallelism)
             self._client = Client(self._cluster, set_as_default=False)
             self._own_client = True
         if self.scheduler is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import attrs
 
@@ -31,6 +32,8 @@ from negsim.experiments._params import (
 from negsim.model import ParamValue
 
 __all__ = ["Plan", "RunSpec", "chunked", "point_key", "run_key"]
+
+_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -153,8 +156,38 @@ class Plan:
         return (r for r in self if r.key not in skip)
 
 
-def chunked(runs: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
-    """Consecutive chunks of at most ``size`` runs."""
+def chunked(
+    runs: Iterable[_T], size: int, *, total: int | None = None, workers: int = 1
+) -> Iterator[list[_T]]:
+    """Consecutive chunks of at most ``size`` runs, shrinking towards the end.
+
+    Without ``total``, every chunk but the last holds ``size`` runs. With ``total``
+    (how many runs ``runs`` yields), the last chunks shrink so that ``workers`` workers
+    finish at about the same time rather than one of them running a whole chunk
+    while the others wait: each chunk holds at most ``ceil(left / (2 * workers))``
+    runs, where ``left`` is how many are not yet in a chunk, and at least a tenth of
+    ``size`` (so a tail of tiny chunks does not cost more in hand-offs than it saves).
+
+    Example:
+        >>> sizes = lambda n, size, workers: [
+        ...     len(c) for c in chunked(range(n), size, total=n, workers=workers)]
+        >>> sizes(1000, 100, 2)
+        [100, 100, 100, 100, 100, 100, 100, 75, 57, 42, 32, 24, 18, 13, 10, 10, 10, 9]
+        >>> [len(c) for c in chunked(range(250), 100)]
+        [100, 100, 50]
+    """
     it = iter(runs)
-    while chunk := list(itertools.islice(it, size)):
+    if total is None:
+        while chunk := list(itertools.islice(it, size)):
+            yield chunk
+        return
+    left = total
+    smallest = max(1, size // 10)
+    share = 2 * max(1, workers)
+    while True:
+        n = min(size, max(smallest, -(-left // share)))
+        chunk = list(itertools.islice(it, n))
+        if not chunk:
+            return
+        left -= len(chunk)
         yield chunk

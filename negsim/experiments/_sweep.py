@@ -354,8 +354,9 @@ def sweep(
             through their entry points); a picklable factory that builds a
             :class:`negsim.PluginRegistry`, called once per worker process; or a
             registry instance (``serial`` only).
-        chunk_size: Runs per chunk sent to a worker; chosen from the sweep's size
-            when ``None``.
+        chunk_size: Runs per chunk sent to a worker. When ``None``, about eight
+            chunks per worker and at most 100 runs each, the last ones smaller (down
+            to a tenth of that) so that the workers finish together.
         progress: Show a progress bar on stderr; when ``None``, only if stderr is a
             terminal.
         flush_every: Write buffered rows as a part at least this often (seconds).
@@ -428,8 +429,16 @@ def sweep(
         if loop.remaining > 0:
             runner.start()
             size = _chunk_size(chunk_size, loop.remaining, runner.parallelism, backend)
+            # chosen sizes shrink at the end, so that the workers finish together
+            taper = chunk_size is None and backend != "serial"
+            chunks = chunked(
+                plan.remaining(done),
+                size,
+                total=loop.remaining if taper else None,
+                workers=runner.parallelism,
+            )
             with _Progress(_progress_enabled(progress), len(plan), len(done)) as bar:
-                loop.drive(runner, chunked(plan.remaining(done), size), bar)
+                loop.drive(runner, chunks, bar)
     finally:
         try:
             loop.flush()

@@ -1,7 +1,7 @@
 """The same sweep on every backend gives identical rows.
 
 Serial, a local process pool (fork and forkserver workers, several chunk sizes) and
-Dask distributed (a ``LocalCluster`` of two worker processes started here) run one
+Dask distributed (negsim's ``LocalCluster`` of two worker processes, started here) run one
 sweep of the toy demo scenario, failing runs included; sorted by run key, their rows
 are identical. The Dask workers build their registry from a pickled factory
 (``tests.toyplugins``); a last test runs the flagship Korea scenario through
@@ -21,9 +21,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import negsim.experiments._backends
 from negsim.cli._errors import NegsimGroup
 from negsim.cli._sweep import sweep as sweep_command
-from negsim.experiments import SweepError, read_results, sweep
+from negsim.experiments import DASK_CONFIG, SweepError, local_cluster, read_results, sweep
 from tests.toyplugins import Dies, Raiser, demo_toml, make_registry
 
 pytestmark = pytest.mark.integration
@@ -63,11 +64,7 @@ def reference(scenario_file: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    import distributed
-
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
-    ) as local:
+    with local_cluster(2) as local:
         yield local
 
 
@@ -86,6 +83,7 @@ def test_process_pool_matches_serial(
     chunk_size: int | None,
 ) -> None:
     out = tmp_path / "process.parquet"
+    done: list[int] = []
     report = sweep(
         scenario_file,
         backend="process",
@@ -93,10 +91,19 @@ def test_process_pool_matches_serial(
         chunk_size=chunk_size,
         start_method=start_method,
         out=out,
+        on_chunk=lambda ran, total: done.append(ran),
         **DEFINITION,
     )
     assert (report.ran, report.workers) == (TOTAL, 2)
     assert by_key(read_results(out)).equals(reference)
+    sizes = sorted(b - a for a, b in zip([0, *done], done, strict=False))
+    if chunk_size is None:
+        # 36 runs, two workers: chunks of ceil(36 / 16) = 3 runs, then a quarter of
+        # what is left once that is less than 12, down to one run
+        assert sizes == sorted([3] * 10 + [2, 1, 1, 1, 1])
+    else:  # as asked: 36 of 1, or 7 of 5 and the one left
+        tail = [TOTAL % chunk_size] if TOTAL % chunk_size else []
+        assert sizes == sorted([chunk_size] * (TOTAL // chunk_size) + tail)
 
 
 def test_dask_matches_serial(
@@ -121,11 +128,36 @@ def test_dask_matches_serial(
     assert (again.ran, again.skipped) == (0, TOTAL)
 
 
-def test_dask_local_cluster_of_its_own(scenario_file: Path, tmp_path: Path, reference: Any) -> None:
+def _settings(dask_worker: Any) -> tuple[bool, dict[str, Any]]:
+    import dask
 
+    return "profile" in dask_worker.periodic_callbacks, {k: dask.config.get(k) for k in DASK_CONFIG}
+
+
+def test_negsims_local_cluster_runs_its_workers_with_its_settings(cluster: Any) -> None:
+    """Dask's profiler is off in the workers, and its monitors wake them less often."""
+    import distributed
+
+    with distributed.Client(cluster, set_as_default=False) as client:
+        settings = client.run(_settings)
+    assert len(settings) == 2
+    assert all(s == (False, DASK_CONFIG) for s in settings.values()), settings
+
+
+def test_dask_local_cluster_of_its_own(
+    scenario_file: Path, tmp_path: Path, reference: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int | None] = []
+
+    def spy(workers: int | None = None, **kwargs: Any) -> Any:
+        started.append(workers)
+        return local_cluster(workers, **kwargs)
+
+    monkeypatch.setattr(negsim.experiments._backends, "local_cluster", spy)
     out = tmp_path / "dask.csv"
     report = sweep(scenario_file, backend="dask", workers=2, out=out, **DEFINITION)
     assert report.ran == TOTAL
+    assert started == [2]  # negsim's LocalCluster, with its settings
     rows = by_key(read_results(out))
     assert rows["run_key"].equals(reference["run_key"])
     assert rows["seed"].equals(reference["seed"])

@@ -46,6 +46,7 @@ from negsim.experiments import (
     sweep,
     wilson_interval,
 )
+from negsim.experiments._plan import chunked
 from tests import _processes as processes
 from tests.toyplugins import Raiser, demo_toml, make_registry
 
@@ -197,6 +198,40 @@ def test_run_keys_are_canonical_and_seed_the_runs() -> None:
     assert all(r.seed == derive_seed(9, "run", r.key) for r in runs)
     done = {runs[0].key, runs[5].key}
     assert [r.key for r in plan.remaining(done)] == [r.key for r in runs if r.key not in done]
+
+
+def test_fixed_chunks_keep_their_size() -> None:
+    chunks = list(chunked(range(250), 100))
+    assert [len(c) for c in chunks] == [100, 100, 50]
+    assert [x for c in chunks for x in c] == list(range(250))
+
+
+def test_chunks_shrink_towards_the_end() -> None:
+    # 2,000 runs of at most 100 for two workers: full chunks until 400 runs are left,
+    # then each takes a quarter of what is left, down to a tenth of the full size.
+    sizes = [len(c) for c in chunked(range(2000), 100, total=2000, workers=2)]
+    assert sizes == [100] * 17 + [75, 57, 42, 32, 24, 18, 13, 10, 10, 10, 9]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(0, 3000),
+    size=st.integers(1, 150),
+    workers=st.integers(1, 16),
+)
+def test_tapered_chunks_cover_every_run_in_order(n: int, size: int, workers: int) -> None:
+    chunks = list(chunked(range(n), size, total=n, workers=workers))
+    assert [x for c in chunks for x in c] == list(range(n))
+    smallest = max(1, size // 10)
+    left = n
+    for chunk in chunks:
+        # never above the full size or a 1/(2 workers) share of what is left, unless
+        # that share is below the smallest size; only the last chunk may be short of it
+        assert 0 < len(chunk) <= min(size, max(smallest, math.ceil(left / (2 * workers))))
+        assert len(chunk) >= min(smallest, left)
+        left -= len(chunk)
+    sizes = [len(c) for c in chunks]
+    assert sizes == sorted(sizes, reverse=True)
 
 
 def test_a_sample_crossed_with_a_grid() -> None:
